@@ -1,0 +1,74 @@
+"""Serialise graphs and reports to bytes, and write output files atomically.
+
+``EXPORTERS`` maps a format name to a function ``Dataset -> bytes``; the CLI picks by name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Dataset
+
+from .rdf import union_graph
+
+
+def _sorted_lines(data: str) -> bytes:
+    """Line-based formats in sorted order, so the same graph gives the same bytes."""
+    return "".join(sorted(line + "\n" for line in data.splitlines() if line.strip())).encode("utf-8")
+
+
+def dataset_to_turtle(dataset: Dataset) -> bytes:
+    return union_graph(dataset).serialize(format="turtle", encoding="utf-8")
+
+
+def dataset_to_ntriples(dataset: Dataset) -> bytes:
+    return _sorted_lines(union_graph(dataset).serialize(format="nt"))
+
+
+def dataset_to_nquads(dataset: Dataset) -> bytes:
+    return _sorted_lines(dataset.serialize(format="nquads"))
+
+
+def dataset_to_trig(dataset: Dataset) -> bytes:
+    return dataset.serialize(format="trig", encoding="utf-8")
+
+
+EXPORTERS: dict[str, Callable[[Dataset], bytes]] = {
+    "ttl": dataset_to_turtle,
+    "nt": dataset_to_ntriples,
+    "nq": dataset_to_nquads,
+    "trig": dataset_to_trig,
+}
+
+
+def json_bytes(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_outputs(files: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Write every file to a temporary name first, then move them all into place.
+
+    Nothing in ``out_dir`` changes until every file has been written in full, so a build that
+    fails part-way leaves the previous output as it was.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in sorted(files.items()):
+            target = out_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            staged.append((Path(tmp), target))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
+    return [target for _, target in staged]

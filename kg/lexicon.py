@@ -1,0 +1,191 @@
+"""Domain lexicon files (kg/lexicon/*.tsv) → a ``Lexicon`` and a private jieba tokenizer.
+
+The tokenizer is a ``jieba.Tokenizer`` of our own, never jieba's global one, so loading our
+words cannot change what other code using jieba sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jieba
+import jieba.posseg
+
+from .errors import RuleFileError
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+
+# The columns each lexicon file must have; a file may add more.
+REQUIRED_COLUMNS = {
+    "levels.tsv": ("label", "key", "rank", "en", "standalone"),
+    "posts.tsv": ("word", "kind"),
+    "organs.tsv": ("word",),
+    "units.tsv": ("suffix",),
+    "groups.tsv": ("suffix",),
+    "verbs.tsv": ("word", "role"),
+    "problems.tsv": ("word", "kind"),
+    "projects.tsv": ("head", "needs_verb"),
+    "stopwords.tsv": ("word",),
+    "numerals.tsv": ("char", "value", "kind"),
+    "boundaries.tsv": ("char",),
+}
+ALLOWED_VALUES = {
+    ("posts.tsv", "kind"): ("title", "full"),
+    ("levels.tsv", "standalone"): ("yes", "no"),
+    ("verbs.tsv", "role"): ("lead", "measure", "both", "adverb"),
+    ("problems.tsv", "kind"): ("marker", "strip", "context"),
+    ("projects.tsv", "needs_verb"): ("yes", "no"),
+    ("numerals.tsv", "kind"): ("digit", "unit"),
+}
+
+# One Chinese (Han) character, as a regex class.
+HAN_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
+
+# jieba frequency for our words: high enough that "区委书记" stays one token.
+WORD_FREQUENCY = 20000
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    key: str
+    rank: int
+    en: str
+    standalone: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists, each longest-first so regex alternations prefer the longest form."""
+
+    levels: tuple[Level, ...]
+    titles: tuple[str, ...]  # need an organ or level before them
+    full_posts: tuple[str, ...]  # complete posts by themselves
+    organs: tuple[str, ...]
+    unit_suffixes: tuple[str, ...]
+    group_suffixes: tuple[str, ...]
+    lead_verbs: tuple[str, ...]
+    measure_verbs: tuple[str, ...]
+    adverbs: tuple[str, ...]
+    problem_markers: tuple[str, ...]
+    problem_strips: tuple[str, ...]
+    problem_contexts: tuple[str, ...]
+    project_heads: tuple[tuple[str, bool], ...]  # (head, needs a lead verb)
+    name_stopwords: frozenset[str]
+    numerals: tuple[tuple[str, int, bool], ...]  # (character, value, is a unit like 十)
+    boundaries: str  # characters that may stand just before a post
+
+    def level(self, label: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.label == label), None)
+
+    def parse_count(self, text: str) -> int | None:
+        """A count as written — "28", "２８", "两", "十二", "二十八" — or None if it is not one."""
+        text = text.strip()
+        if text.isdigit():
+            return int(text)  # str.isdigit/int accept full-width digits too
+        values = {ch: (value, unit) for ch, value, unit in self.numerals}
+        if not text or any(ch not in values for ch in text):
+            return None
+        total, current = 0, 0
+        for ch in text:
+            value, unit = values[ch]
+            if unit:
+                total += (current or 1) * value
+                current = 0
+            else:
+                current = value
+        return total + current
+
+    @cached_property
+    def post_pattern(self) -> re.Pattern:
+        """A post: "区长", "区委书记", "县人大常委会主任", "县科技局局长", "纪工委书记".
+
+        It must start where a post can start: after a non-Chinese character or a boundary word.
+        """
+        alt = lambda words: "(?:" + "|".join(map(re.escape, words)) + ")"  # noqa: E731
+        level, organ, title = alt(lv.label for lv in self.levels), alt(self.organs), alt(self.titles)
+        unit = alt((*self.unit_suffixes, *self.group_suffixes))
+        han = HAN_CLASS
+        body = "|".join(
+            (
+                f"{level}{organ}+{title}",
+                f"{level}{han}{{1,14}}?{unit}{title}",
+                f"{organ}{title}",
+                alt(self.full_posts),
+            )
+        )
+        start = f"(?:^|(?<=[^{han[1:-1]}])|(?<=[{re.escape(self.boundaries)}]))"
+        return re.compile(f"{start}(?:{body})")
+
+    @cached_property
+    def level_pattern(self) -> re.Pattern:
+        return re.compile("|".join(re.escape(lv.label) for lv in self.levels))
+
+    @cached_property
+    def tokenizer(self) -> jieba.posseg.POSTokenizer:
+        """A private jieba tokenizer that knows our posts, groups and levels as words."""
+        jieba.setLogLevel(logging.WARNING)
+        base = jieba.Tokenizer()
+        base.initialize()
+        for word in (*self.full_posts, *(lv.label for lv in self.levels if len(lv.label) > 1)):
+            base.add_word(word, WORD_FREQUENCY, "lex")
+        return jieba.posseg.POSTokenizer(base)
+
+
+def read_table(name: str, directory: Path = LEXICON_DIR) -> list[dict[str, str]]:
+    """Read one TSV lexicon file; ``#`` lines are comments; validate columns and values."""
+    path = directory / name
+    try:
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    except OSError as exc:
+        raise RuleFileError(f"cannot read lexicon file: {exc.strerror}", str(path)) from None
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    header = tuple(rows[0].keys()) if rows else ()
+    missing = [c for c in REQUIRED_COLUMNS.get(name, ()) if c not in header]
+    if missing:
+        raise RuleFileError(f"missing column(s) {', '.join(missing)}; the file needs {', '.join(REQUIRED_COLUMNS[name])}", str(path))
+    for lineno, row in enumerate(rows, 2):
+        for (file, column), allowed in ALLOWED_VALUES.items():
+            if file == name and row[column] not in allowed:
+                raise RuleFileError(f"row {lineno}: {column}={row[column]!r}; valid values: {', '.join(allowed)}", str(path))
+    return rows
+
+
+def _longest_first(words) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Load and validate every lexicon file in ``directory``."""
+    levels = tuple(
+        Level(r["label"], r["key"], int(r["rank"]), r["en"], r["standalone"] == "yes")
+        for r in read_table("levels.tsv", directory)
+    )
+    posts = read_table("posts.tsv", directory)
+    verbs = read_table("verbs.tsv", directory)
+    problems = read_table("problems.tsv", directory)
+    return Lexicon(
+        levels=tuple(sorted(levels, key=lambda lv: (-len(lv.label), lv.label))),
+        titles=_longest_first(r["word"] for r in posts if r["kind"] == "title"),
+        full_posts=_longest_first(r["word"] for r in posts if r["kind"] == "full"),
+        organs=_longest_first(r["word"] for r in read_table("organs.tsv", directory)),
+        unit_suffixes=_longest_first(r["suffix"] for r in read_table("units.tsv", directory)),
+        group_suffixes=_longest_first(r["suffix"] for r in read_table("groups.tsv", directory)),
+        lead_verbs=_longest_first(r["word"] for r in verbs if r["role"] in ("lead", "both")),
+        measure_verbs=_longest_first(r["word"] for r in verbs if r["role"] in ("measure", "both")),
+        adverbs=_longest_first(r["word"] for r in verbs if r["role"] == "adverb"),
+        problem_markers=_longest_first(r["word"] for r in problems if r["kind"] == "marker"),
+        problem_strips=_longest_first(r["word"] for r in problems if r["kind"] == "strip"),
+        problem_contexts=_longest_first(r["word"] for r in problems if r["kind"] == "context"),
+        project_heads=tuple(
+            sorted(((r["head"], r["needs_verb"] == "yes") for r in read_table("projects.tsv", directory)), key=lambda h: (-len(h[0]), h[0]))
+        ),
+        name_stopwords=frozenset(r["word"] for r in read_table("stopwords.tsv", directory)),
+        numerals=tuple((r["char"], int(r["value"]), r["kind"] == "unit") for r in read_table("numerals.tsv", directory)),
+        boundaries="".join(r["char"] for r in read_table("boundaries.tsv", directory)),
+    )

@@ -1,0 +1,141 @@
+"""Frozen values passed between the pipeline stages. No I/O here.
+
+Offsets are the truth: every ``Span`` satisfies ``document.text[start:end] == text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One input document, decoded. ``text`` is what every offset refers to."""
+
+    doc_id: str  # stable key: a hash of the decoded text
+    path: str  # as the user gave it, for messages
+    name: str  # file name, for reports
+    text: str
+    encoding: str = "utf-8"
+    media_type: str = "text/plain"
+    title: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A stretch of one document's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A structural unit of a document: heading, numbered item, table row or paragraph.
+
+    ``title`` is the item's own line (its name and cue fields) where it has one;
+    ``body`` the text that follows it up to the next unit of the same kind.
+    ``parent`` is the index of the enclosing heading segment, or -1.
+    """
+
+    kind: str
+    span: Span
+    ordinal: int | None = None
+    depth: int = 0
+    parent: int = -1
+    title: Span | None = None
+    body: Span | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Entity:
+    """A thing the graph names. ``key`` decides identity; ``label`` is how it is shown.
+
+    ``kind`` is one of the type slugs of ``kg.ids.KIND_CLASSES``.
+    """
+
+    kind: str
+    key: str
+    label: str
+
+
+@dataclass(frozen=True, order=True)
+class Value:
+    """A literal object: ``datatype`` is an XSD local name ("integer", "date", …) or ""."""
+
+    text: str
+    datatype: str = ""
+    language: str = ""
+
+
+Term = Union[Entity, Value]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where the text names an entity (gives the entity its own ``rkg:evidence``)."""
+
+    entity: Entity
+    span: Span  # the sentence that names it
+    exact: Span  # the name itself
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One relation, ``subject predicate object``, with the sentence(s) that state it.
+
+    ``predicate`` is a local name in the rkg namespace (``"leadPerson"``). An inferred fact
+    names its ``rule`` and the ``premises`` it rests on; it is never presented as stated.
+    """
+
+    subject: Entity
+    predicate: str
+    object: Term
+    evidence: tuple[Span, ...]
+    rule: str
+    inferred: bool = False
+    premises: tuple["Fact", ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A number the document states about itself ("28个改革项目"), to compare with what was found.
+
+    ``counts`` is the kind counted; ``scope`` narrows it (a tier), or is None.
+    """
+
+    label: str
+    value: int
+    counts: str
+    scope: Entity | None
+    evidence: Span
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything the rules found in one document, before resolution."""
+
+    document: SourceDocument
+    genre: str
+    segments: tuple[Segment, ...]
+    mentions: tuple[Mention, ...]
+    facts: tuple[Fact, ...]
+    figures: tuple[StatedFigure, ...]
+    used: tuple[Span, ...]  # text some rule consumed, for the "unused text" report
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """One document's extraction after merging and inference: what goes into the graph."""
+
+    document: SourceDocument
+    genre: str
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+    facts: tuple[Fact, ...]
+    figures: tuple[tuple[StatedFigure, int | None], ...]  # (figure, found count or None)
+    unused: tuple[Span, ...]
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,169 @@
+"""Resolved records → an rdflib Dataset: one named graph per document, one for inferred facts.
+
+Every typed relation is also reified as an ``rdf:Statement`` carrying its evidence (stated) or
+its rule and premises (inferred), so SPARQL alone can answer "which sentence says that…".
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from .ids import (
+    INFERRED_GRAPH,
+    KIND_CLASSES,
+    document_graph_iri,
+    document_iri,
+    entity_iri,
+    entity_scope,
+    evidence_iri,
+    figure_iri,
+    rule_iri,
+    statement_iri,
+)
+from .model import Entity, Fact, Resolved, Span, Value
+from .resolve import INFERENCE_RULES
+from .vocab import RKG
+
+LANGUAGE = "zh"
+# What a stated figure counts → the class counted.
+COUNTED_CLASSES = {kind: cls for kind, (cls, _) in KIND_CLASSES.items()}
+
+
+def _literal(value: Value) -> Literal:
+    if value.datatype:
+        return Literal(value.text, datatype=XSD[value.datatype])
+    return Literal(value.text, lang=value.language or None)
+
+
+class _Writer:
+    """Adds one document's records to its named graph. Local to one ``records_to_dataset`` call."""
+
+    def __init__(self, dataset: Dataset, resolved: Resolved):
+        self.resolved = resolved
+        self.document = resolved.document
+        self.graph: Graph = dataset.graph(document_graph_iri(self.document))
+        self.inferred: Graph = dataset.graph(INFERRED_GRAPH)
+        self.doc = document_iri(self.document)
+
+    def node(self, entity: Entity) -> URIRef:
+        return entity_iri(entity, entity_scope(entity, self.document))
+
+    def evidence(self, span: Span) -> URIRef:
+        node = evidence_iri(self.document, span)
+        g = self.graph
+        g.add((node, RDF.type, RKG.Evidence))
+        g.add((node, RKG.quote, Literal(span.text)))
+        g.add((node, RKG.start, Literal(span.start)))
+        g.add((node, RKG.end, Literal(span.end)))
+        g.add((node, RKG.inDocument, self.doc))
+        return node
+
+    def entity(self, entity: Entity) -> URIRef:
+        node = self.node(entity)
+        cls = KIND_CLASSES[entity.kind][0]
+        self.graph.add((node, RDF.type, cls))
+        self.graph.add((node, RDFS.label, Literal(entity.label, lang=LANGUAGE)))
+        if entity.kind in ("tier", "level", "problem"):
+            self.graph.add((node, SKOS.prefLabel, Literal(entity.label, lang=LANGUAGE)))
+        if entity.kind == "project":
+            self.graph.add((node, RKG.inDocument, self.doc))
+        return node
+
+    def term(self, obj) -> URIRef | Literal:
+        return self.node(obj) if isinstance(obj, Entity) else _literal(obj)
+
+    def fact(self, fact: Fact) -> URIRef:
+        s, p, o = self.node(fact.subject), RKG[fact.predicate], self.term(fact.object)
+        target = self.inferred if fact.inferred else self.graph
+        target.add((s, p, o))
+        statement = statement_iri(s, p, o.n3())
+        target.add((statement, RDF.type, RDF.Statement))
+        target.add((statement, RDF.subject, s))
+        target.add((statement, RDF.predicate, p))
+        target.add((statement, RDF.object, o))
+        for span in fact.evidence:
+            target.add((statement, RKG.evidence, self.evidence(span)))
+        if fact.inferred:
+            target.add((statement, RKG.inferredBy, rule_iri(fact.rule)))
+            for premise in fact.premises:
+                ps, pp, po = self.node(premise.subject), RKG[premise.predicate], self.term(premise.object)
+                target.add((statement, PROV.wasDerivedFrom, statement_iri(ps, pp, po.n3())))
+        else:
+            target.add((statement, RKG.extractedBy, Literal(fact.rule)))
+        return statement
+
+
+def _add_document(w: _Writer) -> None:
+    doc, g, d = w.doc, w.graph, w.document
+    g.add((doc, RDF.type, RKG.SourceDocument))
+    g.add((doc, RDFS.label, Literal(d.title or d.name, lang=LANGUAGE)))
+    if d.title:
+        g.add((doc, DCTERMS.title, Literal(d.title, lang=LANGUAGE)))
+    g.add((doc, DCTERMS.source, Literal(d.name)))
+    g.add((doc, DCTERMS["format"], Literal(d.media_type)))
+    g.add((doc, RKG.contentHash, Literal("sha256:" + hashlib.sha256(d.text.encode("utf-8")).hexdigest())))
+    g.add((doc, RKG.charCount, Literal(len(d.text))))
+    g.add((doc, RKG.encoding, Literal(d.encoding)))
+    g.add((doc, RKG.genre, Literal(w.resolved.genre)))
+
+
+def _add_figures(w: _Writer) -> None:
+    for figure, found in w.resolved.figures:
+        scope = w.node(figure.scope) if figure.scope else None
+        node = figure_iri(w.document, figure, str(scope or ""))
+        g = w.graph
+        g.add((w.doc, RKG.statesFigure, node))
+        g.add((node, RDF.type, RKG.StatedFigure))
+        g.add((node, RDFS.label, Literal(figure.label, lang=LANGUAGE)))
+        g.add((node, RKG.value, Literal(figure.value)))
+        kind = figure.counts.split(":")[0]
+        g.add((node, RKG.countsClass, COUNTED_CLASSES[kind]))
+        if scope is not None:
+            g.add((node, RKG.scope, scope))
+        if found is not None:
+            g.add((node, RKG.foundValue, Literal(found)))
+        g.add((node, RKG.evidence, w.evidence(figure.evidence)))
+
+
+def _add_rules(dataset: Dataset) -> None:
+    g = dataset.graph(INFERRED_GRAPH)
+    for name, comment in sorted(INFERENCE_RULES.items()):
+        node = rule_iri(name)
+        g.add((node, RDF.type, RKG.InferenceRule))
+        g.add((node, RDFS.label, Literal(name, lang="en")))
+        g.add((node, RDFS.comment, Literal(comment, lang="en")))
+
+
+def records_to_dataset(documents: list[Resolved]) -> Dataset:
+    """Build the dataset for all documents. Pure: the same records give the same triples."""
+    dataset = Dataset()
+    for prefix, ns in (("rkg", RKG._NS), ("skos", SKOS), ("prov", PROV), ("dcterms", DCTERMS)):
+        dataset.bind(prefix, ns)
+    for resolved in documents:
+        w = _Writer(dataset, resolved)
+        _add_document(w)
+        for entity in resolved.entities:
+            w.entity(entity)
+        for mention in resolved.mentions:
+            w.graph.add((w.node(mention.entity), RKG.evidence, w.evidence(mention.span)))
+            if mention.exact != mention.span and mention.exact.text != mention.entity.label and mention.entity.kind not in ("level", "measure"):
+                w.graph.add((w.node(mention.entity), RKG.writtenForm, Literal(mention.exact.text, lang=LANGUAGE)))
+        for fact in resolved.facts:
+            w.fact(fact)
+        _add_figures(w)
+    if any(f.inferred for r in documents for f in r.facts):
+        _add_rules(dataset)
+    return dataset
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """All named graphs as one graph, with the dataset's prefixes."""
+    graph = Graph()
+    for prefix, ns in dataset.namespaces():
+        graph.bind(prefix, ns)
+    for quad in dataset.quads((None, None, None, None)):
+        graph.add(quad[:3])
+    return graph
