@@ -43,7 +43,7 @@ def trim_span(span: Span, chars: str) -> Span:
 def project_key(name: str, lexicon: Lexicon) -> str:
     """A project's identity: its name without opening adverbs/verbs and a closing 项目.
 
-    So "深化基层治理体制改革" in the list and "基层治理体制改革" in prose are one project.
+    So "深化某某体制改革" in a list and "某某体制改革" in prose are one project.
     """
     key = normalize_key(name)
     changed = True
@@ -92,7 +92,7 @@ class _Official:
 
 
 def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
-    """The name right after a post, as jieba tags it (nr), e.g. "吕玉印" in "区委书记吕玉印亲自…"."""
+    """The name right after a post, as jieba tags it (nr), e.g. "张三" in "区委书记张三亲自…"."""
     rest = span.text[at - span.start : at - span.start + 8]
     tokens = list(lexicon.tokenizer.cut(rest))
     if not tokens or not HAN.fullmatch(tokens[0].word[0]) or tokens[0].word in lexicon.name_stopwords:
@@ -111,7 +111,7 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
 
 
 def find_officials(span: Span, lexicon: Lexicon) -> list[_Official]:
-    """Posts and the person holding them: "区委书记吕玉印", "县委书记、县人大常委会主任熊亚平"."""
+    """Posts and the person holding them: "区委书记张三", "县委书记、县人大常委会主任李四"."""
     officials, chain = [], []
     for match in lexicon.post_pattern.finditer(span.text):
         start, end = span.start + match.start(), span.start + match.end()
@@ -281,7 +281,7 @@ def find_measures(clauses: list[Span], lexicon: Lexicon, exclude: set[str]) -> l
 
 
 def _balance_quotes(name: Span, within: Span) -> Span:
-    """Take back an opening quote that trimming cut off: "“互联网+”工作机制", not "互联网+”工作机制"."""
+    """Take back an opening quote that trimming cut off: "“某某+”工作机制", not "某某+”工作机制"."""
     pairs = {"”": "“", "」": "「", "』": "『", "’": "‘"}
     first_close = next((ch for ch in name.text if ch in pairs or ch in pairs.values()), None)
     if first_close in pairs and name.start > within.start:
@@ -293,7 +293,7 @@ def _balance_quotes(name: Span, within: Span) -> Span:
 
 
 def find_prose_project(clause: Span, lexicon: Lexicon, first_in_sentence: bool) -> Span | None:
-    """A project named in a clause: "深化安全生产监管体制改革" → "安全生产监管体制改革".
+    """A project named in a clause: "深化某某监管体制改革" → "某某监管体制改革".
 
     The clause must end in a project head (改革, 机制, 模式 …). Heads other than 改革 need a lead
     verb before the name, and only the sentence's first clause may name one: later clauses with
@@ -309,7 +309,7 @@ def find_prose_project(clause: Span, lexicon: Lexicon, first_in_sentence: bool) 
         if any(opening.text.startswith(v) for v in lexicon.lead_verbs):
             name = _strip_leading(opening, lexicon.lead_verbs)
         elif needs_verb:
-            # "还有一个重要发力点就是创新“互联网+”工作机制": the name follows the first lead verb.
+            # "还有一个重要发力点就是创新“某某+”工作机制": the name follows the first lead verb.
             match = re.search("|".join(map(re.escape, lexicon.lead_verbs)), text.text)
             if not match:
                 return None
