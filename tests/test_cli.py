@@ -1,0 +1,119 @@
+"""The kg command's contract: results on stdout, one-line errors on stderr, exit codes, atomic output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main, make_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "pingshan-2017-reform-plan.txt"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd or ROOT)
+
+
+@pytest.fixture(scope="module")
+def built_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    assert main(["build", "--out", str(out), "--no-validate"]) == 0
+    return out
+
+
+def test_build_writes_graph_and_report(built_out):
+    assert {p.name for p in built_out.iterdir()} >= {"graph.ttl", "report.json", "report.md"}
+    report = (built_out / "report.md").read_text(encoding="utf-8")
+    assert "28个改革项目" in report and "| 7个改革专项小组 | group |  | 7 | 7 |" in report
+
+
+def test_build_summary_on_stderr(tmp_path):
+    proc = run("build", str(SEED), "--out", str(tmp_path), "--no-validate")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    assert "1 document(s)" in proc.stderr and "stated 28个改革项目 = 28" in proc.stderr and str(tmp_path) in proc.stderr
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    (folder / name).write_bytes(data)
+    return folder / name
+
+
+@pytest.mark.parametrize(
+    "make_input, code, words",
+    [
+        pytest.param(lambda d: d / "missing.txt", 2, "no such file", id="missing"),
+        pytest.param(lambda d: _write(d, "empty.txt", b""), 1, "empty", id="empty"),
+        pytest.param(lambda d: _write(d, "x.xyz", "改革".encode()), 1, "unsupported", id="unsupported"),
+        pytest.param(lambda d: _write(d, "bin.txt", b"\x00\x01\x02" * 100), 1, "bin.txt", id="binary"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_keeps_previous_output(tmp_path, make_input, code, words):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_text("previous")
+    bad = make_input(tmp_path)
+    proc = run("build", str(bad), "--out", str(out), "--no-validate")
+    assert proc.returncode == code
+    assert "Traceback" not in proc.stderr
+    assert words in proc.stderr.lower() or words in proc.stderr
+    assert bad.name in proc.stderr
+    assert (out / "graph.ttl").read_text() == "previous"
+
+
+def test_one_bad_document_does_not_stop_the_others(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes(SEED.read_bytes())
+    (corpus / "b.txt").write_text("   \n")
+    proc = run("build", str(corpus), "--out", str(tmp_path / "out"), "--no-validate")
+    assert proc.returncode == 1  # something failed …
+    assert "b.txt" in proc.stderr
+    assert (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8").count("深化基层治理体制改革") >= 1  # … the rest built
+
+
+def test_build_graph_script_is_kg_build(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "build_graph.py"), "--out", str(tmp_path), "--no-validate"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "graph.ttl").stat().st_size > 10_000
+
+
+def test_eval_prints_scores(built_out):
+    proc = run("eval", str(ROOT / "tests" / "gold" / "pingshan-2017.tsv"), str(built_out / "graph.ttl"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].split()[:4] == ["relation", "gold", "pred", "tp"]
+    assert any(line.startswith("leadPerson") for line in proc.stdout.splitlines())
+
+
+def test_validate_fails_readably_on_a_broken_graph(tmp_path, built_out):
+    broken = tmp_path / "broken.ttl"
+    text = (built_out / "graph.ttl").read_text(encoding="utf-8")
+    # Drop every quote of every evidence node: each becomes a violation.
+    broken.write_text("\n".join(line for line in text.splitlines() if "rkg:quote" not in line), encoding="utf-8")
+    proc = run("validate", str(broken))
+    assert proc.returncode == 1
+    assert "violation:" in proc.stdout and "quote" in proc.stdout.lower()
+
+
+def test_validate_unparsable_graph_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle .")
+    proc = run("validate", str(bad))
+    assert proc.returncode == 1 and "bad.ttl" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_usage_errors_exit_2():
+    assert run("frobnicate").returncode == 2
+    assert run().returncode == 2
+
+
+@pytest.mark.parametrize("command", sorted(make_parser()._subparsers._group_actions[0].choices))
+def test_every_subcommand_has_help(command):
+    parser = make_parser()
+    sub = parser._subparsers._group_actions[0].choices[command]
+    assert sub.description and len(sub.description) > 20
+    assert all(a.help for a in sub._actions if a.dest != "help")
