@@ -53,7 +53,10 @@ def project_key(name: str, lexicon: Lexicon) -> str:
             if key.startswith(word) and len(key) - len(word) >= PROJECT_NAME_CHARS[0]:
                 key, changed = key[len(word) :], True
                 break
-    return key.removesuffix("项目") if len(key) > 6 else key
+    for suffix in lexicon.name_suffixes:
+        if key.endswith(suffix) and len(key) - len(suffix) >= PROJECT_NAME_CHARS[0]:
+            return key[: -len(suffix)]
+    return key
 
 
 @dataclass
@@ -171,7 +174,7 @@ def _apply_fields(c: _Collector, project: Entity, pairs: list[tuple[str, Span]],
                 _add_official(c, official, sentence, "field-lead", project)
         elif name in ("leadUnit", "supportUnit"):
             for unit in split_span(value, LIST_SEPARATORS, keep_separator=False):
-                unit = trim_span(unit, QUOTES + "等")
+                unit = trim_span(unit, QUOTES + c.lexicon.trailing)
                 if unit.text:
                     c.fact(project, name, c.mention(c.entity("organization", unit.text), sentence, unit), sentence, f"field-{name}")
         elif name == "deadline":
@@ -215,7 +218,7 @@ def _split_problems(x: Span, lexicon: Lexicon) -> list[Span]:
             for word in lexicon.problem_strips:
                 if piece.text.startswith(word) and len(piece.text) > len(word) + 1:
                     piece, changed = sub_span(piece, piece.start + len(word), piece.end), True
-        piece = trim_span(piece, QUOTES + "等的")
+        piece = trim_span(piece, QUOTES + lexicon.trailing)
         if len(piece.text) >= 2:
             cleaned.append(piece)
     return cleaned
@@ -241,7 +244,8 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     text, found = sentence.text, {}
     level = lexicon.level_pattern.pattern
     sep = rules.level_chain_sep.pattern
-    runs = f"(?:{level})(?:(?:{sep}|、|和|与)(?:{level}))+(?:三级|两级|四级|五级|级)?|(?:{level})(?:级)"
+    grade = rules.level_grade.pattern
+    runs = f"(?:{level})(?:(?:{sep})(?:{level}))+(?:{grade})?|(?:{level})(?:{grade})"
     for match in re.finditer(runs, text):
         for word in lexicon.level_pattern.finditer(match.group()):
             start = sentence.start + match.start() + word.start()
@@ -273,7 +277,7 @@ def find_measures(clauses: list[Span], lexicon: Lexicon, exclude: set[str]) -> l
         bare = _strip_leading(clause, lexicon.adverbs)
         if any(bare.text.startswith(v) for v in lexicon.measure_verbs) and normalize_key(bare.text) not in exclude:
             if len(bare.text) >= 4:
-                measures.append(trim_span(bare, QUOTES + "等"))
+                measures.append(trim_span(bare, QUOTES + lexicon.trailing))
     return measures
 
 
@@ -300,10 +304,10 @@ def find_prose_project(clause: Span, lexicon: Lexicon, first_in_sentence: bool) 
     such heads are that project's measures.
     """
     text = trim_span(clause, QUOTES + "…. ")
-    for head, needs_verb in lexicon.project_heads:
+    for head, needs_verb, any_clause in lexicon.project_heads:
         if not text.text.endswith(head):
             continue
-        if needs_verb and not first_in_sentence and head != "改革创新":
+        if not any_clause and not first_in_sentence:
             return None
         opening = _strip_leading(text, lexicon.adverbs)
         if any(opening.text.startswith(v) for v in lexicon.lead_verbs):
@@ -347,7 +351,7 @@ def find_group_lists(c: _Collector, sentence: Span) -> list[Entity]:
                 found.append(c.mention(c.entity("group", label), sentence, item))
             groups.extend(found)
             stated = _count(c, match.group("count"))
-            count_span = Span(sentence.start + match.start("count"), sentence.start + match.end("suffix"), match.group("count") + "个" + suffix)
+            count_span = sub_span(sentence, sentence.start + match.start("count"), sentence.start + match.end("suffix"))
             if stated is not None:
                 c.figures.append(StatedFigure(count_span.text, stated, "group", None, sentence))
                 if stated != len(found):
@@ -462,7 +466,7 @@ def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str
             for official in officials:
                 _add_official(c, official, sentence, "lead-in-prose", project)
             continue
-        if officials and tiers_here and any(lead_word in clause.text for lead_word in ("牵头",)):
+        if officials and tiers_here and c.rules.tier_lead_cue.search(clause.text):
             for official in officials:
                 for post_span in official.posts:
                     post = c.mention(c.entity("post", post_span.text), sentence, post_span)

@@ -29,7 +29,8 @@ REQUIRED_COLUMNS = {
     "groups.tsv": ("suffix",),
     "verbs.tsv": ("word", "role"),
     "problems.tsv": ("word", "kind"),
-    "projects.tsv": ("head", "needs_verb"),
+    "projects.tsv": ("head", "needs_verb", "any_clause"),
+    "affixes.tsv": ("word", "kind"),
     "stopwords.tsv": ("word",),
     "numerals.tsv": ("char", "value", "kind"),
     "boundaries.tsv": ("char",),
@@ -40,6 +41,8 @@ ALLOWED_VALUES = {
     ("verbs.tsv", "role"): ("lead", "measure", "both", "adverb"),
     ("problems.tsv", "kind"): ("marker", "strip", "context"),
     ("projects.tsv", "needs_verb"): ("yes", "no"),
+    ("projects.tsv", "any_clause"): ("yes", "no"),
+    ("affixes.tsv", "kind"): ("name_suffix", "trailing"),
     ("numerals.tsv", "kind"): ("digit", "unit"),
 }
 
@@ -75,7 +78,9 @@ class Lexicon:
     problem_markers: tuple[str, ...]
     problem_strips: tuple[str, ...]
     problem_contexts: tuple[str, ...]
-    project_heads: tuple[tuple[str, bool], ...]  # (head, needs a lead verb)
+    project_heads: tuple[tuple[str, bool, bool], ...]  # (head, needs a lead verb, names a project in any clause)
+    name_suffixes: tuple[str, ...]
+    trailing: str  # characters trimmed from the edges of units, problems, measures
     name_stopwords: frozenset[str]
     numerals: tuple[tuple[str, int, bool], ...]  # (character, value, is a unit like 十)
     boundaries: str  # characters that may stand just before a post
@@ -169,6 +174,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     posts = read_table("posts.tsv", directory)
     verbs = read_table("verbs.tsv", directory)
     problems = read_table("problems.tsv", directory)
+    affixes = read_table("affixes.tsv", directory)
     return Lexicon(
         levels=tuple(sorted(levels, key=lambda lv: (-len(lv.label), lv.label))),
         titles=_longest_first(r["word"] for r in posts if r["kind"] == "title"),
@@ -183,8 +189,13 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         problem_strips=_longest_first(r["word"] for r in problems if r["kind"] == "strip"),
         problem_contexts=_longest_first(r["word"] for r in problems if r["kind"] == "context"),
         project_heads=tuple(
-            sorted(((r["head"], r["needs_verb"] == "yes") for r in read_table("projects.tsv", directory)), key=lambda h: (-len(h[0]), h[0]))
+            sorted(
+                ((r["head"], r["needs_verb"] == "yes", r["any_clause"] == "yes") for r in read_table("projects.tsv", directory)),
+                key=lambda h: (-len(h[0]), h[0]),
+            )
         ),
+        name_suffixes=_longest_first(r["word"] for r in affixes if r["kind"] == "name_suffix"),
+        trailing="".join(r["word"] for r in affixes if r["kind"] == "trailing"),
         name_stopwords=frozenset(r["word"] for r in read_table("stopwords.tsv", directory)),
         numerals=tuple((r["char"], int(r["value"]), r["kind"] == "unit") for r in read_table("numerals.tsv", directory)),
         boundaries="".join(r["char"] for r in read_table("boundaries.tsv", directory)),

@@ -28,6 +28,7 @@ PATTERN_NAMES = (
     "problem",
     "lead_in_prose",
 )
+SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "placeholders", "patterns")
 SEGMENT_KEYS = ("sentence_ends", "clause_seps", "heading_max_chars", "numbering")
 
@@ -52,6 +53,8 @@ class Rules:
     fields: Mapping[str, str]  # cue word → field name
     patterns: Mapping[str, tuple[re.Pattern, ...]]
     level_chain_sep: re.Pattern
+    level_grade: re.Pattern
+    tier_lead_cue: re.Pattern
 
 
 def _read_toml(path: Path) -> dict:
@@ -124,11 +127,12 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
         if field not in FIELD_NAMES:
             raise RuleFileError(f"fields.{cue}: {field!r} is not a field; valid fields: {', '.join(FIELD_NAMES)}", str(path))
     raw_patterns = dict(data.get("patterns", {}))
-    chain_sep = raw_patterns.pop("level_chain_sep", "-")
+    # Single patterns (not lists), each with a default that matches nothing special.
+    singles = {key: raw_patterns.pop(key, default) for key, default in SINGLE_PATTERNS.items()}
     patterns = {}
     for key, value in raw_patterns.items():
         if key not in PATTERN_NAMES:
-            raise RuleFileError(f"patterns.{key}: unknown pattern; valid patterns: {', '.join(PATTERN_NAMES)}", str(path))
+            raise RuleFileError(f"patterns.{key}: unknown pattern; valid patterns: {', '.join((*PATTERN_NAMES, *SINGLE_PATTERNS))}", str(path))
         items = [value] if isinstance(value, str) else value
         patterns[key] = tuple(_compile(p, path, f"patterns.{key}", fill) for p in items)
     try:
@@ -145,7 +149,7 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
             numbering=numbering,
             fields=MappingProxyType(dict(sorted(fields.items(), key=lambda kv: -len(kv[0])))),
             patterns=MappingProxyType({k: patterns.get(k, ()) for k in PATTERN_NAMES}),
-            level_chain_sep=_compile(chain_sep, path, "patterns.level_chain_sep", fill),
+            **{key: _compile(value, path, f"patterns.{key}", fill) for key, value in singles.items()},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleFileError(f"malformed value: {exc}", str(path)) from None

@@ -1,0 +1,442 @@
+"""kg.extract: officials, problems, levels, measures, prose projects, project keys, group lists.
+
+Sentences come from pingshan-2017-reform-plan.txt and the shared corpus, copied in. Each is placed
+inside a small document (after ``PREFIX``) so that offsets are checked away from 0.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import (
+    QUOTES,
+    extract_records,
+    find_levels,
+    find_measures,
+    find_officials,
+    find_problems,
+    find_prose_project,
+    normalize_key,
+    project_key,
+    trim_span,
+)
+from kg.model import Entity, SourceDocument, Span, StatedFigure, Value
+from kg.segment import segment_document, split_clauses
+
+PREFIX = "据了解。\n"
+
+
+def cases(table):
+    """A table's rows as pytest params: a plain row is ``(id, *values)``; a ``pytest.param`` passes as is."""
+    return [row if isinstance(row, type(pytest.param())) else pytest.param(*row[1:], id=row[0]) for row in table]
+
+
+def in_document(sentence: str) -> tuple[str, Span]:
+    """A document holding ``sentence`` after ``PREFIX``, and the sentence's span in it."""
+    return PREFIX + sentence + "\n", Span(len(PREFIX), len(PREFIX) + len(sentence), sentence)
+
+
+def extract_text(text, plan, lexicon):
+    document = SourceDocument("d", "d.txt", "d.txt", text)
+    return extract_records(document, segment_document(document, plan, lexicon), plan, lexicon)
+
+
+# --- officials ---------------------------------------------------------------------------
+
+# (id, sentence, expected officials as (posts, person or None))
+OFFICIAL_CASES = [
+    ("post-and-name", "区委书记吕玉印亲自牵头深化基层治理体制改革项目", [(("区委书记",), "吕玉印")]),
+    ("full-post-after-er", "而区长陶永欣则牵头民生诉求渠道流程优化改革", [(("区长",), "陶永欣")]),
+    ("chain-of-two-posts", "会议由县委书记、县人大常委会主任熊亚平主持", [(("县委书记", "县人大常委会主任"), "熊亚平")]),
+    ("two-posts-no-person", "由区委书记和区长分别牵头", [(("区委书记",), None), (("区长",), None)]),
+    ("chain-no-person", "区委书记、区长领任务", [(("区委书记", "区长"), None)]),
+    ("bureau-director", "会上,县科技局局长胡锋平就《通城县“国家知识产权强县工程试点”工作实施方案(送审稿)》起草情况作说明", [(("县科技局局长",), "胡锋平")]),
+    (
+        "two-officials-in-one-clause",
+        "县水利局局长吴彤、县发改局局长汪向东分别就水利局改革项目和发改局改革项目作述职述责",
+        [(("县水利局局长",), "吴彤"), (("县发改局局长",), "汪向东")],
+    ),
+    ("group-leader", "市委书记、市委全面深化改革领导小组组长王敏对深入贯彻中央和省委部署提出要求", [(("市委书记", "市委全面深化改革领导小组组长"), "王敏")]),
+    ("field-value", "区委书记吕玉印", [(("区委书记",), "吕玉印")]),
+    ("no-post", "持续在社区基层治理上攻坚突破", []),
+    ("not-inside-shequ-changqi", "解决社区长期存在的问题", []),
+    pytest.param(
+        "县委常委、常务副县长王兴电", [(("县委常委", "常务副县长"), "王兴电")], id="three-character-name-before-comma",
+        marks=pytest.mark.xfail(strict=True, reason="jieba cuts 王兴电 as 王兴/nr + 电/n; _person_after only joins a following token when the first is a one-character surname, so the person is 王兴"),
+    ),
+    pytest.param(
+        "县委常委、县委办公室主任陈新日安排部署了迎接省市2017年度全面深化改革考评检查工作", [(("县委常委", "县委办公室主任"), "陈新日")], id="three-character-name-before-verb",
+        marks=pytest.mark.xfail(strict=True, reason="jieba cuts 陈新日 as 陈新/nr + 日/m, so the person is 陈新"),
+    ),
+    pytest.param(
+        "县委常委、县总工会主席罗小虎分别就分管的改革工作述职述责", [(("县委常委", "县总工会主席"), "罗小虎")], id="trade-union-chair",
+        marks=pytest.mark.xfail(strict=True, reason="总工会 is in neither organs.tsv nor units.tsv, so 县总工会主席 is no post; the chain is 县委常委 alone and 罗小虎 is lost"),
+    ),
+    pytest.param(
+        "党工委副书记、纪工委书记、全面深化改革小组办公室主任周冠中", [(("党工委副书记", "纪工委书记", "全面深化改革小组办公室主任"), "周冠中")], id="office-director-without-level",
+        marks=pytest.mark.xfail(strict=True, reason="a unit+title post needs a level word first ({level}…{unit}{title}), so 全面深化改革小组办公室主任 is no post and 周冠中 is not attached to the chain"),
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", cases(OFFICIAL_CASES))
+def test_find_officials(sentence, expected, lexicon, assert_offsets):
+    text, span = in_document(sentence)
+    officials = find_officials(span, lexicon)
+    got = [(tuple(p.text for p in o.posts), o.person.text if o.person else None) for o in officials]
+    assert got == expected
+    assert_offsets(text, [s for o in officials for s in (*o.posts, o.person) if s is not None])
+
+
+# --- problems ----------------------------------------------------------------------------
+
+# (id, sentence, expected problems)
+PROBLEM_CASES = [
+    (
+        "item-1-three-problems",
+        "针对职责划分不清晰、管理链条长、居民自治活力不足等突出问题，深化基层治理体制改革，持续在社区基层治理上攻坚突破，进一步提升基层治理质量。",
+        ["职责划分不清晰", "管理链条长", "居民自治活力不足"],
+    ),
+    (
+        "item-1-prose-ascii-commas",
+        "针对基层职责划分不清晰、管理链条长、居民自治活力不足等问题,区委书记吕玉印亲自牵头深化基层治理体制改革项目,持续在社区基层治理上攻坚突破。",
+        ["基层职责划分不清晰", "管理链条长", "居民自治活力不足"],
+    ),
+    (
+        "item-2-five-problems",
+        "针对市民与政府的沟通渠道不顺畅、市民诉求处理过程不透明且无法追踪、对处理结果缺乏反馈与互动、需多方协调解决的事件难于明确牵头单位、"
+        "责任部门对事件处置缺乏力度等问题,从统一受理渠道、健全分拨机制、界定办理期限、建立处置协调机制、完善督办问责制度等方面着手,以信息化手段。",
+        ["市民与政府的沟通渠道不顺畅", "市民诉求处理过程不透明且无法追踪", "对处理结果缺乏反馈与互动", "需多方协调解决的事件难于明确牵头单位", "责任部门对事件处置缺乏力度"],
+    ),
+    (
+        "item-3-development-bottleneck",
+        "针对坪山科技创新总体水平不高、科技创新支撑产业发展的能力不强、创新创业服务不优的发展瓶颈,持续深化科技、产业创新体制机制改革。",
+        ["坪山科技创新总体水平不高", "科技创新支撑产业发展的能力不强", "创新创业服务不优"],
+    ),
+    (
+        "item-4-drops-the-setting",
+        "针对当前城市更新推进过程中,开发企业圈地行为管控不足,项目统筹力度不强、城区产业发展及公共服务配套缺乏前瞻性规划等问题,推进城市更新体制机制改革。",
+        ["开发企业圈地行为管控不足", "项目统筹力度不强", "城区产业发展及公共服务配套缺乏前瞻性规划"],
+    ),
+    (
+        "item-5-keeps-adjective-list-whole",
+        "针对当前坪山基层医疗卫生服务薄弱,不能满足社区居民便捷化、高质量医疗服务需求的问题,加大力度补齐民生短板,建立健全分级诊疗制度。",
+        ["坪山基层医疗卫生服务薄弱", "不能满足社区居民便捷化、高质量医疗服务需求"],
+    ),
+    (
+        "item-7-phenomenon-then-problems",
+        "针对市与区级,政府与部门间存在“信息孤岛”现象,同时区内事权不一致、权责不清等问题,深入落实强区放权改革,做好“放管服”工作。",
+        ["市与区级,政府与部门间存在“信息孤岛”现象", "区内事权不一致", "权责不清"],
+    ),
+    (
+        "item-8-strips-dangqian",
+        "针对当前社区党建标准化任务仍未全部达标、社区党委领导核心地位还有待进一步加强、社区党员先锋模范作用发挥还不够明显等问题,全面推进党建标准化建设。",
+        ["社区党建标准化任务仍未全部达标", "社区党委领导核心地位还有待进一步加强", "社区党员先锋模范作用发挥还不够明显"],
+    ),
+    (
+        "item-9",
+        "针对当前改革创新推进过程中的试错界限不明确、纠错措施不区分、激励政策不突出等问题,持续深化从严治党体制机制改革。",
+        ["改革创新推进过程中的试错界限不明确", "纠错措施不区分", "激励政策不突出"],
+    ),
+    ("pojie-frame", "破解市民与政府的沟通渠道不顺畅、诉求处置不力问题,将从完善机制着手。", ["市民与政府的沟通渠道不顺畅", "诉求处置不力"]),
+    ("phenomenon-alone", "一些部门间存在“信息孤岛”现象,影响办事效率。", ["一些部门间存在“信息孤岛”现象"]),
+    ("no-frame", "持续在社区基层治理上攻坚突破,进一步提升基层治理质量。", []),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", cases(PROBLEM_CASES))
+def test_find_problems(sentence, expected, plan, lexicon, assert_offsets):
+    text, span = in_document(sentence)
+    problems = find_problems(span, plan, lexicon)
+    assert [p.text for p in problems] == expected
+    assert_offsets(text, problems)
+
+
+# --- levels ------------------------------------------------------------------------------
+
+# (id, sentence, expected levels)
+LEVEL_CASES = [
+    ("quoted-chain", "建立“区-街道-社区”三级权责清单", ["区", "街道", "社区"]),
+    ("em-dash-chain", "建立“区—街道—社区”三级权责清单", ["区", "街道", "社区"]),
+    ("enumeration", "将理顺区、街道、社区职能,实现扁平化管理、便捷化服务。", ["区", "街道", "社区"]),
+    ("enumeration-with-ji", "打造区、街道、社区三级公共文化服务平台", ["区", "街道", "社区"]),
+    ("national-provincial-city", "既围绕国家、省、市普遍关注的科技产业创新", ["国家", "省", "市"]),
+    ("yu-and-ji", "针对市与区级,政府与部门间存在“信息孤岛”现象", ["市", "区"]),
+    ("level-ji", "推进区级审批事项下放", ["区"]),
+    ("standalone-word", "启动居民小组党建标准化建设", ["居民小组"]),
+    ("single-character-inside-word", "城区产业发展", []),
+    ("shichang", "市场", []),
+    ("shimin", "破解市民与政府的沟通渠道不顺畅", []),
+    pytest.param(
+        "在留学人员集中的重点城市、区域建立“接触广州”人才联络站", [], id="chain-carved-out-of-words",
+        marks=pytest.mark.xfail(strict=True, reason="the chain pattern is not anchored to word edges: 城市、区域 contains 市、区, read as the levels 市 and 区 (from 04-guangzhou-2012 in the corpus)"),
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", cases(LEVEL_CASES))
+def test_find_levels(sentence, expected, plan, lexicon, assert_offsets):
+    text, span = in_document(sentence)
+    levels = find_levels(span, plan, lexicon)
+    assert [lv.text for lv in levels] == expected
+    assert_offsets(text, levels)
+
+
+# --- measures ----------------------------------------------------------------------------
+
+# (id, clause, the project's keys to exclude, expected measures)
+MEASURE_CASES = [
+    ("measure-verb", "建立“区-街道-社区”三级权责清单", set(), ["建立“区-街道-社区”三级权责清单"]),
+    ("adverb-stripped", "切实推进社区减负增效", set(), ["推进社区减负增效"]),
+    ("jiang-stripped", "将理顺区、街道、社区职能", set(), ["理顺区、街道、社区职能"]),
+    ("no-measure-verb", "进一步提升基层治理质量", set(), []),
+    ("project-name-excluded", "深化基层治理体制改革", {"深化基层治理体制改革"}, []),
+]
+
+
+@pytest.mark.parametrize("clause, exclude, expected", cases(MEASURE_CASES))
+def test_find_measures(clause, exclude, expected, lexicon, assert_offsets):
+    text, span = in_document(clause)
+    measures = find_measures([span], lexicon, exclude)
+    assert [m.text for m in measures] == expected
+    assert_offsets(text, measures)
+
+
+# --- projects in prose -------------------------------------------------------------------
+
+# (id, clause, first clause of its sentence?, expected project name or None)
+PROSE_PROJECT_CASES = [
+    ("verb-stripped", "深化安全生产监管体制改革", True, "安全生产监管体制改革"),
+    ("shixing", "实行政府投资项目全流程优化改革", True, "政府投资项目全流程优化改革"),
+    ("verb-inside-clause-keeps-quotes", "还有一个重要发力点就是创新“互联网+”工作机制", True, "“互联网+”工作机制"),
+    ("number-in-clause", "全年预计在28个项目中进行改革创新", True, None),
+    ("number-in-later-clause", "全年预计在28个项目中进行改革创新", False, None),
+    ("gaige-needs-no-verb", "市区共建城市管理治理创新体系改革", True, "市区共建城市管理治理创新体系改革"),
+    ("adverbs-and-verbs-stripped", "也会探索建立旧工业区改造升级模式", True, "旧工业区改造升级模式"),
+    ("moshi-in-later-clause-is-a-measure", "也会探索建立旧工业区改造升级模式", False, None),
+    ("gaige-in-later-clause", "推行公共服务均等化改革", False, "公共服务均等化改革"),
+    ("opening-quote-trimmed", "“还将探索社区集体经济监管体制机制改革", True, "社区集体经济监管体制机制改革"),
+    ("gaige-chuangxin", "促进生态文明体制改革创新", True, "生态文明体制改革创新"),
+    ("enumeration-inside-name", "深化生态旅游资源保护、开发利用机制体制改革", True, "生态旅游资源保护、开发利用机制体制改革"),
+    ("no-head", "提升政府服务效能", True, None),
+    ("chinese-numeral-first", "三项改革", True, None),
+]
+
+
+@pytest.mark.parametrize("clause, first, expected", cases(PROSE_PROJECT_CASES))
+def test_find_prose_project(clause, first, expected, lexicon, assert_offsets):
+    text, span = in_document(clause)
+    name = find_prose_project(span, lexicon, first_in_sentence=first)
+    assert (name.text if name else None) == expected
+    if name:
+        assert_offsets(text, [name])
+
+
+# (id, name, expected key)
+PROJECT_KEY_CASES = [
+    ("listed-with-verb", "深化基层治理体制改革", "基层治理体制改革"),
+    ("prose-without-verb", "基层治理体制改革", "基层治理体制改革"),
+    ("trailing-xiangmu", "深化基层治理体制改革项目", "基层治理体制改革"),
+    ("two-verbs", "探索建立基层医疗集团", "基层医疗集团"),
+    ("quotes-dropped", "“互联网+”工作机制", "互联网+工作机制"),
+    ("full-width-plus-normalised", "“互联网＋”工作机制", "互联网+工作机制"),
+    ("too-short-to-strip", "进一步深化改革", "深化改革"),
+]
+
+
+@pytest.mark.parametrize("name, expected", cases(PROJECT_KEY_CASES))
+def test_project_key(name, expected, lexicon):
+    assert project_key(name, lexicon) == expected
+
+
+# (id, listed name, prose name) that must be one project
+SAME_PROJECT_CASES = [
+    ("listed-and-prose", "深化基层治理体制改革", "基层治理体制改革"),
+    ("prose-with-xiangmu", "深化基层治理体制改革", "深化基层治理体制改革项目"),
+    ("deep-implementation", "深入落实强区放权改革", "强区放权改革"),
+]
+
+
+@pytest.mark.parametrize("listed, prose", cases(SAME_PROJECT_CASES))
+def test_project_key_unites_forms(listed, prose, lexicon):
+    assert project_key(listed, lexicon) == project_key(prose, lexicon)
+
+
+# (id, text, expected key)
+NORMALIZE_KEY_CASES = [
+    ("white-space-and-quotes", " “互联网＋” 工作\t机制", "互联网+工作机制"),
+    ("full-width-letters-and-digits", "ＡＢ２８", "AB28"),
+    ("corner-brackets", "「放管服」改革", "放管服改革"),
+]
+
+
+@pytest.mark.parametrize("text, expected", cases(NORMALIZE_KEY_CASES))
+def test_normalize_key(text, expected):
+    assert normalize_key(text) == expected
+
+
+# (id, text, characters to trim, expected)
+TRIM_CASES = [
+    ("quotes-and-deng", "“经济体制等”", QUOTES + "等", "经济体制"),
+    ("white-space", "  社区 \t", "", "社区"),
+    ("everything-trimmed", "“”", QUOTES, ""),
+    ("inner-kept", "“互联网+”工作机制", QUOTES, "互联网+”工作机制"),
+]
+
+
+@pytest.mark.parametrize("value, chars, expected", cases(TRIM_CASES))
+def test_trim_span(value, chars, expected, assert_offsets):
+    text, span = in_document(value)
+    trimmed = trim_span(span, chars)
+    assert trimmed.text == expected
+    if trimmed.text:
+        assert_offsets(text, [trimmed])
+
+
+# --- groups listed in prose (find_group_lists, through extract_records) ------------------
+
+GROUPS_3 = "此次的“区重点改革项目”分别由经济体制、社会体制和司法体制、纪律检查体制等3个改革专项小组负责实施。"
+
+# (id, document text, expected (group label, text as written), expected figures (label, value), warnings)
+GROUP_LIST_CASES = [
+    (
+        "three-groups",
+        GROUPS_3,
+        [("经济体制改革专项小组", "经济体制"), ("社会体制和司法体制改革专项小组", "社会体制和司法体制"), ("纪律检查体制改革专项小组", "纪律检查体制")],
+        [("3个改革专项小组", 3)],
+        [],
+    ),
+    (
+        "chinese-numeral-count",
+        GROUPS_3.replace("等3个", "等三个"),
+        [("经济体制改革专项小组", "经济体制"), ("社会体制和司法体制改革专项小组", "社会体制和司法体制"), ("纪律检查体制改革专项小组", "纪律检查体制")],
+        [("三个改革专项小组", 3)],
+        [],
+    ),
+    (
+        "count-mismatch-warns",
+        GROUPS_3.replace("等3个", "等4个"),
+        [("经济体制改革专项小组", "经济体制"), ("社会体制和司法体制改革专项小组", "社会体制和司法体制"), ("纪律检查体制改革专项小组", "纪律检查体制")],
+        [("4个改革专项小组", 4)],
+        [
+            "d.txt: the text says 4 groups (4个改革专项小组) but lists 3: "
+            "经济体制改革专项小组、社会体制和司法体制改革专项小组、纪律检查体制改革专项小组"
+        ],
+    ),
+    (
+        "suffix-already-written",
+        "由经济体制改革专项小组、民生体制等2个改革专项小组负责。",
+        [("经济体制改革专项小组", "经济体制改革专项小组"), ("民生体制改革专项小组", "民生体制")],
+        [("2个改革专项小组", 2)],
+        [],
+    ),
+    ("no-list", "这些改革项目,关系到坪山大发展。", [], [], []),
+]
+
+
+@pytest.mark.parametrize("text, groups, figures, warnings", cases(GROUP_LIST_CASES))
+def test_group_lists(text, groups, figures, warnings, plan, lexicon, assert_offsets):
+    extraction = extract_text(text, plan, lexicon)
+    mentions = [m for m in extraction.mentions if m.entity.kind == "group"]
+    assert [(m.entity.label, m.exact.text) for m in mentions] == groups
+    assert all(m.entity.key == normalize_key(m.entity.label) for m in mentions)
+    assert [(f.label, f.value) for f in extraction.figures] == figures
+    assert all(f.counts == "group" and f.scope is None and f.evidence.text == text for f in extraction.figures)
+    assert list(extraction.warnings) == warnings
+    assert_offsets(text, [s for m in extraction.mentions for s in (m.span, m.exact)] + [f.evidence for f in extraction.figures])
+
+
+# --- whole small documents ---------------------------------------------------------------
+
+ITEMS = (
+    "改革项目一览表\n"
+    "1.深化基层治理体制改革牵头区领导:区委书记吕玉印\n"
+    "将理顺区、街道、社区职能,实现扁平化管理、便捷化服务。这是社会体制和司法体制改革专项小组负责项目。\n"
+    "2.民生诉求渠道流程优化改革牵头区领导:区长陶永欣\n"
+    "针对市民与政府的沟通渠道不顺畅等问题,开发建设统一的民生诉求受理监督平台。这是经济体制改革专项小组负责项目。\n"
+)
+TIERS = (
+    "据了解,坪山本年度的28个改革项目中,分别列为“区主要领导牵头改革项目”“区重点改革项目”“区一般改革项目”三类层次。"
+    "此次的“区重点改革项目”分别由经济体制、民生体制等2个改革专项小组负责实施。\n"
+)
+PROSE_LEAD = "而区长陶永欣则牵头民生诉求渠道流程优化改革,破解市民与政府的沟通渠道不顺畅、诉求处置不力问题。\n"
+
+# (id, document text, expected facts as (subject label, predicate, object label or literal, rule))
+DOCUMENT_CASES = [
+    (
+        "listed-items-with-fields",
+        ITEMS,
+        [
+            ("深化基层治理体制改革", "ordinal", "1", "item-number"),
+            ("吕玉印", "holdsPost", "区委书记", "field-lead"),
+            ("深化基层治理体制改革", "leadPost", "区委书记", "field-lead"),
+            ("深化基层治理体制改革", "leadPerson", "吕玉印", "field-lead"),
+            ("深化基层治理体制改革", "involvesLevel", "区", "level-word"),
+            ("深化基层治理体制改革", "involvesLevel", "街道", "level-word"),
+            ("深化基层治理体制改革", "involvesLevel", "社区", "level-word"),
+            ("深化基层治理体制改革", "hasMeasure", "理顺区、街道、社区职能", "measure-verb"),
+            ("深化基层治理体制改革", "responsibleGroup", "社会体制和司法体制改革专项小组", "responsible-group"),
+            ("民生诉求渠道流程优化改革", "ordinal", "2", "item-number"),
+            ("陶永欣", "holdsPost", "区长", "field-lead"),
+            ("民生诉求渠道流程优化改革", "leadPost", "区长", "field-lead"),
+            ("民生诉求渠道流程优化改革", "leadPerson", "陶永欣", "field-lead"),
+            ("民生诉求渠道流程优化改革", "addressesProblem", "市民与政府的沟通渠道不顺畅", "problem-frame"),
+            ("民生诉求渠道流程优化改革", "hasMeasure", "开发建设统一的民生诉求受理监督平台", "measure-verb"),
+            ("民生诉求渠道流程优化改革", "responsibleGroup", "经济体制改革专项小组", "responsible-group"),
+        ],
+    ),
+    (
+        "tiers-carried-out-by-groups",
+        TIERS,
+        [
+            ("区重点改革项目", "carriedOutBy", "经济体制改革专项小组", "tier-groups"),
+            ("区重点改革项目", "carriedOutBy", "民生体制改革专项小组", "tier-groups"),
+        ],
+    ),
+    (
+        "lead-in-prose",
+        PROSE_LEAD,
+        [
+            ("陶永欣", "holdsPost", "区长", "lead-in-prose"),
+            ("民生诉求渠道流程优化改革", "leadPost", "区长", "lead-in-prose"),
+            ("民生诉求渠道流程优化改革", "leadPerson", "陶永欣", "lead-in-prose"),
+            ("民生诉求渠道流程优化改革", "addressesProblem", "市民与政府的沟通渠道不顺畅", "problem-frame"),
+            ("民生诉求渠道流程优化改革", "addressesProblem", "诉求处置不力", "problem-frame"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", cases(DOCUMENT_CASES))
+def test_extract_records(text, expected, plan, lexicon, assert_offsets):
+    extraction = extract_text(text, plan, lexicon)
+    got = [
+        (f.subject.label, f.predicate, f.object.text if isinstance(f.object, Value) else f.object.label, f.rule)
+        for f in extraction.facts
+    ]
+    assert got == expected
+    assert not any(f.inferred for f in extraction.facts)
+    assert_offsets(text, [s for f in extraction.facts for s in f.evidence])
+    assert_offsets(text, [s for m in extraction.mentions for s in (m.span, m.exact)])
+    assert_offsets(text, extraction.used)
+
+
+def test_extract_records_figures(plan, lexicon):
+    extraction = extract_text(TIERS, plan, lexicon)
+    tier = Entity("tier", "区重点改革项目", "区重点改革项目")
+    assert [(f.label, f.value, f.counts, f.scope) for f in extraction.figures] == [
+        ("三类层次", 3, "tier", None),
+        ("28个改革项目", 28, "project", None),
+        ("2个改革专项小组", 2, "group", None),
+    ]
+    assert tier in {m.entity for m in extraction.mentions}
+    assert all(isinstance(f, StatedFigure) for f in extraction.figures)
+
+
+def test_clauses_feed_prose_projects(plan, lexicon):
+    """The Pingshan sentence naming one project in its first clause and measures after it."""
+    sentence = "深化安全生产监管体制改革,探索建立管控排查预防体系。"
+    text, span = in_document(sentence)
+    clauses = split_clauses(span, plan)
+    names = [find_prose_project(c, lexicon, first_in_sentence=i == 0) for i, c in enumerate(clauses)]
+    assert [n.text if n else None for n in names] == ["安全生产监管体制改革", None]
