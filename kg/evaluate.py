@@ -219,9 +219,9 @@ def _pairs(predicate: Node) -> NodePairs:
 
 
 def _figures(graph: Graph) -> Iterator[tuple[Node, Node]]:
-    # ?doc rkg:statesFigure ?f . ?f rdfs:label "28个改革项目"@zh ; rkg:value 28
+    # ?doc rkg:statesFigure ?f . ?f rdfs:label "28个改革项目"@zh ; rkg:statedValue 28
     for figure in set(graph.objects(None, RKG.statesFigure)):
-        for value in graph.objects(figure, RKG.value):
+        for value in graph.objects(figure, RKG.statedValue):
             yield figure, value
 
 

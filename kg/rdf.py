@@ -118,7 +118,7 @@ def _add_figures(w: _Writer) -> None:
         g.add((w.doc, RKG.statesFigure, node))
         g.add((node, RDF.type, RKG.StatedFigure))
         g.add((node, RDFS.label, Literal(figure.label, lang=LANGUAGE)))
-        g.add((node, RKG.value, Literal(figure.value)))
+        g.add((node, RKG.statedValue, Literal(figure.value)))
         kind = figure.counts.split(":")[0]
         g.add((node, RKG.countsClass, COUNTED_CLASSES[kind]))
         if scope is not None:

@@ -61,12 +61,74 @@ def undeclared_terms(graph: Graph, ontology: Graph) -> list[str]:
     return sorted(str(t) for t in used - declared_terms(ontology))
 
 
+@dataclass(frozen=True)
+class _GraphConstraint:
+    """A shape's SPARQL constraint, run once over the whole graph instead of once per focus node."""
+
+    select: str
+    message: str
+    target_classes: tuple[URIRef, ...]
+    target_subjects_of: tuple[URIRef, ...]
+    prefixes: tuple[tuple[str, str], ...]
+
+    def targets(self, graph: Graph) -> set:
+        nodes = {n for c in self.target_classes for n in graph.subjects(RDF.type, c)}
+        return nodes | {n for p in self.target_subjects_of for n in graph.subjects(p, None)}
+
+
+@lru_cache(maxsize=1)
+def split_shapes() -> tuple[Graph, tuple[_GraphConstraint, ...]]:
+    """shapes.ttl without its SPARQL constraints, and those constraints as whole-graph queries.
+
+    pyshacl parses and runs a SPARQL constraint once per focus node: seconds for a few thousand
+    evidence spans. Run once with ``$this`` free, then kept for the shape's targets, the same
+    query finds the same violations in milliseconds.
+    """
+    shapes = load_shapes()
+    core = Graph()
+    for triple in shapes:
+        core.add(triple)
+    constraints = []
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        prefixes = tuple(
+            (str(shapes.value(d, SH.prefix)), str(shapes.value(d, SH.namespace)))
+            for source in shapes.objects(constraint, SH.prefixes)
+            for d in shapes.objects(source, SH.declare)
+        )
+        constraints.append(
+            _GraphConstraint(
+                select=str(shapes.value(constraint, SH.select)).replace("$this", "?this"),
+                message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)),
+                target_classes=tuple(shapes.objects(shape, SH.targetClass)),
+                target_subjects_of=tuple(shapes.objects(shape, SH.targetSubjectsOf)),
+                prefixes=prefixes,
+            )
+        )
+        core.remove((shape, SH.sparql, constraint))
+        for triple in list(shapes.triples((constraint, None, None))):
+            core.remove(triple)
+    return core, tuple(constraints)
+
+
+def _graph_constraint_violations(graph: Graph) -> list[Violation]:
+    violations = []
+    for constraint in split_shapes()[1]:
+        targets = constraint.targets(graph)
+        for row in graph.query(constraint.select, initNs=dict(constraint.prefixes)):
+            focus = row.this
+            if focus in targets:
+                path = getattr(row, "path", None) if "path" in row.labels else None
+                violations.append(Violation(str(focus), str(path or ""), constraint.message))
+    return violations
+
+
 def validate_graph(graph: Graph) -> ValidationReport:
     """SHACL without RDFS inference (inference would hide gaps) and the ontology check."""
     import pyshacl  # heavy import, only where validation runs
 
-    _, results, _ = pyshacl.validate(graph, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True)
-    violations = []
+    core, _ = split_shapes()
+    _, results, _ = pyshacl.validate(graph, shacl_graph=core, inference="none", allow_warnings=True)
+    violations = _graph_constraint_violations(graph)
     for result in results.subjects(RDF.type, SH.ValidationResult):
         if results.value(result, SH.resultSeverity) != SH.Violation:
             continue

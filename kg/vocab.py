@@ -63,7 +63,7 @@ class RKG(DefinedNamespace):
 
     # document metadata
     statesFigure: URIRef
-    value: URIRef
+    statedValue: URIRef
     foundValue: URIRef
     countsClass: URIRef
     scope: URIRef

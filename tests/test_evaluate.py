@@ -184,7 +184,7 @@ def tiny_graph() -> Graph:
     doc, figure = ID["doc/a"], ID["figure/a"]
     g.add((doc, RKG.statesFigure, figure))
     g.add((figure, RDFS.label, Literal("28个改革项目", lang="zh")))
-    g.add((figure, RKG.value, Literal(28)))
+    g.add((figure, RKG.statedValue, Literal(28)))
     g.add((figure, SKOS.altLabel, Literal("28个项目", lang="zh")))
     return g
 

@@ -340,7 +340,7 @@ STATED_FIGURE = """
 doc:pingshan rkg:statesFigure figure:f1 .
 figure:f1 a rkg:StatedFigure ;
     rdfs:label "28个改革项目"@zh ;
-    rkg:value 28 ;
+    rkg:statedValue 28 ;
     rkg:foundValue 1 ;
     rkg:countsClass rkg:ReformProject ;
     rkg:evidence evidence:e2 .
@@ -442,9 +442,9 @@ VARIANTS = [
     ),
     (
         "stated figure without value",
-        "figure:f1 rkg:value 28 .",
+        "figure:f1 rkg:statedValue 28 .",
         STATED_FIGURE,
-        {"StatedFigure-value"},
+        {"StatedFigure-statedValue"},
     ),
     (
         "unreadable deadline date",

@@ -155,7 +155,7 @@ def test_stated_figures_against_found(pingshan):
     for f in graph.subjects(RDF.type, RKG.StatedFigure):
         label = str(graph.value(f, RDFS.label))
         found = graph.value(f, RKG.foundValue)
-        values[label] = (int(graph.value(f, RKG.value)), None if found is None else int(found))
+        values[label] = (int(graph.value(f, RKG.statedValue)), None if found is None else int(found))
     assert values["7个改革专项小组"] == (7, 7)
     assert values["三类层次"] == (3, 3)
     assert values["“区主要领导牵头改革项目”有两个"] == (2, 2)
