@@ -91,8 +91,8 @@ class Lexicon:
     def parse_count(self, text: str) -> int | None:
         """A count as written — "28", "２８", "两", "十二", "二十八" — or None if it is not one."""
         text = text.strip()
-        if text.isdigit():
-            return int(text)  # str.isdigit/int accept full-width digits too
+        if text.isdecimal():
+            return int(text)  # isdecimal is what int() accepts: full-width digits, not ① or ²
         values = {ch: (value, unit) for ch, value, unit in self.numerals}
         if not text or any(ch not in values for ch in text):
             return None
@@ -142,22 +142,32 @@ class Lexicon:
         return jieba.posseg.POSTokenizer(base)
 
 
+# Columns that must hold whole numbers.
+INTEGER_COLUMNS = {("levels.tsv", "rank"), ("numerals.tsv", "value")}
+
+
 def read_table(name: str, directory: Path = LEXICON_DIR) -> list[dict[str, str]]:
-    """Read one TSV lexicon file; ``#`` lines are comments; validate columns and values."""
+    """Read one TSV lexicon file; ``#`` lines are comments; validate columns and values.
+
+    Messages give the line number in the file, comments counted.
+    """
     path = directory / name
     try:
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+        numbered = [(n, ln) for n, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if ln.strip() and not ln.startswith("#")]
     except OSError as exc:
         raise RuleFileError(f"cannot read lexicon file: {exc.strerror}", str(path)) from None
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = list(csv.DictReader([ln for _, ln in numbered], delimiter="\t", quoting=csv.QUOTE_NONE))
     header = tuple(rows[0].keys()) if rows else ()
     missing = [c for c in REQUIRED_COLUMNS.get(name, ()) if c not in header]
     if missing:
         raise RuleFileError(f"missing column(s) {', '.join(missing)}; the file needs {', '.join(REQUIRED_COLUMNS[name])}", str(path))
-    for lineno, row in enumerate(rows, 2):
+    for (lineno, _), row in zip(numbered[1:], rows):
         for (file, column), allowed in ALLOWED_VALUES.items():
             if file == name and row[column] not in allowed:
-                raise RuleFileError(f"row {lineno}: {column}={row[column]!r}; valid values: {', '.join(allowed)}", str(path))
+                raise RuleFileError(f"line {lineno}: {column}={row[column]!r}; valid values: {', '.join(allowed)}", str(path))
+        for file, column in INTEGER_COLUMNS:
+            if file == name and not (row[column] or "").isdecimal():
+                raise RuleFileError(f"line {lineno}: {column}={row[column]!r}; it must be a whole number", str(path))
     return rows
 
 

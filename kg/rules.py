@@ -84,11 +84,42 @@ def _resolve_extends(name: str, directory: Path, seen: tuple[str, ...] = ()) -> 
     if not path.is_file():
         raise RuleFileError(f"no rule file for genre {name!r}; known genres: {', '.join(genre_names(directory))}", str(path))
     data = _read_toml(path)
-    unknown = sorted(set(data) - set(TOP_KEYS))
-    if unknown:
-        raise RuleFileError(f"unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(TOP_KEYS)}", str(path))
+    _check_file(data, path)
     parent = data.get("extends")
     return _merge(_resolve_extends(parent, directory, (*seen, name)), data) if parent else data
+
+
+def _check_file(data: dict, path: Path) -> None:
+    """Validate one rule file's own keys and value types, so an error names the file at fault."""
+
+    def fail(message: str) -> None:
+        raise RuleFileError(message, str(path))
+
+    unknown = sorted(set(data) - set(TOP_KEYS))
+    if unknown:
+        fail(f"unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(TOP_KEYS)}")
+    for key in data.get("detect", {}):
+        if key != "cues":
+            fail(f"detect.{key}: unknown key; valid keys: cues")
+    for cue, weight in data.get("detect", {}).get("cues", {}).items():
+        if not isinstance(weight, int) or isinstance(weight, bool):
+            fail(f"detect.cues.{cue}: weight {weight!r} must be a whole number")
+    segment = data.get("segment", {})
+    for key in segment:
+        if key not in SEGMENT_KEYS:
+            fail(f"segment.{key}: unknown key; valid keys: {', '.join(SEGMENT_KEYS)}")
+    for i, entry in enumerate(segment.get("numbering", ())):
+        if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str) or not isinstance(entry.get("depth"), int):
+            fail(f"segment.numbering[{i}]: each entry needs pattern (a string) and depth (a whole number)")
+    for cue, field in data.get("fields", {}).items():
+        if field not in FIELD_NAMES:
+            fail(f"fields.{cue}: {field!r} is not a field; valid fields: {', '.join(FIELD_NAMES)}")
+    for key, value in data.get("patterns", {}).items():
+        if key not in PATTERN_NAMES and key not in SINGLE_PATTERNS:
+            fail(f"patterns.{key}: unknown pattern; valid patterns: {', '.join((*PATTERN_NAMES, *SINGLE_PATTERNS))}")
+        items = [value] if isinstance(value, str) or key in SINGLE_PATTERNS else value
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            fail(f"patterns.{key}: must be a regular expression (a string)" + ("" if key in SINGLE_PATTERNS else " or a list of them"))
 
 
 def _placeholders(data: dict, lexicon: Lexicon) -> dict[str, str]:
@@ -119,20 +150,12 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
     data = _resolve_extends(name, directory)
     fill = _placeholders(data, lexicon)
     segment = data.get("segment", {})
-    for key in segment:
-        if key not in SEGMENT_KEYS:
-            raise RuleFileError(f"segment.{key}: unknown key; valid keys: {', '.join(SEGMENT_KEYS)}", str(path))
     fields = data.get("fields", {})
-    for cue, field in fields.items():
-        if field not in FIELD_NAMES:
-            raise RuleFileError(f"fields.{cue}: {field!r} is not a field; valid fields: {', '.join(FIELD_NAMES)}", str(path))
     raw_patterns = dict(data.get("patterns", {}))
     # Single patterns (not lists), each with a default that matches nothing special.
     singles = {key: raw_patterns.pop(key, default) for key, default in SINGLE_PATTERNS.items()}
     patterns = {}
     for key, value in raw_patterns.items():
-        if key not in PATTERN_NAMES:
-            raise RuleFileError(f"patterns.{key}: unknown pattern; valid patterns: {', '.join((*PATTERN_NAMES, *SINGLE_PATTERNS))}", str(path))
         items = [value] if isinstance(value, str) else value
         patterns[key] = tuple(_compile(p, path, f"patterns.{key}", fill) for p in items)
     try:

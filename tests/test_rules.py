@@ -43,7 +43,6 @@ COUNT_CASES = [
     ("numeral-then-classifier", "三个", None),
     pytest.param(
         "①", None, id="circled-digit",
-        marks=pytest.mark.xfail(strict=True, raises=ValueError, reason="parse_count uses str.isdigit(), which is True for ① and ², then int('①') raises ValueError instead of returning None; str.isdecimal() is the test int() accepts"),
     ),
 ]
 
@@ -102,7 +101,6 @@ BAD_LEXICON_CASES = [
     ("group-column-missing", "groups.tsv", "suffix\n", "name\n", ["groups.tsv", "missing column(s) suffix", "the file needs suffix"]),
     pytest.param(
         "numerals.tsv", "十\t10\tunit", "十\tten\tunit", ["numerals.tsv", "value", "'ten'"], id="numeral-value-not-an-integer",
-        marks=pytest.mark.xfail(strict=True, raises=ValueError, reason="load_lexicon calls int(r['value']) (and int(r['rank']) for levels.tsv) unguarded: a non-integer raises a bare ValueError with no file or column instead of RuleFileError"),
     ),
 ]
 
@@ -133,7 +131,6 @@ BAD_ROW_LINE_CASES = [
     ("no-comments", "word\tkind\n书记\ttitle\n区长\tfulll\n", 3),
     pytest.param(
         "# a comment\n# another\nword\tkind\n书记\ttitle\n区长\tfulll\n", 5, id="after-comments",
-        marks=pytest.mark.xfail(strict=True, reason="read_table drops '#' lines before numbering rows, so the message says 'row 3' for a value on line 5 of the file (the shipped posts.tsv: 'row 33' for line 36)"),
     ),
 ]
 
@@ -260,35 +257,30 @@ BAD_RULE_CASES = [
         "x", "base.toml",
         ["fields.负责人", "valid fields"],
         id="error-in-parent-names-the-parent",
-        marks=pytest.mark.xfail(strict=True, reason="load_rules validates the merged table and reports every fields/segment/patterns error against the child's path: a bad field in base.toml is reported as x.toml"),
     ),
     pytest.param(
         {"x.toml": 'extends = "base"\n[detect]\nwords = { "改革项目一览表" = 5 }\n'},
         "x", "x.toml",
         ["detect.words", "cues"],
         id="unknown-detect-key",
-        marks=pytest.mark.xfail(strict=True, reason="keys under [detect] are never checked: a misspelt 'cues' table loads silently and the genre can never be detected"),
     ),
     pytest.param(
         {"x.toml": 'extends = "base"\n[detect]\ncues = { "改革项目一览表" = "high" }\n'},
         "x", "x.toml",
         ["detect.cues", "改革项目一览表"],
         id="cue-weight-not-an-integer",
-        marks=pytest.mark.xfail(strict=True, reason="the catch-all 'malformed value: invalid literal for int() ...' names neither the key (detect.cues.改革项目一览表) nor what is expected"),
     ),
     pytest.param(
         {"x.toml": 'extends = "base"\n[segment]\nnumbering = [{ pattern = "^甲" }]\n'},
         "x", "x.toml",
         ["segment.numbering", "depth"],
         id="numbering-without-depth",
-        marks=pytest.mark.xfail(strict=True, reason="a numbering entry without 'depth' gives \"malformed value: 'depth'\", which names neither segment.numbering nor the keys an entry needs (pattern, depth)"),
     ),
     pytest.param(
         {"x.toml": 'extends = "base"\n[patterns]\nproblem = ["针对(?P<x>.+?)问题", 5]\n'},
         "x", "x.toml",
         ["patterns.problem"],
         id="pattern-not-a-string",
-        marks=pytest.mark.xfail(strict=True, raises=TypeError, reason="a non-string pattern reaches re.sub and raises a bare TypeError ('expected string or bytes-like object') instead of RuleFileError"),
     ),
 ]
 
