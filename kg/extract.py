@@ -218,7 +218,7 @@ def _split_problems(x: Span, lexicon: Lexicon) -> list[Span]:
             for word in lexicon.problem_strips:
                 if piece.text.startswith(word) and len(piece.text) > len(word) + 1:
                     piece, changed = sub_span(piece, piece.start + len(word), piece.end), True
-        piece = trim_span(piece, QUOTES + lexicon.trailing)
+        piece = _balance_quotes(trim_span(piece, QUOTES + lexicon.trailing), x)
         if len(piece.text) >= 2:
             cleaned.append(piece)
     return cleaned
@@ -246,12 +246,20 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     sep = rules.level_chain_sep.pattern
     grade = rules.level_grade.pattern
     runs = f"(?:{level})(?:(?:{sep})(?:{level}))+(?:{grade})?|(?:{level})(?:{grade})"
+    tokens = list(lexicon.tokenizer.tokenizer.cut(text, HMM=False))
+    edges, offset = {0}, 0
+    for token in tokens:
+        offset += len(token)
+        edges.add(offset)
     for match in re.finditer(runs, text):
+        # A run must not be carved out of words: "城市、区域" is no list of 市 and 区.
+        if match.start() not in edges or match.end() not in edges:
+            continue
         for word in lexicon.level_pattern.finditer(match.group()):
             start = sentence.start + match.start() + word.start()
             found.setdefault(word.group(), Span(start, start + len(word.group()), word.group()))
     offset = 0
-    for token in lexicon.tokenizer.tokenizer.cut(text, HMM=False):
+    for token in tokens:
         lv = lexicon.level(token)
         if lv and lv.standalone:
             found.setdefault(token, Span(sentence.start + offset, sentence.start + offset + len(token), token))
@@ -285,15 +293,20 @@ def find_measures(clauses: list[Span], lexicon: Lexicon, exclude: set[str]) -> l
 
 
 def _balance_quotes(name: Span, within: Span) -> Span:
-    """Take back an opening quote that trimming cut off: "“某某+”工作机制", not "某某+”工作机制"."""
+    """Take back a quote mark that trimming cut off, at either end: "“某某+”工作机制", not
+    "某某+”工作机制"; "存在“信息壁垒”", not "存在“信息壁垒"."""
     pairs = {"”": "“", "」": "「", "』": "『", "’": "‘"}
-    first_close = next((ch for ch in name.text if ch in pairs or ch in pairs.values()), None)
-    if first_close in pairs and name.start > within.start:
+    opening = {v: k for k, v in pairs.items()}
+    marks = [ch for ch in name.text if ch in pairs or ch in opening]
+    if marks and marks[0] in pairs and name.start > within.start:
         before = within.text[name.start - within.start - 1]
-        if before == pairs[first_close]:
-            return Span(name.start - 1, name.end, before + name.text)
+        if before == pairs[marks[0]]:
+            name = Span(name.start - 1, name.end, before + name.text)
+    if marks and marks[-1] in opening and name.end < within.end:
+        after = within.text[name.end - within.start]
+        if after == opening[marks[-1]]:
+            name = Span(name.start, name.end + 1, name.text + after)
     return name
-
 
 
 def find_prose_project(clause: Span, lexicon: Lexicon, first_in_sentence: bool) -> Span | None:

@@ -31,3 +31,23 @@ def test_readme_sparql_example_runs_on_the_golden_graph():
     graph = Graph().parse(ROOT / "tests" / "cases" / "plan" / "pingshan-2017" / "expected.ttl")
     rows = list(graph.query(query))
     assert any("区委书记吕玉印" in str(r[0]) for r in rows)
+
+
+def test_named_queries_have_headers_and_run_with_bound_parameters():
+    from rdflib import Literal
+
+    graph = Graph().parse(ROOT / "tests" / "cases" / "plan" / "pingshan-2017" / "expected.ttl")
+    queries = sorted((ROOT / "queries").glob("*.rq"))
+    assert queries
+    for path in queries:
+        text = path.read_text(encoding="utf-8")
+        header = dict(re.findall(r"^# (title|description): (.+)$", text, re.M))
+        assert header.get("title") and header.get("description"), path.name
+    rows = list(
+        graph.query(
+            (ROOT / "queries" / "evidence-for-relation.rq").read_text(encoding="utf-8"),
+            initBindings={"subjectLabel": Literal("深化基层治理体制改革", lang="zh"), "objectLabel": Literal("吕玉印", lang="zh")},
+        )
+    )
+    assert {str(r.relation).rsplit("#")[-1] for r in rows} == {"leadPerson"}
+    assert any("区委书记吕玉印亲自牵头" in str(r.quote) for r in rows)
