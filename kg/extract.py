@@ -439,13 +439,7 @@ def _describe_item_sentence(c: _Collector, project: Entity, sentence: Span, excl
         for match in pattern.finditer(sentence.text):
             group = Span(sentence.start + match.start("group"), sentence.start + match.end("group"), match.group("group"))
             c.fact(project, "responsibleGroup", c.mention(c.entity("group", group.text), sentence, group), sentence, "responsible-group")
-    for _, value in _parenthesized_fields(c, sentence):
-        c.used.append(value)
     _describe(c, project, sentence, split_clauses(sentence, c.rules), exclude)
-
-
-def _parenthesized_fields(c: _Collector, sentence: Span) -> list[tuple[str, Span]]:
-    return []
 
 
 def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str, Entity], bound: Entity | None) -> None:
