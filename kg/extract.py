@@ -40,19 +40,25 @@ def trim_span(span: Span, chars: str) -> Span:
     return Span(span.start + left, span.start + right, text[left:right]) if right > left else Span(span.start, span.start, "")
 
 
+def strip_words(text: str, words: tuple[str, ...], keep: int = 1) -> str:
+    """Drop any of ``words`` from the start of ``text``, again and again, while at least ``keep``
+    characters would remain ("还将探索建立…" → "…")."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for word in words:
+            if text.startswith(word) and len(text) - len(word) >= keep:
+                text, stripped = text[len(word) :], True
+                break
+    return text
+
+
 def project_key(name: str, lexicon: Lexicon) -> str:
     """A project's identity: its name without opening adverbs/verbs and a closing 项目.
 
     So "深化某某体制改革" in a list and "某某体制改革" in prose are one project.
     """
-    key = normalize_key(name)
-    changed = True
-    while changed:
-        changed = False
-        for word in (*lexicon.adverbs, *lexicon.lead_verbs):
-            if key.startswith(word) and len(key) - len(word) >= PROJECT_NAME_CHARS[0]:
-                key, changed = key[len(word) :], True
-                break
+    key = strip_words(normalize_key(name), (*lexicon.adverbs, *lexicon.lead_verbs), keep=PROJECT_NAME_CHARS[0])
     for suffix in lexicon.name_suffixes:
         if key.endswith(suffix) and len(key) - len(suffix) >= PROJECT_NAME_CHARS[0]:
             return key[: -len(suffix)]
@@ -212,12 +218,7 @@ def _split_problems(x: Span, lexicon: Lexicon) -> list[Span]:
         pieces.append(pending)
     cleaned = []
     for piece in pieces:
-        changed = True
-        while changed:
-            changed = False
-            for word in lexicon.problem_strips:
-                if piece.text.startswith(word) and len(piece.text) > len(word) + 1:
-                    piece, changed = sub_span(piece, piece.start + len(word), piece.end), True
+        piece = _strip_leading(piece, lexicon.problem_strips, keep=2)
         piece = _balance_quotes(trim_span(piece, QUOTES + lexicon.trailing), x)
         if len(piece.text) >= 2:
             cleaned.append(piece)
@@ -267,15 +268,9 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     return sorted(found.values())
 
 
-def _strip_leading(span: Span, words: tuple[str, ...]) -> Span:
-    changed = True
-    while changed:
-        changed = False
-        for word in words:
-            if span.text.startswith(word) and len(span.text) > len(word):
-                span, changed = sub_span(span, span.start + len(word), span.end), True
-                break
-    return span
+def _strip_leading(span: Span, words: tuple[str, ...], keep: int = 1) -> Span:
+    text = strip_words(span.text, words, keep)
+    return sub_span(span, span.end - len(text), span.end)
 
 
 def find_measures(clauses: list[Span], lexicon: Lexicon, exclude: set[str]) -> list[Span]:
@@ -346,10 +341,6 @@ def find_prose_project(clause: Span, lexicon: Lexicon, first_in_sentence: bool) 
 # --- groups, tiers, figures --------------------------------------------------------------
 
 
-def _count(c: _Collector, text: str) -> int | None:
-    return c.lexicon.parse_count(text)
-
-
 def find_group_lists(c: _Collector, sentence: Span) -> list[Entity]:
     """ "由A、B、C和D等4个改革专项小组负责" → A改革专项小组 … with the stated count checked."""
     groups: list[Entity] = []
@@ -363,7 +354,7 @@ def find_group_lists(c: _Collector, sentence: Span) -> list[Entity]:
                 label = item.text if item.text.endswith(suffix) else item.text + suffix
                 found.append(c.mention(c.entity("group", label), sentence, item))
             groups.extend(found)
-            stated = _count(c, match.group("count"))
+            stated = c.lexicon.parse_count(match.group("count"))
             count_span = sub_span(sentence, sentence.start + match.start("count"), sentence.start + match.end("suffix"))
             if stated is not None:
                 c.figures.append(StatedFigure(count_span.text, stated, "group", None, sentence))
@@ -379,11 +370,10 @@ def find_tiers(c: _Collector, sentence: Span) -> list[Entity]:
     tiers = []
     for pattern in c.rules.patterns["tier_list"]:
         for match in pattern.finditer(sentence.text):
-            start = sentence.start + match.start("items")
             for quoted in re.finditer(f"[{QUOTES}]([^{QUOTES}]+)[{QUOTES}]", match.group("items")):
-                name = Span(start + quoted.start(1), start + quoted.end(1), quoted.group(1))
-                tiers.append(c.mention(c.entity("tier", name.text), sentence, name))
-            stated = _count(c, match.group("count"))
+                # Only the entity: the caller mentions every tier the sentence names, these included.
+                tiers.append(c.entity("tier", quoted.group(1)))
+            stated = c.lexicon.parse_count(match.group("count"))
             if stated is not None:
                 label = match.group("count") + match.group()[match.end("count") - match.start() :]
                 c.figures.append(StatedFigure(label, stated, "tier", None, sentence))
@@ -498,12 +488,12 @@ def _extract_figures(c: _Collector, sentence: Span, known_tiers: dict[str, Entit
     for pattern in c.rules.patterns["tier_count"]:
         for match in pattern.finditer(sentence.text):
             tier = known_tiers.get(normalize_key(match.group("tier")))
-            stated = _count(c, match.group("count"))
+            stated = c.lexicon.parse_count(match.group("count"))
             if tier and stated is not None:
                 c.figures.append(StatedFigure(match.group(), stated, "project", tier, sentence))
     for pattern in c.rules.patterns["project_count"]:
         for match in pattern.finditer(sentence.text):
-            stated = _count(c, match.group("count"))
+            stated = c.lexicon.parse_count(match.group("count"))
             qualifier = match.group("qualifier")
             if stated is None:
                 continue
