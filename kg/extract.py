@@ -8,22 +8,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .lexicon import HAN_CLASS, Lexicon
-from .model import Entity, Extraction, Fact, Mention, Segment, SourceDocument, Span, StatedFigure, Value
+from .model import Cell, Entity, Extraction, Fact, Mention, Segment, SourceDocument, Span, StatedFigure, Value
 from .rules import Rules
 from .segment import split_clauses, split_sentences, split_span, sub_span
 
 # Characters that wrap or separate names but are not part of them.
 QUOTES = "“”‘’\"'「」『』《》"
+OPENING_BRACKETS = "（(［[【〔"
+CLOSING_BRACKETS = "）)］]】〕"
+CLAUSE_PUNCTUATION = "，,。；;：: "
 LIST_SEPARATORS = "、，,"
 # A prose sentence that repeats this much of an item's text speaks of that item.
 MIN_SHARED_CHARS = 20
 # Project names in prose are at least this long and at most this long (characters).
 PROJECT_NAME_CHARS = (4, 40)
 HAN = re.compile(HAN_CLASS)
+# Two to four Chinese characters right before punctuation or the end: a whole name.
+NAME_BEFORE_PUNCTUATION = re.compile(f"({HAN_CLASS}{{2,4}})(?:[^\\w]|$)")
+# A document's own year is read from this many characters at its start.
+DOCUMENT_YEAR_CHARS = 300
+# Table columns that carry fields, in the order their facts are made.
+FIELD_ROLES = ("lead", "leadUnit", "unit", "supportUnit", "deadline")
 
 
 def normalize_key(text: str) -> str:
@@ -77,18 +88,35 @@ class _Collector:
     figures: list[StatedFigure] = field(default_factory=list)
     used: list[Span] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    year: int | None = None  # the document's own year, for deadlines that leave it out
+
+    # The cell whose joined text the rules are reading, while they read it (see ``cell``).
+    reading: "Cell | None" = None
+
+    @contextmanager
+    def cell(self, cell: "Cell"):
+        """Within this block, spans the rules find are in ``cell``'s joined text when it runs over
+        several pieces; mentions map them back to the document."""
+        self.reading = cell if len(cell.pieces) > 1 else None
+        try:
+            yield
+        finally:
+            self.reading = None
 
     def entity(self, kind: str, label: str, key: str | None = None) -> Entity:
         return Entity(kind, key if key is not None else normalize_key(label), label)
 
     def mention(self, entity: Entity, sentence: Span, exact: Span) -> Entity:
+        if self.reading is not None:
+            exact = _to_document(self, self.reading, exact)
         self.mentions.append(Mention(entity, sentence, exact))
         self.used.append(exact)
         return entity
 
-    def fact(self, subject: Entity, predicate: str, obj, sentence: Span, rule: str) -> None:
-        self.facts.append(Fact(subject, predicate, obj, (sentence,), rule))
-        self.used.append(sentence)
+    def fact(self, subject: Entity, predicate: str, obj, evidence: Span | tuple[Span, ...], rule: str) -> None:
+        spans = evidence if isinstance(evidence, tuple) else (evidence,)
+        self.facts.append(Fact(subject, predicate, obj, spans, rule))
+        self.used.extend(spans)
 
 
 # --- officials ---------------------------------------------------------------------------
@@ -114,6 +142,10 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
         nxt = tokens[1]
         if len(nxt.word) <= 2 and all(HAN.fullmatch(c) for c in nxt.word) and nxt.word not in lexicon.name_stopwords:
             name += nxt.word
+    whole = NAME_BEFORE_PUNCTUATION.match(rest)
+    if whole and len(name) == 2 and len(whole.group(1)) == 3:
+        # "常务副县长王兴电，…": jieba cuts 王兴/电, but a name that runs up to punctuation is whole.
+        name = whole.group(1)
     if not 2 <= len(name) <= 4 or not all(HAN.fullmatch(c) for c in name):
         return None
     return Span(at, at + len(name), name)
@@ -139,10 +171,12 @@ def find_officials(span: Span, lexicon: Lexicon) -> list[_Official]:
     return officials
 
 
-def _add_official(c: _Collector, official: _Official, sentence: Span, rule: str, project: Entity | None = None) -> None:
-    person = c.mention(c.entity("person", official.person.text), sentence, official.person) if official.person else None
+def _add_official(c: _Collector, official: _Official, sentence: Span | tuple[Span, ...], rule: str, project: Entity | None = None) -> None:
+    where = _first(sentence)
+    # "俞 悦": spaces that pad a name in a table are not part of it.
+    person = c.mention(c.entity("person", re.sub(r"\s+", "", official.person.text)), where, official.person) if official.person else None
     for post_span in official.posts:
-        post = c.mention(c.entity("post", post_span.text), sentence, post_span)
+        post = c.mention(c.entity("post", post_span.text), where, post_span)
         if person:
             c.fact(person, "holdsPost", post, sentence, rule)
         if project:
@@ -151,15 +185,13 @@ def _add_official(c: _Collector, official: _Official, sentence: Span, rule: str,
         c.fact(project, "leadPerson", person, sentence, rule)
 
 
-# --- fields in titles and parentheses ----------------------------------------------------
+# --- fields: in titles, parentheses, lines of their own, table cells -----------------------
 
 
 def _field_values(span: Span, rules: Rules) -> tuple[Span, list[tuple[str, Span]]]:
     """Split "名称牵头区领导:区委书记某某;牵头单位:区发改局" into the name and (field, value) pairs."""
-    cue_pattern = "|".join(map(re.escape, rules.fields))
-    if not cue_pattern:
-        return span, []
-    cues = list(re.finditer(f"(?:{cue_pattern})\\s*[:：]?", span.text))
+    # A cue counts only with its colon: "各项目牵头单位对项目…负总责" names no field.
+    cues = list(rules.field_cue.finditer(span.text))
     if not cues:
         return span, []
     name = sub_span(span, span.start, span.start + cues[0].start())
@@ -173,19 +205,155 @@ def _field_values(span: Span, rules: Rules) -> tuple[Span, list[tuple[str, Span]
     return name, pairs
 
 
-def _apply_fields(c: _Collector, project: Entity, pairs: list[tuple[str, Span]], sentence: Span) -> None:
+def split_list(span: Span, separators: str) -> list[Span]:
+    """Split a list of units or names on ``separators``, never inside parentheses:
+    "各县(市、区)政府、市财政局" → "各县(市、区)政府", "市财政局"."""
+    pieces, begin, depth = [], 0, 0
+    for i, ch in enumerate(span.text):
+        if ch in OPENING_BRACKETS:
+            depth += 1
+        elif ch in CLOSING_BRACKETS:
+            depth = max(depth - 1, 0)
+        elif ch in separators and depth == 0:
+            pieces.append(sub_span(span, span.start + begin, span.start + i))
+            begin = i + 1
+    pieces.append(sub_span(span, span.start + begin, span.end))
+    return [p for p in pieces if p.text]
+
+
+def find_field_regions(span: Span, rules: Rules) -> list[tuple[Span, list[tuple[str, Span]]]]:
+    """Parentheses that hold fields, and their (field, value) pairs.
+
+    "（牵头单位：甲，配合单位：乙、丙）", "[牵头单位:甲;责任单位:乙]" by their cues; "（甲牵头，乙按职责
+    分工负责）" and "（甲负责）" by the genre's ``unit_paren`` patterns.
+    """
+    regions: list[tuple[Span, list[tuple[str, Span]]]] = []
+    text = span.text
+    for i, ch in enumerate(text):
+        if ch not in OPENING_BRACKETS:
+            continue
+        depth, j = 0, i
+        while j < len(text):
+            if text[j] in OPENING_BRACKETS:
+                depth += 1
+            elif text[j] in CLOSING_BRACKETS:
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        if any(r.start <= span.start + i < r.end for r, _ in regions):
+            continue
+        # A parenthesis left open (a text cut short) runs to the end.
+        j = min(j, len(text) - 1)
+        inside = sub_span(span, span.start + i + 1, span.start + j + (text[j] not in CLOSING_BRACKETS))
+        if rules.field_cue.search(inside.text):
+            regions.append((Span(span.start + i, span.start + j + 1, text[i : j + 1]), _field_values(inside, rules)[1]))
+    for pattern in rules.patterns["unit_paren"]:
+        for match in pattern.finditer(text):
+            region = Span(span.start + match.start(), span.start + match.end(), match.group())
+            if any(r.start < region.end and region.start < r.end for r, _ in regions):
+                continue
+            pairs = [
+                (field, sub_span(span, span.start + match.start(group), span.start + match.end(group)))
+                for field, group in (("leadUnit", "lead"), ("supportUnit", "support"))
+                if group in match.groupdict() and match.group(group)
+            ]
+            regions.append((region, pairs))
+    return sorted(regions, key=lambda r: r[0].start)
+
+
+def _lead_people(c: _Collector, value: Span) -> list[_Official]:
+    """Officials in a lead field: "区委书记张三" by posts; without posts, bare names: "刘胜、夏东",
+    or names that run together where spaces pad each one ("陆 明俞 悦" is 陆明 and 俞悦)."""
+    officials = find_officials(value, c.lexicon)
+    if officials:
+        return officials
+    people = []
+    for piece in split_list(value, c.rules.list_seps + "/／"):
+        compact = re.sub(r"\s+", "", piece.text)
+        if not all(HAN.fullmatch(ch) for ch in compact) or compact in c.lexicon.name_stopwords:
+            continue
+        if 2 <= len(compact) <= 3 or (len(compact) == 4 and compact == piece.text):
+            people.append(_Official((), piece))
+        elif len(compact) % 2 == 0 and len(compact) >= 4 and compact != piece.text:
+            # Padded two-character names: cut after every second character.
+            chars = [i for i, ch in enumerate(piece.text) if not ch.isspace()]
+            for k in range(0, len(chars), 2):
+                a, b = chars[k], chars[k + 1]
+                people.append(_Official((), Span(piece.start + a, piece.start + b + 1, piece.text[a : b + 1])))
+    return people
+
+
+def _apply_fields(c: _Collector, project: Entity, pairs: list[tuple[str, Span]], evidence: Span | tuple[Span, ...]) -> None:
+    """Facts from (field, value) pairs. A "unit" is the lead unit unless a lead unit is named."""
+    has_lead_unit = any(name == "leadUnit" for name, _ in pairs)
     for name, value in pairs:
         if name == "lead":
-            for official in find_officials(value, c.lexicon):
-                _add_official(c, official, sentence, "field-lead", project)
-        elif name in ("leadUnit", "supportUnit"):
-            for unit in split_span(value, LIST_SEPARATORS, keep_separator=False):
-                unit = trim_span(unit, QUOTES + c.lexicon.trailing)
-                if unit.text:
-                    c.fact(project, name, c.mention(c.entity("organization", unit.text), sentence, unit), sentence, f"field-{name}")
+            for official in _lead_people(c, value):
+                _add_official(c, official, evidence, "field-lead", project)
+        elif name in ("leadUnit", "supportUnit", "unit"):
+            predicate = name if name != "unit" else ("supportUnit" if has_lead_unit else "leadUnit")
+            for unit in split_list(value, c.rules.list_seps):
+                unit = _close_brackets(trim_span(unit, QUOTES + c.lexicon.trailing))
+                if len(unit.text) >= 2:
+                    c.fact(project, predicate, c.mention(_unit(c, unit), _first(evidence), unit), evidence, f"field-{name}")
         elif name == "deadline":
-            c.fact(project, "deadline", Value(value.text, language="zh"), sentence, "field-deadline")
-            c.used.append(value)
+            _add_deadline(c, project, value, evidence, "field-deadline")
+
+
+def _close_brackets(span: Span) -> Span:
+    """Drop closing brackets a value does not open ("乙单位）" at the end of a parenthesis), but
+    keep its own ("各街办(新区)")."""
+    while span.text and span.text[-1] in CLOSING_BRACKETS and sum(span.text.count(ch) for ch in OPENING_BRACKETS) < sum(
+        span.text.count(ch) for ch in CLOSING_BRACKETS
+    ):
+        span = trim_span(Span(span.start, span.end - 1, span.text[:-1]), "")
+    return span
+
+
+def _first(evidence: Span | tuple[Span, ...]) -> Span:
+    return evidence[0] if isinstance(evidence, tuple) else evidence
+
+
+def _unit(c: _Collector, written: Span) -> Entity:
+    """A unit under its full name ("区发展和改革局" for "区发改局"); the mention keeps what was written."""
+    compact = re.sub(r"\s+", "", written.text)
+    full = c.lexicon.canonical_unit(compact)
+    return c.entity("organization", full)
+
+
+def read_deadline(text: str, rules: Rules, year: int | None) -> Value | None:
+    """A deadline as a typed value: "2022年10月底前" → 2022-10 (gYearMonth), "6月30日前" → a date
+    in the document's year, "全年" → the document's year (gYear); None where it cannot be read."""
+    for pattern in rules.patterns["deadline_date"]:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        y = int(parts["year"]) if parts.get("year") else year
+        if y is None:
+            return None
+        month, day = parts.get("month"), parts.get("day")
+        if month and not 1 <= int(month) <= 12:
+            return None
+        if day:
+            try:
+                return Value(date(y, int(month), int(day)).isoformat(), "date")
+            except ValueError:
+                return None
+        if month:
+            return Value(f"{y:04d}-{int(month):02d}", "gYearMonth")
+        return Value(f"{y:04d}", "gYear")
+    return None
+
+
+def _add_deadline(c: _Collector, project: Entity, value: Span, evidence: Span | tuple[Span, ...], rule: str) -> None:
+    written = re.sub(r"\s+", "", value.text)
+    c.fact(project, "deadline", Value(written, language="zh"), evidence, rule)
+    c.used.append(_to_document(c, c.reading, value) if c.reading is not None else value)
+    typed = read_deadline(written, c.rules, c.year)
+    if typed is not None:
+        c.fact(project, "deadlineDate", typed, evidence, rule)
 
 
 # --- problems, levels, measures ----------------------------------------------------------
@@ -407,21 +575,157 @@ def _describe(c: _Collector, project: Entity, sentence: Span, clauses: list[Span
         c.fact(project, "hasMeasure", c.mention(entity, sentence, measure), sentence, "measure-verb")
 
 
-def _extract_item(c: _Collector, segment: Segment) -> Entity | None:
+def _name_of(c: _Collector, span: Span) -> Span:
+    """An item's name from the text before its fields: its first sentence ("全面实施某某管理。依据…"
+    → "全面实施某某管理"), or the first clause of a long one; unframed ("关于某某问题" → "某某")."""
+    sentences = split_sentences(span, c.rules)
+    name = trim_span(sentences[0], QUOTES + "。.；;：:， ") if sentences else span
+    if len(name.text) > c.rules.name_max_chars:
+        clauses = split_clauses(name, c.rules)
+        name = trim_span(clauses[0], QUOTES) if clauses else name
+    for pattern in c.rules.patterns["name_frame"]:
+        match = pattern.search(name.text)
+        if match:
+            return sub_span(name, name.start + match.start("name"), name.start + match.end("name"))
+    return _balance_quotes(name, span)
+
+
+def _outside(sentence: Span, regions: list[Span]) -> Span | None:
+    """The part of a sentence before the first field region in it, or None if nothing is left."""
+    for region in regions:
+        if region.start < sentence.end and sentence.start < region.end:
+            if region.start <= sentence.start:
+                return None
+            sentence = sub_span(sentence, sentence.start, region.start)
+    return sentence if sentence.text.strip(CLAUSE_PUNCTUATION) else None
+
+
+def _add_tier(c: _Collector, project: Entity, tier: tuple[Entity, Span] | None, name: Span) -> None:
+    if tier is not None:
+        entity, heading = tier
+        c.mention(entity, heading, heading)
+        c.fact(project, "tier", entity, (heading, name) if heading != name else heading, "heading-tier")
+
+
+def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | None) -> Entity | None:
+    """A numbered item: its name, the fields in its title, parentheses and field lines, and what
+    its sentences say (problems, levels, measures, groups, deadlines, units in prose)."""
     title = segment.title or segment.span
-    name, pairs = _field_values(title, c.rules)
-    name = trim_span(name, QUOTES + "。.；;")
+    whole = sub_span(segment.span, title.start, segment.span.end)
+    regions = find_field_regions(whole, c.rules)
+    title_end = min([r.start for r, _ in regions if r.start < title.end] + [title.end])
+    name_part, title_pairs = _field_values(sub_span(title, title.start, title_end), c.rules)
+    name = _name_of(c, name_part)
     if len(name.text) < 2:
         return None
     project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), title, name)
     if segment.ordinal is not None:
         c.fact(project, "ordinal", Value(str(segment.ordinal), "integer"), title, "item-number")
-    _apply_fields(c, project, pairs, title)
+    _apply_fields(c, project, title_pairs, title)
+    for region, pairs in regions:
+        _apply_fields(c, project, pairs, (name, region))
+    field_lines = []
+    if segment.body:
+        for line in split_span(segment.body, "\n"):
+            if c.rules.field_cue.match(line.text) and not any(r.start <= line.start < r.end for r, _ in regions):
+                field_lines.append(line)
+                _apply_fields(c, project, _field_values(line, c.rules)[1], (name, line))
+    _add_tier(c, project, tier, name)
+    skip = [r for r, _ in regions] + field_lines
     exclude = {normalize_key(name.text), project.key}
-    body_sentences = split_sentences(segment.body, c.rules) if segment.body else []
-    for sentence in body_sentences:
-        _describe_item_sentence(c, project, sentence, exclude)
+    described = sub_span(whole, name.end, whole.end) if name.end <= title.end else None
+    for sentence in split_sentences(whole, c.rules):
+        part = _outside(sentence, skip)
+        if part is None:
+            continue
+        _find_deadlines(c, project, part, name)
+        if described is None or part.end <= name.end:
+            continue
+        if part.start < name.end:
+            part = sub_span(part, name.end, part.end)
+            if not part.text.strip(CLAUSE_PUNCTUATION):
+                continue
+        _find_units_in_prose(c, project, part, name)
+        _describe_item_sentence(c, project, part, exclude)
     return project
+
+
+def _find_deadlines(c: _Collector, project: Entity, sentence: Span, name: Span) -> None:
+    for pattern in c.rules.patterns["deadline_in_text"]:
+        for match in pattern.finditer(sentence.text):
+            value = sub_span(sentence, sentence.start + match.start("deadline"), sentence.start + match.end("deadline"))
+            _add_deadline(c, project, value, (name, sentence) if sentence != name else sentence, "deadline-in-text")
+
+
+def _find_units_in_prose(c: _Collector, project: Entity, sentence: Span, name: Span) -> None:
+    for pattern in c.rules.patterns["unit_in_prose"]:
+        match = pattern.search(sentence.text)
+        if match:
+            pairs = [
+                (field, sub_span(sentence, sentence.start + match.start(group), sentence.start + match.end(group)))
+                for field, group in (("leadUnit", "lead"), ("supportUnit", "support"))
+                if match.group(group)
+            ]
+            _apply_fields(c, project, pairs, (name, sentence))
+
+
+# --- table rows ----------------------------------------------------------------------------
+
+
+def _to_document(c: _Collector, cell: Cell, local: Span) -> Span:
+    """A stretch of a cell's joined text → the document span from its first to its last
+    character. In a box-drawing cell that runs over lines, the span holds the frame between."""
+    offsets = [p.start + k for p in cell.pieces for k in range(len(p.text))]
+    if local.end <= local.start:
+        return Span(offsets[0], offsets[0], "")
+    start, end = offsets[local.start], offsets[local.end - 1] + 1
+    return Span(start, end, c.document.text[start:end])
+
+
+def _cell_span(cell: Cell) -> Span:
+    """Where a cell's own rules read it: the piece itself, or its joined text (0-based) when it
+    runs over several pieces, mapped back by the collector (``_Collector.cell``)."""
+    return cell.pieces[0] if len(cell.pieces) == 1 else Span(0, len(cell.text), cell.text)
+
+
+def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | None) -> list[Entity]:
+    """A table row: a task per bullet of its project cell, with the row's leaders, units,
+    deadline, ordinal and category."""
+    row = segment.span
+    by_role: dict[str, list[Cell]] = {}
+    for cell in segment.cells:
+        if cell.pieces:
+            by_role.setdefault(cell.role, []).append(cell)
+    projects = []
+    for cell in by_role.get("project", []):
+        with c.cell(cell):
+            for task in split_span(_cell_span(cell), c.rules.bullets, keep_separator=False) if c.rules.bullets else [_cell_span(cell)]:
+                task = trim_span(task, c.rules.bullets)
+                name = _name_of(c, task)
+                if len(name.text) < 2:
+                    continue
+                label = re.sub(r"\s+", "", name.text)
+                project = c.mention(c.entity("project", label, project_key(label, c.lexicon)), row, name)
+                projects.append((project, task))
+    pairs = [(cell.role, cell) for role in FIELD_ROLES for cell in by_role.get(role, [])]
+    has_lead_unit = "leadUnit" in by_role
+    for project, task in projects:
+        for cell in by_role.get("ordinal", []):
+            if cell.text.strip().isdecimal():
+                c.fact(project, "ordinal", Value(str(int(cell.text.strip())), "integer"), row, "row-number")
+        for cell in by_role.get("category", []):
+            category = cell.pieces[0]
+            c.fact(project, "tier", c.mention(c.entity("tier", category.text), row, category), row, "row-category")
+        for role, cell in pairs:
+            with c.cell(cell):
+                role = role if role != "unit" else ("supportUnit" if has_lead_unit else "leadUnit")
+                _apply_fields(c, project, [(role, _cell_span(cell))], row)
+        _add_tier(c, project, tier, row)
+        if task.start != 0 or len(by_role["project"][0].pieces) == 1:
+            exclude = {project.key}
+            for sentence in split_sentences(task, c.rules):
+                _describe_item_sentence(c, project, sentence, exclude)
+    return [p for p, _ in projects]
 
 
 def _describe_item_sentence(c: _Collector, project: Entity, sentence: Span, exclude: set[str]) -> None:
@@ -439,6 +743,8 @@ def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str
     and it names no new project.
     """
     groups = find_group_lists(c, sentence)
+    if find_project_lists(c, sentence):
+        return
     for tier in find_tiers(c, sentence):
         known_tiers.setdefault(tier.key, tier)
     tiers_here = [(t, m) for t in known_tiers.values() for m in re.finditer(re.escape(t.label), sentence.text)]
@@ -502,15 +808,85 @@ def _extract_figures(c: _Collector, sentence: Span, known_tiers: dict[str, Entit
             c.figures.append(StatedFigure(match.group(), stated, counts, scope, sentence))
 
 
+def _heading_tier(c: _Collector, segments: tuple[Segment, ...], segment: Segment) -> tuple[Entity, Span] | None:
+    """The category a heading gives the items right under it, where the genre says headings
+    are tiers: "（一）产业提升人才行动计划。围绕…" → 产业提升人才行动计划."""
+    if not c.rules.options["headings_are_tiers"] or segment.parent < 0:
+        return None
+    heading = segments[segment.parent]
+    if heading.ordinal is None:  # a title over a table, not a numbered section
+        return None
+    name = _name_of(c, heading.title or heading.span)
+    if len(name.text) < 2:
+        return None
+    return c.entity("tier", name.text), name
+
+
+def _document_year(c: _Collector) -> int | None:
+    """The year a document is about, from its opening lines ("2025年开发区重点工作…")."""
+    opening = c.document.text[:DOCUMENT_YEAR_CHARS]
+    for pattern in c.rules.patterns["document_year"]:
+        match = pattern.search(opening)
+        if match:
+            return int(match.group("year"))
+    return None
+
+
+def _list_owner(c: _Collector, projects: list[tuple[Entity, Span]]) -> None:
+    """The unit a list of powers and duties belongs to leads every entry in it."""
+    owners = []
+    for pattern in c.rules.patterns["list_owner"]:
+        for match in pattern.finditer(c.document.text):
+            owners.append(Span(match.start("unit"), match.end("unit"), match.group("unit")))
+    if not owners or not projects:
+        return
+    owner = max(owners, key=lambda s: (len(s.text), -s.start))
+    line_start = c.document.text.rfind("\n", 0, owner.start) + 1
+    line_end = c.document.text.find("\n", owner.end)
+    line = sub_span(Span(0, len(c.document.text), c.document.text), line_start, line_end if line_end >= 0 else len(c.document.text))
+    unit = c.mention(_unit(c, owner), line, owner)
+    for project, where in projects:
+        c.fact(project, "leadUnit", unit, (line, where), "list-owner")
+
+
+def find_project_lists(c: _Collector, sentence: Span) -> list[Entity]:
+    """ "重点在12个领域改革攻坚:推进甲改革攻坚;推进乙改革攻坚;…" → the projects, with the count checked."""
+    found: list[Entity] = []
+    for pattern in c.rules.patterns["project_list"]:
+        for match in pattern.finditer(sentence.text):
+            items = sub_span(sentence, sentence.start + match.start("items"), sentence.start + match.end("items"))
+            here = []
+            for item in split_span(items, "；;", keep_separator=False):
+                name = _strip_leading(trim_span(item, QUOTES + "。"), (*c.lexicon.adverbs, *c.lexicon.lead_verbs))
+                if PROJECT_NAME_CHARS[0] <= len(name.text) <= PROJECT_NAME_CHARS[1]:
+                    here.append(c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name))
+            stated = c.lexicon.parse_count(match.group("count"))
+            if stated is None or len(here) < 2:
+                continue
+            found.extend(here)
+            label = match.group()[: match.end("count") - match.start() + 1 + len(match.group("what"))] + "…"
+            c.figures.append(StatedFigure(match.group()[: match.start("items") - match.start()].rstrip(":："), stated, "project", None, sentence))
+            if stated != len(here):
+                c.warnings.append(f"{c.document.name}: the text says {stated} projects ({label}) but lists {len(here)}")
+    return found
+
+
 def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rules: Rules, lexicon: Lexicon, genre: str = "") -> Extraction:
     """Apply every rule strategy to every segment of one document."""
     c = _Collector(document, rules, lexicon)
+    c.year = _document_year(c)
     items: list[tuple[Segment, Entity]] = []
+    listed: list[tuple[Entity, Span]] = []
     for segment in segments:
         if segment.kind == "item":
-            project = _extract_item(c, segment)
+            project = _extract_item(c, segment, _heading_tier(c, segments, segment))
             if project:
                 items.append((segment, project))
+                listed.append((project, segment.title or segment.span))
+        elif segment.kind == "row":
+            for project in _extract_row(c, segment, _heading_tier(c, segments, segment)):
+                listed.append((project, segment.span))
+    _list_owner(c, listed)
     known_tiers: dict[str, Entity] = {}
     for segment in segments:
         if segment.kind != "paragraph":

@@ -34,6 +34,7 @@ REQUIRED_COLUMNS = {
     "stopwords.tsv": ("word",),
     "numerals.tsv": ("char", "value", "kind"),
     "boundaries.tsv": ("char",),
+    "unit_aliases.tsv": ("alias", "full"),
 }
 ALLOWED_VALUES = {
     ("posts.tsv", "kind"): ("title", "full"),
@@ -84,9 +85,17 @@ class Lexicon:
     name_stopwords: frozenset[str]
     numerals: tuple[tuple[str, int, bool], ...]  # (character, value, is a unit like 十)
     boundaries: str  # characters that may stand just before a post
+    unit_aliases: tuple[tuple[str, str], ...]  # (short form, full form), longest short form first
 
     def level(self, label: str) -> Level | None:
         return next((lv for lv in self.levels if lv.label == label), None)
+
+    def canonical_unit(self, name: str) -> str:
+        """A unit's full name: "区发改局" → "区发展和改革局" (the longest alias it ends with)."""
+        for alias, full in self.unit_aliases:
+            if name.endswith(alias):
+                return name[: -len(alias)] + full
+        return name
 
     def parse_count(self, text: str) -> int | None:
         """A count as written — "28", "２８", "两", "十二", "二十八" — or None if it is not one."""
@@ -209,4 +218,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         name_stopwords=frozenset(r["word"] for r in read_table("stopwords.tsv", directory)),
         numerals=tuple((r["char"], int(r["value"]), r["kind"] == "unit") for r in read_table("numerals.tsv", directory)),
         boundaries="".join(r["char"] for r in read_table("boundaries.tsv", directory)),
+        unit_aliases=tuple(
+            sorted(((r["alias"], r["full"]) for r in read_table("unit_aliases.tsv", directory) ), key=lambda a: (-len(a[0]), a[0]))
+        ),
     )

@@ -32,12 +32,27 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One table cell: its column's role ("project", "lead", "leadUnit", …) and the stretches
+    of text it is made of. A cell of a box-drawing table runs over several lines, so it is
+    several pieces, each a true ``Span``; ``text`` joins them."""
+
+    role: str
+    pieces: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+@dataclass(frozen=True)
 class Segment:
     """A structural unit of a document: heading, numbered item, table row or paragraph.
 
     ``title`` is the item's own line (its name and cue fields) where it has one;
     ``body`` the text that follows it up to the next unit of the same kind.
     ``parent`` is the index of the enclosing heading segment, or -1.
+    A table row (kind "row") has ``cells``.
     """
 
     kind: str
@@ -47,6 +62,7 @@ class Segment:
     parent: int = -1
     title: Span | None = None
     body: Span | None = None
+    cells: tuple[Cell, ...] = ()
 
 
 @dataclass(frozen=True, order=True)

@@ -18,7 +18,11 @@ from .lexicon import Lexicon
 
 GENRE_DIR = Path(__file__).parent / "genres"
 
-FIELD_NAMES = ("lead", "leadUnit", "supportUnit", "deadline")
+# Fields an item or a row can carry. "unit" is a responsible unit whose part depends on the
+# others: the lead where no lead unit is named, else a supporting unit ("牵头单位:甲;责任单位:乙").
+FIELD_NAMES = ("lead", "leadUnit", "supportUnit", "unit", "deadline")
+# Roles of table columns: the fields, plus what only a table has.
+COLUMN_ROLES = (*FIELD_NAMES, "ordinal", "project", "category", "code", "other")
 PATTERN_NAMES = (
     "responsible_group",
     "group_list",
@@ -27,10 +31,20 @@ PATTERN_NAMES = (
     "project_count",
     "problem",
     "lead_in_prose",
+    "unit_paren",
+    "unit_in_prose",
+    "deadline_in_text",
+    "deadline_date",
+    "document_year",
+    "list_owner",
+    "project_list",
+    "name_frame",
 )
 SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)"}
-TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "placeholders", "patterns")
-SEGMENT_KEYS = ("sentence_ends", "clause_seps", "heading_max_chars", "numbering")
+TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "columns", "placeholders", "patterns", "options")
+# Switches a genre may set, with their defaults.
+OPTIONS = {"headings_are_tiers": False}
+SEGMENT_KEYS = ("sentence_ends", "clause_seps", "heading_max_chars", "numbering", "list_seps", "bullets", "name_max_chars")
 
 
 @dataclass(frozen=True)
@@ -49,12 +63,22 @@ class Rules:
     sentence_ends: str
     clause_seps: str
     heading_max_chars: int
+    list_seps: str  # between the units or names of a list
+    bullets: str  # marks that open a task inside a table cell
+    name_max_chars: int  # a longer first sentence is cut to its first clause to name a task
     numbering: tuple[Numbering, ...]
     fields: Mapping[str, str]  # cue word → field name
+    columns: Mapping[str, str]  # table header cue → column role, longest first
     patterns: Mapping[str, tuple[re.Pattern, ...]]
     level_chain_sep: re.Pattern
     level_grade: re.Pattern
     tier_lead_cue: re.Pattern
+    field_cue: re.Pattern  # a field cue and its colon: "牵头单位:"
+    options: Mapping[str, bool]
+
+    def has_fields(self, text: str) -> bool:
+        """Whether ``text`` names fields: "牵头单位:…" or a unit parenthesis "（甲牵头，乙负责）"."""
+        return bool(self.field_cue.search(text)) or any(p.search(text) for p in self.patterns["unit_paren"])
 
 
 def _read_toml(path: Path) -> dict:
@@ -114,6 +138,14 @@ def _check_file(data: dict, path: Path) -> None:
     for cue, field in data.get("fields", {}).items():
         if field not in FIELD_NAMES:
             fail(f"fields.{cue}: {field!r} is not a field; valid fields: {', '.join(FIELD_NAMES)}")
+    for cue, role in data.get("columns", {}).items():
+        if role not in COLUMN_ROLES:
+            fail(f"columns.{cue}: {role!r} is not a column role; valid roles: {', '.join(COLUMN_ROLES)}")
+    for key, value in data.get("options", {}).items():
+        if key not in OPTIONS:
+            fail(f"options.{key}: unknown option; valid options: {', '.join(OPTIONS)}")
+        if not isinstance(value, bool):
+            fail(f"options.{key}: {value!r} must be true or false")
     for key, value in data.get("patterns", {}).items():
         if key not in PATTERN_NAMES and key not in SINGLE_PATTERNS:
             fail(f"patterns.{key}: unknown pattern; valid patterns: {', '.join((*PATTERN_NAMES, *SINGLE_PATTERNS))}")
@@ -150,7 +182,9 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
     data = _resolve_extends(name, directory)
     fill = _placeholders(data, lexicon)
     segment = data.get("segment", {})
-    fields = data.get("fields", {})
+    fields = dict(sorted(data.get("fields", {}).items(), key=lambda kv: (-len(kv[0]), kv[0])))
+    columns = dict(sorted(data.get("columns", {}).items(), key=lambda kv: (-len(kv[0]), kv[0])))
+    cue_alternation = "|".join(map(re.escape, fields)) or "(?!)"
     raw_patterns = dict(data.get("patterns", {}))
     # Single patterns (not lists), each with a default that matches nothing special.
     singles = {key: raw_patterns.pop(key, default) for key, default in SINGLE_PATTERNS.items()}
@@ -169,8 +203,14 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
             sentence_ends=segment.get("sentence_ends", "。\n"),
             clause_seps=segment.get("clause_seps", "，,。\n"),
             heading_max_chars=int(segment.get("heading_max_chars", 30)),
+            list_seps=segment.get("list_seps", "，,"),
+            bullets=segment.get("bullets", ""),
+            name_max_chars=int(segment.get("name_max_chars", 50)),
             numbering=numbering,
-            fields=MappingProxyType(dict(sorted(fields.items(), key=lambda kv: -len(kv[0])))),
+            fields=MappingProxyType(fields),
+            columns=MappingProxyType(columns),
+            field_cue=re.compile(f"(?:{cue_alternation})\\s*[:：]"),
+            options=MappingProxyType({**OPTIONS, **data.get("options", {})}),
             patterns=MappingProxyType({k: patterns.get(k, ()) for k in PATTERN_NAMES}),
             **{key: _compile(value, path, f"patterns.{key}", fill) for key, value in singles.items()},
         )
@@ -183,7 +223,14 @@ def load_all_rules(lexicon: Lexicon, directory: Path = GENRE_DIR) -> dict[str, R
     return {name: load_rules(name, lexicon, directory) for name in genre_names(directory) if name != "base"}
 
 
+# The genre of a document in which no genre finds any of its cue words.
+DEFAULT_GENRE = "plan"
+
+
 def detect_genre(text: str, genres: Mapping[str, Rules]) -> str:
-    """The genre whose cue words score highest in ``text``; ties go to the name first in order."""
+    """The genre whose cue words score highest in ``text``; ties go to the name first in order;
+    with no cue found at all, ``DEFAULT_GENRE`` (whose rules assume least)."""
     scores = {name: sum(w * text.count(cue) for cue, w in r.cues.items()) for name, r in sorted(genres.items())}
+    if not any(scores.values()) and DEFAULT_GENRE in genres:
+        return DEFAULT_GENRE
     return max(scores, key=lambda n: (scores[n], -sorted(scores).index(n)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .lexicon import Lexicon
 from .model import Segment, SourceDocument, Span
 from .rules import Rules
+from .tables import find_tables
 
 
 @dataclass(frozen=True)
@@ -77,24 +78,69 @@ def split_clauses(span: Span, rules: Rules) -> list[Span]:
     return split_span(span, rules.clause_seps, keep_separator=False)
 
 
-def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -> tuple[Segment, ...]:
-    """Headings, items (the deepest numbering used at least twice) and paragraphs, in order.
+def _item_depth(lines: list[_Line], rules: Rules) -> int | None:
+    """The numbering depth whose lines are the document's items.
 
-    An item runs from its numbered line to the next numbered line or heading; its ``title`` is
-    the numbered line after the number, its ``body`` the lines that follow.
+    Among depths used at least twice (or once, with fields): the one whose lines most often carry fields in their own
+    text ("（牵头单位：…）", "牵头单位:区发改局" on the next line); without fields anywhere,
+    the one used most (the deepest on a tie).
     """
-    lines = [_classify(line, rules, lexicon) for line in _lines(document.text)]
-    depths = Counter(line.depth for line in lines if line.depth is not None)
-    item_depth = max((d for d, n in depths.items() if n >= 2), default=None)
+    counts: Counter = Counter()
+    cued: Counter = Counter()
+    for i, line in enumerate(lines):
+        if line.depth is None:
+            continue
+        counts[line.depth] += 1
+        j = i + 1
+        while j < len(lines) and lines[j].depth is None:
+            j += 1
+        if any(rules.field_cue.search(block.span.text) for block in lines[i:j]):
+            cued[line.depth] += 1
+    # A depth used once still makes items when it carries fields (a text cut after one item).
+    candidates = [d for d, n in counts.items() if n >= 2 or cued[d]]
+    if not candidates:
+        return None
+    if any(cued[d] for d in candidates):
+        return max(candidates, key=lambda d: (cued[d], d))
+    return max(candidates, key=lambda d: (counts[d], d))
+
+
+def _continues_item(line: _Line, item_depth: int, rules: Rules) -> bool:
+    """A line after an item's first line still belongs to it: unnumbered text that is not a
+    heading, a field line ("牵头单位:区发改局"), or a numbered line deeper than the items."""
+    if line.depth is not None:
+        return line.depth > item_depth
+    return not _is_heading(line, rules) or bool(rules.field_cue.match(line.span.text))
+
+
+def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -> tuple[Segment, ...]:
+    """Headings, items, table rows and paragraphs, in order.
+
+    Items are the lines of one numbering depth (see ``_item_depth``). An item runs from its
+    numbered line to the next line that does not continue it; its ``title`` is the numbered
+    line after the number, its ``body`` the lines that follow. Tables become one row segment
+    per row (``kg.tables``).
+    """
+    spans = _lines(document.text)
+    tables = {t.first: t for t in find_tables(spans, document.text, rules.columns, rules.bullets)}
+    lines = [_classify(line, rules, lexicon) for line in spans]
+    in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
+    item_depth = _item_depth([line for i, line in enumerate(lines) if i not in in_table], rules)
 
     segments: list[Segment] = []
     heading_stack: list[tuple[int, int]] = []  # (depth, segment index)
     i = 0
     while i < len(lines):
         line = lines[i]
+        parent = heading_stack[-1][1] if heading_stack else -1
+        if i in tables:
+            for row in tables[i].rows:
+                segments.append(Segment("row", row.span, None, (item_depth or 0) + 1, parent, cells=row.cells))
+            i = tables[i].stop
+            continue
         is_item = line.depth is not None and line.depth == item_depth
         numbered_heading = line.depth is not None and not is_item
-        if numbered_heading or (line.depth is None and _is_heading(line, rules)):
+        if numbered_heading or (line.depth is None and _is_heading(line, rules) and not rules.field_cue.match(line.span.text)):
             # Unnumbered headings sit below every numbered one.
             depth = line.depth if numbered_heading else (item_depth or 0) + 1
             while heading_stack and heading_stack[-1][0] >= depth:
@@ -105,10 +151,9 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
             heading_stack.append((depth, len(segments) - 1))
             i += 1
             continue
-        parent = heading_stack[-1][1] if heading_stack else -1
         if is_item:
             j = i + 1
-            while j < len(lines) and lines[j].depth is None and not _is_heading(lines[j], rules):
+            while j < len(lines) and j not in tables and _continues_item(lines[j], item_depth, rules):
                 j += 1
             end = lines[j - 1].span.end
             title = sub_span(line.span, line.content_start, line.span.end)

@@ -178,8 +178,9 @@ DETECT_CASES = [
     ("pingshan-is-a-plan", PINGSHAN_TEXT, [], "plan"),
     ("pingshan-is-a-plan-among-two", PINGSHAN_TEXT, [("meeting", {"会议": 2, "领导小组": 2})], "plan"),
     ("meeting-cues-win", MEETING_TEXT, [("meeting", {"会议": 2, "领导小组": 2})], "meeting"),
-    ("tie-goes-to-the-first-name", "", [("meeting", {"会议": 2})], "meeting"),
-    ("tie-goes-to-the-first-name-after", "", [("report", {"会议": 2})], "plan"),
+    ("tie-goes-to-the-first-name", "出席", [("aaa", {"出席": 3})], "aaa"),
+    ("tie-goes-to-the-first-name-after", "出席", [("report", {"出席": 3})], "meeting"),
+    ("no-cue-is-the-default-genre", "", [("aaa", {"会议": 2})], "plan"),
 ]
 
 
@@ -193,7 +194,7 @@ def test_detect_genre(text, extra, expected, all_rules):
 
 # --- malformed genre files ---------------------------------------------------------------
 
-VALID_TOP_KEYS = "valid keys: name, title, extends, detect, segment, fields, placeholders, patterns"
+VALID_TOP_KEYS = "valid keys: name, title, extends, detect, segment, fields, columns, placeholders, patterns, options"
 VALID_PATTERNS = "valid patterns: responsible_group, group_list, tier_list, tier_count, project_count, problem, lead_in_prose"
 
 # (id, files written besides a copy of base.toml, genre loaded, file named, parts of the message)
@@ -203,7 +204,7 @@ BAD_RULE_CASES = [
         "unknown-field-name",
         {"x.toml": 'extends = "base"\n[fields]\n"负责人" = "leader"\n'},
         "x", "x.toml",
-        ["fields.负责人", "'leader' is not a field", "valid fields: lead, leadUnit, supportUnit, deadline"],
+        ["fields.负责人", "'leader' is not a field", "valid fields: lead, leadUnit, supportUnit, unit, deadline"],
     ),
     (
         "unknown-segment-key",
@@ -240,7 +241,7 @@ BAD_RULE_CASES = [
         "unknown-placeholder",
         {"x.toml": 'extends = "base"\n[patterns]\nproblem = "针对(?P<x>{nope})问题"\n'},
         "x", "x.toml",
-        ["patterns.problem", "unknown placeholder {nope}", "known: group_suffix, nqc, num, qc, qo"],
+        ["patterns.problem", "unknown placeholder {nope}", "known: after, group_suffix, han, inner, nqc, num, qc, qo"],
     ),
     ("extends-cycle", {"x.toml": 'extends = "y"\n', "y.toml": 'extends = "x"\n'}, "x", "x.toml", ["'extends' forms a cycle: x → y → x"]),
     ("extends-itself", {"x.toml": 'extends = "x"\n'}, "x", "x.toml", ["'extends' forms a cycle: x → x"]),

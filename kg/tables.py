@@ -1,0 +1,331 @@
+"""Find tables in a document's lines and turn them into rows of typed cells, keeping offsets.
+
+Tables reach us in four shapes, each with its own reader (``TABLE_READERS``):
+
+- ``box``: box-drawing tables ("│工作任务│分管领导│…"), where a cell runs over several lines and
+  a cell of one column (a leader) may span several rows of another;
+- ``cell_lines``: tables flattened to one cell per line, each ending in "|" (text copied from a
+  web page: "序号 |", "重点工作 |", …);
+- ``pipe_rows``: one row per line, cells separated by "|" (how ``kg.load`` writes HTML and Word
+  tables);
+- ``spaced``: a header line of column names separated by spaces, then rows that start with
+  their number ("1 行政确认 某某证核发").
+
+A column's role comes from its header through the genre's ``[columns]`` table: the longest
+cue contained in the header wins ("分 管 县领导" → lead). A cell is the stretches of text it is
+made of, so every piece keeps ``document.text[start:end] == text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from .model import Cell, Span
+
+# Box-drawing characters: vertical ones separate cells; a piece made only of horizontal ones
+# is a border that closes the cell above it.
+BOX_VERTICAL = "│┃║├┤┼┌┐└┘┬┴╠╣╬╔╗╚╝╦╩┝┥┠┨┿"
+BOX_HORIZONTAL = "─━═┄┈-－ "
+PIPE = "|｜"
+# A header must name at least this many columns we know.
+MIN_KNOWN_COLUMNS = 2
+# A flattened table has at least this many cell lines.
+MIN_CELL_LINES = 4
+
+
+@dataclass(frozen=True)
+class Row:
+    span: Span  # the lines the row occupies
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    first: int  # index of its first line
+    stop: int  # index after its last line
+    rows: tuple[Row, ...]
+
+
+def column_role(header: str, columns: Mapping[str, str]) -> str:
+    """The role of a column from its header: the longest known cue it contains, or "other"."""
+    compact = re.sub(r"\s+", "", header)
+    for cue, role in columns.items():  # longest first
+        if cue in compact:
+            return role
+    return "other"
+
+
+def _strip(span: Span) -> Span | None:
+    text = span.text
+    left = len(text) - len(text.lstrip())
+    body = text.strip()
+    return Span(span.start + left, span.start + left + len(body), body) if body else None
+
+
+def _cell(role: str, pieces: list[Span]) -> Cell:
+    return Cell(role, tuple(p for p in pieces if p.text))
+
+
+def _row(cells: list[Cell]) -> Row | None:
+    pieces = [p for c in cells for p in c.pieces]
+    if not pieces:
+        return None
+    start, end = min(p.start for p in pieces), max(p.end for p in pieces)
+    return Row(Span(start, end, ""), tuple(cells))
+
+
+def _known(roles: list[str]) -> bool:
+    return sum(1 for r in roles if r != "other") >= MIN_KNOWN_COLUMNS and "project" in roles
+
+
+# --- one cell per line ---------------------------------------------------------------------
+
+
+def _cell_line(line: Span) -> Span | None:
+    """ "重点工作 |" → "重点工作"; None if the line is not one cell."""
+    text = line.text.rstrip()
+    if not text or text[-1] not in PIPE or any(p in text[:-1] for p in PIPE):
+        return None
+    return _strip(Span(line.start, line.start + len(text) - 1, text[:-1])) or Span(line.start, line.start, "")
+
+
+def read_cell_lines(lines: list[Span], at: int, columns: Mapping[str, str], bullets: str = "") -> Table | None:
+    stop = at
+    while stop < len(lines) and _cell_line(lines[stop]) is not None:
+        stop += 1
+    if stop - at < MIN_CELL_LINES:
+        return None
+    cells = [_cell_line(line) for line in lines[at:stop]]
+    # The header runs up to the first cell that is a number: the first row's 序号.
+    width = next((i for i, c in enumerate(cells) if c.text.isdecimal()), 0)
+    roles = [column_role(c.text, columns) for c in cells[:width]]
+    if not width or not _known(roles):
+        return None
+    rows = []
+    for begin in range(width, len(cells), width):
+        chunk = cells[begin : begin + width]
+        row = _row([_cell(role, [c]) for role, c in zip(roles, chunk)])
+        if row:
+            rows.append(row)
+    return Table(at, stop, tuple(rows))
+
+
+# --- one row per line ----------------------------------------------------------------------
+
+
+def _split_pipes(line: Span) -> list[Span]:
+    pieces, begin = [], 0
+    for i, ch in enumerate(line.text + PIPE[0]):
+        if ch in PIPE:
+            piece = _strip(Span(line.start + begin, line.start + i, line.text[begin:i]))
+            pieces.append(piece or Span(line.start + begin, line.start + begin, ""))
+            begin = i + 1
+    return pieces
+
+
+def read_pipe_rows(lines: list[Span], at: int, columns: Mapping[str, str], bullets: str = "") -> Table | None:
+    header = _split_pipes(lines[at])
+    if len(header) < 2 or _cell_line(lines[at]) is not None:
+        return None
+    roles = [column_role(c.text, columns) for c in header]
+    if not _known(roles):
+        return None
+    stop, rows = at + 1, []
+    while stop < len(lines):
+        cells = _split_pipes(lines[stop])
+        if len(cells) < 2:
+            break
+        row = _row([_cell(role, [c]) for role, c in zip(roles, cells)])
+        if row:
+            rows.append(row)
+        stop += 1
+    return Table(at, stop, tuple(rows)) if rows else None
+
+
+# --- header of spaced words, numbered rows -------------------------------------------------
+
+_SPACED_ROW = re.compile(r"^(?P<num>\d{1,4})\s+\S")
+
+
+def read_spaced(lines: list[Span], at: int, columns: Mapping[str, str], bullets: str = "") -> Table | None:
+    """ "序号 权力类型 项目编码 项目名称 …" then "1 行政确认 某某证核发": the words of a row fill
+    the columns in order, skipping a code column where the word is not a code. Lines up to the
+    next numbered row belong to the row (its long cells, flattened)."""
+    words = [m for m in re.finditer(r"\S+", lines[at].text)]
+    roles = [column_role(m.group(), columns) for m in words]
+    if len(words) < 3 or not _known(roles) or not (at + 1 < len(lines) and _SPACED_ROW.match(lines[at + 1].text)):
+        return None
+    starts = [i for i in range(at + 1, len(lines)) if _SPACED_ROW.match(lines[i].text)]
+    rows = []
+    for n, first in enumerate(starts):
+        last = (starts[n + 1] if n + 1 < len(starts) else len(lines)) - 1
+        line = lines[first]
+        tokens = [Span(line.start + m.start(), line.start + m.end(), m.group()) for m in re.finditer(r"\S+", line.text)]
+        cells, column = [], 0
+        for token in tokens:
+            while column < len(roles) and roles[column] == "code" and not re.fullmatch(r"[0-9A-Za-z\-]+", token.text):
+                column += 1
+            if column >= len(roles):
+                break
+            cells.append(_cell(roles[column], [token]))
+            column += 1
+        cells.append(_cell("other", list(lines[first + 1 : last + 1])))
+        row = _row(cells)
+        if row:
+            rows.append(row)
+    return Table(at, len(lines), tuple(rows)) if rows else None
+
+
+# --- box drawing ---------------------------------------------------------------------------
+
+
+def _box_pieces(line: Span) -> list[Span]:
+    """The pieces between vertical box characters, first and last (outside the frame) dropped."""
+    pieces, begin = [], 0
+    for i, ch in enumerate(line.text + BOX_VERTICAL[0]):
+        if ch in BOX_VERTICAL:
+            pieces.append(Span(line.start + begin, line.start + i, line.text[begin:i]))
+            begin = i + 1
+    return pieces[1:-1]
+
+
+def _is_border(piece: Span) -> bool:
+    return bool(piece.text) and all(ch in BOX_HORIZONTAL for ch in piece.text) and piece.text.strip() != ""
+
+
+def _is_box(line: Span) -> bool:
+    return line.text[:1] in BOX_VERTICAL
+
+
+@dataclass
+class _Open:
+    """A box cell being read: its pieces and the lines it spans."""
+
+    pieces: list
+    first: int
+    last: int
+    lines: list = field(default_factory=list)  # the line of each piece
+
+
+def read_box(lines: list[Span], at: int, columns: Mapping[str, str], bullets: str = "") -> Table | None:
+    if not _is_box(lines[at]):
+        return None
+    stop = at
+    while stop < len(lines) and _is_box(lines[stop]):
+        stop += 1
+    rows: list[Row] = []
+    roles: list[str] | None = None
+    header: list[list[Span]] = []
+    open_cells: list[_Open] = []
+    closed: list[list[_Open]] = []
+
+    def close_all() -> None:
+        for i, cell in enumerate(open_cells):
+            if cell.pieces or cell.last >= cell.first:
+                closed[i].append(cell)
+
+    for index in range(at, stop):
+        pieces = _box_pieces(lines[index])
+        if not pieces:
+            continue
+        if all(_is_border(p) for p in pieces):
+            if roles is None and header:
+                # The first full rule under the header: the columns are named.
+                roles = [column_role("".join(p.text for p in col), columns) for col in header]
+                if not _known(roles):
+                    break
+                open_cells = [_Open([], index + 1, index) for _ in roles]
+                closed = [[] for _ in roles]
+            elif roles is not None and open_cells:
+                close_all()
+                rows.extend(_box_rows(roles, closed, bullets))
+                open_cells = [_Open([], index + 1, index) for _ in roles]
+                closed = [[] for _ in roles]
+            if lines[index].text[:1] in "┌╔":
+                roles, header = None, []
+            continue
+        if roles is None:
+            for i, piece in enumerate(pieces):
+                while len(header) <= i:
+                    header.append([])
+                header[i].append(piece)
+            continue
+        for i, piece in enumerate(pieces[: len(roles)]):
+            cell = open_cells[i]
+            if _is_border(piece):
+                closed[i].append(cell)
+                open_cells[i] = _Open([], index + 1, index)
+                continue
+            text = _strip(piece)
+            if text:
+                cell.pieces.append(text)
+                cell.lines.append(index)
+            cell.last = index
+    if roles is not None and _known(roles) and any(c.pieces for c in open_cells):
+        close_all()
+        rows.extend(_box_rows(roles, closed, bullets))
+    return Table(at, stop, tuple(rows)) if rows else None
+
+
+def _split_bullets(cell: _Open, bullets: str) -> list[_Open]:
+    """A cell holding several bulleted tasks ("△加强…" on one line, "△加快…" on the next) → one
+    cell per task, each over its own lines."""
+    parts: list[_Open] = []
+    for piece, line in zip(cell.pieces, cell.lines):
+        if not parts or (bullets and piece.text[:1] in bullets):
+            parts.append(_Open([], line, line))
+        parts[-1].pieces.append(piece)
+        parts[-1].lines.append(line)
+        parts[-1].last = line
+    return parts
+
+
+def _box_rows(roles: list[str], closed: list[list[_Open]], bullets: str) -> list[Row]:
+    """A row per task of the project column, with the cells of other columns beside it (the
+    one overlapping it most: a leader's cell may span several tasks)."""
+    main = roles.index("project")
+    rows = []
+    for task in (part for cell in closed[main] for part in _split_bullets(cell, bullets)):
+        if not task.pieces:
+            continue
+        cells = []
+        for i, role in enumerate(roles):
+            if i == main:
+                cells.append(_cell(role, task.pieces))
+                continue
+            best = max(
+                closed[i],
+                key=lambda c: (min(c.last, task.last) - max(c.first, task.first), -c.first),
+                default=None,
+            )
+            if best is not None and min(best.last, task.last) >= max(best.first, task.first):
+                cells.append(_cell(role, best.pieces))
+        row = _row(cells)
+        if row:
+            rows.append(row)
+    return rows
+
+
+TABLE_READERS: dict[str, Callable[[list[Span], int, Mapping[str, str], str], Table | None]] = {
+    "box": read_box,
+    "cell_lines": read_cell_lines,
+    "pipe_rows": read_pipe_rows,
+    "spaced": read_spaced,
+}
+
+
+def find_tables(lines: list[Span], text: str, columns: Mapping[str, str], bullets: str = "") -> list[Table]:
+    """Every table in ``lines``, in order; rows' spans filled in from ``text``. ``bullets`` open
+    each task in a cell that holds several."""
+    tables, at = [], 0
+    while at < len(lines):
+        table = next((t for read in TABLE_READERS.values() if (t := read(lines, at, columns, bullets))), None)
+        if table is None:
+            at += 1
+            continue
+        rows = tuple(Row(Span(r.span.start, r.span.end, text[r.span.start : r.span.end]), r.cells) for r in table.rows)
+        tables.append(Table(table.first, table.stop, rows))
+        at = table.stop
+    return tables
