@@ -240,6 +240,10 @@ RELATIONS: dict[str, NodePairs] = {
     "addressesProblem": _pairs(RKG.addressesProblem),
     "figure": _figures,
     "hasMeasure": _pairs(RKG.hasMeasure),
+    "leadUnit": _pairs(RKG.leadUnit),
+    "supportUnit": _pairs(RKG.supportUnit),
+    "deadline": _pairs(RKG.deadline),
+    "deadlineDate": _pairs(RKG.deadlineDate),
 }
 UNARY_RELATIONS = frozenset({"project", "group", "tierName"})
 QUAD_FORMATS = frozenset({"trig", "nquads", "trix"})

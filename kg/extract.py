@@ -284,9 +284,13 @@ def _lead_people(c: _Collector, value: Span) -> list[_Official]:
     return people
 
 
-def _apply_fields(c: _Collector, project: Entity, pairs: list[tuple[str, Span]], evidence: Span | tuple[Span, ...]) -> None:
-    """Facts from (field, value) pairs. A "unit" is the lead unit unless a lead unit is named."""
-    has_lead_unit = any(name == "leadUnit" for name, _ in pairs)
+def _apply_fields(
+    c: _Collector, project: Entity, pairs: list[tuple[str, Span]], evidence: Span | tuple[Span, ...], has_lead_unit: bool | None = None
+) -> None:
+    """Facts from (field, value) pairs. A "unit" is the lead unit unless a lead unit is named
+    (in ``pairs``, or elsewhere in the item as ``has_lead_unit`` says)."""
+    if has_lead_unit is None:
+        has_lead_unit = any(name == "leadUnit" for name, _ in pairs)
     for name, value in pairs:
         if name == "lead":
             for official in _lead_people(c, value):
@@ -519,7 +523,9 @@ def find_group_lists(c: _Collector, sentence: Span) -> list[Entity]:
             items = [trim_span(i, QUOTES) for i in split_span(items_span, "、", keep_separator=False)]
             found = []
             for item in items:
-                label = item.text if item.text.endswith(suffix) else item.text + suffix
+                # "分别是甲专项小组、乙专项小组": an item with a group suffix of its own is whole.
+                whole = item.text.endswith(suffix) or any(item.text.endswith(g) for g in c.lexicon.group_suffixes)
+                label = item.text if whole else item.text + suffix
                 found.append(c.mention(c.entity("group", label), sentence, item))
             groups.extend(found)
             stated = c.lexicon.parse_count(match.group("count"))
@@ -621,15 +627,18 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), title, name)
     if segment.ordinal is not None:
         c.fact(project, "ordinal", Value(str(segment.ordinal), "integer"), title, "item-number")
-    _apply_fields(c, project, title_pairs, title)
-    for region, pairs in regions:
-        _apply_fields(c, project, pairs, (name, region))
+    groups: list[tuple[list[tuple[str, Span]], Span | tuple[Span, ...]]] = [(title_pairs, title)]
+    groups += [(pairs, (name, region)) for region, pairs in regions]
     field_lines = []
     if segment.body:
         for line in split_span(segment.body, "\n"):
             if c.rules.field_cue.match(line.text) and not any(r.start <= line.start < r.end for r, _ in regions):
                 field_lines.append(line)
-                _apply_fields(c, project, _field_values(line, c.rules)[1], (name, line))
+                groups.append((_field_values(line, c.rules)[1], (name, line)))
+    # "牵头单位:甲" on one line makes "责任单位:乙" on the next a supporting unit.
+    has_lead_unit = any(field == "leadUnit" for pairs, _ in groups for field, _ in pairs)
+    for pairs, evidence in groups:
+        _apply_fields(c, project, pairs, evidence, has_lead_unit)
     _add_tier(c, project, tier, name)
     skip = [r for r, _ in regions] + field_lines
     exclude = {normalize_key(name.text), project.key}
@@ -706,7 +715,8 @@ def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | No
                     continue
                 label = re.sub(r"\s+", "", name.text)
                 project = c.mention(c.entity("project", label, project_key(label, c.lexicon)), row, name)
-                projects.append((project, task))
+                # Sentences of a cell that runs over lines have no span of their own to cite.
+                projects.append((project, task if len(cell.pieces) == 1 else None))
     pairs = [(cell.role, cell) for role in FIELD_ROLES for cell in by_role.get(role, [])]
     has_lead_unit = "leadUnit" in by_role
     for project, task in projects:
@@ -721,7 +731,7 @@ def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | No
                 role = role if role != "unit" else ("supportUnit" if has_lead_unit else "leadUnit")
                 _apply_fields(c, project, [(role, _cell_span(cell))], row)
         _add_tier(c, project, tier, row)
-        if task.start != 0 or len(by_role["project"][0].pieces) == 1:
+        if task is not None:
             exclude = {project.key}
             for sentence in split_sentences(task, c.rules):
                 _describe_item_sentence(c, project, sentence, exclude)

@@ -61,6 +61,13 @@ def test_case_holds_its_facts(case, built):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_case_genre_is_detected(case, built):
+    """A case's folder names its genre; unless case.toml forces one, detection must find it."""
+    _, _, _, result = built[case.name]
+    assert [r.genre for r in result.documents] == [case.parent.name]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
 def test_case_matches_expected_graph(case, built, request):
     """The whole graph equals the case's expected.ttl; --update-golden rewrites it and fails."""
     _, _, graph, result = built[case.name]
