@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import Callable, Mapping
 
 from .lexicon import HAN_CLASS
-from .model import Entity, Fact, Mention, Resolved, SourceDocument, Span, StatedFigure, Term, Value
+from .model import Entity, Fact, Mention, Resolved, SourceDocument, Span, StatedFigure, Term
 
 # BCP 47 tags of a document's Chinese literals, by script. Simplified documents keep the plain
 # "zh" the graph has always used (for mainland documents it reads as simplified); both tags
@@ -100,7 +100,8 @@ def to_simplified(text: str) -> str:
 
 
 def detect_script(text: str) -> str:
-    """"traditional" when a clear share of the Han characters have a simplified form, else "simplified"."""
+    """Whether ``text`` is "traditional" (a clear share of its Han characters have a simplified
+    form) or "simplified"."""
     table = load_script_tables().simplified_chars
     han = HAN.findall(text)
     changed = sum(1 for ch in han if ord(ch) in table)
@@ -121,10 +122,10 @@ def script_restorer(original: str, simplified: str) -> Callable[[str], str]:
     """A function taking a simplified string back to the script of ``original``.
 
     ``simplified`` is ``to_simplified(original)``. A string found in it takes the original
-    spelling it has most often there, so "制造" comes back as the document's "製造" and not as
-    the commoner "制"; a string not found there (a label with a suffix the rules appended) is
-    restored character by character the same way. A character the document never uses takes
-    OpenCC's default traditional form. Ties go to the spelling met first.
+    spelling it has most often there, so in a document that writes 製造 once and 制度 often,
+    "制造" still comes back as "製造"; a string not found there (a label with a suffix the rules
+    appended) is restored character by character the same way. A character the document never
+    uses takes OpenCC's default traditional form. Ties go to the spelling met first.
     """
     if len(original) != len(simplified):
         raise ValueError("the simplified text must have the original's length")
@@ -157,7 +158,9 @@ def restore_script(resolved: Resolved, document: SourceDocument) -> Resolved:
     Every span quotes the original at the same offsets; every label is restored to the
     document's script, its simplified form kept as ``alt_label`` where the two differ; keys
     stay simplified, so one post or person has the same key in either script. The order
-    resolve gave is kept: it rests on kinds, keys and offsets, which do not change here.
+    resolve gave is kept: it rests on kinds, keys and offsets, which do not change here (only
+    two literal values of one subject and predicate could sort otherwise, and no output depends
+    on that order). Warnings keep the copy's simplified words: they are messages, not data.
     """
     restore = script_restorer(document.text, resolved.document.text)
     language = LANGUAGE_TAGS[document.script]
