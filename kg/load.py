@@ -7,6 +7,8 @@ Offsets are the truth. A plain-text file is decoded and nothing else: no newline
 Unicode normalisation, so an offset into ``text`` is an offset into what the author wrote.
 HTML, DOCX and PDF have no plain text of their own; for them the extracted text *is* the
 document text, with one line per block (paragraph, heading, list item, table row).
+The text's script (simplified or traditional) is recorded, never converted: the rules read a
+simplified copy of a traditional text (kg.script), and the text stays as the author wrote it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from kg.errors import (
     UnsupportedFormatError,
 )
 from kg.model import SourceDocument
+from kg.script import detect_script
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -201,6 +204,7 @@ def load_document(
         encoding=loaded.encoding,
         media_type=loaded.media_type,
         title=loaded.title,
+        script=detect_script(loaded.text),
     )
 
 

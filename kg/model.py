@@ -20,6 +20,7 @@ class SourceDocument:
     encoding: str = "utf-8"
     media_type: str = "text/plain"
     title: str = ""
+    script: str = "simplified"  # or "traditional", as kg.script.detect_script reads the text
 
 
 @dataclass(frozen=True, order=True)
@@ -69,12 +70,15 @@ class Segment:
 class Entity:
     """A thing the graph names. ``key`` decides identity; ``label`` is how it is shown.
 
-    ``kind`` is one of the type slugs of ``kg.ids.KIND_CLASSES``.
+    ``kind`` is one of the type slugs of ``kg.ids.KIND_CLASSES``. ``alt_label`` is the simplified
+    form of a label written in traditional script, or "". It takes no part in equality or order:
+    it is another spelling of ``label``, not part of what the entity is.
     """
 
     kind: str
     key: str
     label: str
+    alt_label: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, order=True)

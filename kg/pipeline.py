@@ -1,6 +1,7 @@
 """The only module that knows the order of the stages:
 
-documents → segments → mentions/facts (extract) → entities (resolve) → graph (rdf).
+documents → segments → mentions/facts (extract) → entities (resolve) → graph (rdf),
+with a traditional-script document read through a simplified copy and restored after resolve.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .model import Resolved, SourceDocument
 from .rdf import records_to_dataset
 from .resolve import resolve_extraction
 from .rules import Rules, detect_genre, load_all_rules
+from .script import restore_script, simplify_document
 from .segment import segment_document, split_sentences
 
 DEFAULT_INPUT = Path(__file__).resolve().parent.parent / "data" / "pingshan-2017-reform-plan.txt"
@@ -54,12 +56,16 @@ def process_document(document: SourceDocument, toolkit: Toolkit, genre: str | No
     """One document through every stage up to resolution."""
     if genre is not None and genre not in toolkit.genres:
         raise KgError(f"unknown genre {genre!r}; known genres: {', '.join(sorted(toolkit.genres))}")
-    name = genre or detect_genre(document.text, toolkit.genres)
+    # The rules are written in simplified script: a traditional document is read through a
+    # simplified copy of the same length, and what is found there gets the original text back.
+    reading = simplify_document(document)
+    name = genre or detect_genre(reading.text, toolkit.genres)
     rules = toolkit.genres[name]
-    segments = segment_document(document, rules, toolkit.lexicon)
-    extraction = extract_records(document, segments, rules, toolkit.lexicon, name)
+    segments = segment_document(reading, rules, toolkit.lexicon)
+    extraction = extract_records(reading, segments, rules, toolkit.lexicon, name)
     sentences = [s for seg in segments for s in split_sentences(seg.span, rules)]
-    return resolve_extraction(extraction, sentences)
+    resolved = resolve_extraction(extraction, sentences)
+    return resolved if reading is document else restore_script(resolved, document)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -25,9 +25,9 @@ from .ids import (
 )
 from .model import Entity, Fact, Resolved, Span, Value
 from .resolve import INFERENCE_RULES
+from .script import LANGUAGE_TAGS, SIMPLIFIED_TAG
 from .vocab import RKG
 
-LANGUAGE = "zh"
 # What a stated figure counts → the class counted.
 COUNTED_CLASSES = {kind: cls for kind, (cls, _) in KIND_CLASSES.items()}
 
@@ -47,6 +47,8 @@ class _Writer:
         self.graph: Graph = dataset.graph(document_graph_iri(self.document))
         self.inferred: Graph = dataset.graph(INFERRED_GRAPH)
         self.doc = document_iri(self.document)
+        # The tag of the document's own text: "zh" for simplified documents, "zh-Hant" for traditional.
+        self.language = LANGUAGE_TAGS[self.document.script]
 
     def node(self, entity: Entity) -> URIRef:
         return entity_iri(entity, entity_scope(entity, self.document))
@@ -65,9 +67,11 @@ class _Writer:
         node = self.node(entity)
         cls = KIND_CLASSES[entity.kind][0]
         self.graph.add((node, RDF.type, cls))
-        self.graph.add((node, RDFS.label, Literal(entity.label, lang=LANGUAGE)))
+        self.graph.add((node, RDFS.label, Literal(entity.label, lang=self.language)))
+        if entity.alt_label:
+            self.graph.add((node, SKOS.altLabel, Literal(entity.alt_label, lang=SIMPLIFIED_TAG)))
         if entity.kind in ("tier", "level", "problem"):
-            self.graph.add((node, SKOS.prefLabel, Literal(entity.label, lang=LANGUAGE)))
+            self.graph.add((node, SKOS.prefLabel, Literal(entity.label, lang=self.language)))
         if entity.kind == "project":
             self.graph.add((node, RKG.inDocument, self.doc))
         return node
@@ -99,9 +103,12 @@ class _Writer:
 def _add_document(w: _Writer) -> None:
     doc, g, d = w.doc, w.graph, w.document
     g.add((doc, RDF.type, RKG.SourceDocument))
-    g.add((doc, RDFS.label, Literal(d.title or d.name, lang=LANGUAGE)))
+    g.add((doc, RDFS.label, Literal(d.title or d.name, lang=w.language)))
     if d.title:
-        g.add((doc, DCTERMS.title, Literal(d.title, lang=LANGUAGE)))
+        g.add((doc, DCTERMS.title, Literal(d.title, lang=w.language)))
+    # Only where it is not the graph's default "zh": simplified documents' graphs stay as they were.
+    if w.language != LANGUAGE_TAGS["simplified"]:
+        g.add((doc, DCTERMS.language, Literal(w.language, datatype=XSD.language)))
     g.add((doc, DCTERMS.source, Literal(d.name)))
     g.add((doc, DCTERMS["format"], Literal(d.media_type)))
     g.add((doc, RKG.contentHash, Literal("sha256:" + hashlib.sha256(d.text.encode("utf-8")).hexdigest())))
@@ -117,7 +124,7 @@ def _add_figures(w: _Writer) -> None:
         g = w.graph
         g.add((w.doc, RKG.statesFigure, node))
         g.add((node, RDF.type, RKG.StatedFigure))
-        g.add((node, RDFS.label, Literal(figure.label, lang=LANGUAGE)))
+        g.add((node, RDFS.label, Literal(figure.label, lang=w.language)))
         g.add((node, RKG.statedValue, Literal(figure.value)))
         kind = figure.counts.split(":")[0]
         g.add((node, RKG.countsClass, COUNTED_CLASSES[kind]))
@@ -150,7 +157,7 @@ def records_to_dataset(documents: list[Resolved]) -> Dataset:
         for mention in resolved.mentions:
             w.graph.add((w.node(mention.entity), RKG.evidence, w.evidence(mention.span)))
             if mention.exact != mention.span and mention.exact.text != mention.entity.label and mention.entity.kind not in ("level", "measure"):
-                w.graph.add((w.node(mention.entity), RKG.writtenForm, Literal(mention.exact.text, lang=LANGUAGE)))
+                w.graph.add((w.node(mention.entity), RKG.writtenForm, Literal(mention.exact.text, lang=w.language)))
         for fact in resolved.facts:
             w.fact(fact)
         _add_figures(w)
