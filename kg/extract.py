@@ -640,7 +640,8 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     for pairs, evidence in groups:
         _apply_fields(c, project, pairs, evidence, has_lead_unit)
     _add_tier(c, project, tier, name)
-    skip = [r for r, _ in regions] + field_lines
+    title_fields = [sub_span(title, name_part.end, title_end)] if title_pairs else []
+    skip = [r for r, _ in regions] + field_lines + title_fields
     exclude = {normalize_key(name.text), project.key}
     described = sub_span(whole, name.end, whole.end) if name.end <= title.end else None
     for sentence in split_sentences(whole, c.rules):
@@ -753,8 +754,6 @@ def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str
     and it names no new project.
     """
     groups = find_group_lists(c, sentence)
-    if find_project_lists(c, sentence):
-        return
     for tier in find_tiers(c, sentence):
         known_tiers.setdefault(tier.key, tier)
     tiers_here = [(t, m) for t in known_tiers.values() for m in re.finditer(re.escape(t.label), sentence.text)]
@@ -859,25 +858,30 @@ def _list_owner(c: _Collector, projects: list[tuple[Entity, Span]]) -> None:
         c.fact(project, "leadUnit", unit, (line, where), "list-owner")
 
 
-def find_project_lists(c: _Collector, sentence: Span) -> list[Entity]:
-    """ "重点在12个领域改革攻坚:推进甲改革攻坚;推进乙改革攻坚;…" → the projects, with the count checked."""
-    found: list[Entity] = []
+def find_project_lists(c: _Collector, paragraph: Span) -> list[Span]:
+    """ "重点在12个领域改革攻坚:推进甲改革攻坚;推进乙改革攻坚;…" → a project per item, the count
+    checked. Returns the lists found: their sentences name no other project. Items may end in
+    ";", which ends a sentence, so this reads the whole paragraph."""
+    found: list[Span] = []
     for pattern in c.rules.patterns["project_list"]:
-        for match in pattern.finditer(sentence.text):
-            items = sub_span(sentence, sentence.start + match.start("items"), sentence.start + match.end("items"))
-            here = []
+        for match in pattern.finditer(paragraph.text):
+            whole = sub_span(paragraph, paragraph.start + match.start(), paragraph.start + match.end())
+            items = sub_span(paragraph, paragraph.start + match.start("items"), paragraph.start + match.end("items"))
+            names = []
             for item in split_span(items, "；;", keep_separator=False):
                 name = _strip_leading(trim_span(item, QUOTES + "。"), (*c.lexicon.adverbs, *c.lexicon.lead_verbs))
                 if PROJECT_NAME_CHARS[0] <= len(name.text) <= PROJECT_NAME_CHARS[1]:
-                    here.append(c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name))
+                    names.append(name)
             stated = c.lexicon.parse_count(match.group("count"))
-            if stated is None or len(here) < 2:
+            if stated is None or len(names) < 2:
                 continue
-            found.extend(here)
-            label = match.group()[: match.end("count") - match.start() + 1 + len(match.group("what"))] + "…"
-            c.figures.append(StatedFigure(match.group()[: match.start("items") - match.start()].rstrip(":："), stated, "project", None, sentence))
-            if stated != len(here):
-                c.warnings.append(f"{c.document.name}: the text says {stated} projects ({label}) but lists {len(here)}")
+            found.append(whole)
+            for name in names:
+                c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), whole, name)
+            label = whole.text[: match.start("items") - match.start()].rstrip(":：")
+            c.figures.append(StatedFigure(label, stated, "project", None, whole))
+            if stated != len(names):
+                c.warnings.append(f"{c.document.name}: the text says {stated} projects ({label}) but lists {len(names)}")
     return found
 
 
@@ -901,7 +905,10 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     for segment in segments:
         if segment.kind != "paragraph":
             continue
+        lists = find_project_lists(c, segment.span)
         for sentence in split_sentences(segment.span, rules):
+            if any(span.start <= sentence.start and sentence.end <= span.end for span in lists):
+                continue
             bound = _bound_item(sentence, items)
             if bound:
                 c.mention(bound, sentence, sentence)
