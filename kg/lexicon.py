@@ -34,6 +34,7 @@ REQUIRED_COLUMNS = {
     "stopwords.tsv": ("word",),
     "numerals.tsv": ("char", "value", "kind"),
     "boundaries.tsv": ("char",),
+    "places.tsv": ("suffix", "level"),
 }
 ALLOWED_VALUES = {
     ("posts.tsv", "kind"): ("title", "full"),
@@ -84,6 +85,7 @@ class Lexicon:
     name_stopwords: frozenset[str]
     numerals: tuple[tuple[str, int, bool], ...]  # (character, value, is a unit like 十)
     boundaries: str  # characters that may stand just before a post
+    place_suffixes: tuple[tuple[str, str], ...]  # (word ending a place name, its level label or "")
 
     def level(self, label: str) -> Level | None:
         return next((lv for lv in self.levels if lv.label == label), None)
@@ -209,4 +211,18 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         name_stopwords=frozenset(r["word"] for r in read_table("stopwords.tsv", directory)),
         numerals=tuple((r["char"], int(r["value"]), r["kind"] == "unit") for r in read_table("numerals.tsv", directory)),
         boundaries="".join(r["char"] for r in read_table("boundaries.tsv", directory)),
+        place_suffixes=_place_suffixes(read_table("places.tsv", directory), levels, directory),
     )
+
+
+def _place_suffixes(rows: list[dict[str, str]], levels: tuple[Level, ...], directory: Path) -> tuple[tuple[str, str], ...]:
+    """(suffix, level label) pairs, longest suffix first; each level must be a label of levels.tsv
+    (a check across two files, so it cannot be an ALLOWED_VALUES entry)."""
+    labels = sorted(lv.label for lv in levels)
+    for row in rows:
+        if row["level"] and row["level"] not in labels:
+            raise RuleFileError(
+                f"suffix {row['suffix']!r}: level={row['level']!r}; valid levels (levels.tsv labels, or empty): {', '.join(labels)}",
+                str(directory / "places.tsv"),
+            )
+    return tuple(sorted({(r["suffix"], r["level"]) for r in rows}, key=lambda p: (-len(p[0]), p[0])))

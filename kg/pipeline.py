@@ -59,7 +59,7 @@ def process_document(document: SourceDocument, toolkit: Toolkit, genre: str | No
     segments = segment_document(document, rules, toolkit.lexicon)
     extraction = extract_records(document, segments, rules, toolkit.lexicon, name)
     sentences = [s for seg in segments for s in split_sentences(seg.span, rules)]
-    return resolve_extraction(extraction, sentences)
+    return resolve_extraction(extraction, sentences, toolkit.lexicon)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
