@@ -9,20 +9,22 @@ from rdflib import URIRef
 from .model import Entity, SourceDocument, Span, StatedFigure
 from .vocab import ID, RKG
 
-# Entity kind → (class, whether its identity is scoped to one document).
-# A post title or a level of government means the same everywhere; a project, a group or a
-# unit belongs to the document (and place) that names it. Problems are shared so that a
-# researcher can see the same problem addressed in several plans.
+# Entity kind → (class, what its identity is scoped to):
+#   "global"   a post title, a level of government or a problem means the same everywhere (the
+#              same problem addressed in several plans is one node);
+#   "place"    a person, a special group or a unit is one within the place its document is from,
+#              where kg.resolve.assign_places resolves one, and within its document otherwise;
+#   "document" a project, a tier or a measure belongs to the document that states it.
 KIND_CLASSES = {
-    "project": (RKG.ReformProject, True),
-    "person": (RKG.Person, True),
-    "post": (RKG.Post, False),
-    "group": (RKG.SpecialGroup, True),
-    "organization": (RKG.Organization, True),
-    "tier": (RKG.ProjectTier, True),
-    "level": (RKG.GovernanceLevel, False),
-    "problem": (RKG.TargetProblem, False),
-    "measure": (RKG.Measure, True),
+    "project": (RKG.ReformProject, "document"),
+    "person": (RKG.Person, "place"),
+    "post": (RKG.Post, "global"),
+    "group": (RKG.SpecialGroup, "place"),
+    "organization": (RKG.Organization, "place"),
+    "tier": (RKG.ProjectTier, "document"),
+    "level": (RKG.GovernanceLevel, "global"),
+    "problem": (RKG.TargetProblem, "global"),
+    "measure": (RKG.Measure, "document"),
 }
 
 HASH_CHARS = 16
@@ -32,9 +34,13 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
-def entity_scope(entity: Entity, document: SourceDocument) -> str:
-    """The part of an entity's identity that comes from its document ("" where it has none)."""
-    return document.doc_id if KIND_CLASSES[entity.kind][1] else ""
+def entity_scope(entity: Entity, document: SourceDocument, place: str | None = None) -> str:
+    """The part of an entity's identity beyond its key: "" for a global kind, the ``place`` it
+    was resolved to (see KIND_CLASSES), else its document."""
+    scope = KIND_CLASSES[entity.kind][1]
+    if scope == "global":
+        return ""
+    return place if scope == "place" and place else document.doc_id
 
 
 def entity_iri(entity: Entity, scope: str) -> URIRef:
@@ -58,8 +64,10 @@ def evidence_iri(document: SourceDocument, span: Span) -> URIRef:
     return ID[f"evidence/{digest(document.doc_id, str(span.start), str(span.end))}"]
 
 
-def statement_iri(subject: URIRef, predicate: URIRef, obj: str) -> URIRef:
-    return ID[f"statement/{digest(str(subject), str(predicate), obj)}"]
+def statement_iri(document: SourceDocument, subject: URIRef, predicate: URIRef, obj: str) -> URIRef:
+    """One document's statement of a triple: where two documents state the same triple (a
+    person resolved across them holds the same post), each keeps its own evidence and rule."""
+    return ID[f"statement/{digest(document.doc_id, str(subject), str(predicate), obj)}"]
 
 
 def figure_iri(document: SourceDocument, figure: StatedFigure, scope: str) -> URIRef:

@@ -35,6 +35,7 @@ REQUIRED_COLUMNS = {
     "numerals.tsv": ("char", "value", "kind"),
     "boundaries.tsv": ("char",),
     "unit_aliases.tsv": ("alias", "full"),
+    "places.tsv": ("suffix", "level"),
 }
 ALLOWED_VALUES = {
     ("posts.tsv", "kind"): ("title", "full"),
@@ -86,6 +87,7 @@ class Lexicon:
     numerals: tuple[tuple[str, int, bool], ...]  # (character, value, is a unit like 十)
     boundaries: str  # characters that may stand just before a post
     unit_aliases: tuple[tuple[str, str], ...]  # (short form, full form), longest short form first
+    place_suffixes: tuple[tuple[str, str], ...]  # (word ending a place name, its level label or "")
 
     def level(self, label: str) -> Level | None:
         return next((lv for lv in self.levels if lv.label == label), None)
@@ -221,4 +223,18 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         unit_aliases=tuple(
             sorted(((r["alias"], r["full"]) for r in read_table("unit_aliases.tsv", directory) ), key=lambda a: (-len(a[0]), a[0]))
         ),
+        place_suffixes=_place_suffixes(read_table("places.tsv", directory), levels, directory),
     )
+
+
+def _place_suffixes(rows: list[dict[str, str]], levels: tuple[Level, ...], directory: Path) -> tuple[tuple[str, str], ...]:
+    """(suffix, level label) pairs, longest suffix first; each level must be a label of levels.tsv
+    (a check across two files, so it cannot be an ALLOWED_VALUES entry)."""
+    labels = sorted(lv.label for lv in levels)
+    for row in rows:
+        if row["level"] and row["level"] not in labels:
+            raise RuleFileError(
+                f"suffix {row['suffix']!r}: level={row['level']!r}; valid levels (levels.tsv labels, or empty): {', '.join(labels)}",
+                str(directory / "places.tsv"),
+            )
+    return tuple(sorted({(r["suffix"], r["level"]) for r in rows}, key=lambda p: (-len(p[0]), p[0])))

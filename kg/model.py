@@ -159,3 +159,7 @@ class Resolved:
     figures: tuple[tuple[StatedFigure, int | None], ...]  # (figure, found count or None)
     unused: tuple[Span, ...]
     warnings: tuple[str, ...] = ()
+    # Where the document is from ("某某区"), or None where its text does not say (kg.resolve.detect_place).
+    place: str | None = None
+    # (person key, level words of the posts this document says the person holds): ("张三", ("区",)).
+    person_levels: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -64,7 +64,7 @@ def process_document(document: SourceDocument, toolkit: Toolkit, genre: str | No
     segments = segment_document(reading, rules, toolkit.lexicon)
     extraction = extract_records(reading, segments, rules, toolkit.lexicon, name)
     sentences = [s for seg in segments for s in split_sentences(seg.span, rules)]
-    resolved = resolve_extraction(extraction, sentences)
+    resolved = resolve_extraction(extraction, sentences, toolkit.lexicon)
     return resolved if reading is document else restore_script(resolved, document)
 
 

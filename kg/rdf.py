@@ -26,6 +26,7 @@ from .ids import (
 from .model import Entity, Fact, Resolved, Span, Value
 from .resolve import INFERENCE_RULES
 from .script import LANGUAGE_TAGS, SIMPLIFIED_TAG
+from .resolve import INFERENCE_RULES, assign_places
 from .vocab import RKG
 
 # What a stated figure counts → the class counted.
@@ -41,8 +42,9 @@ def _literal(value: Value) -> Literal:
 class _Writer:
     """Adds one document's records to its named graph. Local to one ``records_to_dataset`` call."""
 
-    def __init__(self, dataset: Dataset, resolved: Resolved):
+    def __init__(self, dataset: Dataset, resolved: Resolved, places: dict[tuple[str, str, str], str]):
         self.resolved = resolved
+        self.places = places  # from kg.resolve.assign_places, over every document of the build
         self.document = resolved.document
         self.graph: Graph = dataset.graph(document_graph_iri(self.document))
         self.inferred: Graph = dataset.graph(INFERRED_GRAPH)
@@ -51,7 +53,8 @@ class _Writer:
         self.language = LANGUAGE_TAGS[self.document.script]
 
     def node(self, entity: Entity) -> URIRef:
-        return entity_iri(entity, entity_scope(entity, self.document))
+        place = self.places.get((self.document.doc_id, entity.kind, entity.key))
+        return entity_iri(entity, entity_scope(entity, self.document, place))
 
     def evidence(self, span: Span) -> URIRef:
         node = evidence_iri(self.document, span)
@@ -83,7 +86,7 @@ class _Writer:
         s, p, o = self.node(fact.subject), RKG[fact.predicate], self.term(fact.object)
         target = self.inferred if fact.inferred else self.graph
         target.add((s, p, o))
-        statement = statement_iri(s, p, o.n3())
+        statement = statement_iri(self.document, s, p, o.n3())
         target.add((statement, RDF.type, RDF.Statement))
         target.add((statement, RDF.subject, s))
         target.add((statement, RDF.predicate, p))
@@ -94,7 +97,7 @@ class _Writer:
             target.add((statement, RKG.inferredBy, rule_iri(fact.rule)))
             for premise in fact.premises:
                 ps, pp, po = self.node(premise.subject), RKG[premise.predicate], self.term(premise.object)
-                target.add((statement, PROV.wasDerivedFrom, statement_iri(ps, pp, po.n3())))
+                target.add((statement, PROV.wasDerivedFrom, statement_iri(self.document, ps, pp, po.n3())))
         else:
             target.add((statement, RKG.extractedBy, Literal(fact.rule)))
         return statement
@@ -115,6 +118,9 @@ def _add_document(w: _Writer) -> None:
     g.add((doc, RKG.charCount, Literal(len(d.text))))
     g.add((doc, RKG.encoding, Literal(d.encoding)))
     g.add((doc, RKG.genre, Literal(w.resolved.genre)))
+    if w.resolved.place:
+        # Found in the simplified reading, so it is simplified: one place whichever script names it.
+        g.add((doc, RKG.place, Literal(w.resolved.place, lang=LANGUAGE_TAGS["simplified"])))
 
 
 def _add_figures(w: _Writer) -> None:
@@ -149,8 +155,9 @@ def records_to_dataset(documents: list[Resolved]) -> Dataset:
     dataset = Dataset()
     for prefix, ns in (("rkg", RKG._NS), ("skos", SKOS), ("prov", PROV), ("dcterms", DCTERMS)):
         dataset.bind(prefix, ns)
+    places = assign_places(documents)
     for resolved in documents:
-        w = _Writer(dataset, resolved)
+        w = _Writer(dataset, resolved, places)
         _add_document(w)
         for entity in resolved.entities:
             w.entity(entity)

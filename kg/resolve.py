@@ -1,4 +1,5 @@
-"""Merge mentions of the same thing, drop repeated facts, and infer what the text licenses.
+"""Merge mentions of the same thing, drop repeated facts, and infer what the text licenses;
+find where a document is from, and which people, groups and units of several documents are one.
 
 Inference here is limited to what a document states as a rule of its own ("the key projects
 are carried out by these 7 groups"); every inferred fact names its rule and its premises.
@@ -6,8 +7,13 @@ are carried out by these 7 groups"); every inferred fact names its rule and its 
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
+from itertools import combinations
+from typing import Sequence
 
+from .ids import KIND_CLASSES
+from .lexicon import HAN_CLASS, Lexicon
 from .model import Entity, Extraction, Fact, Resolved, Span, StatedFigure
 
 # name → (English description). The rule IRIs and labels in the graph come from here.
@@ -82,8 +88,13 @@ def _unused(extraction: Extraction, sentences: list[Span]) -> list[Span]:
     return [s for s in sentences if not any(u.start < s.end and s.start < u.end for u in used)]
 
 
-def resolve_extraction(extraction: Extraction, sentences: list[Span]) -> Resolved:
-    """Merge, de-duplicate, infer, and count. ``sentences`` are the document's, for the unused report."""
+def resolve_extraction(extraction: Extraction, sentences: list[Span], lexicon: Lexicon | None = None) -> Resolved:
+    """Merge, de-duplicate, infer, and count. ``sentences`` are the document's, for the unused report.
+
+    With the ``lexicon``, also find where the document is from and the levels of the posts its
+    people hold, which decide whether they are the same people as in other documents
+    (``assign_places``); without it, every person, group and unit stays within its document.
+    """
     canon = _canonical_entities(extraction)
     facts = _merge_facts(list(extraction.facts), canon)
     facts += infer_tiers(facts)
@@ -108,9 +119,187 @@ def resolve_extraction(extraction: Extraction, sentences: list[Span]) -> Resolve
         figures=counted,
         unused=tuple(_unused(extraction, sentences)),
         warnings=extraction.warnings,
+        place=detect_place(extraction.document.text, lexicon) if lexicon else None,
+        person_levels=collect_post_levels(facts, lexicon) if lexicon else (),
     )
 
 
 def _fact_order(fact: Fact) -> tuple:
     obj = fact.object
     return (fact.subject, fact.predicate, (obj.kind, obj.key) if isinstance(obj, Entity) else ("", obj.text), fact.inferred)
+
+
+# --- where a document is from -------------------------------------------------------------
+
+# jieba's tags for proper names: place (ns), person (nr), organization (nt). jieba takes many
+# county and street names it does not know for person names ("某某/nr 街道"), so all three may
+# start a place name; only ns counts for a name written without its suffix ("某某" for 某某区).
+NAME_TAGS = ("ns", "nr", "nt")
+PLACE_TAG = "ns"
+# A place name has at least this many characters before its suffix: 某某区 is a name, while
+# 山区, 城区, 全区 and 我区 are ordinary words.
+MIN_STEM_CHARS = 2
+# A name written once counts where the document introduces itself — in its opening (title,
+# issuer, dateline) or as the owner of an organ or post ("某某区委", "某某市人民政府") — or
+# wherever it is written at least MIN_MENTIONS times; a name met once in passing never counts.
+OPENING_CHARS = 100
+MIN_MENTIONS = 3
+# The title of another document: a place named there is that document's, not ours
+# (贯彻落实《某某省…若干政策措施》 in a city's paper).
+CITED_TITLE = re.compile("《[^《》\n]*》")
+HAN_WORD = re.compile(f"{HAN_CLASS}+")
+
+
+def _split_place(name: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """(stem, level or "") when ``name`` is a stem and a place suffix ("某某"+"区"), else None.
+
+    The longest suffix decides, so "某某开发区" is a 开发区 (no level) and not a 区.
+    """
+    for suffix, level in lexicon.place_suffixes:
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            return (stem, level) if len(stem) >= MIN_STEM_CHARS and HAN_WORD.fullmatch(stem) else None
+    return None
+
+
+def _find_place_names(text: str, lexicon: Lexicon) -> tuple[list[tuple[str, int]], Counter]:
+    """Place names with a suffix as (name, offset), and names without one (jieba ns) counted.
+
+    jieba cuts a place name in several ways, all read here: "某某区/ns", "某某市委/nt" (an
+    organ after it), "某/ns 某区/ns", "某某/ns 区委书记", "某某/nr 街道".
+    """
+    tokens = list(lexicon.tokenizer.cut(text))
+    offsets = [0]
+    for token in tokens:
+        offsets.append(offsets[-1] + len(token.word))
+    names, bare = [], Counter()
+    joined = False  # the token was read as the end of the name before it ("某/ns 某区/ns")
+    for i, token in enumerate(tokens):
+        if joined or token.flag not in NAME_TAGS:
+            joined = False
+            continue
+        word = token.word
+        organ = next((o for o in lexicon.organs if word.endswith(o) and _split_place(word[: -len(o)], lexicon)), "")
+        name = word[: len(word) - len(organ)]
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if not _split_place(name, lexicon) and after is not None:
+            # jieba cut inside the stem ("某/ns 某区/ns"), never two names ("某某/ns 某市/ns")
+            if len(word) < MIN_STEM_CHARS and after.flag in NAME_TAGS and _split_place(word + after.word, lexicon):
+                name, joined = word + after.word, True
+            else:
+                # the suffix alone ("某某/ns 市/n") or heading an organ ("某某/ns 区委书记"), not
+                # the start of a word ("某某/ns 市场")
+                suffix = next((s for s, _ in lexicon.place_suffixes if after.word == s or after.word.startswith(tuple(s + o for o in lexicon.organs))), "")
+                name = word + suffix
+        if _split_place(name, lexicon):
+            names.append((name, offsets[i]))
+        elif token.flag == PLACE_TAG and len(word) >= MIN_STEM_CHARS and HAN_WORD.fullmatch(word):
+            bare[word] += 1
+    return names, bare
+
+
+def _find_own_level(text: str, lexicon: Lexicon) -> str | None:
+    """The level a document speaks as: the level word most often heading one of its posts or
+    organs ("区委书记", "区政府", "縣委"), where one level leads; else None.
+
+    Parent levels are named too ("按照省委、市委和区委部署"), but less often than the
+    document's own.
+    """
+    words = {lv.label: lv.label for lv in lexicon.levels} | {s: lv for s, lv in lexicon.place_suffixes if lv}
+    # Every level word is in the pattern, so that "社区" is read whole and never as 区; only
+    # levels a place can be named at are counted.
+    pattern = re.compile("|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))))
+    countable = {lv for _, lv in lexicon.place_suffixes if lv}
+    heads: dict[int, str] = {}
+    for match in pattern.finditer(text):
+        if text.startswith(lexicon.organs, match.end()):
+            heads[match.start()] = words[match.group()]
+    for post in lexicon.post_pattern.finditer(text):
+        level = pattern.search(post.group())
+        if level:
+            heads[post.start() + level.start()] = words[level.group()]
+    counts = Counter(lv for lv in heads.values() if lv in countable).most_common(2)
+    if not counts or (len(counts) == 2 and counts[0][1] == counts[1][1]):
+        return None
+    return counts[0][0]
+
+
+def detect_place(text: str, lexicon: Lexicon) -> str | None:
+    """Where a document is from: the place name it writes most (counting the name written
+    without its suffix), among those at the level the document speaks as; None when no name
+    qualifies or two tie.
+
+    A name qualifies when the document introduces itself with it (in its opening, or owning an
+    organ or a post) or writes it at least MIN_MENTIONS times; names in the titles of cited
+    documents are ignored. So a district's paper that names its city, its province or another
+    district in passing is still the district's.
+    """
+    text = CITED_TITLE.sub(lambda m: " " * len(m.group()), text)
+    own = _find_own_level(text, lexicon)
+    names, bare = _find_place_names(text, lexicon)
+    owners = (*lexicon.organs, *lexicon.full_posts)
+    scores: Counter = Counter()
+    stems, introduced = {}, set()
+    for name, start in names:
+        stem, level = _split_place(name, lexicon)
+        if own is not None and level != own:
+            continue
+        scores[name] += 1
+        stems[name] = stem
+        if start < OPENING_CHARS or text.startswith(owners, start + len(name)):
+            introduced.add(name)
+    for name, stem in stems.items():
+        scores[name] += bare[stem]
+    ranked = sorted(((c, n) for n, c in scores.items() if n in introduced or c >= MIN_MENTIONS), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+        return None
+    return ranked[0][1]
+
+
+# --- the same person, group or unit in several documents -----------------------------------
+
+
+def collect_post_levels(facts: list[Fact], lexicon: Lexicon) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(person key, the level words of the posts a document says the person holds), sorted:
+    区委书记 and 区长 → ("区",); a post without a level word (党工委书记) adds none."""
+    levels: dict[str, set[str]] = defaultdict(set)
+    for fact in facts:
+        if fact.predicate == "holdsPost" and not fact.inferred:
+            found = lexicon.level_pattern.search(fact.object.label)
+            levels[fact.subject.key].update([found.group()] if found else [])
+    return tuple(sorted((key, tuple(sorted(words))) for key, words in levels.items()))
+
+
+def _posts_agree(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Two documents' accounts of one name's posts agree where one names no level or both share one:
+    区委书记 and 区长 agree, and so do 区委书记 and no post; 区委书记 and 县教育局局长 do not."""
+    return not first or not second or bool(first & second)
+
+
+def assign_places(documents: Sequence[Resolved]) -> dict[tuple[str, str, str], str]:
+    """(doc_id, kind, key) → the place an entity's identity is scoped to, for the kinds that
+    ``kg.ids.KIND_CLASSES`` scopes to a place, in documents whose place is known.
+
+    A group or a unit is one within a place: 区发展改革局 in two papers of one district is one unit.
+    A person is one within a place only if every two documents that name them there agree on
+    their posts (``_posts_agree``); where any two disagree — 张三 the 区委书记 and 张三 the
+    县教育局局长 — each of those documents keeps its own 张三, since two officials may share a
+    name and nothing says which mention is which. People who merely share a post never merge:
+    a person's key is the name.
+    """
+    scoped = {kind for kind, (_, scope) in KIND_CLASSES.items() if scope == "place"}
+    places: dict[tuple[str, str, str], str] = {}
+    people: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = defaultdict(list)
+    for resolved in documents:
+        if resolved.place is None:
+            continue
+        doc_id, held = resolved.document.doc_id, dict(resolved.person_levels)
+        for entity in (e for e in resolved.entities if e.kind in scoped):
+            if entity.kind == "person":
+                people[(resolved.place, entity.key)].append((doc_id, frozenset(held.get(entity.key, ()))))
+            else:
+                places[(doc_id, entity.kind, entity.key)] = resolved.place
+    for (place, key), accounts in people.items():
+        if all(_posts_agree(a, b) for (_, a), (_, b) in combinations(accounts, 2)):
+            places.update(((doc_id, "person", key), place) for doc_id, _ in accounts)
+    return places

@@ -68,6 +68,7 @@ class RKG(DefinedNamespace):
     countsClass: URIRef
     scope: URIRef
     genre: URIRef
+    place: URIRef
     contentHash: URIRef
     charCount: URIRef
     encoding: URIRef

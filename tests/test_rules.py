@@ -99,6 +99,8 @@ BAD_LEXICON_CASES = [
     ("post-column-misnamed", "posts.tsv", "word\tkind", "word\tkinds", ["posts.tsv", "missing column(s) kind", "the file needs word, kind"]),
     ("level-column-missing", "levels.tsv", "\ten\tstandalone", "\ten", ["levels.tsv", "missing column(s) standalone", "the file needs label, key, rank, en, standalone"]),
     ("group-column-missing", "groups.tsv", "suffix\n", "name\n", ["groups.tsv", "missing column(s) suffix", "the file needs suffix"]),
+    ("place-level-not-a-level", "places.tsv", "縣\t县", "縣\t縣", ["places.tsv", "suffix '縣': level='縣'", "valid levels (levels.tsv labels, or empty): "]),
+    ("place-column-missing", "places.tsv", "suffix\tlevel", "suffix", ["places.tsv", "missing column(s) level", "the file needs suffix, level"]),
     pytest.param(
         "numerals.tsv", "十\t10\tunit", "十\tten\tunit", ["numerals.tsv", "value", "'ten'"], id="numeral-value-not-an-integer",
     ),
