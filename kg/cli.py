@@ -6,8 +6,11 @@ Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import unicodedata
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__
 from .errors import KgError, UsageError
@@ -19,6 +22,76 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+class BuildLog:
+    """What a build says on stderr: a line per document, and a progress bar on a terminal.
+
+    The bar is redrawn in place with a carriage return, so it is drawn only when stderr is a
+    terminal: logs and CI output then hold whole lines only. ``quiet`` drops the lines of
+    documents that built normally, and the bar; problems are always told.
+    """
+
+    BAR_CELLS = 20
+
+    def __init__(self, quiet: bool, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.bar = not quiet and self.stream.isatty()
+        self.drawn = 0  # terminal columns the bar occupies now
+
+    def write_line(self, message: str) -> None:
+        self.clear_bar()
+        print(message, file=self.stream)
+
+    def log_outcome(self, outcome, done: int, total: int) -> None:
+        from .pipeline import Duplicate, Failure
+        from .report import count_projects
+
+        if isinstance(outcome, Failure):
+            self.write_line(f"error: {outcome}")
+            path = outcome.path
+        elif isinstance(outcome, Duplicate):
+            self.write_line(f"skipped: {outcome}")
+            path = outcome.path
+        else:
+            path = outcome.document.path
+            projects = count_projects(outcome)
+            line = f"{path}: genre {outcome.genre}, {projects} projects, {len(outcome.facts)} facts"
+            # Not a failure: the document is in the graph, and meeting reports often name no project.
+            if not projects:
+                self.write_line(f"warning: {line}; no reform project found")
+            elif not self.quiet:
+                self.write_line(line)
+        if self.bar:
+            self.draw_bar(done, total, Path(path).name)
+
+    def draw_bar(self, done: int, total: int, name: str) -> None:
+        filled = self.BAR_CELLS * done // max(total, 1)
+        text = f"[{'#' * filled}{'.' * (self.BAR_CELLS - filled)}] {done}/{total} {name}"
+        # One column short of the width: writing the last column makes some terminals wrap.
+        text, width = fit_columns(text, shutil.get_terminal_size().columns - 1)
+        self.clear_bar()
+        self.stream.write("\r" + text)
+        self.stream.flush()
+        self.drawn = width
+
+    def clear_bar(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
+            self.drawn = 0
+
+
+def fit_columns(text: str, columns: int) -> tuple[str, int]:
+    """``text`` cut to ``columns`` terminal columns, and the columns it takes: CJK characters
+    take two, and a bar that wraps can no longer be redrawn in place."""
+    used = 0
+    for index, char in enumerate(text):
+        width = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + width > columns:
+            return text[:index], used
+        used += width
+    return text, used
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .export import EXPORTERS, json_bytes, write_outputs
     from .pipeline import DEFAULT_INPUT, build_graph, load_toolkit
@@ -27,32 +100,32 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .validate import validate_graph
 
     paths = args.paths or [DEFAULT_INPUT]
-    for path in paths:
-        if not Path(path).exists():
-            raise UsageError("no such file or folder", str(path))
-    toolkit = load_toolkit()
-
-    def progress(path: str, resolved, error: str | None) -> None:
-        if error:
-            _log(f"error: {error}")
-        elif args.verbose:
-            _log(f"{path}: {sum(1 for e in resolved.entities if e.kind == 'project')} projects, {len(resolved.facts)} facts")
-
-    result = build_graph(paths, toolkit, args.genre, progress)
+    log = BuildLog(args.quiet)
+    try:
+        # A missing path is not a usage error: like any bad input it gets its line, and the rest builds.
+        result = build_graph(paths, load_toolkit(), args.genre, log.log_outcome, args.jobs)
+    finally:
+        log.clear_bar()
+    inputs = len(result.documents) + len(result.failures) + len(result.duplicates)
     if not result.documents:
-        _log("error: no document could be read; output left as it was")
+        _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
         return 1
     graph = union_graph(result.dataset)
     validation = None if args.no_validate else validate_graph(graph)
     report = build_report(result, graph, validation)
     files = {"graph.ttl": EXPORTERS["ttl"](result.dataset), "report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
     written = write_outputs(files, Path(args.out))
-    projects = sum(1 for r in result.documents for e in r.entities if e.kind == "project")
-    facts = sum(len(r.facts) for r in result.documents)
-    _log(f"{len(result.documents)} document(s), {projects} projects, {facts} facts, {len(graph)} triples")
-    for r in result.documents:
-        for figure, found in r.figures:
-            _log(f"  {r.document.name}: stated {figure.label} = {figure.value}, found {'-' if found is None else found}")
+    projects = sum(d["projects"] for d in report["documents"])
+    facts = sum(d["facts"] for d in report["documents"])
+    _log(
+        f"{len(result.documents)} document(s) built, {len(result.failures)} failed, {len(result.duplicates)} duplicate(s) skipped: "
+        f"{projects} projects, {facts} facts, {len(graph)} triples"
+    )
+    if not args.quiet:
+        for r in result.documents:
+            for figure, found in r.figures:
+                if found is not None and found != figure.value:
+                    _log(f"  {r.document.name}: stated {figure.label} = {figure.value}, found {found}")
     if validation is not None:
         _log(f"validation: {validation.summary()}")
     _log(f"wrote {', '.join(str(p) for p in written)}")
@@ -94,6 +167,12 @@ def _read_graph(path: str):
         raise GraphError(f"cannot parse graph: {exc}", path) from None
 
 
+def positive_int(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg", description="Build and use a knowledge graph of responsibilities in Chinese reform documents.")
     parser.add_argument("--version", action="version", version=f"reform-kg {__version__}")
@@ -104,7 +183,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR", help="output folder (default: output)")
     build.add_argument("--genre", metavar="NAME", help="use this genre's rules instead of detecting the genre")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation of the result")
-    build.add_argument("-v", "--verbose", action="store_true", help="a line per document on stderr")
+    build.add_argument("-j", "--jobs", type=positive_int, metavar="N", help="extract in N worker processes (default: one per MiB of input, up to the CPUs; one file is always built in this process)")
+    build.add_argument("-q", "--quiet", action="store_true", help="no line per built document and no progress bar; failures, warnings and the summary remain")
     build.set_defaults(func=cmd_build)
 
     validate = sub.add_parser("validate", help="check a graph against shapes.ttl and ontology.ttl", description="SHACL validation (no RDFS inference) plus: every rkg: term used is declared.")

@@ -1,4 +1,5 @@
-"""The build report: counts per class, stated vs found figures, gaps, validation, unused text.
+"""The build report: a table of every input, counts per class, stated vs found figures, gaps,
+validation, unused text, and what failed.
 
 Pure: builds a dict (for report.json) and renders it as Markdown (report.md).
 """
@@ -17,6 +18,24 @@ from .vocab import RKG
 
 GAP_PREDICATES = ("leadPerson", "leadPost", "responsibleGroup", "leadUnit")
 
+# A document's status in the report: it built and names projects, or it built but no rule found
+# a project in it (a meeting report, or text with no structure the genres know).
+STATUS_BUILT = "built"
+STATUS_NO_PROJECTS = "no projects found"
+
+
+def count_projects(resolved: Resolved) -> int:
+    return sum(1 for e in resolved.entities if e.kind == "project")
+
+
+def count_mismatches(resolved: Resolved) -> int:
+    """Stated figures that differ from what was found (ones that cannot be counted aside)."""
+    return sum(1 for figure, found in resolved.figures if found is not None and found != figure.value)
+
+
+def describe_status(resolved: Resolved) -> str:
+    return STATUS_BUILT if count_projects(resolved) else STATUS_NO_PROJECTS
+
 
 def _document_report(resolved: Resolved) -> dict:
     d = resolved.document
@@ -25,8 +44,13 @@ def _document_report(resolved: Resolved) -> dict:
     related = {(f.subject, f.predicate) for f in resolved.facts}
     return {
         "file": d.name,
+        "path": d.path,
+        "status": describe_status(resolved),
         "doc_id": d.doc_id,
         "genre": resolved.genre,
+        "projects": by_kind.get("project", 0),
+        "figure_mismatches": count_mismatches(resolved),
+        "unused_sentences": len(resolved.unused),
         "chars": len(d.text),
         "entities": dict(sorted(by_kind.items())),
         "facts": len(resolved.facts),
@@ -49,7 +73,8 @@ def build_report(result: BuildResult, graph: Graph, validation: ValidationReport
     classes = Counter(str(o) for o in graph.objects(None, RDF.type))
     return {
         "documents": [_document_report(r) for r in result.documents],
-        "failures": [{"path": f.path, "message": f.message} for f in result.failures],
+        "failures": [{"path": f.path, "message": f.message} for f in sorted(result.failures, key=lambda f: f.path)],
+        "duplicates": [{"path": d.path, "duplicate_of": d.original} for d in sorted(result.duplicates, key=lambda d: d.path)],
         "triples": len(graph),
         "classes": {
             cls.fragment: classes.get(str(cls), 0) for cls in sorted({c for c, _ in KIND_CLASSES.values()} | {RKG.SourceDocument, RKG.Evidence, RKG.StatedFigure})
@@ -71,9 +96,28 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
     return lines
 
 
+def _summary_rows(report: dict) -> list[list]:
+    """One row per input, built or not, sorted by path."""
+    rows = [
+        [d["path"], d["genre"], d["projects"], d["facts"], f"{d['figure_mismatches']} of {len(d['figures'])} differ" if d["figures"] else None, d["unused_sentences"], d["status"]]
+        for d in report["documents"]
+    ]
+    rows += [[f["path"], None, None, None, None, None, "failed"] for f in report["failures"]]
+    rows += [[d["path"], None, None, None, None, None, f"duplicate of {d['duplicate_of']}, skipped"] for d in report["duplicates"]]
+    return sorted(rows, key=lambda row: row[0])
+
+
 def report_to_markdown(report: dict) -> str:
     out = ["# reform-kg build report", ""]
-    out += [f"{len(report['documents'])} document(s), {len(report['failures'])} failed, {report['triples']} triples.", ""]
+    out += [
+        f"{len(report['documents'])} document(s) built, {len(report['failures'])} failed, "
+        f"{len(report['duplicates'])} duplicate(s) skipped, {report['triples']} triples.",
+        "",
+    ]
+    header = ["file", "genre", "projects", "facts", "stated vs found", "unused sentences", "status"]
+    out += ["## Documents", ""] + _table(header, _summary_rows(report)) + [""]
+    if report["failures"]:
+        out += ["## Failed documents", ""] + _table(["file", "problem"], [[f["path"], f["message"]] for f in report["failures"]]) + [""]
     out += ["## Nodes per class", ""] + _table(["class", "count"], [[k, v] for k, v in report["classes"].items()]) + [""]
     validation = report["validation"]
     out += ["## Validation", ""]
@@ -84,8 +128,6 @@ def report_to_markdown(report: dict) -> str:
     else:
         out += _table(["focus", "path", "message"], [[v["focus"], v["path"], v["message"]] for v in validation["violations"]])
         out += [f"- undeclared term: {t}" for t in validation["undeclared_terms"]] + [""]
-    if report["failures"]:
-        out += ["## Failed documents", ""] + [f"- {f['message']}" for f in report["failures"]] + [""]
     for doc in report["documents"]:
         out += [f"## {doc['file']}", "", f"Genre `{doc['genre']}`, {doc['chars']} characters, {doc['facts']} facts ({doc['inferred_facts']} inferred).", ""]
         out += _table(["kind", "count"], [[k, v] for k, v in doc["entities"].items()]) + [""]

@@ -46,7 +46,8 @@ def _write(folder: Path, name: str, data: bytes) -> Path:
 @pytest.mark.parametrize(
     "make_input, code, words",
     [
-        pytest.param(lambda d: d / "missing.txt", 2, "no such file", id="missing"),
+        # A missing path is a bad input like any other (exit 1), not a usage error: the rest still builds.
+        pytest.param(lambda d: d / "missing.txt", 1, "no such file", id="missing"),
         pytest.param(lambda d: _write(d, "empty.txt", b""), 1, "empty", id="empty"),
         pytest.param(lambda d: _write(d, "x.xyz", "改革".encode()), 1, "unsupported", id="unsupported"),
         pytest.param(lambda d: _write(d, "bin.txt", b"\x00\x01\x02" * 100), 1, "bin.txt", id="binary"),
