@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -557,12 +558,31 @@ def find_tiers(c: _Collector, sentence: Span) -> list[Entity]:
 # --- the document ------------------------------------------------------------------------
 
 
-def _bound_item(paragraph: Span, items: list[tuple[Segment, Entity]]) -> Entity | None:
+def _item_shingles(items: list[tuple[Segment, Entity]]) -> dict[str, list[int]]:
+    """Every stretch of ``MIN_SHARED_CHARS`` characters of the items' texts → the items holding it.
+
+    Two texts that share ``MIN_SHARED_CHARS`` characters share such a stretch, so a sentence
+    is compared only with the items it shares one with: linear in the document, not quadratic.
+    """
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, (segment, _) in enumerate(items):
+        text = segment.body.text if segment.body else segment.span.text
+        for k in range(len(text) - MIN_SHARED_CHARS + 1):
+            holders = index[text[k : k + MIN_SHARED_CHARS]]
+            if not holders or holders[-1] != i:
+                holders.append(i)
+    return index
+
+
+def _bound_item(paragraph: Span, items: list[tuple[Segment, Entity]], shingles: dict[str, list[int]]) -> Entity | None:
     """The listed project a prose sentence restates, by a long stretch of shared text."""
+    text = paragraph.text
+    candidates = sorted({i for k in range(len(text) - MIN_SHARED_CHARS + 1) for i in shingles.get(text[k : k + MIN_SHARED_CHARS], ())})
     best, best_size = None, 0
-    for segment, project in items:
+    for i in candidates:
+        segment, project = items[i]
         other = segment.body.text if segment.body else segment.span.text
-        match = SequenceMatcher(None, paragraph.text, other, autojunk=False).find_longest_match(0, len(paragraph.text), 0, len(other))
+        match = SequenceMatcher(None, text, other, autojunk=False).find_longest_match(0, len(text), 0, len(other))
         if match.size > best_size:
             best, best_size = project, match.size
     return best if best_size >= MIN_SHARED_CHARS else None
@@ -902,6 +922,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
                 listed.append((project, segment.span))
     _list_owner(c, listed)
     known_tiers: dict[str, Entity] = {}
+    shingles = _item_shingles(items)
     for segment in segments:
         if segment.kind != "paragraph":
             continue
@@ -909,7 +930,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         for sentence in split_sentences(segment.span, rules):
             if any(span.start <= sentence.start and sentence.end <= span.end for span in lists):
                 continue
-            bound = _bound_item(sentence, items)
+            bound = _bound_item(sentence, items, shingles)
             if bound:
                 c.mention(bound, sentence, sentence)
             _extract_prose_sentence(c, sentence, known_tiers, bound)

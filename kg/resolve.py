@@ -8,6 +8,7 @@ are carried out by these 7 groups"); every inferred fact names its rule and its 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Sequence
@@ -84,8 +85,21 @@ def count_found(figure: StatedFigure, entities: list[Entity], facts: list[Fact])
 
 
 def _unused(extraction: Extraction, sentences: list[Span]) -> list[Span]:
-    used = sorted(extraction.used)
-    return [s for s in sentences if not any(u.start < s.end and s.start < u.end for u in used)]
+    """Sentences no rule consumed any part of. Linear after sorting: the used spans are merged
+    into disjoint runs, and each sentence looks only at the run that starts before its end."""
+    runs: list[list[int]] = []
+    for u in sorted((u.start, u.end) for u in extraction.used if u.end > u.start):
+        if runs and u[0] <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], u[1])
+        else:
+            runs.append([u[0], u[1]])
+    starts = [r[0] for r in runs]
+
+    def touched(s: Span) -> bool:
+        i = bisect_left(starts, s.end) - 1
+        return i >= 0 and runs[i][1] > s.start
+
+    return [s for s in sentences if not touched(s)]
 
 
 def resolve_extraction(extraction: Extraction, sentences: list[Span], lexicon: Lexicon | None = None) -> Resolved:

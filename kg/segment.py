@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .lexicon import Lexicon
 from .model import Segment, SourceDocument, Span
 from .rules import Rules
-from .tables import find_tables
+from .tables import TableRules, find_tables
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     per row (``kg.tables``).
     """
     spans = _lines(document.text)
-    tables = {t.first: t for t in find_tables(spans, document.text, rules.columns, rules.bullets)}
+    tables = {t.first: t for t in find_tables(spans, document.text, TableRules(rules.columns, rules.bullets, rules.numbering[0].pattern if rules.numbering else None))}
     lines = [_classify(line, rules, lexicon) for line in spans]
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
     item_depth = _item_depth([line for i, line in enumerate(lines) if i not in in_table], rules)

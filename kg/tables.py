@@ -31,8 +31,21 @@ BOX_HORIZONTAL = "─━═┄┈-－ "
 PIPE = "|｜"
 # A header must name at least this many columns we know.
 MIN_KNOWN_COLUMNS = 2
+# A row of a spaced table holds at most this many lines of flattened cells.
+MAX_ROW_LINES = 60
 # A flattened table has at least this many cell lines.
 MIN_CELL_LINES = 4
+
+
+@dataclass(frozen=True)
+class TableRules:
+    """What the readers need from a genre: column roles by header cue (longest first), the
+    marks that open each task in a cell holding several, and the lines that open a new section
+    (a table's last row stops there)."""
+
+    columns: Mapping[str, str]
+    bullets: str = ""
+    section: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +104,7 @@ def _cell_line(line: Span) -> Span | None:
     return _strip(Span(line.start, line.start + len(text) - 1, text[:-1])) or Span(line.start, line.start, "")
 
 
-def read_cell_lines(lines: list[Span], at: int, columns: Mapping[str, str], bullets: str = "") -> Table | None:
+def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     stop = at
     while stop < len(lines) and _cell_line(lines[stop]) is not None:
         stop += 1
@@ -100,7 +113,7 @@ def read_cell_lines(lines: list[Span], at: int, columns: Mapping[str, str], bull
     cells = [_cell_line(line) for line in lines[at:stop]]
     # The header runs up to the first cell that is a number: the first row's 序号.
     width = next((i for i, c in enumerate(cells) if c.text.isdecimal()), 0)
-    roles = [column_role(c.text, columns) for c in cells[:width]]
+    roles = [column_role(c.text, rules.columns) for c in cells[:width]]
     if not width or not _known(roles):
         return None
     rows = []
@@ -125,11 +138,11 @@ def _split_pipes(line: Span) -> list[Span]:
     return pieces
 
 
-def read_pipe_rows(lines: list[Span], at: int, columns: Mapping[str, str], bullets: str = "") -> Table | None:
+def read_pipe_rows(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     header = _split_pipes(lines[at])
     if len(header) < 2 or _cell_line(lines[at]) is not None:
         return None
-    roles = [column_role(c.text, columns) for c in header]
+    roles = [column_role(c.text, rules.columns) for c in header]
     if not _known(roles):
         return None
     stop, rows = at + 1, []
@@ -149,18 +162,25 @@ def read_pipe_rows(lines: list[Span], at: int, columns: Mapping[str, str], bulle
 _SPACED_ROW = re.compile(r"^(?P<num>\d{1,4})\s+\S")
 
 
-def read_spaced(lines: list[Span], at: int, columns: Mapping[str, str], bullets: str = "") -> Table | None:
+def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     """ "序号 权力类型 项目编码 项目名称 …" then "1 行政确认 某某证核发": the words of a row fill
     the columns in order, skipping a code column where the word is not a code. Lines up to the
     next numbered row belong to the row (its long cells, flattened)."""
     words = [m for m in re.finditer(r"\S+", lines[at].text)]
-    roles = [column_role(m.group(), columns) for m in words]
+    roles = [column_role(m.group(), rules.columns) for m in words]
     if len(words) < 3 or not _known(roles) or not (at + 1 < len(lines) and _SPACED_ROW.match(lines[at + 1].text)):
         return None
-    starts = [i for i in range(at + 1, len(lines)) if _SPACED_ROW.match(lines[i].text)]
+    starts, stop = [], at + 1
+    # Rows run to the next row, but never past a new section or MAX_ROW_LINES lines.
+    while stop < len(lines) and not (rules.section and rules.section.match(lines[stop].text)):
+        if _SPACED_ROW.match(lines[stop].text):
+            starts.append(stop)
+        elif starts and stop - starts[-1] >= MAX_ROW_LINES:
+            break
+        stop += 1
     rows = []
     for n, first in enumerate(starts):
-        last = (starts[n + 1] if n + 1 < len(starts) else len(lines)) - 1
+        last = (starts[n + 1] if n + 1 < len(starts) else stop) - 1
         line = lines[first]
         tokens = [Span(line.start + m.start(), line.start + m.end(), m.group()) for m in re.finditer(r"\S+", line.text)]
         cells, column = [], 0
@@ -175,7 +195,7 @@ def read_spaced(lines: list[Span], at: int, columns: Mapping[str, str], bullets:
         row = _row(cells)
         if row:
             rows.append(row)
-    return Table(at, len(lines), tuple(rows)) if rows else None
+    return Table(at, stop, tuple(rows)) if rows else None
 
 
 # --- box drawing ---------------------------------------------------------------------------
@@ -209,7 +229,7 @@ class _Open:
     lines: list = field(default_factory=list)  # the line of each piece
 
 
-def read_box(lines: list[Span], at: int, columns: Mapping[str, str], bullets: str = "") -> Table | None:
+def read_box(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     if not _is_box(lines[at]):
         return None
     stop = at
@@ -233,14 +253,14 @@ def read_box(lines: list[Span], at: int, columns: Mapping[str, str], bullets: st
         if all(_is_border(p) for p in pieces):
             if roles is None and header:
                 # The first full rule under the header: the columns are named.
-                roles = [column_role("".join(p.text for p in col), columns) for col in header]
+                roles = [column_role("".join(p.text for p in col), rules.columns) for col in header]
                 if not _known(roles):
                     break
                 open_cells = [_Open([], index + 1, index) for _ in roles]
                 closed = [[] for _ in roles]
             elif roles is not None and open_cells:
                 close_all()
-                rows.extend(_box_rows(roles, closed, bullets))
+                rows.extend(_box_rows(roles, closed, rules.bullets))
                 open_cells = [_Open([], index + 1, index) for _ in roles]
                 closed = [[] for _ in roles]
             if lines[index].text[:1] in "┌╔":
@@ -265,7 +285,7 @@ def read_box(lines: list[Span], at: int, columns: Mapping[str, str], bullets: st
             cell.last = index
     if roles is not None and _known(roles) and any(c.pieces for c in open_cells):
         close_all()
-        rows.extend(_box_rows(roles, closed, bullets))
+        rows.extend(_box_rows(roles, closed, rules.bullets))
     return Table(at, stop, tuple(rows)) if rows else None
 
 
@@ -308,7 +328,7 @@ def _box_rows(roles: list[str], closed: list[list[_Open]], bullets: str) -> list
     return rows
 
 
-TABLE_READERS: dict[str, Callable[[list[Span], int, Mapping[str, str], str], Table | None]] = {
+TABLE_READERS: dict[str, Callable[[list[Span], int, TableRules], Table | None]] = {
     "box": read_box,
     "cell_lines": read_cell_lines,
     "pipe_rows": read_pipe_rows,
@@ -316,12 +336,11 @@ TABLE_READERS: dict[str, Callable[[list[Span], int, Mapping[str, str], str], Tab
 }
 
 
-def find_tables(lines: list[Span], text: str, columns: Mapping[str, str], bullets: str = "") -> list[Table]:
-    """Every table in ``lines``, in order; rows' spans filled in from ``text``. ``bullets`` open
-    each task in a cell that holds several."""
+def find_tables(lines: list[Span], text: str, rules: TableRules) -> list[Table]:
+    """Every table in ``lines``, in order; rows' spans filled in from ``text``."""
     tables, at = [], 0
     while at < len(lines):
-        table = next((t for read in TABLE_READERS.values() if (t := read(lines, at, columns, bullets))), None)
+        table = next((t for read in TABLE_READERS.values() if (t := read(lines, at, rules))), None)
         if table is None:
             at += 1
             continue
