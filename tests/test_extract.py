@@ -463,3 +463,105 @@ def test_clauses_feed_prose_projects(plan, lexicon):
     clauses = split_clauses(span, plan)
     names = [find_prose_project(c, lexicon, first_in_sentence=i == 0) for i, c in enumerate(clauses)]
     assert [n.text if n else None for n in names] == ["安全生产监管体制改革", None]
+
+
+# --- fields, units, deadlines ----------------------------------------------------------------
+
+from kg.extract import find_field_regions, read_deadline, split_list  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("甲、乙", ["甲", "乙"]),
+        ("各县(市、区)政府,市财政局、国家税务局", ["各县(市、区)政府", "市财政局", "国家税务局"]),
+        ("市级各有关部门及各县市区政府", ["市级各有关部门", "各县市区政府"]),
+        ("区发展和改革局", ["区发展和改革局"]),  # 和 is inside names, never a separator
+    ],
+)
+def test_split_list(text, expected, plan, assert_offsets):
+    pieces = split_list(Span(len(PREFIX), len(PREFIX) + len(text), text), plan.list_seps)
+    assert [p.text for p in pieces] == expected
+    assert_offsets(PREFIX + text, pieces)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # corpus 04: cue words in a full-width parenthesis
+        ("形成一批重大制度创新。（牵头单位：市发展改革委，配合单位：市委组织部、各区、县级市）", [("leadUnit", "市发展改革委"), ("supportUnit", "市委组织部、各区、县级市")]),
+        # corpus 01: ASCII parenthesis, leaders without posts, cut short before it closes
+        ("形成一批重大制度创新。(牵头区领导:刘胜、夏东;牵头单位:区发展改革局;", [("lead", "刘胜、夏东"), ("leadUnit", "区发展改革局")]),
+        # corpus 05: square brackets, a unit with its own parenthesis
+        ("切实巩固成果。[牵头单位:区卫健局;责任单位:各街办(新区)]", [("leadUnit", "区卫健局"), ("unit", "各街办(新区)")]),
+        # corpus 03 (simplified): 甲牵头，乙按职责分工负责
+        ("确保无缝衔接。(市政府办公室牵头,市级各有关部门按职责分工负责)", [("leadUnit", "市政府办公室"), ("supportUnit", "市级各有关部门")]),
+        # corpus 16 (simplified): all units lead
+        ("实施期限延长。(市人力资源社会保障局、市财政局负责)", [("leadUnit", "市人力资源社会保障局、市财政局")]),
+        # a parenthesis that is no field
+        ("依法决定是否受理(不予受理的应当告知理由)。", []),
+    ],
+)
+def test_find_field_regions(text, expected, plan, assert_offsets):
+    span = Span(len(PREFIX), len(PREFIX) + len(text), text)
+    regions = find_field_regions(span, plan)
+    pairs = [(field, value.text) for _, found in regions for field, value in found]
+    assert pairs == expected
+    assert_offsets(PREFIX + text, [r for r, _ in regions] + [v for _, found in regions for _, v in found])
+
+
+@pytest.mark.parametrize(
+    "written, year, expected",
+    [
+        ("2022年10月底前", None, Value("2022-10", "gYearMonth")),
+        ("2021年12月31日", None, Value("2021-12-31", "date")),
+        ("6月30日前", 2025, Value("2025-06-30", "date")),
+        ("全年", 2025, Value("2025", "gYear")),
+        ("年内见成效", 2020, Value("2020", "gYear")),
+        ("2018年底前", None, Value("2018", "gYear")),
+        ("全年", None, None),  # no year to read it in
+        ("长期", 2025, None),
+        ("13月底前", 2025, None),
+        ("2月30日前", 2025, None),
+    ],
+)
+def test_read_deadline(written, year, expected, plan):
+    assert read_deadline(written, plan, year) == expected
+
+
+@pytest.mark.parametrize(
+    "written, full",
+    [
+        ("区发改局", "区发展和改革局"),
+        ("市发展改革委", "市发展和改革委员会"),
+        ("区卫健局", "区卫生健康局"),
+        ("县教育局", "县教育局"),
+        ("发改局改革项目", "发改局改革项目"),  # only a name that ends in the alias
+    ],
+)
+def test_canonical_unit(written, full, lexicon):
+    assert lexicon.canonical_unit(written) == full
+
+
+def test_unit_keeps_its_written_form(plan, lexicon, assert_offsets):
+    text = PREFIX + "1.推进营商环境改革。(牵头单位:区发改局;责任单位:区卫健局)\n2.深化财税体制改革。(区财政局负责)\n"
+    extraction = extract_records(SourceDocument("d", "d.txt", "d.txt", text), segment_document(SourceDocument("d", "d.txt", "d.txt", text), plan, lexicon), plan, lexicon)
+    units = {(f.subject.label, f.predicate, f.object.label) for f in extraction.facts if f.predicate.endswith("Unit")}
+    assert units == {
+        ("推进营商环境改革", "leadUnit", "区发展和改革局"),
+        ("推进营商环境改革", "supportUnit", "区卫生健康局"),
+        ("深化财税体制改革", "leadUnit", "区财政局"),
+    }
+    written = {m.exact.text for m in extraction.mentions if m.entity.kind == "organization"}
+    assert written == {"区发改局", "区卫健局", "区财政局"}
+    assert_offsets(text, [m.exact for m in extraction.mentions] + [e for f in extraction.facts for e in f.evidence])
+
+
+def test_project_list_counts_its_items(plan, lexicon):
+    text = PREFIX + "会议指出,重点在3个领域改革攻坚:推进公共卫生领域改革攻坚;推进流程再造改革攻坚;推进科教体制改革攻坚。\n"
+    document = SourceDocument("d", "d.txt", "d.txt", text)
+    extraction = extract_records(document, segment_document(document, plan, lexicon), plan, lexicon)
+    projects = sorted({m.entity.label for m in extraction.mentions if m.entity.kind == "project"})
+    assert projects == ["公共卫生领域改革攻坚", "流程再造改革攻坚", "科教体制改革攻坚"]
+    assert [(f.value, f.counts) for f in extraction.figures] == [(3, "project")]
+    assert extraction.warnings == ()

@@ -1,0 +1,187 @@
+"""kg.tables: the four table shapes → rows of typed cells, with true offsets; and what the
+extractor makes of a row (leaders, units, deadlines), through process_document."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.model import SourceDocument
+from kg.pipeline import load_toolkit, process_document
+from kg.segment import _lines
+from kg.tables import TableRules, column_role, find_tables
+
+
+@pytest.fixture(scope="module")
+def table_rules(all_rules):
+    tasks = all_rules["tasks"]
+    return TableRules(tasks.columns, tasks.bullets, tasks.numbering[0].pattern)
+
+
+@pytest.fixture(scope="module")
+def toolkit():
+    return load_toolkit()
+
+
+def read_rows(text, table_rules):
+    """[(role, cell text), …] per row, and every piece's offsets checked."""
+    rows = []
+    for table in find_tables(_lines(text), text, table_rules):
+        for row in table.rows:
+            assert text[row.span.start : row.span.end] == row.span.text
+            for cell in row.cells:
+                for piece in cell.pieces:
+                    assert text[piece.start : piece.end] == piece.text
+            rows.append([(cell.role, cell.text) for cell in row.cells])
+    return rows
+
+
+@pytest.mark.parametrize(
+    "header, role",
+    [
+        ("序号", "ordinal"),
+        ("重点工作", "project"),
+        ("分 管 县领导", "lead"),  # spaces removed, and the generic cue 领导
+        ("牵头责任单位", "leadUnit"),  # the longest cue wins over 责任单位
+        ("责任单位", "unit"),
+        ("牵头组织实施单位", "leadUnit"),
+        ("完成时限", "deadline"),
+        ("权力类型", "category"),
+        ("备注", "other"),
+    ],
+)
+def test_column_role(header, role, table_rules):
+    assert column_role(header, table_rules.columns) == role
+
+
+CELL_LINES = """2025年重点工作及责任清单
+序号 |
+重点工作 |
+责任领导 |
+责任单位 |
+完成时限 |
+1 |
+优化营商环境,落实“项目管家”制度。 |
+张三 |
+招商部、安商部 |
+全年 |
+2 |
+盘活存量土地。 |
+李四 |
+改革办 |
+6月底前 |
+"""
+
+PIPE_ROWS = """序号 | 重点工作 | 责任领导 | 责任单位 | 完成时限
+1 | 优化营商环境,落实“项目管家”制度。 | 张三 | 招商部、安商部 | 全年
+2 | 盘活存量土地。 | 李四 | 改革办 | 6月底前
+"""
+
+BOX = """┌──────────┬───┬──────┬────┐
+│ 工 作 任 务 │分管领│牵头单位│完成时限│
+│ │ 导 │ │ │
+├──────────┼───┼──────┼────┤
+│抓好财税工作 │张三 │市财政局、│年内见成│
+├──────────┤ │国家税务│ 效 │
+│△调整支出结构 │ │局 │ │
+│△加强财政监督,│ ├──────┤ │
+│提高效益 │ │市教育局│ │
+└──────────┴───┴──────┴────┘
+"""
+
+SPACED = """序号 权力类型 项目编码 项目名称 子项 实施依据
+1 行政确认 某某证核发与注销
+《某某条例》第三十九条
+2 行政给付 A-01 某某补助发放
+《某某办法》第五条
+"""
+
+
+def test_cell_lines(table_rules):
+    rows = read_rows(CELL_LINES, table_rules)
+    assert rows == [
+        [("ordinal", "1"), ("project", "优化营商环境,落实“项目管家”制度。"), ("lead", "张三"), ("unit", "招商部、安商部"), ("deadline", "全年")],
+        [("ordinal", "2"), ("project", "盘活存量土地。"), ("lead", "李四"), ("unit", "改革办"), ("deadline", "6月底前")],
+    ]
+
+
+def test_pipe_rows_read_like_cell_lines(table_rules):
+    assert read_rows(PIPE_ROWS, table_rules) == read_rows(CELL_LINES, table_rules)
+
+
+def test_box_cells_run_over_lines_and_span_rows(table_rules):
+    rows = read_rows(BOX, table_rules)
+    # A task per bullet; the leader's and the deadline's cells span all three tasks; each task
+    # takes the unit cell beside it.
+    assert [dict(r)["project"] for r in rows] == ["抓好财税工作", "△调整支出结构", "△加强财政监督,提高效益"]
+    assert {dict(r)["lead"] for r in rows} == {"张三"}
+    assert {dict(r)["deadline"] for r in rows} == {"年内见成效"}
+    assert [dict(r)["leadUnit"] for r in rows] == ["市财政局、国家税务局", "市财政局、国家税务局", "市教育局"]
+
+
+def test_spaced_header_skips_an_empty_code_column(table_rules):
+    rows = read_rows(SPACED, table_rules)
+    assert [(dict(r)["ordinal"], dict(r)["category"], dict(r)["project"]) for r in rows] == [
+        ("1", "行政确认", "某某证核发与注销"),
+        ("2", "行政给付", "某某补助发放"),
+    ]
+    assert dict(rows[1])["code"] == "A-01"
+
+
+def test_spaced_rows_stop_at_a_new_section(table_rules):
+    rows = read_rows(SPACED + "二、其他事项\n这一段不属于表格。\n", table_rules)
+    assert all("这一段" not in text for row in rows for _, text in row)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "序号 |\n1 |\n2 |\n3 |\n",  # no project column
+        "甲 | 乙\n1 | 2\n",  # headers we do not know
+        "│ 不是表格 │\n",
+    ],
+)
+def test_not_tables(text, table_rules):
+    assert find_tables(_lines(text), text, table_rules) == []
+
+
+def facts_of(text, toolkit, genre=None):
+    resolved = process_document(SourceDocument("t", "t.txt", "t.txt", text), toolkit, genre)
+    rows = set()
+    for f in resolved.facts:
+        obj = f.object.label if hasattr(f.object, "label") else f.object.text
+        rows.add((f.subject.label, f.predicate, obj))
+    return resolved, rows
+
+
+def test_row_facts(toolkit):
+    _, facts = facts_of(CELL_LINES, toolkit)
+    project = "优化营商环境,落实“项目管家”制度"
+    assert {
+        (project, "ordinal", "1"),
+        (project, "leadPerson", "张三"),
+        (project, "leadUnit", "招商部"),
+        (project, "leadUnit", "安商部"),
+        (project, "deadline", "全年"),
+        (project, "deadlineDate", "2025"),  # the year of the title line
+        ("盘活存量土地", "deadlineDate", "2025-06"),
+    } <= facts
+
+
+def test_box_row_facts_keep_true_offsets(toolkit):
+    resolved, facts = facts_of(BOX, toolkit, "tasks")
+    assert ("抓好财税工作", "leadUnit", "国家税务局") in facts  # 国家税务 + 局 on the next line
+    assert ("加强财政监督,提高效益", "leadUnit", "市教育局") in facts
+    assert ("调整支出结构", "leadPerson", "张三") in facts
+    for mention in resolved.mentions:
+        for span in (mention.span, mention.exact):
+            assert BOX[span.start : span.end] == span.text
+    # A name read across lines is the joined name; what was written (with the frame) is its span.
+    unit = next(m for m in resolved.mentions if m.entity.label == "国家税务局")
+    assert unit.exact.text.startswith("国家税务") and unit.exact.text.endswith("局")
+
+
+def test_padded_names_run_together(toolkit):
+    text = "序号 |\n目标与任务 |\n分 管 县领导 |\n牵头责任单位 |\n责任单位 |\n81 |\n发展职业教育。 |\n陆 明俞 悦 |\n县教育局 |\n县各有关单位 |\n"
+    _, facts = facts_of(text, toolkit)
+    assert {("发展职业教育", "leadPerson", "陆明"), ("发展职业教育", "leadPerson", "俞悦")} <= facts
+    assert ("发展职业教育", "supportUnit", "县各有关单位") in facts  # 责任单位 beside 牵头责任单位
