@@ -52,16 +52,22 @@ def trim_span(span: Span, chars: str) -> Span:
     return Span(span.start + left, span.start + right, text[left:right]) if right > left else Span(span.start, span.start, "")
 
 
-def strip_words(text: str, words: tuple[str, ...], keep: int = 1) -> str:
+def strip_words(text: str, words: tuple[str, ...], keep: int = 1, verbs: tuple[str, ...] = ()) -> str:
     """Drop any of ``words`` from the start of ``text``, again and again, while at least ``keep``
-    characters would remain ("还将探索建立…" → "…")."""
+    characters would remain ("还将探索建立…" → "…"). A one-character word goes only where another
+    of ``words`` or one of ``verbs`` follows it: "要深化…" loses 要, "要素配置改革" keeps it."""
+    words_or_verbs = (*words, *verbs)
     stripped = True
     while stripped:
         stripped = False
         for word in words:
-            if text.startswith(word) and len(text) - len(word) >= keep:
-                text, stripped = text[len(word) :], True
-                break
+            rest = text[len(word) :]
+            if not text.startswith(word) or len(rest) < keep:
+                continue
+            if len(word) == 1 and not any(rest.startswith(w) for w in words_or_verbs):
+                continue
+            text, stripped = rest, True
+            break
     return text
 
 
@@ -441,8 +447,8 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     return sorted(found.values())
 
 
-def _strip_leading(span: Span, words: tuple[str, ...], keep: int = 1) -> Span:
-    text = strip_words(span.text, words, keep)
+def _strip_leading(span: Span, words: tuple[str, ...], keep: int = 1, verbs: tuple[str, ...] = ()) -> Span:
+    text = strip_words(span.text, words, keep, verbs)
     return sub_span(span, span.end - len(text), span.end)
 
 
@@ -450,7 +456,7 @@ def find_measures(clauses: list[Span], lexicon: Lexicon, exclude: set[str]) -> l
     """Clauses that open with a measure verb (after adverbs): "建立“区-街道-社区”三级权责清单"."""
     measures = []
     for clause in clauses:
-        bare = _strip_leading(clause, lexicon.adverbs)
+        bare = _strip_leading(clause, lexicon.adverbs, verbs=(*lexicon.measure_verbs, *lexicon.lead_verbs))
         if any(bare.text.startswith(v) for v in lexicon.measure_verbs) and normalize_key(bare.text) not in exclude:
             if len(bare.text) >= 4:
                 measures.append(trim_span(bare, QUOTES + lexicon.trailing))
@@ -490,7 +496,7 @@ def find_prose_project(clause: Span, lexicon: Lexicon, first_in_sentence: bool) 
             continue
         if not any_clause and not first_in_sentence:
             return None
-        opening = _strip_leading(text, lexicon.adverbs)
+        opening = _strip_leading(text, lexicon.adverbs, verbs=lexicon.lead_verbs)
         if any(opening.text.startswith(v) for v in lexicon.lead_verbs):
             name = _strip_leading(opening, lexicon.lead_verbs)
         elif needs_verb:
