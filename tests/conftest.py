@@ -38,3 +38,55 @@ def assert_offsets():
             assert text[span.start : span.end] == span.text, f"{span} does not quote the text: {text[span.start : span.end]!r}"
 
     return check
+
+
+@_pytest.fixture(scope="session")
+def toolkit():
+    """The lexicon and every genre's rules, loaded once per session: jieba's dictionary takes seconds."""
+    from kg.pipeline import load_toolkit
+
+    return load_toolkit()
+
+
+@_pytest.fixture(scope="session")
+def facts_of():
+    """``facts_of(resolved)``: a document's facts as a set of comparable tuples, to say that two
+    runs found the same facts.
+
+    Subject and object are compared by identity (an entity by kind and key, a literal by datatype
+    and simplified text, so a value written in either script is one value), with the rule and
+    whether the fact is inferred. ``offsets=False`` leaves out the evidence offsets: runs over one
+    text compare with them, runs over a text laid out anew (an HTML page, a .docx) cannot.
+    """
+    from kg.model import Entity
+    from kg.script import to_simplified
+
+    def term(value) -> tuple:
+        return (value.kind, value.key) if isinstance(value, Entity) else (value.datatype, to_simplified(value.text))
+
+    def collect(resolved, offsets=True) -> set[tuple]:
+        return {
+            (f.subject.kind, f.subject.key, f.predicate, term(f.object), f.rule, f.inferred)
+            + ((tuple((s.start, s.end) for s in f.evidence),) if offsets else ())
+            for f in resolved.facts
+        }
+
+    return collect
+
+
+@_pytest.fixture(scope="session")
+def assert_evidence_quotes():
+    """``assert_evidence_quotes(graph, text)``: the graph has evidence, and every rkg:Evidence node's
+    rkg:quote is ``text[rkg:start:rkg:end]`` — offsets are the truth, in the graph too."""
+    from rdflib import RDF
+
+    from kg.vocab import RKG
+
+    def check(graph, text):
+        evidence = list(graph.subjects(RDF.type, RKG.Evidence))
+        assert evidence, "the graph has no evidence"
+        for node in evidence:
+            start, end = int(graph.value(node, RKG.start)), int(graph.value(node, RKG.end))
+            assert text[start:end] == str(graph.value(node, RKG.quote)), node
+
+    return check

@@ -15,7 +15,7 @@ from rdflib import RDF, RDFS, Dataset, Literal
 
 from kg.ids import document_graph_iri
 from kg.model import Entity, Resolved, SourceDocument
-from kg.pipeline import load_toolkit, process_document
+from kg.pipeline import process_document
 from kg.rdf import records_to_dataset, union_graph
 from kg.resolve import detect_place, assign_places
 from kg.validate import validate_graph
@@ -28,11 +28,6 @@ CORPUS = ROOT / "tests" / "corpus"
 def cases(table):
     """A table's rows as pytest params: ``(id, *values)``."""
     return [pytest.param(*row[1:], id=row[0]) for row in table]
-
-
-@pytest.fixture(scope="module")
-def toolkit():
-    return load_toolkit()
 
 
 def plan(place: str, *items: tuple[str, str, str]) -> str:

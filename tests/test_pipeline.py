@@ -16,7 +16,7 @@ from rdflib.namespace import PROV
 from kg.evaluate import read_gold, read_predicted, rows_match
 from kg.export import EXPORTERS
 from kg.load import load_document
-from kg.pipeline import build_graph, load_toolkit
+from kg.pipeline import build_graph
 from kg.rdf import union_graph
 from kg.vocab import RKG
 
@@ -28,11 +28,6 @@ def read_case(case: Path) -> dict:
     meta = tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))
     meta["input_path"] = ROOT / meta["input"] if not (case / meta["input"]).exists() else case / meta["input"]
     return meta
-
-
-@pytest.fixture(scope="session")
-def toolkit():
-    return load_toolkit()
 
 
 @pytest.fixture(scope="session")
@@ -84,14 +79,10 @@ def test_case_matches_expected_graph(case, built, request):
         pytest.fail("graph differs from expected.ttl (- expected only, + built only):\n" + "\n".join(lines))
 
 
-def test_every_evidence_quotes_the_document(built):
+def test_every_evidence_quotes_the_document(built, assert_evidence_quotes):
     """Offsets are the truth: text[start:end] == quote, for every evidence node of every case."""
     for _, document, graph, _ in built.values():
-        evidence = list(graph.subjects(RDF.type, RKG.Evidence))
-        assert evidence
-        for node in evidence:
-            start, end = int(graph.value(node, RKG.start)), int(graph.value(node, RKG.end))
-            assert document.text[start:end] == str(graph.value(node, RKG.quote)), node
+        assert_evidence_quotes(graph, document.text)
 
 
 def test_every_relation_has_a_statement_with_evidence_or_a_rule(pingshan):

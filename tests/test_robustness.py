@@ -35,11 +35,6 @@ OUTPUTS = ("graph.ttl", "report.json", "report.md")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" * 20
 
 
-@pytest.fixture(scope="module")
-def toolkit():
-    return kg.pipeline.load_toolkit()
-
-
 @pytest.fixture(autouse=True)
 def shared_toolkit(monkeypatch, toolkit):
     """Every build in this module reuses one toolkit: loading jieba's dictionary takes seconds."""

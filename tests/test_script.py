@@ -16,8 +16,8 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
 from kg.cli import main
 from kg.export import EXPORTERS
 from kg.load import load_document
-from kg.model import Entity, Resolved, SourceDocument, Value
-from kg.pipeline import build_graph, load_toolkit, process_document
+from kg.model import Resolved, SourceDocument, Value
+from kg.pipeline import build_graph, process_document
 from kg.rdf import union_graph
 from kg.script import detect_script, load_script_tables, script_restorer, to_simplified
 
@@ -26,6 +26,16 @@ CORPUS = ROOT / "tests" / "corpus"
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"  # the team's full corpus; CI does not have it
 PINGSHAN = ROOT / "data" / "pingshan-2017-reform-plan.txt"
 TALENT = CORPUS / "04-guangzhou-2012-talent-633-opinions.txt"
+# Simplified documents read in both scripts: the plan, the talent opinions, and one of each
+# shape test_formats.py reads in every format (field lines, a flattened table, a meeting report).
+SIMPLIFIED_SOURCES = [PINGSHAN, TALENT] + [
+    CORPUS / name
+    for name in (
+        "06-lishan-2023-key-work-division.txt",
+        "02-huoshan-devzone-2025-key-tasks.txt",
+        "13-tongcheng-2017-reform-group-meeting.txt",
+    )
+]
 TRADITIONAL = sorted(CORPUS.glob("*-trad.txt"))
 LOCAL_FILES = sorted(CORPUS.glob("*.txt")) + [PINGSHAN]
 
@@ -150,11 +160,6 @@ def test_script_restorer_needs_texts_of_one_length():
 # --- the same document in both scripts ------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def toolkit():
-    return load_toolkit()
-
-
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
@@ -172,12 +177,12 @@ def _to_traditional(text: str) -> str:
 def pairs(toolkit, tmp_path_factory) -> dict[str, tuple[Resolved, Resolved]]:
     """name → (simplified run, traditional run) of one document, each loaded from a file.
 
-    The bundled plan and the talent opinions are converted simplified → traditional with OpenCC;
-    the three traditional corpus files are converted the other way.
+    The simplified sources are converted simplified → traditional with OpenCC; the three
+    traditional corpus files are converted the other way.
     """
     folder = tmp_path_factory.mktemp("scripts")
     runs = {}
-    for source in (PINGSHAN, TALENT):
+    for source in SIMPLIFIED_SOURCES:
         traditional = _write(folder / f"{source.stem}-trad.txt", _to_traditional(read(source)))
         runs[source.stem] = (source, traditional)
     for source in TRADITIONAL:
@@ -191,18 +196,7 @@ def pairs(toolkit, tmp_path_factory) -> dict[str, tuple[Resolved, Resolved]]:
     return result
 
 
-PAIR_NAMES = [PINGSHAN.stem, TALENT.stem] + [p.stem for p in TRADITIONAL]
-
-
-def _term(term) -> tuple:
-    return (term.kind, term.key) if isinstance(term, Entity) else (term.datatype, to_simplified(term.text))
-
-
-def facts_of(resolved: Resolved) -> set[tuple]:
-    return {
-        (f.subject.kind, f.subject.key, f.predicate, _term(f.object), tuple((s.start, s.end) for s in f.evidence), f.rule, f.inferred)
-        for f in resolved.facts
-    }
+PAIR_NAMES = [p.stem for p in SIMPLIFIED_SOURCES + TRADITIONAL]
 
 
 def mentions_of(resolved: Resolved) -> set[tuple]:
@@ -217,7 +211,7 @@ def figures_of(resolved: Resolved) -> set[tuple]:
 
 
 @pytest.mark.parametrize("name", PAIR_NAMES)
-def test_same_facts_in_either_script(pairs, name):
+def test_same_facts_in_either_script(pairs, name, facts_of):
     simp, trad = pairs[name]
     assert simp.facts, "the document gives facts, so the comparison says something"
     assert facts_of(trad) == facts_of(simp)
@@ -228,7 +222,7 @@ def test_same_facts_in_either_script(pairs, name):
 
 
 @pytest.mark.parametrize("path", TRADITIONAL, ids=lambda p: p.name)
-def test_big5_file_gives_the_facts_of_the_simplified_utf8_text(pairs, toolkit, tmp_path, path):
+def test_big5_file_gives_the_facts_of_the_simplified_utf8_text(pairs, toolkit, tmp_path, path, facts_of):
     big5 = tmp_path / path.name
     big5.write_bytes(read(path).encode("big5"))
     document = load_document(big5)
