@@ -96,6 +96,8 @@ CHROME_WORDS = frozenset({
     "nav", "navbar", "navigation", "menu", "submenu", "dropdown", "breadcrumb", "breadcrumbs",
     "crumb", "crumbs", "sidebar", "share", "sharing", "social", "toolbar", "pager",
     "pagination", "skip",
+    # "当前位置：首页 > …" bars on Chinese government sites
+    "location", "position", "weizhi",
 })
 # As FRAME_TAGS: chrome outside <article>/<main>, the document's own inside them.
 FRAME_WORDS = frozenset({"header", "footer", "copyright", "banner"})

@@ -148,6 +148,7 @@ HTML_PAGE = """<!DOCTYPE html>
   <div class="top-header">坪山区人民政府门户网站</div>
   <div id="mainNav"><a href="/">首页</a> <a href="/news">新闻资讯</a> <a href="/gk">政务公开</a></div>
   <nav><a href="/">导航链接</a></nav>
+  <div class="location">当前位置：<a href="/">首页</a> &gt; 政务公开</div>
   <div class="content">
     <h1>这28个改革项目关系坪山大发展</h1>
     <p>深化基层治理体制改革,
@@ -189,7 +190,7 @@ def test_html_gives_main_text_with_table_rows_and_no_chrome(tmp_path):
     assert document.media_type == "text/html"
     # The page declares gb2312; its superset decodes it.
     assert document.encoding == "gb18030"
-    for chrome in ("首页", "导航链接", "门户网站", "侧栏", "版权所有", "脚本", "不应出现", "注释", "相关文章", "color"):
+    for chrome in ("首页", "导航链接", "当前位置", "门户网站", "侧栏", "版权所有", "脚本", "不应出现", "注释", "相关文章", "color"):
         assert chrome not in document.text
 
 
