@@ -162,6 +162,8 @@ def find_officials(span: Span, lexicon: Lexicon) -> list[_Official]:
     """Posts and the person holding them: "区委书记张三", "县委书记、县人大常委会主任李四"."""
     officials, chain = [], []
     for match in lexicon.post_pattern.finditer(span.text):
+        if match.group("chained") and not chain:
+            continue  # a unit's post without a level word only continues a chain
         start, end = span.start + match.start(), span.start + match.end()
         post = Span(start, end, match.group())
         # A chain continues when only "、" separates this post from the previous one.

@@ -133,6 +133,9 @@ class Lexicon:
                 f"{level}{han}{{1,14}}?{unit}{title}",
                 f"{organ}{title}",
                 alt(self.full_posts),
+                # In a chain, after "、", a unit's post needs no level word:
+                # "党工委副书记、全面深化改革小组办公室主任". find_officials checks the chain.
+                f"(?<=、)(?P<chained>{han}{{1,14}}?{unit}{title})",
             )
         )
         start = f"(?:^|(?<=[^{han[1:-1]}])|(?<=[{re.escape(self.boundaries)}]))"

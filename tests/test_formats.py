@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import html
 import io
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -33,8 +34,9 @@ CASES = ROOT / "tests" / "cases"
 
 
 def case_input(case: str) -> Path:
-    (path,) = (CASES / case).glob("*.txt")
-    return path
+    """The document a golden case reads (its case.toml's input)."""
+    meta = tomllib.loads((CASES / case / "case.toml").read_text(encoding="utf-8"))
+    return ROOT / meta["input"]
 
 
 DOCUMENTS = {
