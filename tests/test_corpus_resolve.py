@@ -15,11 +15,11 @@ from rdflib import RDF, RDFS, Dataset, Literal
 
 from kg.ids import document_graph_iri
 from kg.model import Entity, Resolved, SourceDocument
-from kg.pipeline import process_document
+from kg.pipeline import build_graph, process_document
 from kg.rdf import records_to_dataset, union_graph
 from kg.resolve import detect_place, assign_places
 from kg.validate import validate_graph
-from kg.vocab import RKG
+from kg.vocab import ID, RKG
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
@@ -237,3 +237,57 @@ CORPUS_PLACES = [
 @pytest.mark.parametrize("path, expected", cases(CORPUS_PLACES))
 def test_detect_place_in_real_documents(path, expected, lexicon):
     assert detect_place(path.read_text(encoding="utf-8"), lexicon) == expected
+
+
+# --- the whole corpus as one build --------------------------------------------------------------
+
+CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def corpus_build(toolkit):
+    return build_graph(CORPUS_FILES, toolkit, jobs=1)
+
+
+def test_corpus_builds_every_document_into_its_own_graph(corpus_build):
+    assert corpus_build.failures == ()
+    assert sorted(r.document.name for r in corpus_build.documents) == sorted(p.name for p in CORPUS_FILES)
+    graphs = {str(g.identifier) for g in corpus_build.dataset.graphs() if str(g.identifier).startswith(str(ID["graph/"]))}
+    assert {str(document_graph_iri(r.document)) for r in corpus_build.documents} <= graphs
+
+
+def test_corpus_build_finds_what_each_document_finds_alone(corpus_build, toolkit, facts_of):
+    """Building together changes identities across documents, never what a document says."""
+    for resolved in corpus_build.documents:
+        alone = build_graph([Path(resolved.document.path)], toolkit, jobs=1).documents[0]
+        assert facts_of(resolved) == facts_of(alone), resolved.document.name
+
+
+@pytest.mark.parametrize(
+    "file, predicate, subject, obj",
+    [
+        ("02-huoshan-devzone-2025-key-tasks.txt", "leadPerson", "持续提升园区承载能力", "张云峰"),
+        ("04-guangzhou-2012-talent-633-opinions.txt", "leadUnit", "羊城企业家培养项目", "市委组织部"),
+        ("06-lishan-2023-key-work-division.txt", "supportUnit", "一般公共预算收入增长8%左右", "税务局"),
+        ("08-city-gov-report-task-table-boxdrawing.txt", "deadline", "抓好财税金融工作,增强发展保障能力", "年内见成效"),
+        ("13-tongcheng-2017-reform-group-meeting.txt", "holdsPost", "熊亚平", "县委书记"),
+        ("16-dongguan-2021-employment-measures-trad.txt", "leadUnit", "繼續按不高于2017年征收標準征收殘疾人就業保障金", "市殘聯"),
+    ],
+)
+def test_corpus_facts_are_evidenced_in_their_document_graph(corpus_build, file, predicate, subject, obj):
+    """A fact of one document, in the corpus graph, is stated in that document's named graph with
+    a quote that is the document's own text."""
+    resolved = next(r for r in corpus_build.documents if r.document.name == file)
+    graph = corpus_build.dataset.graph(document_graph_iri(resolved.document))
+    text = resolved.document.text
+    found = []
+    for st in graph.subjects(RDF.predicate, RKG[predicate]):
+        s, o = graph.value(st, RDF.subject), graph.value(st, RDF.object)
+        labels = {str(x) for x in graph.objects(s, RDFS.label)}
+        objects = {str(o)} | {str(x) for x in graph.objects(o, RDFS.label)}
+        if subject in labels and obj in objects:
+            for ev in graph.objects(st, RKG.evidence):
+                start, end = int(graph.value(ev, RKG.start)), int(graph.value(ev, RKG.end))
+                assert text[start:end] == str(graph.value(ev, RKG.quote))
+                found.append(ev)
+    assert found, f"{file}: no evidenced {predicate} {subject} → {obj}"
