@@ -182,7 +182,7 @@ def find_officials(span: Span, lexicon: Lexicon) -> list[_Official]:
 
 def _add_official(c: _Collector, official: _Official, sentence: Span | tuple[Span, ...], rule: str, project: Entity | None = None) -> None:
     where = _first(sentence)
-    # "俞 悦": spaces that pad a name in a table are not part of it.
+    # "张 三": spaces that pad a name in a table are not part of it.
     person = c.mention(c.entity("person", re.sub(r"\s+", "", official.person.text)), where, official.person) if official.person else None
     for post_span in official.posts:
         post = c.mention(c.entity("post", post_span.text), where, post_span)
@@ -272,8 +272,8 @@ def find_field_regions(span: Span, rules: Rules) -> list[tuple[Span, list[tuple[
 
 
 def _lead_people(c: _Collector, value: Span) -> list[_Official]:
-    """Officials in a lead field: "区委书记张三" by posts; without posts, bare names: "刘胜、夏东",
-    or names that run together where spaces pad each one ("陆 明俞 悦" is 陆明 and 俞悦)."""
+    """Officials in a lead field: "区委书记张三" by posts; without posts, bare names: "张三、李四",
+    or names that run together where spaces pad each one ("张 三李 四" is 张三 and 李四)."""
     officials = find_officials(value, c.lexicon)
     if officials:
         return officials
