@@ -114,9 +114,10 @@ class _Collector:
         return Entity(kind, key if key is not None else normalize_key(label), label)
 
     def mention(self, entity: Entity, sentence: Span, exact: Span) -> Entity:
+        written = ""
         if self.reading is not None:
-            exact = _to_document(self, self.reading, exact)
-        self.mentions.append(Mention(entity, sentence, exact))
+            written, exact = exact.text, _to_document(self, self.reading, exact)
+        self.mentions.append(Mention(entity, sentence, exact, written))
         self.used.append(exact)
         return entity
 
@@ -671,13 +672,13 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     title_fields = [sub_span(title, name_part.end, title_end)] if title_pairs else []
     skip = [r for r, _ in regions] + field_lines + title_fields
     exclude = {normalize_key(name.text), project.key}
-    described = sub_span(whole, name.end, whole.end) if name.end <= title.end else None
     for sentence in split_sentences(whole, c.rules):
         part = _outside(sentence, skip)
         if part is None:
             continue
         _find_deadlines(c, project, part, name)
-        if described is None or part.end <= name.end:
+        # The name's own sentence is the name: what follows it describes the project.
+        if part.end <= name.end:
             continue
         if part.start < name.end:
             part = sub_span(part, name.end, part.end)

@@ -100,6 +100,13 @@ class Mention:
     entity: Entity
     span: Span  # the sentence that names it
     exact: Span  # the name itself
+    # The name as written where ``exact`` holds more than the name: a table cell that runs over
+    # lines puts the frame between its characters ("国│…│家税务局" is written "国家税务局").
+    written: str = ""
+
+    @property
+    def written_form(self) -> str:
+        return self.written or self.exact.text
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ its rule and premises (inferred), so SPARQL alone can answer "which sentence say
 from __future__ import annotations
 
 import hashlib
+import re
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
@@ -24,7 +25,6 @@ from .ids import (
     statement_iri,
 )
 from .model import Entity, Fact, Resolved, Span, Value
-from .resolve import INFERENCE_RULES
 from .script import LANGUAGE_TAGS, SIMPLIFIED_TAG
 from .resolve import INFERENCE_RULES, assign_places
 from .vocab import RKG
@@ -163,8 +163,9 @@ def records_to_dataset(documents: list[Resolved]) -> Dataset:
             w.entity(entity)
         for mention in resolved.mentions:
             w.graph.add((w.node(mention.entity), RKG.evidence, w.evidence(mention.span)))
-            if mention.exact != mention.span and mention.exact.text != mention.entity.label and mention.entity.kind not in ("level", "measure"):
-                w.graph.add((w.node(mention.entity), RKG.writtenForm, Literal(mention.exact.text, lang=w.language)))
+            written = re.sub(r"\s+", "", mention.written_form)
+            if mention.exact != mention.span and written != mention.entity.label and mention.entity.kind not in ("level", "measure"):
+                w.graph.add((w.node(mention.entity), RKG.writtenForm, Literal(written, lang=w.language)))
         for fact in resolved.facts:
             w.fact(fact)
         _add_figures(w)

@@ -115,7 +115,7 @@ def resolve_extraction(extraction: Extraction, sentences: list[Span], lexicon: L
     entities = sorted(canon.values())
     mentions = tuple(
         sorted(
-            {type(m)(canon[(m.entity.kind, m.entity.key)], m.span, m.exact) for m in extraction.mentions},
+            {type(m)(canon[(m.entity.kind, m.entity.key)], m.span, m.exact, m.written) for m in extraction.mentions},
             key=lambda m: (m.entity, m.span, m.exact),
         )
     )

@@ -198,7 +198,7 @@ def restore_script(resolved: Resolved, document: SourceDocument) -> Resolved:
         resolved,
         document=document,
         entities=tuple(map(restore_entity, resolved.entities)),
-        mentions=tuple(Mention(restore_entity(m.entity), restore_span(m.span), restore_span(m.exact)) for m in resolved.mentions),
+        mentions=tuple(Mention(restore_entity(m.entity), restore_span(m.span), restore_span(m.exact), restore(m.written) if m.written else "") for m in resolved.mentions),
         facts=tuple(map(restore_fact, resolved.facts)),
         figures=tuple(restore_figure(figure, found) for figure, found in resolved.figures),
         unused=tuple(map(restore_span, resolved.unused)),

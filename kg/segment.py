@@ -81,9 +81,9 @@ def split_clauses(span: Span, rules: Rules) -> list[Span]:
 def _item_depth(lines: list[_Line], rules: Rules) -> int | None:
     """The numbering depth whose lines are the document's items.
 
-    Among depths used at least twice (or once, with fields): the one whose lines most often carry fields in their own
-    text ("（牵头单位：…）", "牵头单位:区发改局" on the next line); without fields anywhere,
-    the one used most (the deepest on a tie).
+    Among depths used at least twice (or once, with fields): the one whose lines most often
+    carry fields in their own text ("（牵头单位：…）", "（甲牵头，乙负责）", "牵头单位:区发改局" on
+    the next line); without fields anywhere, the one used most (the deepest on a tie).
     """
     counts: Counter = Counter()
     cued: Counter = Counter()
@@ -94,7 +94,7 @@ def _item_depth(lines: list[_Line], rules: Rules) -> int | None:
         j = i + 1
         while j < len(lines) and lines[j].depth is None:
             j += 1
-        if any(rules.field_cue.search(block.span.text) for block in lines[i:j]):
+        if any(rules.has_fields(block.span.text) for block in lines[i:j]):
             cued[line.depth] += 1
     # A depth used once still makes items when it carries fields (a text cut after one item).
     candidates = [d for d, n in counts.items() if n >= 2 or cued[d]]
@@ -122,7 +122,9 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     per row (``kg.tables``).
     """
     spans = _lines(document.text)
-    tables = {t.first: t for t in find_tables(spans, document.text, TableRules(rules.columns, rules.bullets, rules.numbering[0].pattern if rules.numbering else None))}
+    # A table's last row stops where a new top-level section starts.
+    section = rules.numbering[0].pattern if rules.numbering else None
+    tables = {t.first: t for t in find_tables(spans, document.text, TableRules(rules.columns, rules.bullets, section))}
     lines = [_classify(line, rules, lexicon) for line in spans]
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
     item_depth = _item_depth([line for i, line in enumerate(lines) if i not in in_table], rules)

@@ -178,6 +178,7 @@ def test_box_row_facts_keep_true_offsets(toolkit):
     # A name read across lines is the joined name; what was written (with the frame) is its span.
     unit = next(m for m in resolved.mentions if m.entity.label == "国家税务局")
     assert unit.exact.text.startswith("国家税务") and unit.exact.text.endswith("局")
+    assert unit.written_form == "国家税务局"
 
 
 def test_padded_names_run_together(toolkit):
