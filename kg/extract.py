@@ -27,9 +27,14 @@ CLAUSE_PUNCTUATION = "，,。；;：: "
 LIST_SEPARATORS = "、，,"
 # A prose sentence that repeats this much of an item's text speaks of that item.
 MIN_SHARED_CHARS = 20
+# A numbered item whose name is shorter than this is no project.
+MIN_ITEM_NAME_CHARS = 3
 # Project names in prose are at least this long and at most this long (characters).
 PROJECT_NAME_CHARS = (4, 40)
 HAN = re.compile(HAN_CLASS)
+# jieba tags of a lone character that can end a three-character name it cut short: a numeral
+# (日), a noun (电), an adjective — not an adverb (则), a preposition (在) or a particle (等).
+NAME_CHARACTER_FLAGS = frozenset({"m", "n", "a", "ng", "nr", "ag"})
 # Two to four Chinese characters right before punctuation or the end: a whole name.
 NAME_BEFORE_PUNCTUATION = re.compile(f"({HAN_CLASS}{{2,4}})(?:[^\\w]|$)")
 # A document's own year is read from this many characters at its start.
@@ -154,9 +159,24 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     if whole and len(name) == 2 and len(whole.group(1)) == 3:
         # "常务副县长王兴电，…": jieba cuts 王兴/电, but a name that runs up to punctuation is whole.
         name = whole.group(1)
+    elif len(name) == 2 and len(tokens) > 2 and _third_character(tokens[1], tokens[2], lexicon):
+        # "县委办公室主任陈新日安排部署…": jieba cuts 陈新/日/安排; a lone character between a
+        # two-character name and a verb is the name's third character.
+        name += tokens[1].word
     if not 2 <= len(name) <= 4 or not all(HAN.fullmatch(c) for c in name):
         return None
     return Span(at, at + len(name), name)
+
+
+def _third_character(lone, after, lexicon: Lexicon) -> bool:
+    return (
+        len(lone.word) == 1
+        and HAN.fullmatch(lone.word) is not None
+        and lone.flag in NAME_CHARACTER_FLAGS
+        and lone.word not in lexicon.name_stopwords
+        and len(after.word) >= 2
+        and after.flag.startswith("v")
+    )
 
 
 def find_officials(span: Span, lexicon: Lexicon) -> list[_Official]:
@@ -307,12 +327,27 @@ def _apply_fields(
                 _add_official(c, official, evidence, "field-lead", project)
         elif name in ("leadUnit", "supportUnit", "unit"):
             predicate = name if name != "unit" else ("supportUnit" if has_lead_unit else "leadUnit")
-            for unit in split_list(value, c.rules.list_seps):
+            for unit in _join_collectives(value, split_list(value, c.rules.list_seps), c.lexicon):
                 unit = _close_brackets(trim_span(unit, QUOTES + c.lexicon.trailing))
                 if len(unit.text) >= 2:
                     c.fact(project, predicate, c.mention(_unit(c, unit), _first(evidence), unit), evidence, f"field-{name}")
         elif name == "deadline":
             _add_deadline(c, project, value, evidence, "field-deadline")
+
+
+def _join_collectives(value: Span, units: list[Span], lexicon: Lexicon) -> list[Span]:
+    """ "各区、县级市" is one unit (every district and county-level city), not 各区 and 县级市: a
+    bare level ("县级市", "镇") after a collective unit ("各区") continues it."""
+    level = lexicon.level_pattern.pattern
+    bare_level = re.compile(f"(?:{level})(?:级(?:{level}))?")
+    joined: list[Span] = []
+    for unit in units:
+        previous = joined[-1] if joined else None
+        if previous and previous.text.startswith(lexicon.collectives) and bare_level.fullmatch(unit.text):
+            joined[-1] = sub_span(value, previous.start, unit.end)
+            continue
+        joined.append(unit)
+    return joined
 
 
 def _close_brackets(span: Span) -> Span:
@@ -651,7 +686,7 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     title_end = min([r.start for r, _ in regions if r.start < title.end] + [title.end])
     name_part, title_pairs = _field_values(sub_span(title, title.start, title_end), c.rules)
     name = _name_of(c, name_part)
-    if len(name.text) < 2:
+    if len(name.text) < MIN_ITEM_NAME_CHARS:  # "1.目标。…" states a goal, it names no project
         return None
     project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), title, name)
     if segment.ordinal is not None:
@@ -668,6 +703,10 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     has_lead_unit = any(field == "leadUnit" for pairs, _ in groups for field, _ in pairs)
     for pairs, evidence in groups:
         _apply_fields(c, project, pairs, evidence, has_lead_unit)
+    for region, pairs in regions:
+        if not any(field == "deadline" for field, _ in pairs):
+            # "（甲牵头，乙配合，2024年底前完成）": a deadline in the parenthesis's prose.
+            _find_deadlines(c, project, region, name)
     _add_tier(c, project, tier, name)
     title_fields = [sub_span(title, name_part.end, title_end)] if title_pairs else []
     skip = [r for r, _ in regions] + field_lines + title_fields

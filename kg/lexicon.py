@@ -44,7 +44,7 @@ ALLOWED_VALUES = {
     ("problems.tsv", "kind"): ("marker", "strip", "context"),
     ("projects.tsv", "needs_verb"): ("yes", "no"),
     ("projects.tsv", "any_clause"): ("yes", "no"),
-    ("affixes.tsv", "kind"): ("name_suffix", "trailing"),
+    ("affixes.tsv", "kind"): ("name_suffix", "trailing", "collective"),
     ("numerals.tsv", "kind"): ("digit", "unit"),
 }
 
@@ -83,6 +83,7 @@ class Lexicon:
     project_heads: tuple[tuple[str, bool, bool], ...]  # (head, needs a lead verb, names a project in any clause)
     name_suffixes: tuple[str, ...]
     trailing: str  # characters trimmed from the edges of units, problems, measures
+    collectives: tuple[str, ...]  # open a unit standing for all units of a level ("各区")
     name_stopwords: frozenset[str]
     numerals: tuple[tuple[str, int, bool], ...]  # (character, value, is a unit like 十)
     boundaries: str  # characters that may stand just before a post
@@ -220,6 +221,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         ),
         name_suffixes=_longest_first(r["word"] for r in affixes if r["kind"] == "name_suffix"),
         trailing="".join(r["word"] for r in affixes if r["kind"] == "trailing"),
+        collectives=_longest_first(r["word"] for r in affixes if r["kind"] == "collective"),
         name_stopwords=frozenset(r["word"] for r in read_table("stopwords.tsv", directory)),
         numerals=tuple((r["char"], int(r["value"]), r["kind"] == "unit") for r in read_table("numerals.tsv", directory)),
         boundaries="".join(r["char"] for r in read_table("boundaries.tsv", directory)),
