@@ -77,8 +77,13 @@ class Rules:
     options: Mapping[str, bool]
 
     def has_fields(self, text: str) -> bool:
-        """Whether ``text`` names fields: "牵头单位:…" or a unit parenthesis "（甲牵头，乙负责）"."""
-        return bool(self.field_cue.search(text)) or any(p.search(text) for p in self.patterns["unit_paren"])
+        """Whether ``text`` names fields: "牵头单位:…", a unit parenthesis "（甲牵头，乙负责）", or
+        units in prose ("甲会同乙研究提出了办理意见")."""
+        return (
+            bool(self.field_cue.search(text))
+            or any(p.search(text) for p in self.patterns["unit_paren"])
+            or any(p.search(s) for p in self.patterns["unit_in_prose"] for s in re.split(f"[{re.escape(self.sentence_ends)}]", text))
+        )
 
 
 def _read_toml(path: Path) -> dict:

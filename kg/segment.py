@@ -78,24 +78,31 @@ def split_clauses(span: Span, rules: Rules) -> list[Span]:
     return split_span(span, rules.clause_seps, keep_separator=False)
 
 
-def _item_depth(lines: list[_Line], rules: Rules) -> int | None:
-    """The numbering depth whose lines are the document's items.
-
-    Among depths used at least twice (or once, with fields): the one whose lines most often
-    carry fields in their own text ("（牵头单位：…）", "（甲牵头，乙负责）", "牵头单位:区发改局" on
-    the next line); without fields anywhere, the one used most (the deepest on a tie).
-    """
-    counts: Counter = Counter()
-    cued: Counter = Counter()
+def _numbered_with_fields(lines: list[_Line], rules: Rules) -> set[int]:
+    """Numbered lines whose own text — up to the next numbered line — names fields
+    ("（牵头单位：…）", "（甲牵头，乙负责）", "牵头单位:区发改局" on the next line, "甲会同乙研究提出了
+    办理意见")."""
+    found = set()
     for i, line in enumerate(lines):
         if line.depth is None:
             continue
-        counts[line.depth] += 1
         j = i + 1
         while j < len(lines) and lines[j].depth is None:
             j += 1
         if any(rules.has_fields(block.span.text) for block in lines[i:j]):
-            cued[line.depth] += 1
+            found.add(i)
+    return found
+
+
+def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int]) -> int | None:
+    """The numbering depth whose lines are the document's items.
+
+    Among depths used at least twice (or once, with fields): the one whose lines most often
+    carry fields in their own text; without fields anywhere, the one used most (the deepest on
+    a tie).
+    """
+    counts = Counter(line.depth for i, line in enumerate(lines) if line.depth is not None and i not in skip)
+    cued = Counter(lines[i].depth for i in with_fields if i not in skip)
     # A depth used once still makes items when it carries fields (a text cut after one item).
     candidates = [d for d, n in counts.items() if n >= 2 or cued[d]]
     if not candidates:
@@ -105,11 +112,12 @@ def _item_depth(lines: list[_Line], rules: Rules) -> int | None:
     return max(candidates, key=lambda d: (counts[d], d))
 
 
-def _continues_item(line: _Line, item_depth: int, rules: Rules) -> bool:
+def _continues_item(line: _Line, item_depth: int, rules: Rules, starts_subitem: bool) -> bool:
     """A line after an item's first line still belongs to it: unnumbered text that is not a
-    heading, a field line ("牵头单位:区发改局"), or a numbered line deeper than the items."""
+    heading, a field line ("牵头单位:区发改局"), or a numbered line deeper than the items —
+    unless that line names fields of its own, when it is a sub-item."""
     if line.depth is not None:
-        return line.depth > item_depth
+        return line.depth > item_depth and not starts_subitem
     return not _is_heading(line, rules) or bool(rules.field_cue.match(line.span.text))
 
 
@@ -127,7 +135,8 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     tables = {t.first: t for t in find_tables(spans, document.text, TableRules(rules.columns, rules.bullets, section))}
     lines = [_classify(line, rules, lexicon) for line in spans]
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
-    item_depth = _item_depth([line for i, line in enumerate(lines) if i not in in_table], rules)
+    with_fields = _numbered_with_fields(lines, rules)
+    item_depth = _item_depth(lines, with_fields, in_table)
 
     segments: list[Segment] = []
     heading_stack: list[tuple[int, int]] = []  # (depth, segment index)
@@ -140,7 +149,9 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
                 segments.append(Segment("row", row.span, None, (item_depth or 0) + 1, parent, cells=row.cells))
             i = tables[i].stop
             continue
-        is_item = line.depth is not None and line.depth == item_depth
+        # A numbered line deeper than the items that names fields of its own is an item too:
+        # "八、关于…问题。" then "1.关于…问题。甲会同乙研究提出了办理意见".
+        is_item = line.depth is not None and (line.depth == item_depth or (item_depth is not None and line.depth > item_depth and i in with_fields))
         numbered_heading = line.depth is not None and not is_item
         if numbered_heading or (line.depth is None and _is_heading(line, rules) and not rules.field_cue.match(line.span.text)):
             # Unnumbered headings sit below every numbered one.
@@ -155,7 +166,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
             continue
         if is_item:
             j = i + 1
-            while j < len(lines) and j not in tables and _continues_item(lines[j], item_depth, rules):
+            while j < len(lines) and j not in tables and _continues_item(lines[j], item_depth, rules, j in with_fields):
                 j += 1
             end = lines[j - 1].span.end
             title = sub_span(line.span, line.content_start, line.span.end)

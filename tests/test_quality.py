@@ -66,10 +66,8 @@ GENRE_FLOORS = {
         "project": 1.0, "leadPerson": 1.0, "leadUnit": 0.74, "deadline": 1.0,
     }),
     "tongcheng-2017": ("13-tongcheng-2017-reform-group-meeting.txt", {"project": 0.66, "holdsPost": 1.0}),
-    # Sub-items ("1.关于防治地质灾害问题") are projects of their own in the gold, part of their
-    # parent item for the extractor.
     "sichuan-2004": ("10-gov-2004-sichuan-issues-reply-letter.txt", {
-        "project": 0.81, "ordinal": 0.81, "leadUnit": 0.62, "supportUnit": 0.47,
+        "project": 1.0, "ordinal": 1.0, "leadUnit": 0.96, "supportUnit": 0.91,
     }),
 }
 
