@@ -48,6 +48,7 @@ def _document_report(resolved: Resolved) -> dict:
         "status": describe_status(resolved),
         "doc_id": d.doc_id,
         "genre": resolved.genre,
+        "place": resolved.place,
         "projects": by_kind.get("project", 0),
         "figure_mismatches": count_mismatches(resolved),
         "unused_sentences": len(resolved.unused),
@@ -99,11 +100,12 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
 def _summary_rows(report: dict) -> list[list]:
     """One row per input, built or not, sorted by path."""
     rows = [
-        [d["path"], d["genre"], d["projects"], d["facts"], f"{d['figure_mismatches']} of {len(d['figures'])} differ" if d["figures"] else None, d["unused_sentences"], d["status"]]
+        [d["path"], d["genre"], d["place"], d["projects"], d["facts"], f"{d['figure_mismatches']} of {len(d['figures'])} differ" if d["figures"] else None, d["unused_sentences"], d["status"]]
         for d in report["documents"]
     ]
-    rows += [[f["path"], None, None, None, None, None, "failed"] for f in report["failures"]]
-    rows += [[d["path"], None, None, None, None, None, f"duplicate of {d['duplicate_of']}, skipped"] for d in report["duplicates"]]
+    blank = [None] * 6
+    rows += [[f["path"], *blank, "failed"] for f in report["failures"]]
+    rows += [[d["path"], *blank, f"duplicate of {d['duplicate_of']}, skipped"] for d in report["duplicates"]]
     return sorted(rows, key=lambda row: row[0])
 
 
@@ -114,7 +116,7 @@ def report_to_markdown(report: dict) -> str:
         f"{len(report['duplicates'])} duplicate(s) skipped, {report['triples']} triples.",
         "",
     ]
-    header = ["file", "genre", "projects", "facts", "stated vs found", "unused sentences", "status"]
+    header = ["file", "genre", "place", "projects", "facts", "stated vs found", "unused sentences", "status"]
     out += ["## Documents", ""] + _table(header, _summary_rows(report)) + [""]
     if report["failures"]:
         out += ["## Failed documents", ""] + _table(["file", "problem"], [[f["path"], f["message"]] for f in report["failures"]]) + [""]

@@ -29,6 +29,8 @@ def test_build_writes_graph_and_report(built_out):
     assert {p.name for p in built_out.iterdir()} >= {"graph.ttl", "report.json", "report.md"}
     report = (built_out / "report.md").read_text(encoding="utf-8")
     assert "28个改革项目" in report and "| 7个改革专项小组 | group |  | 7 | 7 |" in report
+    # The document's row names its genre and place.
+    assert "| plan | 坪山区 | 23 | 148 |" in report
 
 
 def test_build_summary_on_stderr(tmp_path):

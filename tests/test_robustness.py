@@ -102,7 +102,7 @@ def test_bad_input_gets_one_line_and_the_rest_builds(tmp_path, capsys, name, mak
     assert [f["path"] for f in report["failures"]] == [str(bad)]
     assert words in report["failures"][0]["message"]
     md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
-    assert f"| {bad} |  |  |  |  |  | failed |" in md and "## Failed documents" in md
+    assert f"| {bad} |  |  |  |  |  |  | failed |" in md and "## Failed documents" in md
 
 
 def test_unreadable_file_gets_one_line(tmp_path, capsys, monkeypatch):
@@ -224,7 +224,7 @@ def test_identical_documents_build_once_whatever_the_order(tmp_path, capsys):
     report = json.loads(outputs[0]["report.json"])
     assert len(report["documents"]) == 1 and report["documents"][0]["path"] == str(first)
     assert report["duplicates"] == [{"path": str(copy), "duplicate_of": str(first)}]
-    assert f"| {copy} |  |  |  |  |  | duplicate of {first}, skipped |" in outputs[0]["report.md"].decode()
+    assert f"| {copy} |  |  |  |  |  |  | duplicate of {first}, skipped |" in outputs[0]["report.md"].decode()
 
 
 def test_the_same_file_named_twice_is_one_input(tmp_path, capsys):
