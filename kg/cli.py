@@ -1,4 +1,4 @@
-"""Command line: ``kg build | validate | eval``. Results on stdout, diagnostics on stderr.
+"""Command line: ``kg build | validate | eval | publish``. Results on stdout, diagnostics on stderr.
 
 Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 2 usage.
 """
@@ -113,7 +113,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     graph = union_graph(result.dataset)
     validation = None if args.no_validate else validate_graph(graph)
     report = build_report(result, graph, validation)
-    files = {"graph.ttl": EXPORTERS["ttl"](result.dataset), "report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
+    files = {"graph.ttl": EXPORTERS["ttl"](result.dataset), "graph.trig": EXPORTERS["trig"](result.dataset), "report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
     written = write_outputs(files, Path(args.out))
     projects = sum(d["projects"] for d in report["documents"])
     facts = sum(d["facts"] for d in report["documents"])
@@ -150,6 +150,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate_files, format_scores
 
     print(format_scores(evaluate_files(args.gold, args.graph)))
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    import os
+
+    from .publish import PASSWORD_VARIABLE, check_endpoint, check_graph_iri, graph_url, make_opener, plan_uploads, publish_uploads, read_dataset
+
+    endpoint = check_endpoint(args.endpoint)
+    into = check_graph_iri(args.graph) if args.graph else None
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if args.user is not None and password is None:
+        raise UsageError(f"--user {args.user} needs the password in the environment variable {PASSWORD_VARIABLE}")
+    dataset = read_dataset(args.source)
+    uploads = plan_uploads(dataset, into)
+    if into is None and all(u.graph is None for u in uploads):
+        raise UsageError("holds no named graphs (Turtle and N-Triples cannot); publish the graph.trig that kg build writes, or give --graph IRI to put everything in one graph", args.source)
+    method = "PUT" if args.replace else "POST"
+    triples = sum(u.triples for u in uploads)
+    if args.dry_run:
+        for upload in uploads:
+            print(f"{method} {graph_url(endpoint, upload.graph)} {upload.triples} triples")
+        _log(f"dry run: {len(uploads)} graph(s), {triples} triples, nothing sent")
+        return 0
+    publish_uploads(uploads, endpoint, method, make_opener(endpoint, args.user, password), args.timeout, _log)
+    _log(f"{'replaced' if args.replace else 'added to'} {len(uploads)} graph(s) at {endpoint}: {triples} triples")
     return 0
 
 
@@ -195,6 +221,20 @@ def make_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", help="gold annotation (TSV: relation, subject, object, note)")
     evaluate.add_argument("graph", help="extracted graph file")
     evaluate.set_defaults(func=cmd_eval)
+
+    publish = sub.add_parser(
+        "publish",
+        help="upload the graph to a triple store (SPARQL 1.1 Graph Store HTTP Protocol)",
+        description="Upload each document's named graph (and the inferred one) to a store that speaks the SPARQL 1.1 Graph Store HTTP Protocol: Oxigraph, Fuseki, GraphDB, Virtuoso. By default each graph is added to (POST); --replace replaces it (PUT).",
+    )
+    publish.add_argument("--endpoint", required=True, metavar="URL", help="the store's Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph) or http://localhost:3030/ds/data (Fuseki)")
+    publish.add_argument("--from", dest="source", default=str(DEFAULT_OUT / "graph.trig"), metavar="PATH", help="the dataset to upload (default: output/graph.trig, which keeps the named graphs)")
+    publish.add_argument("--graph", metavar="IRI", help="upload everything into this one graph instead of one graph per document")
+    publish.add_argument("--replace", action="store_true", help="replace each graph (HTTP PUT) instead of adding to it (POST)")
+    publish.add_argument("--user", metavar="NAME", help="log in as NAME (Basic or Digest); the password is read from the environment variable KG_PUBLISH_PASSWORD, never from the command line")
+    publish.add_argument("--timeout", type=positive_int, default=60, metavar="SECONDS", help="give up on a request after this long (default: 60)")
+    publish.add_argument("--dry-run", action="store_true", help="print the requests (method, URL, triples) on stdout and send nothing")
+    publish.set_defaults(func=cmd_publish)
     return parser
 
 

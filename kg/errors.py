@@ -71,6 +71,12 @@ class QueryError(KgError):
     exit_code = 2
 
 
+class PublishError(KgError):
+    """A triple store cannot be reached, or refused an upload."""
+
+    code = "E600"
+
+
 class UsageError(KgError):
     code = "E900"
     exit_code = 2

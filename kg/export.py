@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from rdflib import Dataset
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from .rdf import union_graph
 
@@ -33,8 +35,20 @@ def dataset_to_nquads(dataset: Dataset) -> bytes:
     return _sorted_lines(dataset.serialize(format="nquads"))
 
 
+class _SortedTrigSerializer(TrigSerializer):
+    """rdflib's TriG writer with the graphs in IRI order: its memory store keeps them in a set,
+    which iterates in an order that changes with the process's hash seed."""
+
+    def __init__(self, store: Dataset):
+        super().__init__(store)
+        self.contexts.sort(key=lambda graph: str(graph.identifier))
+
+
 def dataset_to_trig(dataset: Dataset) -> bytes:
-    return dataset.serialize(format="trig", encoding="utf-8")
+    """TriG keeps the named graphs that Turtle and N-Triples flatten into one."""
+    stream = io.BytesIO()
+    _SortedTrigSerializer(dataset).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
 
 
 EXPORTERS: dict[str, Callable[[Dataset], bytes]] = {

@@ -26,11 +26,26 @@ def built_out(tmp_path_factory) -> Path:
 
 
 def test_build_writes_graph_and_report(built_out):
-    assert {p.name for p in built_out.iterdir()} >= {"graph.ttl", "report.json", "report.md"}
+    assert {p.name for p in built_out.iterdir()} >= {"graph.trig", "graph.ttl", "report.json", "report.md"}
     report = (built_out / "report.md").read_text(encoding="utf-8")
     assert "28个改革项目" in report and "| 7个改革专项小组 | group |  | 7 | 7 |" in report
     # The document's row names its genre and place.
     assert "| plan | 坪山区 | 23 | 148 |" in report
+
+
+def test_build_keeps_the_named_graphs_in_trig(built_out):
+    """graph.ttl is the union; graph.trig holds the same triples in a graph per document and the inferred graph."""
+    from rdflib import Dataset, Graph
+    from rdflib.compare import isomorphic
+
+    dataset = Dataset().parse(built_out / "graph.trig", format="trig")
+    named = {str(g.identifier).rsplit("/", 1)[-1]: g for g in dataset.graphs() if len(g)}
+    assert len(named) == 2 and "inferred" in named
+    union = Graph()
+    for graph in named.values():
+        for triple in graph:
+            union.add(triple)
+    assert isomorphic(union, Graph().parse(built_out / "graph.ttl", format="turtle"))
 
 
 def test_build_summary_on_stderr(tmp_path):

@@ -31,7 +31,7 @@ from kg.pipeline import MAX_EXTRACTION_CHARS, Duplicate, Failure, build_graph, p
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "pingshan-2017-reform-plan.txt"
 CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.txt"))
-OUTPUTS = ("graph.ttl", "report.json", "report.md")
+OUTPUTS = ("graph.trig", "graph.ttl", "report.json", "report.md")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" * 20
 
 
