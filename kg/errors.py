@@ -71,6 +71,12 @@ class QueryError(KgError):
     exit_code = 2
 
 
+class ServeError(KgError):
+    """``kg serve``'s query engine is missing, or stops while starting."""
+
+    code = "E600"
+
+
 class UsageError(KgError):
     code = "E900"
     exit_code = 2
