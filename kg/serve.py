@@ -80,6 +80,7 @@ FORMAT_CHOICES = {
 FORM = "application/x-www-form-urlencoded"
 MAX_REQUEST_BYTES = 1 << 20
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
+NOT_FOUND = "not found: the endpoint is /query, its page /"
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -331,7 +332,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path, _, query_string = self.path.partition("?")
-        self.answer(lambda: self.route(path, parse_fields(query_string), None))
+        self.answer(lambda: self.route(path, parse_fields(query_string)))
 
     def do_POST(self) -> None:
         path, _, query_string = self.path.partition("?")
@@ -344,10 +345,12 @@ class Handler(BaseHTTPRequestHandler):
             media = self.headers.get_content_type()
             if media == "application/sparql-update":
                 raise Refused(403, READ_ONLY)
-            if media == "application/sparql-query" and path == "/query":
+            if media == "application/sparql-query":
+                if path != "/query":
+                    raise Refused(404, NOT_FOUND)
                 self.run_query(parse_fields(query_string), body)
             elif media == FORM:
-                self.route(path, parse_fields(body), None)
+                self.route(path, parse_fields(body))
             else:
                 raise Refused(415, f"send a query as application/sparql-query or {FORM}, not {media}")
 
@@ -365,17 +368,18 @@ class Handler(BaseHTTPRequestHandler):
         except Refused as refusal:
             self.respond(refusal.status, f"{refusal.message}\n".encode("utf-8"), "text/plain; charset=utf-8")
 
-    def route(self, path: str, fields: list[tuple[str, str]], body: bytes | None) -> None:
+    def route(self, path: str, fields: list[tuple[str, str]]) -> None:
+        """A GET, or a POST of a form."""
         if path == "/" and self.command == "GET":
             self.respond(200, self.server.page, "text/html; charset=utf-8", {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"})
         elif path == "/query":
-            self.run_query(fields, body)
+            self.run_query(fields, None)
         elif path.startswith("/queries/"):
             self.run_named(unquote(path.removeprefix("/queries/")), fields)
         elif path == "/update":
             raise Refused(403, READ_ONLY)
         else:
-            raise Refused(404, "not found: the endpoint is /query, its page /")
+            raise Refused(404, NOT_FOUND)
 
     def read_body(self) -> bytes:
         length = self.headers.get("Content-Length", "")
