@@ -1,4 +1,4 @@
-"""Command line: ``kg build | validate | eval | publish``. Results on stdout, diagnostics on stderr.
+"""Command line: ``kg build | validate | eval | publish | serve``. Results on stdout, diagnostics on stderr.
 
 Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 2 usage.
 """
@@ -179,6 +179,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve_graph
+
+    return serve_graph(Path(args.graph), args.host, args.port, args.timeout, args.max_bytes, args.queries and Path(args.queries), args.quiet)
+
+
 def _read_graph(path: str):
     from rdflib import Graph
     from rdflib.util import guess_format
@@ -196,6 +202,12 @@ def _read_graph(path: str):
 def positive_int(text: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
+
+
+def port_number(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 (any free port) to 65535, got {text!r}")
     return int(text)
 
 
@@ -235,6 +247,15 @@ def make_parser() -> argparse.ArgumentParser:
     publish.add_argument("--timeout", type=positive_int, default=60, metavar="SECONDS", help="give up on a request after this long (default: 60)")
     publish.add_argument("--dry-run", action="store_true", help="print the requests (method, URL, triples) on stdout and send nothing")
     publish.set_defaults(func=cmd_publish)
+    serve = sub.add_parser("serve", help="a read-only SPARQL endpoint over a graph, with a page of the named queries", description="Serve a graph over the SPARQL 1.1 Protocol (at /query), read-only, with Oxigraph as the query engine; / lists the named queries with a form for each. Runs until Ctrl-C.")
+    serve.add_argument("--graph", default=str(DEFAULT_OUT / "graph.trig"), metavar="PATH", help="graph or dataset file: .ttl .nt .nq .trig .rdf .jsonld .n3 (default: output/graph.trig, which keeps one named graph per document)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=port_number, default=7878, help="port to listen on; 0 for any free one (default: 7878)")
+    serve.add_argument("--timeout", type=positive_int, default=10, metavar="SECONDS", help="answer 503 to a query that runs longer (default: 10)")
+    serve.add_argument("--max-bytes", type=positive_int, default=10_000_000, metavar="N", help="answer 413 to a query whose result is larger (default: 10000000)")
+    serve.add_argument("--queries", metavar="DIR", help="folder of named queries (*.rq) for the page (default: queries/)")
+    serve.add_argument("-q", "--quiet", action="store_true", help="no line per request on stderr")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

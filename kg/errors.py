@@ -77,6 +77,12 @@ class PublishError(KgError):
     code = "E600"
 
 
+class ServeError(KgError):
+    """``kg serve``'s query engine is missing, or stops while starting."""
+
+    code = "E700"
+
+
 class UsageError(KgError):
     code = "E900"
     exit_code = 2

@@ -1,0 +1,382 @@
+"""``kg serve`` over real processes and sockets, no mocks: a ``kg serve`` process with Oxigraph
+behind it, spoken to over HTTP on loopback. The queries sent are files in ``tests/serve/``.
+
+Nothing here is skipped: a missing ``oxigraph`` binary fails the tests, as it would fail ``kg serve``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from http.client import HTTPConnection
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+from rdflib import Graph, Literal
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "serve"
+TIMEOUT = 1  # seconds: the slow query runs for minutes
+MAX_BYTES = 300_000  # all-triples.rq answers about 500 kB, every other query far less
+FORM = "application/x-www-form-urlencoded"
+PLACE = "坪山区"
+
+
+def text_of(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    stderr: Path
+    stdout: Path
+
+    @property
+    def port(self) -> int:
+        return urlsplit(self.url).port
+
+    def request(self, method: str, path: str, body: bytes | str | None = None, headers: dict[str, str] | None = None):
+        """(status, headers, text) of one request on a new connection."""
+        connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body.encode("utf-8") if isinstance(body, str) else body, headers or {})
+            response = connection.getresponse()
+            return response.status, response.headers, response.read().decode("utf-8")
+        finally:
+            connection.close()
+
+    def get(self, query: str, accept: str | None = None, **fields):
+        return self.request("GET", "/query?" + urlencode({"query": query, **fields}), headers={"Accept": accept} if accept else {})
+
+    def select(self, query: str) -> list[dict]:
+        status, _, text = self.get(query, "application/sparql-results+json")
+        assert status == 200, text
+        return [{k: v["value"] for k, v in row.items()} for row in json.loads(text)["results"]["bindings"]]
+
+
+def start_server(folder: Path, *args: str) -> Server:
+    """``kg serve`` on any free port, in a session of its own so that a failed test can end it and
+    its child at once, with its temporary store in ``folder``; returns once it says where it listens."""
+    stdout, stderr = folder / "stdout", folder / "stderr"
+    with open(stdout, "wb") as out, open(stderr, "wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg", "serve", "--port", "0", *args],
+            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True, env={**os.environ, "TMPDIR": str(folder)},
+        )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        said = stderr.read_text(encoding="utf-8")
+        found = re.search(r"^serving .* at (http://\S+/) ", said, re.M)
+        if found:
+            return Server(process, found.group(1), stderr, stdout)
+        if process.poll() is not None:
+            pytest.fail(f"kg serve exited with {process.returncode}: {said}")
+        time.sleep(0.05)
+    end_server(process)
+    pytest.fail(f"kg serve did not start: {stderr.read_text(encoding='utf-8')}")
+
+
+def end_server(process: subprocess.Popen) -> None:
+    """Stopped as a user stops it, so that it removes its store; killed if that fails."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def wait_gone(pid: int, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            return True
+        if state == "Z":  # ended; its parent has not reaped it yet
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built")
+    assert main(["build", "--out", str(out), "--no-validate", "-q"]) == 0
+    return out / "graph.ttl"
+
+
+@pytest.fixture(scope="module")
+def server(graph, tmp_path_factory):
+    """One server for the module: the project's named queries and a hostile one on its page."""
+    queries = tmp_path_factory.mktemp("queries")
+    for path in [*(ROOT / "queries").glob("*.rq"), DATA / "queries" / "hostile.rq"]:
+        shutil.copy(path, queries)
+    running = start_server(tmp_path_factory.mktemp("server"), "--graph", str(graph), "--timeout", str(TIMEOUT), "--max-bytes", str(MAX_BYTES), "--queries", str(queries))
+    yield running
+    end_server(running.process)
+
+
+def test_listens_on_loopback_by_default(server):
+    assert urlsplit(server.url).hostname == "127.0.0.1"
+    # The kernel's table of listening sockets agrees: 127.0.0.1, not 0.0.0.0.
+    listening = {line.split()[1] for line in Path("/proc/net/tcp").read_text().splitlines()[1:] if line.split()[3] == "0A"}
+    assert f"0100007F:{server.port:04X}" in listening
+    assert f"00000000:{server.port:04X}" not in listening
+
+
+@pytest.mark.parametrize(
+    "method, content_type",
+    [("GET", None), ("POST", "application/sparql-query"), ("POST", FORM), ("POST", f"{FORM}; charset=utf-8")],
+)
+def test_select_answers_json(server, method, content_type):
+    query = text_of("place.rq")
+    if method == "GET":
+        status, headers, text = server.get(query)
+    else:
+        body = query if content_type.startswith("application/sparql-query") else urlencode({"query": query})
+        status, headers, text = server.request("POST", "/query", body, {"Content-Type": content_type})
+    assert status == 200, text
+    assert headers["Content-Type"] == "application/sparql-results+json"
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    rows = json.loads(text)["results"]["bindings"]
+    assert [row["place"] for row in rows] == [{"type": "literal", "value": PLACE, "xml:lang": "zh"}]
+
+
+def _csv_places(text: str) -> list[str]:
+    return [row["place"] for row in csv.DictReader(io.StringIO(text))]
+
+
+def _tsv_places(text: str) -> list[str]:
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    return [row[rows[0].index("?place")] for row in rows[1:]]
+
+
+def _xml_places(text: str) -> list[str]:
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    return [b.findtext("r:literal", namespaces=ns) for b in ET.fromstring(text).iterfind(".//r:binding[@name='place']", ns)]
+
+
+@pytest.mark.parametrize(
+    "accept, places",
+    [
+        ("text/csv", _csv_places),
+        ("text/tab-separated-values", _tsv_places),
+        ("application/sparql-results+xml", _xml_places),
+        ("text/csv;q=0.5, application/sparql-results+xml", _xml_places),
+    ],
+)
+def test_accept_header_chooses_the_result_format(server, accept, places):
+    status, headers, text = server.get(text_of("place.rq"), accept)
+    assert status == 200, text
+    assert headers["Content-Type"].split(";")[0] == accept.split(",")[-1].strip()
+    assert PLACE in "".join(places(text))
+
+
+def test_construct_answers_turtle(server):
+    status, headers, text = server.get(text_of("project-labels.rq"), "text/turtle")
+    assert status == 200, text
+    assert headers["Content-Type"].startswith("text/turtle")
+    labels = set(Graph().parse(data=text, format="turtle").objects())
+    assert Literal("深化基层治理体制改革", lang="zh") in labels and len(labels) == 23
+
+
+def test_malformed_query_gets_400_with_the_parser_message(server):
+    status, headers, text = server.get(text_of("malformed.rq"))
+    assert status == 400
+    assert headers["Content-Type"].startswith("text/plain")
+    # Oxigraph's parser's message, as it wrote it: where, and what it expected there.
+    assert re.fullmatch(r"error at \d+:\d+: expected .+", text.strip()), text
+
+
+@pytest.mark.parametrize(
+    "path, body, content_type",
+    [
+        ("/update", "update", FORM),
+        ("/update", "raw", "application/sparql-update"),
+        ("/query", "update", FORM),
+        ("/query", "raw", "application/sparql-update"),
+        ("/query", "raw", "application/sparql-query"),  # an update where a query belongs: a parse error
+    ],
+)
+def test_updates_are_refused_and_change_nothing(server, path, body, content_type):
+    update = text_of("insert.ru")
+    before = server.select(text_of("count.rq"))
+    status, _, text = server.request("POST", path, urlencode({"update": update}) if body == "update" else update, {"Content-Type": content_type})
+    assert 400 <= status < 500, (status, text)
+    assert json.loads(server.get(text_of("inserted.rq"))[2])["boolean"] is False
+    assert server.select(text_of("count.rq")) == before
+
+
+def test_update_by_get_and_writing_methods_are_refused(server):
+    assert server.request("GET", "/update?" + urlencode({"update": text_of("insert.ru")}))[0] == 403
+    for method in ("PUT", "DELETE"):
+        assert server.request(method, "/store?default", "<urn:kg-test:s> <urn:kg-test:p> <urn:kg-test:o> .", {"Content-Type": "application/n-triples"})[0] == 405
+    assert json.loads(server.get(text_of("inserted.rq"))[2])["boolean"] is False
+
+
+def test_slow_query_gets_the_timeout_status_and_the_server_goes_on(server):
+    status, headers, text = server.get(text_of("slow.rq"))
+    assert status == 503, text
+    assert f"longer than {TIMEOUT} s" in text and headers["Access-Control-Allow-Origin"] == "*"
+    assert server.select(text_of("place.rq"))[0]["place"] == PLACE
+
+
+def test_result_larger_than_the_cap_gets_413(server):
+    status, _, text = server.get(text_of("all-triples.rq"))
+    assert status == 413 and f"larger than {MAX_BYTES} bytes" in text
+    assert server.get(text_of("all-triples.rq") + " LIMIT 10")[0] == 200
+
+
+def test_cors_preflight(server):
+    status, headers, _ = server.request(
+        "OPTIONS", "/query", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    )
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert "content-type" in headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_page_lists_the_named_queries_escaped_and_offline(server):
+    status, headers, page = server.request("GET", "/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Evidence for a relation" in page and 'action="/queries/evidence-for-relation"' in page
+    assert 'name="subjectLabel"' in page and 'name="objectLabel"' in page
+    # Every text from a query file is escaped: its markup shows as text.
+    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; more" in page
+    assert "<script" not in page and "<b>" not in page and "</textarea><script" not in page
+    # Offline: nothing is loaded from elsewhere, and the browser is told so.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+
+
+def test_named_query_runs_with_its_parameters_bound(server):
+    params = {"subjectLabel": '"深化基层治理体制改革"@zh', "objectLabel": '"吕玉印"@zh', "format": "csv"}
+    status, headers, text = server.request("GET", "/queries/evidence-for-relation?" + urlencode(params))
+    assert status == 200, text
+    assert headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {row["relation"].rsplit("#")[-1] for row in rows} == {"leadPerson"}
+    assert any("区委书记吕玉印亲自牵头" in row["quote"] for row in rows)
+    # The same from the page's form, which posts the fields; an empty field leaves its variable unbound.
+    status, _, text = server.request("POST", "/queries/evidence-for-relation", urlencode({**params, "objectLabel": ""}), {"Content-Type": FORM})
+    assert status == 200 and len(list(csv.DictReader(io.StringIO(text)))) > len(rows)
+
+
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/queries/evidence-for-relation?" + urlencode({"subjectLabel": "吕玉印"}), 400),  # a bare word is no RDF term
+        ("/queries/evidence-for-relation?" + urlencode({"subjectLabel": '"a" . } DELETE WHERE { ?s ?p ?o'}), 400),
+        ("/queries/evidence-for-relation?" + urlencode({"subjectLabel": "_:b"}), 400),
+        ("/queries/evidence-for-relation?format=pdf", 400),
+        ("/queries/" + quote("no-such-query"), 404),
+        ("/nowhere", 404),
+    ],
+)
+def test_named_query_refusals(server, path, status):
+    assert server.request("GET", path)[0] == status
+
+
+def test_readme_curl_example_runs(server):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (line,) = [line for line in readme.splitlines() if line.startswith("curl ")]
+    command = shlex.split(line.replace("http://127.0.0.1:7878/", server.url))
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["place", PLACE]
+
+
+def test_engine_that_dies_is_started_again(server):
+    (engine,) = children(server.process.pid)
+    os.kill(engine, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while server.request("GET", "/query?" + urlencode({"query": text_of("inserted.rq")}))[0] != 200:
+        assert time.monotonic() < deadline, server.stderr.read_text(encoding="utf-8")
+        time.sleep(0.1)
+    assert "oxigraph stopped" in server.stderr.read_text(encoding="utf-8")
+    assert server.process.poll() is None
+
+
+def test_sigint_stops_both_processes_cleanly(graph, tmp_path):
+    running = start_server(tmp_path, "--graph", str(graph))
+    try:
+        (engine,) = children(running.process.pid)
+        assert running.select(text_of("place.rq"))[0]["place"] == PLACE
+        running.process.send_signal(signal.SIGINT)
+        assert running.process.wait(60) == 0
+    finally:
+        end_server(running.process)
+    said = running.stderr.read_text(encoding="utf-8")
+    assert "Traceback" not in said and said.rstrip().endswith("stopped"), said
+    assert running.stdout.read_bytes() == b""
+    assert wait_gone(engine)
+
+
+def test_engine_ends_when_the_front_is_killed(graph, tmp_path):
+    running = start_server(tmp_path, "--graph", str(graph), "-q")
+    try:
+        (engine,) = children(running.process.pid)
+        running.process.kill()
+        running.process.wait()
+        assert wait_gone(engine)
+    finally:
+        end_server(running.process)
+
+
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        (["--graph", "missing.ttl"], 2, "no such graph file"),
+        (["--graph", "README.md"], 2, "use one of"),
+        (["--port", "70000"], 2, "port number"),
+        (["--timeout", "0"], 2, "1 or more"),
+    ],
+)
+def test_usage_errors_are_one_line(args, code, words):
+    done = subprocess.run([sys.executable, "-m", "kg", "serve", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == code and words in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_graph_that_cannot_be_loaded_is_one_line(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "kg", "serve", "--graph", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "cannot load the graph" in done.stderr and "[E300]" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_port_in_use_is_a_usage_error(server, graph):
+    done = subprocess.run([sys.executable, "-m", "kg", "serve", "--graph", str(graph), "--port", str(server.port)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "cannot listen" in done.stderr and "Traceback" not in done.stderr, done.stderr
