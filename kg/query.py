@@ -164,7 +164,9 @@ def discover_queries(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
 def load_query(name_or_path: str) -> NamedQuery:
     """A library query by name (``responsibility-matrix``) or a query file by path."""
     path = Path(name_or_path)
-    if name_or_path.endswith(".rq") or path.is_file():
+    # A path by its look, not by what the folder holds: a file named like a library query in the
+    # working folder must not shadow the library.
+    if name_or_path.endswith(".rq") or "/" in name_or_path or "\\" in name_or_path:
         if not path.is_file():
             raise UsageError("no such query file", name_or_path)
         return parse_query(_read_text(path), path, strict=False)
