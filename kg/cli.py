@@ -1,4 +1,4 @@
-"""Command line: ``kg build | validate | eval | publish | serve``. Results on stdout, diagnostics on stderr.
+"""Command line: ``kg build | validate | eval | query | publish | serve``. Results on stdout, diagnostics on stderr.
 
 Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 2 usage.
 """
@@ -185,6 +185,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve_graph(Path(args.graph), args.host, args.port, args.timeout, args.max_bytes, args.queries and Path(args.queries), args.quiet)
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import default_format, discover_queries, display_width, format_result, load_query, open_engine
+
+    if args.list:
+        queries = discover_queries()
+        width = max(display_width(name) for name in queries)
+        for name, query in queries.items():
+            print(f"{name}{' ' * (width - display_width(name))}  {query.title}")
+            for param, meaning in query.params:
+                print(f"{' ' * width}    --param {param}=…  {meaning}")
+        return 0
+    if not args.query:
+        raise UsageError("name a query (`kg query --list` shows them) or give a .rq file")
+    query = load_query(args.query)
+    graph = Path(args.graph or DEFAULT_OUT / "graph.ttl")
+    if args.graph is None and not graph.is_file():
+        raise UsageError("no graph here yet: run `kg build` first, or give one with --graph PATH", str(graph))
+    result = open_engine(graph, args.engine).run(query, dict(args.param))
+    data = format_result(result, args.format or default_format(result))
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    if result.form == "SELECT" and (args.format or "table") == "table":
+        _log(f"{len(result.rows)} row(s)")
+    return 0
+
+
+def parameter(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip("?$"):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip("?$"), value
+
+
 def _read_graph(path: str):
     from rdflib import Graph
     from rdflib.util import guess_format
@@ -256,6 +289,16 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--queries", metavar="DIR", help="folder of named queries (*.rq) for the page (default: queries/)")
     serve.add_argument("-q", "--quiet", action="store_true", help="no line per request on stderr")
     serve.set_defaults(func=cmd_serve)
+    from .query import ENGINES, FORMATS
+
+    query = sub.add_parser("query", help="run a named SPARQL query (queries/*.rq) or a .rq file on the graph", description="Run a named query or a query file; `--list` shows the named queries and their parameters.")
+    query.add_argument("query", nargs="?", metavar="NAME|FILE", help="a named query (see --list) or a .rq file")
+    query.add_argument("--list", action="store_true", help="list the named queries with their titles and parameters")
+    query.add_argument("--param", action="append", default=[], type=parameter, metavar="NAME=VALUE", help="a parameter's value: text is a literal, <…> an IRI (repeat for each parameter)")
+    query.add_argument("--format", choices=list(FORMATS), help="table (default), csv, tsv, json, xml; turtle (default) or json-ld for CONSTRUCT")
+    query.add_argument("--graph", metavar="PATH", help="graph file: .ttl, .trig, .nq, .nt, … (default: output/graph.ttl)")
+    query.add_argument("--engine", choices=list(ENGINES), default="oxigraph", help="oxigraph (default, fast) or rdflib")
+    query.set_defaults(func=cmd_query)
     return parser
 
 

@@ -16,7 +16,7 @@ the user asked for, adds what it lacks:
   4xx that tells a client to ask for less, and a result cut short would be malformed). Closing
   the connection makes Oxigraph stop writing; its own timeout, a second later, stops most
   evaluations that have written nothing yet.
-- ``/queries/NAME``: a named query, its parameters bound by a VALUES clause after it.
+- ``/queries/NAME``: a named query, its parameters bound by VALUES blocks (``kg.query.values_query``).
 - CORS headers on every answer (refusals included, so a browser client can read them), and
   answers to OPTIONS preflight requests.
 - 403 for ``/update``, and for an update sent to ``/query`` as a form's ``update`` or as
@@ -54,7 +54,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode
 from rdflib import Graph, Literal, URIRef
 
 from .errors import GraphError, ServeError, UsageError
-from .query import NamedQuery, discover_queries
+from .query import NamedQuery, discover_queries, values_query
 
 # Graph file suffix → the format name Oxigraph's loader takes (it aborts on a suffix it does not know).
 GRAPH_FORMATS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".n3": "n3", ".rdf": "rdf", ".owl": "rdf", ".xml": "rdf", ".jsonld": "jsonld"}
@@ -259,17 +259,6 @@ def parse_term(name: str, text: str) -> URIRef | Literal:
     return objects[0]
 
 
-def bind_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
-    """The query with its parameters bound as rdflib's initBindings binds them: a VALUES clause
-    after the query (SPARQL 1.1 ``ValuesClause``), each value written by rdflib, never pasted in."""
-    if not bindings:
-        return text
-    names = sorted(bindings)
-    variables = " ".join(f"?{name}" for name in names)
-    values = " ".join(bindings[name].n3() for name in names)
-    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
-
-
 def render_page(queries: dict[str, NamedQuery]) -> bytes:
     """The endpoint's home page: self-contained, every text from a query file escaped."""
     e = html.escape
@@ -411,7 +400,7 @@ class Handler(BaseHTTPRequestHandler):
         given = dict(fields)
         bindings = {param: parse_term(param, given[param].strip()) for param, _ in query.params if given.get(param, "").strip()}
         choice = [("format", given["format"])] if "format" in given else []
-        self.run_query([("query", bind_values(query.text, bindings)), *choice], None)
+        self.run_query([("query", values_query(query, bindings)), *choice], None)
 
     def respond(self, status: int, content: bytes, content_type: str | None, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
