@@ -38,11 +38,13 @@ def workload() -> list[tuple[str, str, bytes, dict[str, str]]]:
     """(label, path, body, headers) of each request a client sends in turn."""
     requests = []
     for name, query in discover_queries().items():
-        requests.append((name, "/query", query.text.encode("utf-8"), {"Content-Type": "application/sparql-query"}))
+        # A graph is asked for as Turtle, results as SPARQL JSON: what a client of each would accept.
+        accept = "text/turtle" if query.form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
+        requests.append((name, "/query", query.text.encode("utf-8"), {"Content-Type": "application/sparql-query", "Accept": accept}))
         examples = {param: EXAMPLE.search(meaning) for param, meaning in query.params}
         if query.params and all(examples.values()):
             fields = urlencode({param: found.group(1) for param, found in examples.items()}).encode("ascii")
-            requests.append((f"{name} (bound)", f"/queries/{name}", fields, {"Content-Type": "application/x-www-form-urlencoded"}))
+            requests.append((f"{name} (bound)", f"/queries/{name}", fields, {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}))
     return requests
 
 
@@ -69,7 +71,7 @@ def run_client(port: int, requests, stop_at: float, latencies: dict[str, list[fl
         turn += 1
         started = time.perf_counter()
         try:
-            connection.request("POST", path, body, {**headers, "Accept": "application/sparql-results+json"})
+            connection.request("POST", path, body, headers)
             response = connection.getresponse()
             response.read()
             if response.status != 200:
