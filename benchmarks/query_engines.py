@@ -21,18 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg.export import EXPORTERS  # noqa: E402
 from kg.pipeline import DEFAULT_INPUT, build_graph, load_toolkit  # noqa: E402
-from kg.query import ENGINES, discover_queries, open_engine  # noqa: E402
-
-# Values for the parameterised queries: names in the Pingshan plan, which the corpus holds too.
-EXAMPLES = {
-    "evidence-for-relation": {"subjectLabel": "深化基层治理体制改革", "objectLabel": "吕玉印"},
-    "project-measures": {"project": "深化基层治理体制改革"},
-    "project-subgraph": {"project": "深化基层治理体制改革"},
-    "projects-at-level": {"level": "社区"},
-    "projects-by-leader": {"leader": "区委书记"},
-    "projects-of-group": {"group": "党的建设制度改革专项小组"},
-}
-
+from kg.query import ENGINES, discover_queries, example_bindings, open_engine  # noqa: E402
 
 def build(paths: list[Path], out: Path) -> Path:
     result = build_graph(paths, load_toolkit(), jobs=1)
@@ -61,7 +50,7 @@ def bench(graph: Path, repeat: int) -> None:
     print(f"  {'query':<24} {'oxigraph ms':>12} {'rdflib ms':>12} {'ratio':>8}")
     ratios, totals = [], {name: 0.0 for name in ENGINES}
     for query_name, query in queries.items():
-        bindings = EXAMPLES.get(query_name)
+        bindings = example_bindings(query)  # the examples in its header
         medians = {name: median_seconds(lambda e=engine: e.run(query, bindings), repeat) for name, engine in engines.items()}
         ratio = medians["rdflib"] / medians["oxigraph"]
         ratios.append(ratio)

@@ -29,9 +29,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.query import discover_queries  # noqa: E402
-
-EXAMPLE = re.compile(r"e\.g\. (.+)$")
+from kg.query import discover_queries, example_bindings  # noqa: E402
 
 
 def workload() -> list[tuple[str, str, bytes, dict[str, str]]]:
@@ -41,9 +39,9 @@ def workload() -> list[tuple[str, str, bytes, dict[str, str]]]:
         # A graph is asked for as Turtle, results as SPARQL JSON: what a client of each would accept.
         accept = "text/turtle" if query.form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
         requests.append((name, "/query", query.text.encode("utf-8"), {"Content-Type": "application/sparql-query", "Accept": accept}))
-        examples = {param: EXAMPLE.search(meaning) for param, meaning in query.params}
-        if query.params and all(examples.values()):
-            fields = urlencode({param: found.group(1) for param, found in examples.items()}).encode("ascii")
+        examples = example_bindings(query)
+        if query.params and examples:
+            fields = urlencode(examples).encode("ascii")
             requests.append((f"{name} (bound)", f"/queries/{name}", fields, {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}))
     return requests
 

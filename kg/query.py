@@ -161,6 +161,18 @@ def discover_queries(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
     return {path.stem: parse_query(_read_text(path), path) for path in sorted(Path(directory).glob("*.rq"))}
 
 
+_EXAMPLE = re.compile(r"e\.g\. (\S+)")
+
+
+def example_bindings(query: NamedQuery) -> dict[str, str] | None:
+    """The first example each ``# param:`` line gives ("…, e.g. 吕玉印 or 区委书记" → 吕玉印), or
+    None unless every parameter has one: values to run a query with when none are given."""
+    found = {name: _EXAMPLE.search(meaning) for name, meaning in query.params}
+    if not all(found.values()):
+        return None
+    return {name: match.group(1) for name, match in found.items()}
+
+
 def load_query(name_or_path: str) -> NamedQuery:
     """A library query by name (``responsibility-matrix``) or a query file by path."""
     path = Path(name_or_path)

@@ -535,3 +535,12 @@ def test_values_query_binds_every_group_and_stays_a_literal():
     text = values_query(query, bind_parameters(query, {"level": 'x" } ; DROP ALL ; { "'}))
     assert text.count('VALUES (?level) { ("x\\" } ; DROP ALL ; { \\"") }') == text.upper().count("WHERE {") >= 2
     prepareQuery(text)
+
+
+def test_every_parameter_gives_an_example():
+    """The benchmarks run each query with the examples its header gives ("e.g. …")."""
+    from kg.query import example_bindings
+
+    assert example_bindings(QUERIES["projects-by-leader"]) == {"leader": "吕玉印"}
+    assert all(example_bindings(q) for q in QUERIES.values() if q.params)
+    assert example_bindings(QUERIES["responsibility-matrix"]) == {}
