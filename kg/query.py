@@ -165,7 +165,7 @@ _EXAMPLE = re.compile(r"e\.g\. (\S+)")
 
 
 def example_bindings(query: NamedQuery) -> dict[str, str] | None:
-    """The first example each ``# param:`` line gives ("…, e.g. 吕玉印 or 区委书记" → 吕玉印), or
+    """The first example each ``# param:`` line gives ("…, e.g. 张三 or 区委书记" → 张三), or
     None unless every parameter has one: values to run a query with when none are given."""
     found = {name: _EXAMPLE.search(meaning) for name, meaning in query.params}
     if not all(found.values()):
