@@ -1,4 +1,4 @@
-"""Command line: ``kg build | validate | eval | query | publish | serve``. Results on stdout, diagnostics on stderr.
+"""Command line: ``kg build | views | validate | eval | query | publish | serve``. Results on stdout, diagnostics on stderr.
 
 Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 2 usage.
 """
@@ -96,6 +96,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .export import EXPORTERS, json_bytes, write_outputs
     from .pipeline import DEFAULT_INPUT, build_graph, load_toolkit
     from .rdf import union_graph
+    from .render import ASSETS
     from .report import build_report, report_to_markdown
     from .validate import validate_graph
 
@@ -114,7 +115,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     validation = None if args.no_validate else validate_graph(graph)
     report = build_report(result, graph, validation)
     files = {"graph.ttl": EXPORTERS["ttl"](result.dataset), "graph.trig": EXPORTERS["trig"](result.dataset), "report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
-    written = write_outputs(files, Path(args.out))
+    views = views_files(graph)
+    files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
+    written = write_outputs(files, Path(args.out), prune=VIEWS_DIR)
     projects = sum(d["projects"] for d in report["documents"])
     facts = sum(d["facts"] for d in report["documents"])
     _log(
@@ -128,9 +131,35 @@ def cmd_build(args: argparse.Namespace) -> int:
                     _log(f"  {r.document.name}: stated {figure.label} = {figure.value}, found {found}")
     if validation is not None:
         _log(f"validation: {validation.summary()}")
-    _log(f"wrote {', '.join(str(p) for p in written)}")
+    _log(f"wrote {', '.join(str(p) for p in written if p.parent == Path(args.out))}, and {len(views) - len(ASSETS)} pages in {Path(args.out) / VIEWS_DIR}/")
     failed = bool(result.failures) or (validation is not None and not validation.conforms)
     return 1 if failed else 0
+
+
+VIEWS_DIR = "views"
+
+
+def views_files(graph) -> dict[str, bytes]:
+    from .network import graph_to_network
+    from .render import render_views
+    from .validate import load_ontology
+
+    return render_views(graph, graph_to_network(graph), load_ontology())
+
+
+def cmd_views(args: argparse.Namespace) -> int:
+    from .export import write_outputs
+    from .publish import read_dataset
+    from .rdf import union_graph
+    from .render import ASSETS
+
+    graph = union_graph(read_dataset(args.graph))
+    files = views_files(graph)
+    out = Path(args.out)
+    write_outputs(files, out, prune=".")
+    pages = len(files) - len(ASSETS)
+    _log(f"wrote {pages} pages to {out}/: open {out / 'index.html'} in a browser")
+    return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -257,6 +286,15 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-j", "--jobs", type=positive_int, metavar="N", help="extract in N worker processes (default: one per MiB of input, up to the CPUs; one file is always built in this process)")
     build.add_argument("-q", "--quiet", action="store_true", help="no line per built document and no progress bar; failures, warnings and the summary remain")
     build.set_defaults(func=cmd_build)
+
+    views = sub.add_parser(
+        "views",
+        help="write the interactive HTML views of a graph (kg build writes them too)",
+        description="Write offline HTML pages that draw the graph: a landing page, an overview, a problem map, and a page per document, person, special group, tier and project, each with the sentences behind its facts. They need no network: open views/index.html from disk.",
+    )
+    views.add_argument("--graph", default=str(DEFAULT_OUT / "graph.trig"), metavar="PATH", help="graph or dataset file (default: output/graph.trig)")
+    views.add_argument("--out", default=str(DEFAULT_OUT / VIEWS_DIR), metavar="DIR", help="folder for the pages (default: output/views); pages from an earlier run that no longer apply are removed")
+    views.set_defaults(func=cmd_views)
 
     validate = sub.add_parser("validate", help="check a graph against shapes.ttl and ontology.ttl", description="SHACL validation (no RDFS inference) plus: every rkg: term used is declared.")
     validate.add_argument("graph", nargs="?", default=str(DEFAULT_OUT / "graph.ttl"), help="graph file (default: output/graph.ttl)")

@@ -63,11 +63,17 @@ def json_bytes(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def write_outputs(files: dict[str, bytes], out_dir: Path) -> list[Path]:
+# What a pruned folder may lose: only the kinds of file the project writes there.
+PRUNED_SUFFIXES = {".html", ".js", ".css", ".json", ".png"}
+
+
+def write_outputs(files: dict[str, bytes], out_dir: Path, prune: str | None = None) -> list[Path]:
     """Write every file to a temporary name first, then move them all into place.
 
     Nothing in ``out_dir`` changes until every file has been written in full, so a build that
-    fails part-way leaves the previous output as it was.
+    fails part-way leaves the previous output as it was. ``prune`` names a folder under
+    ``out_dir`` whose files are all in ``files``: pages an earlier build wrote there and this one
+    did not (a project no longer found) are removed once the new ones are in place.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
@@ -85,4 +91,14 @@ def write_outputs(files: dict[str, bytes], out_dir: Path) -> list[Path]:
         raise
     for tmp, target in staged:
         os.replace(tmp, target)
+    if prune is not None:
+        _prune(out_dir / prune, {target for _, target in staged})
     return [target for _, target in staged]
+
+
+def _prune(folder: Path, keep: set[Path]) -> None:
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path.suffix in PRUNED_SUFFIXES and path not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()

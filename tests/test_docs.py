@@ -17,7 +17,7 @@ def readme_blocks(lang: str) -> list[str]:
 
 def test_readme_starts_with_the_two_commands():
     first_two = re.findall(r"```sh\n(.*?)\n```", README[:600], re.S)
-    assert first_two[:2] == ["python -m pip install -e . && python build_graph.py", "python -m pip install -e '.[test]' && python -m pytest"]
+    assert first_two[:2] == ["python -m pip install -e . && python build_graph.py", "bash .ci/setup && python -m pytest"]
 
 
 def test_ci_runs_the_readme_test_command():

@@ -177,8 +177,8 @@ def test_build_is_byte_identical_across_processes(tmp_path):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         proc = subprocess.run([sys.executable, str(ROOT / "build_graph.py"), "--out", str(out)], env=env, capture_output=True, text=True, cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
-        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert set(outputs[0]) >= {"graph.ttl", "report.json", "report.md"}
+        outputs.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert set(outputs[0]) >= {"graph.ttl", "report.json", "report.md", "views/index.html", "views/overview.html"}
     assert outputs[0] == outputs[1]
 
 
@@ -189,6 +189,6 @@ def test_no_document_name_is_written_into_the_extractor(pingshan):
     for cls in (RKG.Person, RKG.ReformProject, RKG.SpecialGroup):
         for node in graph.subjects(RDF.type, cls):
             names |= {str(o) for o in graph.objects(node, None) if isinstance(o, Literal) and o.language == "zh" and len(str(o)) >= 3}
-    sources = [p for p in (ROOT / "kg").rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".tsv")]
+    sources = [p for p in (ROOT / "kg").rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".tsv", ".html", ".js", ".css")]
     hits = [(p.name, n) for p in sources for n in names if n in p.read_text(encoding="utf-8")]
     assert not hits

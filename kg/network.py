@@ -1,0 +1,139 @@
+"""RDF → networkx: the projection that views (and graph exports) draw.
+
+Entities become nodes and relations between them typed edges; literals become attributes, and the
+evidence behind a node or an edge comes along as quotes. Evidence spans, reified statements and
+stated figures are not drawn: they are what a node's or an edge's quotes are made of.
+
+Pure: a graph in, a ``networkx.MultiDiGraph`` out, nodes and edges added in sorted order so the
+same graph always gives the same network.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from .vocab import RKG
+
+# The classes drawn, in legend order.
+NODE_CLASSES = (
+    RKG.SourceDocument,
+    RKG.ReformProject,
+    RKG.Person,
+    RKG.Post,
+    RKG.SpecialGroup,
+    RKG.Organization,
+    RKG.ProjectTier,
+    RKG.GovernanceLevel,
+    RKG.TargetProblem,
+    RKG.Measure,
+)
+
+# Relations kept on the evidence span or the statement, not drawn as edges.
+NOT_EDGES = {RDF.type, RKG.evidence, RKG.statesFigure}
+
+
+@dataclass(frozen=True, order=True)
+class Quote:
+    """A span of a source document: where the text states a node or an edge."""
+
+    document: str  # the document's IRI
+    start: int
+    end: int
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"document": self.document, "start": self.start, "end": self.end, "text": self.text}
+
+
+def local_name(term: URIRef) -> str:
+    text = str(term)
+    return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
+
+
+def graph_to_network(graph: Graph) -> nx.MultiDiGraph:
+    """Nodes carry ``cls`` (the class's local name), ``label``, ``documents`` (IRIs of the
+    documents that state them), ``quotes`` and ``attrs`` (literal values by property); edges are
+    keyed by the property's local name and carry ``quotes``, ``inferred`` and ``rule``."""
+    quotes = _read_quotes(graph)
+    statements = _read_statements(graph, quotes)
+    node_class = _node_classes(graph)
+    network = nx.MultiDiGraph()
+    documents: dict[str, set[str]] = defaultdict(set)
+
+    for iri in sorted(node_class, key=str):
+        own = sorted(q for e in graph.objects(iri, RKG.evidence) if (q := quotes.get(e)))
+        attrs: dict[str, list[str]] = defaultdict(list)
+        for p, o in graph.predicate_objects(iri):
+            if isinstance(o, Literal) and p != RDFS.label:
+                attrs[local_name(p)].append(str(o))
+        network.add_node(
+            str(iri),
+            cls=local_name(node_class[iri]),
+            label=_label(graph, iri),
+            quotes=own,
+            attrs={k: sorted(v) for k, v in sorted(attrs.items())},
+        )
+        documents[str(iri)].update(q.document for q in own)
+        if node_class[iri] == RKG.SourceDocument:
+            documents[str(iri)].add(str(iri))
+
+    for s, p, o in sorted(graph.triples((None, None, None))):
+        if p in NOT_EDGES or s not in node_class or o not in node_class:
+            continue
+        said = statements.get((s, p, o), ([], None))
+        edge_quotes, rule = said
+        key = local_name(p)
+        network.add_edge(str(s), str(o), key=key, predicate=str(p), quotes=edge_quotes, inferred=rule is not None, rule=rule or "")
+        for q in edge_quotes:
+            documents[str(s)].add(q.document)
+            documents[str(o)].add(q.document)
+        if p == RKG.inDocument:
+            documents[str(s)].add(str(o))
+    for node, docs in documents.items():
+        network.nodes[node]["documents"] = sorted(docs)
+    return network
+
+
+def _label(graph: Graph, iri: URIRef) -> str:
+    labels = sorted(str(label) for label in graph.objects(iri, RDFS.label))
+    return labels[0] if labels else local_name(iri)
+
+
+def _node_classes(graph: Graph) -> dict[URIRef, URIRef]:
+    """Each drawn node's class; a node typed twice takes the first in legend order."""
+    found: dict[URIRef, URIRef] = {}
+    for cls in reversed(NODE_CLASSES):
+        for s in graph.subjects(RDF.type, cls):
+            if isinstance(s, URIRef):
+                found[s] = cls
+    return found
+
+
+def _read_quotes(graph: Graph) -> dict[URIRef, Quote]:
+    quotes = {}
+    for e in graph.subjects(RDF.type, RKG.Evidence):
+        text, start, end, doc = (graph.value(e, p) for p in (RKG.quote, RKG.start, RKG.end, RKG.inDocument))
+        if text is not None and start is not None and end is not None:
+            quotes[e] = Quote(str(doc or ""), int(start), int(end), str(text))
+    return quotes
+
+
+def _read_statements(graph: Graph, quotes: dict[URIRef, Quote]) -> dict[tuple, tuple[list[Quote], str | None]]:
+    """(s, p, o) → the quotes of every statement of it, and the rule that inferred it: None when
+    some document states it, which outweighs an inference."""
+    said: dict[tuple, set[Quote]] = defaultdict(set)
+    rules: dict[tuple, set[str]] = defaultdict(set)
+    stated: set[tuple] = set()
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        key = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
+        said[key].update(q for e in graph.objects(st, RKG.evidence) if (q := quotes.get(e)))
+        inferred_by = graph.value(st, RKG.inferredBy)
+        if inferred_by is None:
+            stated.add(key)
+        else:
+            rules[key].add(local_name(inferred_by))
+    return {key: (sorted(q), None if key in stated or not rules[key] else min(rules[key])) for key, q in said.items()}

@@ -1,0 +1,396 @@
+"""networkx → the HTML views under ``output/views/``: self-contained, offline, every document
+string shown as text.
+
+pyvis assembles each page's nodes, edges and vis-network options. The page around them comes
+from ``kg/views/*.html`` (Jinja2, autoescaped), because pyvis 0.3.2's own template loads Bootstrap
+and vis-network from CDNs in every ``cdn_resources`` mode, writes its heading unescaped and turns
+titles containing "href" into HTML. vis-network (pyvis's bundled copy) and the page script are
+written once, to ``views/assets/``, and every page refers to them by a relative path.
+
+The look (colours, shapes, fonts, vis-network options) is in ``kg/views/style.toml`` and the page
+words in ``kg/views/text.toml``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+import pyvis
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+from pyvis.network import Network
+from rdflib import RDFS, Graph, URIRef
+
+from .errors import RuleFileError
+from .network import NODE_CLASSES, Quote, local_name
+from .vocab import RKG
+
+VIEWS_DIR = Path(__file__).resolve().parent / "views"
+STYLE_PATH = VIEWS_DIR / "style.toml"
+TEXT_PATH = VIEWS_DIR / "text.toml"
+VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
+
+# Files every page shares, written once under views/assets/.
+ASSETS = {
+    "vis-network.min.js": VIS_DIR / "vis-network.min.js",
+    "vis-network.css": VIS_DIR / "vis-network.css",
+    "views.js": VIEWS_DIR / "views.js",
+    "views.css": VIEWS_DIR / "views.css",
+}
+
+# Classes whose nodes get a page of their own, and the folder it goes in.
+PAGE_KINDS = {
+    "SourceDocument": "document",
+    "Person": "person",
+    "SpecialGroup": "group",
+    "ProjectTier": "tier",
+    "ReformProject": "project",
+}
+SHAPES = {"dot", "diamond", "square", "triangle", "triangleDown", "star", "hexagon", "box", "ellipse", "database"}
+COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+TOOLTIP_QUOTES = 2  # quotes per node or edge in its tooltip; a project page lists them all
+TOOLTIP_CHARS = 160
+
+
+@dataclass(frozen=True)
+class ClassStyle:
+    color: str
+    shape: str
+
+
+@dataclass(frozen=True)
+class Style:
+    font_stack: str
+    cluster_above: int
+    edge_labels_below: int
+    edge_color: str
+    inferred_color: str
+    dimmed_color: str
+    classes: dict[str, ClassStyle]
+    options: dict
+
+
+@dataclass(frozen=True)
+class View:
+    """One page: its path under views/, what it is about, and the nodes it draws."""
+
+    path: str
+    kind: str
+    title: str
+    focus: str | None
+    nodes: frozenset[str]
+
+
+def read_asset(path: Path) -> bytes:
+    """An asset as shipped, less a source-map comment: the map is not shipped, and a browser's
+    developer tools would go looking for it."""
+    return re.sub(rb"\s*//# sourceMappingURL=\S+\s*$", b"\n", path.read_bytes())
+
+
+def load_style(path: Path = STYLE_PATH) -> Style:
+    data = _read_toml(path)
+    classes = {}
+    for cls in NODE_CLASSES:
+        name = local_name(cls)
+        entry = data.get("classes", {}).get(name)
+        if not isinstance(entry, dict):
+            raise RuleFileError(f"[classes.{name}] is missing; every drawn class needs a colour and a shape", str(path))
+        if not COLOR.fullmatch(str(entry.get("color", ""))):
+            raise RuleFileError(f"[classes.{name}] color must be #rrggbb, got {entry.get('color')!r}", str(path))
+        if entry.get("shape") not in SHAPES:
+            raise RuleFileError(f"[classes.{name}] shape must be one of {', '.join(sorted(SHAPES))}, got {entry.get('shape')!r}", str(path))
+        classes[name] = ClassStyle(entry["color"], entry["shape"])
+    try:
+        return Style(
+            font_stack=str(data["font_stack"]),
+            cluster_above=int(data["cluster_above"]),
+            edge_labels_below=int(data["edge_labels_below"]),
+            edge_color=str(data["edge_color"]),
+            inferred_color=str(data["inferred_color"]),
+            dimmed_color=str(data["dimmed_color"]),
+            classes=classes,
+            options=dict(data.get("options", {})),
+        )
+    except KeyError as exc:
+        raise RuleFileError(f"missing key {exc.args[0]!r}", str(path)) from None
+
+
+@lru_cache(maxsize=1)
+def load_text(path: Path = TEXT_PATH) -> dict:
+    return _read_toml(path)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RuleFileError(f"cannot read: {exc}", str(path)) from None
+
+
+def vocabulary_labels(ontology: Graph) -> dict[str, dict[str, str]]:
+    """Local name of each rkg: term → its labels by language ("zh", "en")."""
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for term, label in ontology.subject_objects(RDFS.label):
+        if isinstance(term, URIRef) and str(term).startswith(str(RKG._NS)) and label.language:
+            labels[local_name(term)].setdefault(label.language.split("-")[0], str(label))
+    return dict(labels)
+
+
+def page_path(node: str, cls: str) -> str | None:
+    """views/-relative path of a node's page, e.g. ``person/5fb77a7e9f95e2f9.html``."""
+    kind = PAGE_KINDS.get(cls)
+    return f"{kind}/{node.rstrip('/').rsplit('/', 1)[-1]}.html" if kind else None
+
+
+def plan_views(network: nx.MultiDiGraph, text: dict) -> list[View]:
+    """The overview, the problem map, and a page for each document, person, group, tier and project."""
+    kinds = text["kinds"]
+    views = [
+        View("overview.html", "overview", kinds["overview"], None, frozenset(network.nodes)),
+        View("problems.html", "problems", kinds["problems"], None, frozenset(problem_map_nodes(network))),
+    ]
+    for node, data in network.nodes(data=True):
+        path = page_path(node, data["cls"])
+        if path is None:
+            continue
+        kind = PAGE_KINDS[data["cls"]]
+        nodes = document_nodes(network, node) if kind == "document" else neighbourhood(network, node)
+        views.append(View(path, kind, view_title(network, node, text), node, frozenset(nodes)))
+    return views
+
+
+def view_title(network: nx.MultiDiGraph, node: str, text: dict) -> str:
+    """A person is titled by post and name (``区委书记 张三``); other nodes by their label."""
+    data = network.nodes[node]
+    if data["cls"] != "Person":
+        return data["label"]
+    posts = sorted(network.nodes[o]["label"] for _, o, key in network.out_edges(node, keys=True) if key == "holdsPost")
+    return f"{text['list_sep'].join(posts)} {data['label']}".strip()
+
+
+def neighbourhood(network: nx.MultiDiGraph, focus: str) -> set[str]:
+    """What a page about one node draws: the node, its neighbours, the neighbours of the projects
+    among them (a leader's projects with their groups, tiers and problems), and the posts of the
+    people drawn. Documents count only as direct neighbours: through them everything connects."""
+    nodes = {focus} | _neighbours(network, focus)
+    for n in list(nodes):
+        if network.nodes[n]["cls"] == "ReformProject" and n != focus:
+            nodes |= {m for m in _neighbours(network, n) if network.nodes[m]["cls"] != "SourceDocument"}
+    for n in list(nodes):
+        if network.nodes[n]["cls"] == "Person":
+            nodes |= {o for _, o, key in network.out_edges(n, keys=True) if key == "holdsPost"}
+    return nodes
+
+
+def _neighbours(network: nx.MultiDiGraph, node: str) -> set[str]:
+    return set(network.successors(node)) | set(network.predecessors(node))
+
+
+def document_nodes(network: nx.MultiDiGraph, document: str) -> set[str]:
+    return {n for n, docs in network.nodes(data="documents") if document in docs}
+
+
+def problem_map_nodes(network: nx.MultiDiGraph) -> set[str]:
+    """Projects with the problems they target and the levels they involve: projects sharing a
+    problem or a level meet at its node."""
+    nodes = set()
+    for s, o, key in network.edges(keys=True):
+        if key in ("addressesProblem", "involvesLevel"):
+            nodes |= {s, o}
+    return nodes
+
+
+class _Ids(list):
+    """pyvis's list of node ids, with set lookup: ``Network.add_node`` and ``add_edge`` test
+    membership in it, which is quadratic (1.1 s at 5,000 nodes and 10,000 edges)."""
+
+    def __init__(self):
+        super().__init__()
+        self.members: set = set()
+
+    def append(self, item) -> None:
+        super().append(item)
+        self.members.add(item)
+
+    def __contains__(self, item) -> bool:
+        return item in self.members
+
+
+def view_to_pyvis(network: nx.MultiDiGraph, view: View, style: Style, labels: dict, doc_labels: dict[str, str]) -> Network:
+    """The pyvis network of one view: class colour and shape, size by degree in the whole graph,
+    evidence quotes for the tooltips, inferred relations dashed."""
+    net = Network(directed=True)
+    net.node_ids = _Ids()
+    depth = view.path.count("/")
+    for node in sorted(view.nodes):
+        data = network.nodes[node]
+        look = style.classes[data["cls"]]
+        page = page_path(node, data["cls"])
+        net.add_node(
+            node,
+            label=data["label"],
+            shape=look.shape,
+            color=look.color,
+            value=network.degree(node),
+            cls=data["cls"],
+            documents=data["documents"],
+            page=("../" * depth + page) if page else None,
+            quotes=_tooltip_quotes(data["quotes"], doc_labels),
+        )
+    edges = sorted(network.subgraph(view.nodes).edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+    show_labels = len(edges) < style.edge_labels_below
+    for number, (s, o, key, data) in enumerate(edges):
+        relation = labels.get(key, {}).get("zh", key)
+        net.add_edge(
+            s,
+            o,
+            id=f"e{number}",
+            label=relation if show_labels else None,
+            relation=relation,
+            pred=key,
+            inferred=data["inferred"],
+            rule=data["rule"],
+            dashes=data["inferred"],
+            color=style.inferred_color if data["inferred"] else style.edge_color,
+            quotes=_tooltip_quotes(data["quotes"], doc_labels),
+        )
+    net.options = style.options
+    return net
+
+
+def _tooltip_quotes(quotes: list[Quote], doc_labels: dict[str, str]) -> list[dict]:
+    out = []
+    for q in quotes[:TOOLTIP_QUOTES]:
+        cut = q.text if len(q.text) <= TOOLTIP_CHARS else q.text[: TOOLTIP_CHARS - 1] + "\u2026"
+        out.append({"text": cut, "document": doc_labels.get(q.document, q.document), "start": q.start, "end": q.end})
+    return out
+
+
+def script_json(data) -> Markup:
+    """JSON to embed in ``<script type="application/json">``: "<", ">" and "&" escaped as JSON
+    escapes, so no document text can close the element or open a comment; marked safe so the
+    template's HTML escaping leaves it as it is."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(VIEWS_DIR), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters["script_json"] = script_json
+    return env
+
+
+def render_views(graph: Graph, network: nx.MultiDiGraph, ontology: Graph, style: Style | None = None) -> dict[str, bytes]:
+    """Every page of the views and their shared assets, as views/-relative path → UTF-8 bytes."""
+    style = style or load_style()
+    text = load_text()
+    labels = vocabulary_labels(ontology)
+    env = _environment()
+    doc_labels = {n: d["label"] for n, d in network.nodes(data=True) if d["cls"] == "SourceDocument"}
+    views = plan_views(network, text)
+    counts = Counter(d["cls"] for _, d in network.nodes(data=True))
+    classes = [
+        {"name": name, "label": labels.get(name, {}).get("zh", name), "en": labels.get(name, {}).get("en", name), "color": look.color, "shape": look.shape, "count": counts.get(name, 0)}
+        for name, look in style.classes.items()
+    ]
+    files = {f"assets/{name}": read_asset(source) for name, source in ASSETS.items()}
+    page = env.get_template("page.html")
+    for view in views:
+        net = view_to_pyvis(network, view, style, labels, doc_labels)
+        nodes, edges, _, _, _, options = net.get_network_data()
+        depth = view.path.count("/")
+        present = Counter(n["cls"] for n in nodes)
+        payload = {
+            "nodes": nodes,
+            "edges": edges,
+            "options": json.loads(options),  # pyvis hands them over as JSON text
+            "classes": [dict(c, count=present[c["name"]]) for c in classes if present[c["name"]]],
+            "documents": {d: doc_labels[d] for d in sorted({n["documents"][0] for n in nodes if n["documents"]})},
+            "cluster": len(nodes) > style.cluster_above,
+            "colors": {"dimmed": style.dimmed_color},
+            "ui": text,
+            "name": view.path.rsplit("/", 1)[-1].removesuffix(".html"),
+        }
+        facts = focus_facts(network, view.focus, labels, doc_labels, text) if view.focus else []
+        html = page.render(view=view, root="../" * depth, text=text, style=style, payload=payload, facts=facts, kind_label=text["kinds"][view.kind], description=text["descriptions"].get(view.kind, ""), node_count=len(nodes), edge_count=len(edges))
+        files[view.path] = html.encode("utf-8")
+    files["index.html"] = env.get_template("index.html").render(root="", text=text, style=style, **dataset_summary(graph, network, views, classes, text)).encode("utf-8")
+    return files
+
+
+def focus_facts(network: nx.MultiDiGraph, focus: str, labels: dict, doc_labels: dict[str, str], text: dict) -> list[dict]:
+    """The rows under a page's graph: every relation of the focus node with the sentences that
+    state it, then the sentences that mention the node itself."""
+    rows = []
+    edges = [(s, o, key, data, o) for s, o, key, data in network.out_edges(focus, keys=True, data=True)]
+    edges += [(s, o, key, data, s) for s, o, key, data in network.in_edges(focus, keys=True, data=True)]
+    for s, o, key, data, other in sorted(edges, key=lambda e: (e[2], network.nodes[e[4]]["label"], e[4])):
+        other_data = network.nodes[other]
+        page = page_path(other, other_data["cls"])
+        rows.append(
+            {
+                "relation": labels.get(key, {}).get("zh", key),
+                "incoming": o == focus,
+                "other": other_data["label"],
+                "page": page,
+                "inferred": data["rule"] if data["inferred"] else "",
+                "quotes": [{"text": q.text, "document": doc_labels.get(q.document, q.document), "start": q.start, "end": q.end} for q in data["quotes"]],
+            }
+        )
+    own = network.nodes[focus]["quotes"]
+    if own:
+        rows.append({"relation": text["mention"], "incoming": False, "other": network.nodes[focus]["label"], "page": None, "inferred": "", "quotes": [{"text": q.text, "document": doc_labels.get(q.document, q.document), "start": q.start, "end": q.end} for q in own]})
+    return rows
+
+
+def dataset_summary(graph: Graph, network: nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict) -> dict:
+    """What the landing page says: the documents with their stated and found figures, counts
+    per class, and the pages by kind."""
+    documents = []
+    for node, data in sorted(network.nodes(data=True), key=lambda nd: nd[1]["label"]):
+        if data["cls"] != "SourceDocument":
+            continue
+        figures = []
+        for figure in graph.objects(URIRef(node), RKG.statesFigure):
+            stated, found = graph.value(figure, RKG.statedValue), graph.value(figure, RKG.foundValue)
+            figures.append({"label": str(graph.value(figure, RDFS.label) or ""), "stated": stated and int(stated), "found": found and int(found)})
+        projects = sum(1 for s, _, key in network.in_edges(node, keys=True) if key == "inDocument" and network.nodes[s]["cls"] == "ReformProject")
+        attrs = data["attrs"]
+        documents.append(
+            {
+                "label": data["label"],
+                "page": page_path(node, data["cls"]),
+                "genre": ", ".join(attrs.get("genre", [])),
+                "place": ", ".join(attrs.get("place", [])),
+                "projects": projects,
+                "figures": sorted(figures, key=lambda f: f["label"]),
+            }
+        )
+    by_kind: dict[str, list[View]] = defaultdict(list)
+    for view in views:
+        by_kind[view.kind].append(view)
+    ordinal = {n: int(d["attrs"]["ordinal"][0]) for n, d in network.nodes(data=True) if d["attrs"].get("ordinal")}
+    for kind, group in by_kind.items():
+        group.sort(key=lambda v: (ordinal.get(v.focus, 1 << 30), v.title, v.path))
+    people = [v for v in by_kind.get("person", [])]
+    example = people[0].title.rsplit(" ", 1)[-1] if people else None
+    return {
+        "documents": documents,
+        "classes": classes,
+        "triples": len(graph),
+        "nodes": network.number_of_nodes(),
+        "edges": network.number_of_edges(),
+        "inferred": sum(1 for *_, d in network.edges(data=True) if d["inferred"]),
+        "views": by_kind,
+        "kinds": text["kinds"],
+        "example_person": example,
+    }
+

@@ -1,0 +1,197 @@
+/* reform-kg views: draws the page's graph with vis-network (assets/vis-network.min.js) and wires
+ * the legend, the type filters, the search, the physics switch and the PNG export.
+ *
+ * Every string from a document reaches the page as data (the JSON in #kg-data) and is shown
+ * through textContent, as a form value or as canvas text: never as HTML.
+ * window.kgView exposes the network for the browser tests.
+ */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var ui = data.ui;
+  var container = document.getElementById("kg-graph");
+  var classes = {};
+  data.classes.forEach(function (c) { classes[c.name] = c; });
+
+  function element(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  // The hover box: vis-network shows an Element as it is, so nothing in it is parsed as HTML.
+  function tooltip(kind, label, quotes, note) {
+    var box = element("div", "kg-tip");
+    box.appendChild(element("div", "kg-tip-type", kind));
+    box.appendChild(element("div", "kg-tip-label", label));
+    if (note) { box.appendChild(element("div", "kg-tip-type", note)); }
+    if (!quotes.length) { box.appendChild(element("div", "kg-tip-source", ui.no_evidence)); }
+    quotes.forEach(function (q) {
+      box.appendChild(element("blockquote", null, q.text));
+      box.appendChild(element("div", "kg-tip-source", q.document + " " + q.start + "\u2013" + q.end));
+    });
+    return box;
+  }
+
+  var nodeColor = {};
+  var nodes = new vis.DataSet(data.nodes.map(function (n) {
+    nodeColor[n.id] = n.color;
+    var copy = Object.assign({}, n);
+    copy.title = tooltip(classes[n.cls].label, n.label, n.quotes);
+    return copy;
+  }));
+  var edges = new vis.DataSet(data.edges.map(function (e) {
+    var copy = Object.assign({}, e);
+    copy.title = tooltip(e.relation, nodes.get(e.from).label + " \u2192 " + nodes.get(e.to).label, e.quotes, e.inferred ? ui.inferred_by + " " + e.rule : null);
+    return copy;
+  }));
+
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  var view = { network: network, nodes: nodes, edges: edges, stable: false, clustered: false, selected: null };
+  window.kgView = view;
+
+  // Settle, then freeze: a drawn layout that keeps moving cannot be read. The switch restarts it.
+  var physics = document.getElementById("kg-physics");
+  function settled() {
+    if (view.stable) { return; }
+    network.setOptions({ physics: { enabled: false } });
+    physics.checked = false;
+    view.stable = true;
+    document.body.setAttribute("data-stable", "true");
+  }
+  network.once("stabilizationIterationsDone", settled);
+  network.once("stabilized", settled);
+  physics.addEventListener("change", function () {
+    network.setOptions({ physics: { enabled: physics.checked } });
+  });
+
+  // Large graphs open with each document's nodes folded into one node; a click unfolds it.
+  if (data.cluster) {
+    view.clustered = true;
+    document.getElementById("kg-cluster-hint").hidden = false;
+    Object.keys(data.documents).forEach(function (doc, index) {
+      var members = data.nodes.filter(function (n) { return n.documents[0] === doc; }).length;
+      network.cluster({
+        joinCondition: function (n) { return n.documents && n.documents[0] === doc; },
+        clusterNodeProperties: {
+          id: "cluster:" + index, label: data.documents[doc] + " (" + members + ")", shape: "database",
+          color: classes.SourceDocument ? classes.SourceDocument.color : "#59a14f", value: members,
+          title: tooltip(ui.document, data.documents[doc], [], members + " " + ui.nodes)
+        }
+      });
+    });
+  }
+
+  // Click: the node and its neighbours stay in colour, the rest fades.
+  function highlight(id) {
+    var keep = {};
+    keep[id] = true;
+    network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
+    nodes.update(nodes.getIds().map(function (n) {
+      return { id: n, color: keep[n] ? nodeColor[n] : data.colors.dimmed, font: { color: keep[n] ? "#222222" : "#bbbbbb" } };
+    }));
+    view.selected = id;
+  }
+  function clearHighlight() {
+    if (view.selected === null) { return; }
+    nodes.update(nodes.getIds().map(function (n) { return { id: n, color: nodeColor[n], font: { color: "#222222" } }; }));
+    view.selected = null;
+  }
+  network.on("click", function (params) {
+    if (params.nodes.length && network.isCluster(params.nodes[0])) {
+      network.openCluster(params.nodes[0]);
+      return;
+    }
+    if (params.nodes.length) { highlight(params.nodes[0]); } else { clearHighlight(); }
+  });
+  network.on("doubleClick", function (params) {
+    if (!params.nodes.length || network.isCluster(params.nodes[0])) { return; }
+    var page = nodes.get(params.nodes[0]).page;
+    if (page) { window.location.href = page; }
+  });
+
+  // Legend: one row per class drawn here, with its colour, its count and a box to hide it.
+  var legend = document.getElementById("kg-legend-items");
+  data.classes.forEach(function (c) {
+    var item = element("li");
+    item.setAttribute("data-class", c.name);
+    var label = element("label");
+    var box = element("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.value = c.name;
+    box.addEventListener("change", function () { setClassVisible(c.name, box.checked); });
+    var swatch = element("span", "kg-swatch");
+    swatch.style.background = c.color;
+    label.appendChild(box);
+    label.appendChild(swatch);
+    label.appendChild(element("span", "kg-class-label", c.label));
+    label.appendChild(element("span", "kg-count", c.count));
+    item.appendChild(label);
+    legend.appendChild(item);
+  });
+  function setClassVisible(name, visible) {
+    nodes.update(nodes.get({ filter: function (n) { return n.cls === name; } }).map(function (n) {
+      return { id: n.id, hidden: !visible };
+    }));
+  }
+
+  // Search by label: an exact match first, else the best-connected node whose label contains it.
+  var labels = document.getElementById("kg-labels");
+  Array.from(new Set(data.nodes.map(function (n) { return n.label; }))).sort().forEach(function (text) {
+    var option = element("option");
+    option.value = text;
+    labels.appendChild(option);
+  });
+  var status = document.getElementById("kg-search-status");
+  function search(query) {
+    query = query.trim();
+    if (!query) { return null; }
+    var found = data.nodes.filter(function (n) { return n.label === query; });
+    if (!found.length) {
+      found = data.nodes.filter(function (n) { return n.label.indexOf(query) >= 0; });
+      found.sort(function (a, b) { return b.value - a.value; });
+    }
+    if (!found.length) {
+      status.textContent = ui.search_none + ": " + query;
+      return null;
+    }
+    var id = found[0].id;
+    var cluster = network.clustering.findNode(id);
+    if (cluster.length > 1) { network.openCluster(cluster[0]); }
+    if (nodes.get(id).hidden) {
+      setClassVisible(nodes.get(id).cls, true);
+      legend.querySelector('input[value="' + nodes.get(id).cls + '"]').checked = true;
+    }
+    network.selectNodes([id]);
+    highlight(id);
+    network.focus(id, { scale: 1.2, animation: false });
+    status.textContent = ui.search_found + ": " + found[0].label;
+    return id;
+  }
+  view.search = search;
+  document.getElementById("kg-search").addEventListener("submit", function (event) {
+    event.preventDefault();
+    search(document.getElementById("kg-search-input").value);
+  });
+
+  // PNG export: the canvas over a white ground (vis-network draws on a transparent one).
+  document.getElementById("kg-export").addEventListener("click", function () {
+    var source = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = source.width;
+    out.height = source.height;
+    var context = out.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, out.width, out.height);
+    context.drawImage(source, 0, 0);
+    var link = document.createElement("a");
+    link.download = data.name + ".png";
+    link.href = out.toDataURL("image/png");
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  });
+})();

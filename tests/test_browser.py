@@ -1,0 +1,364 @@
+"""The views in a real browser: headless Chromium (Debian's, installed by .ci/setup) driven by
+Playwright opens every page from file:// with the network blocked.
+
+They skip on a workstation without Chromium and fail under CI (CI=true): a browser test that never
+runs is a browser test that never fails. Screenshots of the index and the overview are written to
+tests/screenshots/ (or $KG_SCREENSHOTS) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+RKG = Namespace("https://w3id.org/reform-kg/ontology#")
+SCREENSHOTS = Path(os.environ.get("KG_SCREENSHOTS") or ROOT / "tests" / "screenshots")
+DRAWN_CLASSES = ["SourceDocument", "ReformProject", "Person", "Post", "SpecialGroup", "Organization", "ProjectTier", "GovernanceLevel", "TargetProblem", "Measure"]
+
+# Chromium makes connections of its own at start (component updates, safe browsing): these flags
+# stop them, and the proxy and resolver rules make any request a page might still make fail at once.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+
+HOSTILE = {
+    "script": "<script>alert(1)</script>",
+    "img": "<img src=x onerror=alert(2)>",
+    "svg": '"><svg onload=alert(3)>',
+}
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must run the browser tests (.ci/setup installs Chromium)")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("KG_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if candidate and shutil.which(candidate):
+            return shutil.which(candidate)
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    executable = chromium_path()
+    if executable is None:
+        _unavailable("no Chromium found (chromium, chromium-browser, google-chrome or $KG_CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Tab:
+    """A page with everything it logs, every request it makes and every dialog it opens recorded."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, service_workers="block")
+        self.page = self.context.new_page()
+        self.console: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: m.type in ("error", "warning") and self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", self._dialog)
+        # Any request that is not a file is refused, and recorded above before it is.
+        self.context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: Path, settle: bool = True):
+        self.page.goto(path.resolve().as_uri())
+        if settle:
+            # a selector, not a function: the pages' CSP forbids the eval wait_for_function needs
+            self.page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+        return self.page
+
+    def outside_requests(self, root: Path) -> list[str]:
+        inside = root.resolve().as_uri()
+        return [url for url in self.requests if not url.startswith(inside)]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser):
+    tab = Tab(browser)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The default build (the bundled Pingshan plan), views included."""
+    out = tmp_path_factory.mktemp("views-build")
+    assert main(["build", "--out", str(out), "-q"]) == 0
+    return out
+
+
+def drawn(page) -> list[str]:
+    """The ids of the nodes vis-network draws now (hidden and folded ones excluded)."""
+    return page.evaluate("() => window.kgView.network.body.nodeIndices.slice()")
+
+
+def node_ids_labelled(page, label: str) -> list[str]:
+    return page.evaluate("(label) => window.kgView.nodes.getIds({filter: (n) => n.label === label})", label)
+
+
+def screen_position(page, node_id: str) -> tuple[float, float]:
+    """Where a node is on the screen, for a real mouse click or hover."""
+    box = page.locator("#kg-graph").bounding_box()
+    point = page.evaluate("(id) => window.kgView.network.canvasToDOM(window.kgView.network.getPosition(id))", node_id)
+    return box["x"] + point["x"], box["y"] + point["y"]
+
+
+def graph_entities(path: Path) -> dict[str, str]:
+    """IRI → class of every entity the views draw, read from the Turtle with rdflib alone."""
+    graph = Graph().parse(path)
+    found = {}
+    for name in reversed(DRAWN_CLASSES):
+        for s in graph.subjects(RDF.type, RKG[name]):
+            found[str(s)] = name
+    return found
+
+
+def test_every_page_draws_its_graph_offline_with_no_console_error(tab, built):
+    views = built / "views"
+    pages = sorted(p for p in views.rglob("*.html") if p.name != "index.html")
+    assert len(pages) == 38  # overview, problem map, 1 document, 2 people, 7 groups, 3 tiers, 23 projects
+    for path in pages:
+        page = tab.open(path)
+        expected = page.evaluate("() => JSON.parse(document.getElementById('kg-data').textContent).nodes.length")
+        assert expected > 0, path
+        assert len(drawn(page)) == expected, path
+    assert tab.console == []
+    assert tab.outside_requests(views) == []
+    assert tab.dialogs == []
+
+
+def test_overview_draws_every_entity_of_the_graph(tab, built):
+    entities = graph_entities(built / "graph.ttl")
+    page = tab.open(built / "views" / "overview.html")
+    assert sorted(drawn(page)) == sorted(entities)
+    assert len(entities) == 139
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "overview.png"))
+    assert (SCREENSHOTS / "overview.png").stat().st_size > 20_000
+
+
+def test_index_links_every_page_and_states_the_dataset(tab, built):
+    views = built / "views"
+    page = tab.open(views / "index.html", settle=False)
+    links = page.eval_on_selector_all("a[href]", "(links) => links.map((a) => a.getAttribute('href'))")
+    pages = {str(p.relative_to(views)) for p in views.rglob("*.html")} - {"index.html"}
+    assert set(links) == pages
+    row = page.locator("#kg-documents tbody tr").first.inner_text()
+    assert "pingshan-2017-reform-plan.txt" in row and "坪山区" in row and "23" in row
+    assert "28个改革项目: 28 / 23" in row  # stated against found
+    classes = dict(r.split("\t")[0::2] for r in page.locator("#kg-classes tbody tr").all_inner_texts())
+    assert classes["改革项目"] == "23" and classes["改革举措"] == "68" and classes["人员"] == "2"
+    assert page.locator("#kg-person-pages").inner_text().split("\n") == ["区委书记 吕玉印", "区长 陶永欣"]
+    assert "kg query projects-by-leader --param leader=" in page.locator("pre").inner_text()
+    assert tab.console == [] and tab.outside_requests(views) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "index.png"), full_page=True)
+
+
+def test_search_finds_the_leader_selects_and_centres_it(tab, built):
+    page = tab.open(built / "views" / "overview.html")
+    (leader,) = node_ids_labelled(page, "吕玉印")
+    page.fill("#kg-search-input", "吕玉印")
+    page.press("#kg-search-input", "Enter")
+    assert page.evaluate("() => window.kgView.network.getSelectedNodes()") == [leader]
+    assert "吕玉印" in page.inner_text("#kg-search-status")
+    x, y = screen_position(page, leader)
+    box = page.locator("#kg-graph").bounding_box()
+    assert abs(x - (box["x"] + box["width"] / 2)) < 5 and abs(y - (box["y"] + box["height"] / 2)) < 5
+    # part of a label finds the best-connected match; nothing found says so
+    page.fill("#kg-search-input", "基层治理体制")
+    page.press("#kg-search-input", "Enter")
+    (selected,) = page.evaluate("() => window.kgView.network.getSelectedNodes()")
+    assert page.evaluate("(id) => window.kgView.nodes.get(id).label", selected) == "深化基层治理体制改革"
+    page.fill("#kg-search-input", "不存在的名字")
+    page.press("#kg-search-input", "Enter")
+    assert "没有找到" in page.inner_text("#kg-search-status")
+
+
+def test_hiding_a_type_hides_its_nodes_and_showing_brings_them_back(tab, built):
+    entities = graph_entities(built / "graph.ttl")
+    page = tab.open(built / "views" / "overview.html")
+    people = {iri for iri, cls in entities.items() if cls == "Person"}
+    measures = {iri for iri, cls in entities.items() if cls == "Measure"}
+    page.uncheck("#kg-legend li[data-class=Person] input")
+    page.uncheck("#kg-legend li[data-class=Measure] input")
+    shown = set(drawn(page))
+    assert shown == set(entities) - people - measures
+    page.check("#kg-legend li[data-class=Measure] input")
+    assert set(drawn(page)) == set(entities) - people
+    # the search shows a hidden type again to select its node
+    page.fill("#kg-search-input", "陶永欣")
+    page.press("#kg-search-input", "Enter")
+    assert set(drawn(page)) == set(entities)
+    assert page.is_checked("#kg-legend li[data-class=Person] input")
+
+
+def test_legend_lists_each_class_with_its_ontology_label_and_count(tab, built):
+    entities = graph_entities(built / "graph.ttl")
+    ontology = Graph().parse(ROOT / "ontology.ttl")
+    zh = {name: str(next(l for l in ontology.objects(RKG[name], RDFS.label) if l.language == "zh")) for name in DRAWN_CLASSES}
+    page = tab.open(built / "views" / "overview.html")
+    items = page.locator("#kg-legend li")
+    shown = {items.nth(i).get_attribute("data-class"): items.nth(i).inner_text().split() for i in range(items.count())}
+    present = {cls for cls in entities.values()}
+    assert set(shown) == present  # Pingshan names no unit, so no 单位 row
+    for cls, (label, count) in shown.items():
+        assert label == zh[cls]
+        assert int(count) == sum(1 for c in entities.values() if c == cls)
+
+
+def test_click_highlights_a_node_and_its_neighbours(tab, built):
+    page = tab.open(built / "views" / "overview.html")
+    (leader,) = node_ids_labelled(page, "吕玉印")
+    page.mouse.click(*screen_position(page, leader))
+    assert page.evaluate("() => window.kgView.network.getSelectedNodes()") == [leader]
+    colours = page.evaluate("() => Object.fromEntries(window.kgView.nodes.get().map((n) => [n.label, typeof n.color === 'string' ? n.color : n.color.background]))")
+    dimmed = "#e4e4e4"
+    assert colours["吕玉印"] != dimmed and colours["区委书记"] != dimmed and colours["深化基层治理体制改革"] != dimmed
+    assert colours["陶永欣"] == dimmed and colours["民生诉求渠道流程优化改革"] == dimmed
+    box = page.locator("#kg-graph").bounding_box()
+    page.mouse.click(box["x"] + 3, box["y"] + 3)  # a click on empty canvas clears it
+    colours = page.evaluate("() => window.kgView.nodes.get().map((n) => n.color)")
+    assert dimmed not in colours
+
+
+def test_hover_shows_type_label_and_evidence_as_text(tab, built):
+    page = tab.open(built / "views" / "overview.html")
+    (leader,) = node_ids_labelled(page, "吕玉印")
+    page.mouse.move(*screen_position(page, leader))
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    text = tooltip.inner_text()
+    assert "人员" in text and "吕玉印" in text and "区委书记吕玉印亲自牵头" in text
+
+
+def test_layout_settles_then_freezes_and_the_switch_restarts_it(tab, built):
+    page = tab.open(built / "views" / "overview.html")
+    assert not page.is_checked("#kg-physics")
+    assert page.evaluate("() => window.kgView.network.physics.physicsEnabled") is False
+    page.check("#kg-physics")
+    assert page.evaluate("() => window.kgView.network.physics.physicsEnabled") is True
+
+
+def test_export_writes_a_png_of_the_graph(tab, built, tmp_path):
+    page = tab.open(built / "views" / "overview.html")
+    with page.expect_download() as download:
+        page.click("#kg-export")
+    target = tmp_path / "graph.png"
+    download.value.save_as(target)
+    assert download.value.suggested_filename == "overview.png"
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 10_000
+
+
+def test_double_click_opens_the_nodes_page(tab, built):
+    page = tab.open(built / "views" / "overview.html")
+    (leader,) = node_ids_labelled(page, "吕玉印")
+    page.mouse.dblclick(*screen_position(page, leader))
+    page.wait_for_url("**/person/*.html")
+    assert page.inner_text("#kg-title") == "区委书记 吕玉印"
+
+
+# --- a hostile document ---------------------------------------------------------------------------
+
+HOSTILE_DOCUMENT = f"""某区2017年重点改革项目
+本次共确定2个改革项目。
+一、区主要领导牵头改革项目
+1.{HOSTILE["script"]}体制改革
+针对{HOSTILE["svg"]}等问题，区委书记张三亲自牵头{HOSTILE["script"]}体制改革项目。
+牵头区领导:区委书记张三
+2.{HOSTILE["svg"]}机制改革
+针对{HOSTILE["img"]}不足等问题，推进改革。
+牵头区领导:区长李四
+这是{HOSTILE["svg"]}改革专项小组负责项目。
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    """Views of a document whose project, problem and group names carry markup, and whose
+    people and document (renamed in the graph, as the extractor takes only Chinese names) too."""
+    work = tmp_path_factory.mktemp("hostile")
+    source = work / "hostile.txt"
+    source.write_text(HOSTILE_DOCUMENT, encoding="utf-8")
+    assert main(["build", str(source), "--out", str(work / "out"), "-q"]) == 0
+    dataset = Dataset()
+    dataset.parse(work / "out" / "graph.trig")
+    labels = {str(o) for _, _, o, _ in dataset.quads((None, RDFS.label, None, None))}
+    # the extractor takes the opening quote of '"><svg' for punctuation
+    assert {f"{HOSTILE['script']}体制改革", f"{HOSTILE['img']}不足", f"{HOSTILE['svg'][1:]}机制改革", f"{HOSTILE['svg']}改革专项小组"} <= labels
+    renames = {"张三": f"张{HOSTILE['img']}三", "李四": f"李{HOSTILE['script']}四", "hostile.txt": f"{HOSTILE['svg']}.txt"}
+    for s, p, o, g in list(dataset.quads((None, RDFS.label, None, None))):
+        if str(o) in renames:
+            dataset.remove((s, p, o, g))
+            dataset.add((s, p, Literal(renames[str(o)], lang="zh"), g))
+    dataset.serialize(work / "hostile.trig", format="trig")
+    assert main(["views", "--graph", str(work / "hostile.trig"), "--out", str(work / "views")]) == 0
+    return work / "views"
+
+
+def test_hostile_names_run_no_script_anywhere(tab, hostile):
+    pages = sorted(hostile.rglob("*.html"))
+    assert len(pages) >= 8
+    for path in pages:
+        page = tab.open(path, settle=path.name != "index.html")
+        # nothing the payloads would create exists: no injected element, no handler ran
+        assert page.evaluate("() => document.querySelectorAll('img, svg, script:not([src]):not([type=\"application/json\"])').length") == 0, path
+    assert tab.dialogs == []
+    assert tab.console == []
+    assert tab.outside_requests(hostile) == []  # <img src=x> would have asked for views/x
+
+
+def test_hostile_names_are_shown_as_the_text_they_are(tab, hostile):
+    page = tab.open(hostile / "overview.html")
+    labels = set(page.evaluate("() => window.kgView.nodes.get().map((n) => n.label)"))
+    assert {f"{HOSTILE['script']}体制改革", f"张{HOSTILE['img']}三", f"李{HOSTILE['script']}四", f"{HOSTILE['svg']}.txt"} <= labels
+    options = set(page.eval_on_selector_all("#kg-labels option", "(os) => os.map((o) => o.value)"))
+    assert f"张{HOSTILE['img']}三" in options
+    page.fill("#kg-search-input", f"张{HOSTILE['img']}三")
+    page.press("#kg-search-input", "Enter")
+    assert HOSTILE["img"] in page.inner_text("#kg-search-status")
+    index = tab.open(hostile / "index.html", settle=False)
+    assert f"{HOSTILE['svg']}.txt" in index.inner_text("#kg-documents")
+    assert f"李{HOSTILE['script']}四" in index.inner_text("#kg-person-pages")
+    index.get_by_role("link", name=f"{HOSTILE['script']}体制改革", exact=True).click()
+    page = tab.page
+    page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    assert page.inner_text("#kg-title") == f"{HOSTILE['script']}体制改革"
+    assert HOSTILE["svg"] in page.inner_text(".kg-facts")
+    assert tab.dialogs == [] and tab.console == []

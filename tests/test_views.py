@@ -1,0 +1,249 @@
+"""The network projection (kg.network) and the pages rendered from it (kg.render, kg views),
+without a browser: what each page holds, escaping, offline assets, determinism, the style file.
+tests/test_browser.py opens the same pages in Chromium."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from kg.cli import main
+from kg.errors import RuleFileError
+from kg.network import graph_to_network
+from kg.render import STYLE_PATH, load_style, load_text, neighbourhood, plan_views, render_views, script_json
+from kg.validate import load_ontology
+from kg.vocab import RKG
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "cases" / "plan" / "pingshan-2017" / "expected.ttl"
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return Graph().parse(GOLDEN)
+
+
+@pytest.fixture(scope="module")
+def network(graph):
+    return graph_to_network(graph)
+
+
+@pytest.fixture(scope="module")
+def files(graph, network) -> dict[str, bytes]:
+    return render_views(graph, network, load_ontology())
+
+
+def node_labelled(network, label: str, cls: str) -> str:
+    (node,) = [n for n, d in network.nodes(data=True) if d["label"] == label and d["cls"] == cls]
+    return node
+
+
+def page_data(html: bytes) -> dict:
+    text = html.decode("utf-8")
+    return json.loads(re.search(r'<script id="kg-data" type="application/json">(.*?)</script>', text, re.S).group(1))
+
+
+# --- the projection ---------------------------------------------------------------------------------
+
+
+def test_every_entity_is_a_node_and_nothing_else_is(graph, network):
+    drawn = {str(s) for cls in ("SourceDocument", "ReformProject", "Person", "Post", "SpecialGroup", "Organization", "ProjectTier", "GovernanceLevel", "TargetProblem", "Measure") for s in graph.subjects(RDF.type, RKG[cls])}
+    assert set(network.nodes) == drawn
+    assert network.number_of_nodes() == 139
+    assert not any("/evidence/" in n or "/statement/" in n or "/figure/" in n for n in network.nodes)
+
+
+def test_relations_are_typed_edges_with_their_sentences(network):
+    project = node_labelled(network, "深化基层治理体制改革", "ReformProject")
+    leader = node_labelled(network, "吕玉印", "Person")
+    (edge,) = network.get_edge_data(project, leader).values()
+    assert edge["predicate"] == str(RKG.leadPerson)
+    assert any("区委书记吕玉印亲自牵头深化基层治理体制改革项目" in q.text for q in edge["quotes"])
+    assert all(q.document.endswith("/document/f3658b2a664128f4") for q in edge["quotes"])
+    assert edge["inferred"] is False
+    assert set(network.get_edge_data(leader, node_labelled(network, "区委书记", "Post"))) == {"holdsPost"}
+
+
+def test_inferred_relations_carry_their_rule(network):
+    inferred = [(s, o, d["rule"]) for s, o, k, d in network.edges(keys=True, data=True) if d["inferred"]]
+    assert len(inferred) == 9 and {r for *_, r in inferred} == {"tier-from-group", "tier-from-lead-post"}
+    assert all(network.nodes[o]["cls"] == "ProjectTier" for _, o, _ in inferred)
+
+
+def test_literals_are_attributes_not_nodes(network):
+    project = node_labelled(network, "深化基层治理体制改革", "ReformProject")
+    assert network.nodes[project]["attrs"]["ordinal"] == ["1"]
+    document = node_labelled(network, "pingshan-2017-reform-plan.txt", "SourceDocument")
+    assert network.nodes[document]["attrs"]["place"] == ["坪山区"] and network.nodes[document]["attrs"]["genre"] == ["plan"]
+    assert network.nodes[project]["documents"] == [document]
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+
+def test_pages_are_the_overview_the_problem_map_and_one_per_entity_of_each_kind(files, network):
+    pages = sorted(name for name in files if name.endswith(".html"))
+    kinds = Counter(name.split("/")[0] for name in pages)
+    assert kinds == {"index.html": 1, "overview.html": 1, "problems.html": 1, "document": 1, "person": 2, "group": 7, "tier": 3, "project": 23}
+    assert set(files) - set(pages) == {"assets/vis-network.min.js", "assets/vis-network.css", "assets/views.js", "assets/views.css"}
+
+
+def test_a_leaders_page_draws_their_projects_with_groups_tiers_and_problems(files, network):
+    leader = node_labelled(network, "吕玉印", "Person")
+    data = page_data(files[f"person/{leader.rsplit('/', 1)[-1]}.html"])
+    labels = {n["label"] for n in data["nodes"]}
+    assert {"吕玉印", "区委书记", "深化基层治理体制改革", "区主要领导牵头改革项目", "居民自治活力不足", "社区"} <= labels
+    assert "陶永欣" not in labels and "民生诉求渠道流程优化改革" not in labels
+    assert "pingshan-2017-reform-plan.txt" not in labels  # documents only as a direct neighbour
+    html = files[f"person/{leader.rsplit('/', 1)[-1]}.html"].decode("utf-8")
+    assert "<h1 id=\"kg-title\">区委书记 吕玉印</h1>" in html
+
+
+def test_a_project_page_lists_the_sentences_behind_its_facts(files, network):
+    project = node_labelled(network, "深化基层治理体制改革", "ReformProject")
+    html = files[f"project/{project.rsplit('/', 1)[-1]}.html"].decode("utf-8")
+    facts = html.split('<section class="kg-facts">', 1)[1]
+    assert "牵头领导" in facts and "吕玉印" in facts
+    assert "区委书记吕玉印亲自牵头深化基层治理体制改革项目" in facts
+    assert "502–583" in facts  # offsets into the document's text
+    assert "所属层次" in facts and "由规则推断" in facts  # the tier, inferred, says so
+
+
+def test_neighbourhood_of_a_project_stops_at_its_neighbours(network):
+    project = node_labelled(network, "民生诉求渠道流程优化改革", "ReformProject")
+    around = neighbourhood(network, project)
+    assert node_labelled(network, "陶永欣", "Person") in around
+    assert node_labelled(network, "区长", "Post") in around
+    assert node_labelled(network, "吕玉印", "Person") not in around
+
+
+def test_the_problem_map_joins_projects_through_shared_problems_and_levels(files, network):
+    data = page_data(files["problems.html"])
+    classes = {n["cls"] for n in data["nodes"]}
+    assert classes == {"ReformProject", "TargetProblem", "GovernanceLevel"}
+    assert {e["pred"] for e in data["edges"]} == {"addressesProblem", "involvesLevel"}
+    community = "https://w3id.org/reform-kg/id/level/community"
+    assert sum(1 for e in data["edges"] if e["to"] == community) >= 2  # shared by several projects
+
+
+def test_nodes_have_class_colour_shape_and_size_from_the_style_file(files, network):
+    style = load_style()
+    data = page_data(files["overview.html"])
+    for node in data["nodes"]:
+        look = style.classes[node["cls"]]
+        assert (node["color"], node["shape"]) == (look.color, look.shape)
+        assert node["value"] == network.degree(node["id"])
+    assert data["options"]["layout"]["randomSeed"] == style.options["layout"]["randomSeed"]
+    assert [c["name"] for c in data["classes"]] == [n for n in style.classes if any(d["cls"] == n for d in data["nodes"])]
+
+
+def test_no_page_refers_to_anything_outside_the_views_folder(files):
+    for name, data in files.items():
+        if not name.endswith((".html", ".css")):
+            continue
+        text = data.decode("utf-8")
+        refs = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', text) + re.findall(r"url\(\s*[\"']?([^)\"']*)", text)
+        for ref in refs:
+            assert not re.match(r"[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith("data:"), (name, ref)
+            if not ref.startswith("data:"):
+                assert posixpath.normpath(posixpath.join(posixpath.dirname(name), ref)) in files, (name, ref)
+
+
+def test_every_page_is_utf8_with_a_csp_and_no_inline_script(files):
+    for name, data in files.items():
+        if name.endswith(".html"):
+            text = data.decode("utf-8")
+            assert '<meta charset="utf-8">' in text
+            assert "Content-Security-Policy" in text
+            scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", text)
+            assert all('type="application/json"' in s for s in scripts), name
+
+
+def test_document_text_is_escaped_in_the_html_and_in_the_embedded_data(graph, network):
+    hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>"><svg onload=alert(3)>&amp;'
+    changed = Graph()
+    for triple in graph:
+        changed.add(triple)
+    project = URIRef(node_labelled(network, "深化基层治理体制改革", "ReformProject"))
+    changed.remove((project, RDFS.label, None))
+    changed.add((project, RDFS.label, Literal(hostile, lang="zh")))
+    files = render_views(changed, graph_to_network(changed), load_ontology())
+    page = files[f"project/{str(project).rsplit('/', 1)[-1]}.html"].decode("utf-8")
+    for name, data in files.items():
+        if name.endswith(".html"):
+            text = data.decode("utf-8")
+            assert "<img" not in text and "<svg" not in text and "<script>" not in text, name
+            assert text.count("</script>") == text.count("<script"), name
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert hostile in {n["label"] for n in page_data(files["overview.html"])["nodes"]}  # the data round-trips exactly
+
+
+def test_script_json_cannot_close_its_element():
+    text = script_json({"a": "</script><!-- & -->"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><!-- & -->"}
+
+
+def test_rendering_is_deterministic(graph):
+    first = render_views(graph, graph_to_network(graph), load_ontology())
+    second = render_views(graph, graph_to_network(graph), load_ontology())
+    assert first == second
+
+
+def test_plan_views_titles_people_by_post_and_name(network):
+    titles = {v.title for v in plan_views(network, load_text()) if v.kind == "person"}
+    assert titles == {"区委书记 吕玉印", "区长 陶永欣"}
+
+
+# --- the style file -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda t: t.replace('[classes.Measure]\ncolor = "#bab0ac"\nshape = "dot"', ""), "[classes.Measure] is missing"),
+        (lambda t: t.replace('color = "#4e79a7"', 'color = "blue"'), "[classes.ReformProject] color must be #rrggbb"),
+        (lambda t: t.replace('shape = "star"', 'shape = "blob"'), "[classes.Person] shape must be one of"),
+        (lambda t: t.replace("cluster_above = 1000", ""), "missing key 'cluster_above'"),
+        (lambda t: t + "\n[[[", "cannot read"),
+    ],
+)
+def test_a_bad_style_file_is_named_with_its_problem(tmp_path, change, words):
+    bad = tmp_path / "style.toml"
+    bad.write_text(change(STYLE_PATH.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(RuleFileError) as error:
+        load_style(bad)
+    assert words in str(error.value) and str(bad) in str(error.value)
+
+
+# --- kg views -------------------------------------------------------------------------------------
+
+
+def test_kg_views_writes_the_pages_and_removes_stale_ones(tmp_path):
+    out = tmp_path / "views"
+    (out / "project").mkdir(parents=True)
+    (out / "project" / "gone.html").write_text("a project no longer found")
+    (out / "notes.txt").write_text("a user's own file")
+    assert main(["views", "--graph", str(GOLDEN), "--out", str(out)]) == 0
+    assert (out / "index.html").is_file() and (out / "assets" / "vis-network.min.js").is_file()
+    assert len(list((out / "project").glob("*.html"))) == 23
+    assert not (out / "project" / "gone.html").exists()
+    assert (out / "notes.txt").read_text() == "a user's own file"
+
+
+def test_kg_views_on_a_missing_or_broken_graph_is_one_clear_line(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kg", "views", "--graph", str(tmp_path / "none.trig"), "--out", str(tmp_path / "v")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "none.trig" in proc.stderr and "Traceback" not in proc.stderr
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is not turtle <")
+    proc = subprocess.run([sys.executable, "-m", "kg", "views", "--graph", str(broken), "--out", str(tmp_path / "v")], capture_output=True, text=True)
+    assert proc.returncode == 1 and "broken.ttl" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "v").exists()
