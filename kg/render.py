@@ -13,6 +13,8 @@ words in ``kg/views/text.toml``.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import re
 import tomllib
@@ -55,6 +57,8 @@ PAGE_KINDS = {
 }
 SHAPES = {"dot", "diamond", "square", "triangle", "triangleDown", "star", "hexagon", "box", "ellipse", "database"}
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+# Font names, quoted or not, separated by commas: nothing that could end the <style> it goes into.
+FONT_STACK = re.compile(r"""\s*(?:"[\w ]+"|[\w-]+)(?:\s*,\s*(?:"[\w ]+"|[\w-]+))*\s*""")
 TOOLTIP_QUOTES = 2  # quotes per node or edge in its tooltip; a project page lists them all
 TOOLTIP_CHARS = 160
 
@@ -68,7 +72,8 @@ class ClassStyle:
 @dataclass(frozen=True)
 class Style:
     font_stack: str
-    cluster_above: int
+    fold_above: int
+    fold_shared: tuple[str, ...]
     edge_labels_below: int
     edge_color: str
     inferred_color: str
@@ -107,10 +112,14 @@ def load_style(path: Path = STYLE_PATH) -> Style:
         if entry.get("shape") not in SHAPES:
             raise RuleFileError(f"[classes.{name}] shape must be one of {', '.join(sorted(SHAPES))}, got {entry.get('shape')!r}", str(path))
         classes[name] = ClassStyle(entry["color"], entry["shape"])
+    if not FONT_STACK.fullmatch(str(data.get("font_stack", ""))):
+        raise RuleFileError(f"font_stack must be font names, quoted or not, separated by commas; got {data.get('font_stack')!r}", str(path))
     try:
         return Style(
-            font_stack=str(data["font_stack"]),
-            cluster_above=int(data["cluster_above"]),
+            # checked above, and CSS, not HTML: HTML escaping inside <style> would break the quotes
+            font_stack=Markup(data["font_stack"]),
+            fold_above=int(data["fold_above"]),
+            fold_shared=tuple(data["fold_shared"]),
             edge_labels_below=int(data["edge_labels_below"]),
             edge_color=str(data["edge_color"]),
             inferred_color=str(data["inferred_color"]),
@@ -239,16 +248,15 @@ def view_to_pyvis(network: nx.MultiDiGraph, view: View, style: Style, labels: di
             label=data["label"],
             shape=look.shape,
             color=look.color,
-            value=network.degree(node),
+            value=data.get("size", network.degree(node)),
             cls=data["cls"],
-            documents=data["documents"],
             page=("../" * depth + page) if page else None,
             quotes=_tooltip_quotes(data["quotes"], doc_labels),
         )
     edges = sorted(network.subgraph(view.nodes).edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
     show_labels = len(edges) < style.edge_labels_below
     for number, (s, o, key, data) in enumerate(edges):
-        relation = labels.get(key, {}).get("zh", key)
+        relation = labels.get(key, {}).get("zh") or data.get("relation", key)
         net.add_edge(
             s,
             o,
@@ -261,9 +269,18 @@ def view_to_pyvis(network: nx.MultiDiGraph, view: View, style: Style, labels: di
             dashes=data["inferred"],
             color=style.inferred_color if data["inferred"] else style.edge_color,
             quotes=_tooltip_quotes(data["quotes"], doc_labels),
+            **({"value": data["count"]} if "count" in data else {}),
         )
-    net.options = style.options
+    net.options = canvas_options(style)
     return net
+
+
+def canvas_options(style: Style) -> dict:
+    """vis-network's options, with the font stack for the labels it draws on the canvas."""
+    options = json.loads(json.dumps(style.options))
+    for part in ("nodes", "edges"):
+        options.setdefault(part, {}).setdefault("font", {})["face"] = str(style.font_stack)
+    return options
 
 
 def _tooltip_quotes(quotes: list[Quote], doc_labels: dict[str, str]) -> list[dict]:
@@ -304,7 +321,9 @@ def render_views(graph: Graph, network: nx.MultiDiGraph, ontology: Graph, style:
     files = {f"assets/{name}": read_asset(source) for name, source in ASSETS.items()}
     page = env.get_template("page.html")
     for view in views:
-        net = view_to_pyvis(network, view, style, labels, doc_labels)
+        folded = view.kind == "overview" and len(view.nodes) > style.fold_above
+        drawn = fold_by_document(network, style, text) if folded else network
+        net = view_to_pyvis(drawn, dataclasses.replace(view, nodes=frozenset(drawn.nodes)) if folded else view, style, labels, doc_labels)
         nodes, edges, _, _, _, options = net.get_network_data()
         depth = view.path.count("/")
         present = Counter(n["cls"] for n in nodes)
@@ -313,17 +332,44 @@ def render_views(graph: Graph, network: nx.MultiDiGraph, ontology: Graph, style:
             "edges": edges,
             "options": json.loads(options),  # pyvis hands them over as JSON text
             "classes": [dict(c, count=present[c["name"]]) for c in classes if present[c["name"]]],
-            "documents": {d: doc_labels[d] for d in sorted({n["documents"][0] for n in nodes if n["documents"]})},
-            "cluster": len(nodes) > style.cluster_above,
+            "index": search_index(network) if folded else [],
+            "root": "../" * depth,
             "colors": {"dimmed": style.dimmed_color},
             "ui": text,
             "name": view.path.rsplit("/", 1)[-1].removesuffix(".html"),
         }
         facts = focus_facts(network, view.focus, labels, doc_labels, text) if view.focus else []
-        html = page.render(view=view, root="../" * depth, text=text, style=style, payload=payload, facts=facts, kind_label=text["kinds"][view.kind], description=text["descriptions"].get(view.kind, ""), node_count=len(nodes), edge_count=len(edges))
+        html = page.render(
+            view=view, root="../" * depth, text=text, style=style, payload=payload, facts=facts, folded=folded,
+            kind_label=text["kinds"][view.kind], description=text["descriptions"].get(view.kind, ""), node_count=len(nodes), edge_count=len(edges),
+        )
         files[view.path] = html.encode("utf-8")
     files["index.html"] = env.get_template("index.html").render(root="", text=text, style=style, **dataset_summary(graph, network, views, classes, text)).encode("utf-8")
     return files
+
+
+def fold_by_document(network: nx.MultiDiGraph, style: Style, text: dict) -> nx.MultiDiGraph:
+    """A graph too large to draw, as its documents: each sized by the nodes it states, two linked
+    by how many people, groups, units or problems (style.toml's fold_shared) they share. Posts and
+    levels are left out of the count: nearly every plan names 区长 and 街道."""
+    members: Counter = Counter()
+    shared: Counter = Counter()
+    for node, data in network.nodes(data=True):
+        members.update(data["documents"])
+        if data["cls"] in style.fold_shared:
+            shared.update(itertools.combinations(sorted(data["documents"]), 2))
+    folded = nx.MultiDiGraph()
+    for doc in sorted(d for d in members if d in network):
+        data = network.nodes[doc]
+        folded.add_node(doc, **{**data, "label": f"{data['label']} ({members[doc]})", "size": members[doc]})
+    for (a, b), count in sorted(shared.items()):
+        folded.add_edge(a, b, key="shared", relation=f"{text['shared']} {count}", count=count, quotes=[], inferred=False, rule="")
+    return folded
+
+
+def search_index(network: nx.MultiDiGraph) -> list[list[str]]:
+    """Every label with the page of its (first) document, for a folded overview's search."""
+    return sorted([data["label"], page_path(data["documents"][0], "SourceDocument")] for _, data in network.nodes(data=True) if data["documents"])
 
 
 def focus_facts(network: nx.MultiDiGraph, focus: str, labels: dict, doc_labels: dict[str, str], text: dict) -> list[dict]:
@@ -342,13 +388,21 @@ def focus_facts(network: nx.MultiDiGraph, focus: str, labels: dict, doc_labels: 
                 "other": other_data["label"],
                 "page": page,
                 "inferred": data["rule"] if data["inferred"] else "",
-                "quotes": [{"text": q.text, "document": doc_labels.get(q.document, q.document), "start": q.start, "end": q.end} for q in data["quotes"]],
+                "quotes": [_fact_quote(q, other_data["label"], doc_labels) for q in data["quotes"]],
             }
         )
     own = network.nodes[focus]["quotes"]
     if own:
-        rows.append({"relation": text["mention"], "incoming": False, "other": network.nodes[focus]["label"], "page": None, "inferred": "", "quotes": [{"text": q.text, "document": doc_labels.get(q.document, q.document), "start": q.start, "end": q.end} for q in own]})
+        rows.append({"relation": text["mention"], "incoming": False, "other": network.nodes[focus]["label"], "page": None, "inferred": "", "quotes": [_fact_quote(q, network.nodes[focus]["label"], doc_labels) for q in own]})
     return rows
+
+
+def _fact_quote(quote: Quote, marked: str, doc_labels: dict[str, str]) -> dict:
+    """A quote for the facts table, split around the first place it names ``marked`` (the other
+    end of the relation), which the page highlights."""
+    at = quote.text.find(marked) if marked else -1
+    before, mark, after = (quote.text, "", "") if at < 0 else (quote.text[:at], marked, quote.text[at + len(marked) :])
+    return {"before": before, "mark": mark, "after": after, "document": doc_labels.get(quote.document, quote.document), "start": quote.start, "end": quote.end}
 
 
 def dataset_summary(graph: Graph, network: nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict) -> dict:

@@ -362,3 +362,38 @@ def test_hostile_names_are_shown_as_the_text_they_are(tab, hostile):
     assert page.inner_text("#kg-title") == f"{HOSTILE['script']}体制改革"
     assert HOSTILE["svg"] in page.inner_text(".kg-facts")
     assert tab.dialogs == [] and tab.console == []
+
+
+# --- a graph too large to draw whole --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def folded(tmp_path_factory) -> Path:
+    """Two documents' views with fold_above lowered below their size, so the overview folds."""
+    import dataclasses
+
+    from kg.export import write_outputs
+    from kg.network import graph_to_network
+    from kg.pipeline import build_graph, load_toolkit
+    from kg.rdf import union_graph
+    from kg.render import load_style, render_views
+    from kg.validate import load_ontology
+
+    result = build_graph([ROOT / "data" / "pingshan-2017-reform-plan.txt", ROOT / "tests" / "corpus" / "01-luohu-2022-reform-keypoints.txt"], load_toolkit(), jobs=1)
+    graph = union_graph(result.dataset)
+    out = tmp_path_factory.mktemp("folded")
+    write_outputs(render_views(graph, graph_to_network(graph), load_ontology(), dataclasses.replace(load_style(), fold_above=50)), out)
+    return out
+
+
+def test_a_folded_overview_draws_the_documents_and_its_search_opens_the_right_page(tab, folded):
+    page = tab.open(folded / "overview.html")
+    labels = page.evaluate("() => window.kgView.nodes.get().map((n) => n.label)")
+    assert len(drawn(page)) == 2 and any(label.startswith("pingshan-2017-reform-plan.txt (") for label in labels)
+    page.fill("#kg-search-input", "吕玉印")
+    page.press("#kg-search-input", "Enter")
+    page.wait_for_url("**/document/*.html#search=*")
+    page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    (selected,) = page.evaluate("() => window.kgView.network.getSelectedNodes()")
+    assert page.evaluate("(id) => window.kgView.nodes.get(id).label", selected) == "吕玉印"
+    assert tab.console == [] and tab.outside_requests(folded) == []

@@ -31,7 +31,7 @@ from kg.pipeline import MAX_EXTRACTION_CHARS, Duplicate, Failure, build_graph, p
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "pingshan-2017-reform-plan.txt"
 CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.txt"))
-OUTPUTS = ("graph.trig", "graph.ttl", "report.json", "report.md")
+OUTPUTS = ("graph.trig", "graph.ttl", "report.json", "report.md", "views")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" * 20
 
 
@@ -60,7 +60,10 @@ def write_seed(folder: Path, name: str = "plan.txt") -> Path:
 
 
 def read_outputs(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in OUTPUTS}
+    """Every output file, views included, by its path under ``out``."""
+    found = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert {name.split("/")[0] for name in found} == set(OUTPUTS)
+    return found
 
 
 # --- each bad input: one line naming it, the rest builds, exit 1 ------------------------------
@@ -182,7 +185,8 @@ def test_when_nothing_builds_the_previous_output_stays_byte_for_byte(tmp_path, c
     assert code == 1
     assert lines[-1] == "error: none of the 3 input(s) could be built; output left as it was"
     assert read_outputs(out) == before
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)  # no temporary files left
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+    assert not list(out.rglob(".*"))  # no temporary files left
 
 
 def test_internal_error_in_one_document_is_reported_and_the_rest_builds(tmp_path, capsys, monkeypatch):

@@ -142,6 +142,7 @@ def test_nodes_have_class_colour_shape_and_size_from_the_style_file(files, netwo
         assert (node["color"], node["shape"]) == (look.color, look.shape)
         assert node["value"] == network.degree(node["id"])
     assert data["options"]["layout"]["randomSeed"] == style.options["layout"]["randomSeed"]
+    assert data["options"]["nodes"]["font"]["face"] == style.font_stack  # CJK fonts on the canvas too
     assert [c["name"] for c in data["classes"]] == [n for n in style.classes if any(d["cls"] == n for d in data["nodes"])]
 
 
@@ -161,6 +162,7 @@ def test_every_page_is_utf8_with_a_csp_and_no_inline_script(files):
     for name, data in files.items():
         if name.endswith(".html"):
             text = data.decode("utf-8")
+            assert f"--kg-font: {load_style().font_stack};" in text and '"Noto Sans CJK SC"' in text
             assert '<meta charset="utf-8">' in text
             assert "Content-Security-Policy" in text
             scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", text)
@@ -212,8 +214,9 @@ def test_plan_views_titles_people_by_post_and_name(network):
         (lambda t: t.replace('[classes.Measure]\ncolor = "#bab0ac"\nshape = "dot"', ""), "[classes.Measure] is missing"),
         (lambda t: t.replace('color = "#4e79a7"', 'color = "blue"'), "[classes.ReformProject] color must be #rrggbb"),
         (lambda t: t.replace('shape = "star"', 'shape = "blob"'), "[classes.Person] shape must be one of"),
-        (lambda t: t.replace("cluster_above = 1000", ""), "missing key 'cluster_above'"),
+        (lambda t: t.replace("fold_above = 1000", ""), "missing key 'fold_above'"),
         (lambda t: t + "\n[[[", "cannot read"),
+        (lambda t: t.replace('"Noto Sans CJK SC", ', '"x"; } </style><script>alert(1)</script>, '), "font_stack must be font names"),
     ],
 )
 def test_a_bad_style_file_is_named_with_its_problem(tmp_path, change, words):
@@ -247,3 +250,37 @@ def test_kg_views_on_a_missing_or_broken_graph_is_one_clear_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "kg", "views", "--graph", str(broken), "--out", str(tmp_path / "v")], capture_output=True, text=True)
     assert proc.returncode == 1 and "broken.ttl" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "v").exists()
+
+
+# --- large graphs ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_documents(tmp_path_factory) -> Graph:
+    """Two plans built together: Pingshan and Luohu's 2022 key points."""
+    from kg.pipeline import build_graph, load_toolkit
+    from kg.rdf import union_graph
+
+    result = build_graph([ROOT / "data" / "pingshan-2017-reform-plan.txt", ROOT / "tests" / "corpus" / "01-luohu-2022-reform-keypoints.txt"], load_toolkit(), jobs=1)
+    return union_graph(result.dataset)
+
+
+def test_an_overview_above_fold_above_draws_one_node_per_document(two_documents):
+    import dataclasses
+
+    network = graph_to_network(two_documents)
+    small = dataclasses.replace(load_style(), fold_above=50)
+    files = render_views(two_documents, network, load_ontology(), small)
+    data = page_data(files["overview.html"])
+    documents = {n for n, d in network.nodes(data=True) if d["cls"] == "SourceDocument"}
+    assert {n["id"] for n in data["nodes"]} == documents
+    for node in data["nodes"]:
+        members = sum(1 for _, docs in network.nodes(data="documents") if node["id"] in docs)
+        assert node["value"] == members and node["label"].endswith(f"({members})")
+        assert node["page"].startswith("document/")
+    # every label can still be searched for, and leads to its document's page
+    index = dict(map(tuple, data["index"]))
+    assert index["吕玉印"] == next(n["page"] for n in data["nodes"] if "pingshan" in n["label"])
+    assert "图很大" in files["overview.html"].decode("utf-8")
+    # below the threshold nothing is folded
+    assert len(page_data(render_views(two_documents, network, load_ontology())["overview.html"])["nodes"]) == network.number_of_nodes()

@@ -49,7 +49,7 @@
   }));
 
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  var view = { network: network, nodes: nodes, edges: edges, stable: false, clustered: false, selected: null };
+  var view = { network: network, nodes: nodes, edges: edges, stable: false, selected: null };
   window.kgView = view;
 
   // Settle, then freeze: a drawn layout that keeps moving cannot be read. The switch restarts it.
@@ -59,6 +59,7 @@
     network.setOptions({ physics: { enabled: false } });
     physics.checked = false;
     view.stable = true;
+    view.stableAt = performance.now();  // milliseconds since the page began to load
     document.body.setAttribute("data-stable", "true");
   }
   network.once("stabilizationIterationsDone", settled);
@@ -66,23 +67,6 @@
   physics.addEventListener("change", function () {
     network.setOptions({ physics: { enabled: physics.checked } });
   });
-
-  // Large graphs open with each document's nodes folded into one node; a click unfolds it.
-  if (data.cluster) {
-    view.clustered = true;
-    document.getElementById("kg-cluster-hint").hidden = false;
-    Object.keys(data.documents).forEach(function (doc, index) {
-      var members = data.nodes.filter(function (n) { return n.documents[0] === doc; }).length;
-      network.cluster({
-        joinCondition: function (n) { return n.documents && n.documents[0] === doc; },
-        clusterNodeProperties: {
-          id: "cluster:" + index, label: data.documents[doc] + " (" + members + ")", shape: "database",
-          color: classes.SourceDocument ? classes.SourceDocument.color : "#59a14f", value: members,
-          title: tooltip(ui.document, data.documents[doc], [], members + " " + ui.nodes)
-        }
-      });
-    });
-  }
 
   // Click: the node and its neighbours stay in colour, the rest fades.
   function highlight(id) {
@@ -100,14 +84,10 @@
     view.selected = null;
   }
   network.on("click", function (params) {
-    if (params.nodes.length && network.isCluster(params.nodes[0])) {
-      network.openCluster(params.nodes[0]);
-      return;
-    }
     if (params.nodes.length) { highlight(params.nodes[0]); } else { clearHighlight(); }
   });
   network.on("doubleClick", function (params) {
-    if (!params.nodes.length || network.isCluster(params.nodes[0])) { return; }
+    if (!params.nodes.length) { return; }
     var page = nodes.get(params.nodes[0]).page;
     if (page) { window.location.href = page; }
   });
@@ -155,12 +135,17 @@
       found.sort(function (a, b) { return b.value - a.value; });
     }
     if (!found.length) {
+      // A folded overview draws documents only: the node is on its document's page.
+      var entry = (data.index || []).find(function (e) { return e[0] === query; }) ||
+        (data.index || []).find(function (e) { return e[0].indexOf(query) >= 0; });
+      if (entry) {
+        window.location.href = data.root + entry[1] + "#search=" + encodeURIComponent(entry[0]);
+        return entry[0];
+      }
       status.textContent = ui.search_none + ": " + query;
       return null;
     }
     var id = found[0].id;
-    var cluster = network.clustering.findNode(id);
-    if (cluster.length > 1) { network.openCluster(cluster[0]); }
     if (nodes.get(id).hidden) {
       setClassVisible(nodes.get(id).cls, true);
       legend.querySelector('input[value="' + nodes.get(id).cls + '"]').checked = true;
@@ -172,6 +157,12 @@
     return id;
   }
   view.search = search;
+  // A search handed over from a folded overview (#search=…) runs once the layout has settled.
+  if (window.location.hash.indexOf("#search=") === 0) {
+    var handed = decodeURIComponent(window.location.hash.slice("#search=".length));
+    document.getElementById("kg-search-input").value = handed;
+    network.once("stabilizationIterationsDone", function () { search(handed); });
+  }
   document.getElementById("kg-search").addEventListener("submit", function (event) {
     event.preventDefault();
     search(document.getElementById("kg-search-input").value);
