@@ -19,13 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.export import EXPORTERS  # noqa: E402
+from kg.export import dataset_to_turtle  # noqa: E402
 from kg.pipeline import DEFAULT_INPUT, build_graph, load_toolkit  # noqa: E402
 from kg.query import ENGINES, discover_queries, example_bindings, open_engine  # noqa: E402
 
 def build(paths: list[Path], out: Path) -> Path:
     result = build_graph(paths, load_toolkit(), jobs=1)
-    out.write_bytes(EXPORTERS["ttl"](result.dataset))
+    out.write_bytes(dataset_to_turtle(result.dataset))
     return out
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``kg build | views | validate | eval | query | publish | serve``. Results on stdout, diagnostics on stderr.
+"""Command line: ``kg build | views | export | validate | eval | query | publish | serve``. Results on stdout, diagnostics on stderr.
 
 Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 2 usage.
 """
@@ -93,7 +93,7 @@ def fit_columns(text: str, columns: int) -> tuple[str, int]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .export import EXPORTERS, json_bytes, write_outputs
+    from .export import ExportSource, export_files, json_bytes, write_outputs
     from .pipeline import DEFAULT_INPUT, build_graph, load_toolkit
     from .rdf import union_graph
     from .render import ASSETS
@@ -114,7 +114,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     graph = union_graph(result.dataset)
     validation = None if args.no_validate else validate_graph(graph)
     report = build_report(result, graph, validation)
-    files = {"graph.ttl": EXPORTERS["ttl"](result.dataset), "graph.trig": EXPORTERS["trig"](result.dataset), "report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
+    files = export_files(ExportSource(result.dataset))
+    files.update({"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")})
     views = views_files(graph)
     files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
     written = write_outputs(files, Path(args.out), prune=VIEWS_DIR)
@@ -159,6 +160,29 @@ def cmd_views(args: argparse.Namespace) -> int:
     write_outputs(files, out, prune=".")
     pages = len(files) - len(ASSETS)
     _log(f"wrote {pages} pages to {out}/: open {out / 'index.html'} in a browser")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import EXPORTERS, ExportSource, write_outputs
+    from .publish import read_dataset
+
+    exporter = EXPORTERS[args.format]
+    data = exporter.write(ExportSource(read_dataset(args.graph)))
+    if isinstance(data, dict):  # several files: --out is their folder
+        folder = Path(args.out or DEFAULT_OUT / exporter.path)
+        if args.out == "-":
+            raise UsageError(f"--format {args.format} writes several files; give --out a folder")
+        write_outputs(data, folder)
+        _log(f"wrote {', '.join(sorted(data))} to {folder}/ ({exporter.description})")
+        return 0
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.out or DEFAULT_OUT / exporter.path)
+    write_outputs({target.name: data}, target.parent)
+    _log(f"wrote {target} ({exporter.description})")
     return 0
 
 
@@ -295,6 +319,20 @@ def make_parser() -> argparse.ArgumentParser:
     views.add_argument("--graph", default=str(DEFAULT_OUT / "graph.trig"), metavar="PATH", help="graph or dataset file (default: output/graph.trig)")
     views.add_argument("--out", default=str(DEFAULT_OUT / VIEWS_DIR), metavar="DIR", help="folder for the pages (default: output/views); pages from an earlier run that no longer apply are removed")
     views.set_defaults(func=cmd_views)
+
+    from .export import EXPORTERS
+
+    export = sub.add_parser(
+        "export",
+        help="write the graph in one export format (kg build writes them all)",
+        description="Write one export of a graph: "
+        + "; ".join(f"{name} → {e.path} ({e.description})" for name, e in EXPORTERS.items())
+        + ".",
+    )
+    export.add_argument("--format", required=True, choices=list(EXPORTERS), help="the export to write")
+    export.add_argument("--graph", default=str(DEFAULT_OUT / "graph.trig"), metavar="PATH", help="graph or dataset file to export (default: output/graph.trig, which keeps the named graphs)")
+    export.add_argument("--out", metavar="PATH", help="file to write (default: the format's file under output/); - for stdout")
+    export.set_defaults(func=cmd_export)
 
     validate = sub.add_parser("validate", help="check a graph against shapes.ttl and ontology.ttl", description="SHACL validation (no RDFS inference) plus: every rkg: term used is declared.")
     validate.add_argument("graph", nargs="?", default=str(DEFAULT_OUT / "graph.ttl"), help="graph file (default: output/graph.ttl)")

@@ -1,6 +1,9 @@
-"""Serialise graphs and reports to bytes, and write output files atomically.
+"""Serialise the graph to every export format, and write output files atomically.
 
-``EXPORTERS`` maps a format name to a function ``Dataset -> bytes``; the CLI picks by name.
+``EXPORTERS`` maps a format name to an ``Exporter``: the file it writes under ``output/`` and a
+function from an ``ExportSource`` (the dataset, and what is derived from it once: the union
+graph, the ontology, the networkx projection) to the file's bytes. ``kg build`` writes them all,
+``kg export --format NAME`` one.
 """
 
 from __future__ import annotations
@@ -9,13 +12,40 @@ import io
 import json
 import os
 import tempfile
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Dataset
+import networkx as nx
+from rdflib import Dataset, Graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from .rdf import union_graph
+
+
+class ExportSource:
+    """What exporters read: the dataset (a named graph per document, and the inferred graph),
+    with the union graph, the ontology and the network projection computed once, on demand."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+
+    @cached_property
+    def graph(self) -> Graph:
+        return union_graph(self.dataset)
+
+    @cached_property
+    def ontology(self) -> Graph:
+        from .validate import load_ontology
+
+        return load_ontology()
+
+    @cached_property
+    def network(self) -> nx.MultiDiGraph:
+        from .network import graph_to_network
+
+        return graph_to_network(self.graph)
 
 
 def _sorted_lines(data: str) -> bytes:
@@ -51,12 +81,39 @@ def dataset_to_trig(dataset: Dataset) -> bytes:
     return stream.getvalue()
 
 
-EXPORTERS: dict[str, Callable[[Dataset], bytes]] = {
-    "ttl": dataset_to_turtle,
-    "nt": dataset_to_ntriples,
-    "nq": dataset_to_nquads,
-    "trig": dataset_to_trig,
+@dataclass(frozen=True)
+class Exporter:
+    """``write`` gives one file's bytes, or for an export of several files (``path`` is then a
+    folder) their bytes by name."""
+
+    path: str  # under output/
+    write: Callable[[ExportSource], bytes | dict[str, bytes]]
+    description: str
+
+
+def _of_dataset(function: Callable[[Dataset], bytes]) -> Callable[[ExportSource], bytes]:
+    return lambda source: function(source.dataset)
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "ttl": Exporter("graph.ttl", _of_dataset(dataset_to_turtle), "Turtle: every triple, the named graphs merged"),
+    "nt": Exporter("graph.nt", _of_dataset(dataset_to_ntriples), "N-Triples, one triple a line, sorted"),
+    "nq": Exporter("graph.nq", _of_dataset(dataset_to_nquads), "N-Quads: each triple with its named graph, sorted"),
+    "trig": Exporter("graph.trig", _of_dataset(dataset_to_trig), "TriG: a named graph per document and one for inferred facts"),
 }
+
+
+def export_files(source: ExportSource, names: list[str] | None = None) -> dict[str, bytes]:
+    """The files of the named exports (all by default), by their path under output/."""
+    files = {}
+    for name in names or EXPORTERS:
+        exporter = EXPORTERS[name]
+        data = exporter.write(source)
+        if isinstance(data, dict):
+            files.update({f"{exporter.path}/{file}": content for file, content in data.items()})
+        else:
+            files[exporter.path] = data
+    return files
 
 
 def json_bytes(data) -> bytes:

@@ -14,7 +14,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import PROV
 
 from kg.evaluate import read_gold, read_predicted, rows_match
-from kg.export import EXPORTERS
+from kg.export import dataset_to_turtle
 from kg.load import load_document
 from kg.pipeline import build_graph
 from kg.rdf import union_graph
@@ -68,7 +68,7 @@ def test_case_matches_expected_graph(case, built, request):
     _, _, graph, result = built[case.name]
     expected_path = case / "expected.ttl"
     if request.config.getoption("--update-golden"):
-        expected_path.write_bytes(EXPORTERS["ttl"](result.dataset))
+        expected_path.write_bytes(dataset_to_turtle(result.dataset))
         pytest.fail(f"rewrote {expected_path.relative_to(ROOT)}; review the diff and run again without --update-golden")
     assert expected_path.exists(), f"{expected_path} is missing: run pytest --update-golden"
     expected = Graph().parse(expected_path, format="turtle")
