@@ -32,8 +32,25 @@ NODE_CLASSES = (
     RKG.Measure,
 )
 
-# Relations kept on the evidence span or the statement, not drawn as edges.
-NOT_EDGES = {RDF.type, RKG.evidence, RKG.statesFigure}
+# The relations drawn as edges: the vocabulary's own, between entities. Their inverses
+# (rkg:leads, …) and the aligned vocabularies' copies (org:holds, …), which kg.infer adds, would
+# draw each edge twice.
+EDGES = {
+    RKG.inDocument,
+    RKG.tier,
+    RKG.leadPerson,
+    RKG.leadPost,
+    RKG.holdsPost,
+    RKG.responsibleGroup,
+    RKG.leadUnit,
+    RKG.supportUnit,
+    RKG.involvesLevel,
+    RKG.addressesProblem,
+    RKG.hasMeasure,
+    RKG.carriedOutBy,
+    RKG.ledByPost,
+    RKG.scope,
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -81,8 +98,8 @@ def graph_to_network(graph: Graph) -> nx.MultiDiGraph:
         if node_class[iri] == RKG.SourceDocument:
             documents[str(iri)].add(str(iri))
 
-    for s, p, o in sorted(graph.triples((None, None, None))):
-        if p in NOT_EDGES or s not in node_class or o not in node_class:
+    for s, p, o in sorted(t for p in EDGES for t in graph.triples((None, p, None))):
+        if p not in EDGES or s not in node_class or o not in node_class:
             continue
         said = statements.get((s, p, o), ([], None))
         edge_quotes, rule = said

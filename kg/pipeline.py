@@ -23,7 +23,9 @@ from .extract import extract_records
 from .lexicon import Lexicon, load_lexicon
 from .load import SUPPORTED_SUFFIXES, describe_error, load_document
 from .model import Resolved, SourceDocument
-from .rdf import records_to_dataset
+from .infer import add_entailments
+from .rdf import records_to_dataset, union_graph
+from .validate import load_ontology
 from .resolve import resolve_extraction
 from .rules import Rules, detect_genre, load_all_rules
 from .script import restore_script, simplify_document
@@ -199,10 +201,13 @@ def build_graph(
     # Sorted by document identity and path so the output does not depend on the order of the
     # inputs, nor on which worker finished first.
     documents = sorted((o for o in outcomes if isinstance(o, Resolved)), key=lambda r: (r.document.doc_id, r.document.path))
+    dataset = records_to_dataset(documents)
+    if documents:
+        add_entailments(dataset, union_graph(dataset), load_ontology())
     return BuildResult(
         documents=tuple(documents),
         failures=tuple(sorted((o for o in outcomes if isinstance(o, Failure)), key=lambda f: f.path)),
-        dataset=records_to_dataset(documents),
+        dataset=dataset,
         duplicates=tuple(sorted((o for o in outcomes if isinstance(o, Duplicate)), key=lambda d: d.path)),
     )
 

@@ -45,7 +45,7 @@ GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 HEADER_KEYS = ("title", "description", "param")
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_HEADER_FIELD = re.compile(r"#\s*([A-Za-z]+)\s*:\s*(.*?)\s*$")
+_HEADER_FIELD = re.compile(r"#\s?([A-Za-z]+)\s*:\s*(.*?)\s*$")  # "# title: …"; an indented line continues one
 _CONTINUATION = re.compile(r"#\s{2,}(\S.*?)\s*$")  # "#   more words" goes on with the field above
 _PARAM = re.compile(rf"[?$]({_NAME})\s+(\S.*)$")
 _PARAM_USE = re.compile(rf"\$({_NAME})")

@@ -47,6 +47,14 @@ class RKG(DefinedNamespace):
     deadline: URIRef
     deadlineDate: URIRef
 
+    # inverse relations, entailed by kg/inference/inverse-relations.rq
+    leads: URIRef
+    responsibleFor: URIRef
+    leadUnitOf: URIRef
+    supportUnitOf: URIRef
+    includesProject: URIRef
+    heldBy: URIRef
+
     # tier criteria stated by a document
     carriedOutBy: URIRef
     ledByPost: URIRef
