@@ -18,10 +18,15 @@ from pathlib import Path
 from typing import Callable
 
 import networkx as nx
-from rdflib import Dataset, Graph
+from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from .rdf import union_graph
+
+
+# The named graph the ontology goes in: the ontology's own IRI.
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/reform-kg/ontology")
 
 
 class ExportSource:
@@ -40,6 +45,20 @@ class ExportSource:
         from .validate import load_ontology
 
         return load_ontology()
+
+    @cached_property
+    def full_dataset(self) -> Dataset:
+        """The dataset with the ontology as one more named graph, its blank nodes labelled
+        canonically so that they are the same in every build."""
+        full = Dataset()
+        for prefix, ns in self.dataset.namespaces():
+            full.bind(prefix, ns)
+        for quad in self.dataset.quads((None, None, None, None)):
+            full.add(quad)
+        target = full.graph(ONTOLOGY_GRAPH)
+        for triple in to_canonical_graph(self.ontology):
+            target.add(triple)
+        return full
 
     @cached_property
     def network(self) -> nx.MultiDiGraph:
@@ -81,6 +100,84 @@ def dataset_to_trig(dataset: Dataset) -> bytes:
     return stream.getvalue()
 
 
+# Prefixes of the JSON-LD context, beside the ontology's terms.
+CONTEXT_PREFIXES = {
+    "rkg": "https://w3id.org/reform-kg/ontology#",
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "oa": "http://www.w3.org/ns/oa#",
+}
+
+
+def ontology_to_context(ontology: Graph) -> dict:
+    """The JSON-LD context: the prefixes, and a term per rkg: property (``leadPerson``), whose
+    values are IRIs for object properties and typed for integer-valued ones."""
+    namespace = CONTEXT_PREFIXES["rkg"]
+    context: dict = dict(CONTEXT_PREFIXES)
+    context["label"] = {"@id": "rdfs:label"}
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
+        for prop in ontology.subjects(RDF.type, kind):
+            if not str(prop).startswith(namespace):
+                continue
+            name = str(prop)[len(namespace) :]
+            term: dict = {"@id": f"rkg:{name}"}
+            if kind == OWL.ObjectProperty:
+                term["@type"] = "@id"
+            elif ontology.value(prop, RDFS.range) == XSD.integer:
+                term["@type"] = "xsd:integer"
+            context[name] = term
+    return {"@context": dict(sorted(context.items()))}
+
+
+def _sorted_json(value):
+    """JSON with every list in a stable order: rdflib lists a node's values in store order."""
+    if isinstance(value, dict):
+        return {key: _sorted_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+    return value
+
+
+def source_to_jsonld(source: ExportSource) -> bytes:
+    """Compact JSON-LD of the union graph under the published context (context.jsonld),
+    embedded so the file loads with no network; a node object per subject, in IRI order."""
+    context = ontology_to_context(source.ontology)["@context"]
+    data = json.loads(source.graph.serialize(format="json-ld", context=context, auto_compact=True))
+    graph = data.get("@graph", [data] if "@id" in data else [])
+    data["@graph"] = sorted((_sorted_json(node) for node in graph), key=lambda node: node["@id"])
+    data = {"@context": context, "@graph": data["@graph"]}
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def source_to_context(source: ExportSource) -> bytes:
+    return json_bytes(ontology_to_context(source.ontology))
+
+
+def source_to_rdfxml(source: ExportSource) -> bytes:
+    """RDF/XML with the descriptions in subject order: rdflib writes them in store order."""
+    from lxml import etree
+
+    graph = Graph()
+    for prefix, ns in CONTEXT_PREFIXES.items():
+        graph.bind(prefix, ns)
+    for triple in sorted(source.graph):
+        graph.add(triple)
+    root = etree.fromstring(graph.serialize(format="xml", encoding="utf-8"), etree.XMLParser(remove_blank_text=True))
+    about = f"{{{RDF}}}about"
+    root[:] = sorted(root, key=lambda element: (element.get(about) or "", etree.tostring(element)))
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8") + b"\n"
+
+
 @dataclass(frozen=True)
 class Exporter:
     """``write`` gives one file's bytes, or for an export of several files (``path`` is then a
@@ -98,8 +195,11 @@ def _of_dataset(function: Callable[[Dataset], bytes]) -> Callable[[ExportSource]
 EXPORTERS: dict[str, Exporter] = {
     "ttl": Exporter("graph.ttl", _of_dataset(dataset_to_turtle), "Turtle: every triple, the named graphs merged"),
     "nt": Exporter("graph.nt", _of_dataset(dataset_to_ntriples), "N-Triples, one triple a line, sorted"),
-    "nq": Exporter("graph.nq", _of_dataset(dataset_to_nquads), "N-Quads: each triple with its named graph, sorted"),
-    "trig": Exporter("graph.trig", _of_dataset(dataset_to_trig), "TriG: a named graph per document and one for inferred facts"),
+    "nq": Exporter("graph.nq", lambda source: dataset_to_nquads(source.full_dataset), "N-Quads: each triple with its named graph (as in TriG), sorted"),
+    "trig": Exporter("graph.trig", lambda source: dataset_to_trig(source.full_dataset), "TriG: a named graph per document, one for inferred facts and one for the ontology"),
+    "jsonld": Exporter("graph.jsonld", source_to_jsonld, "JSON-LD, compacted with the context of context.jsonld (embedded)"),
+    "context": Exporter("context.jsonld", source_to_context, "the JSON-LD context: prefixes and a term per rkg: property"),
+    "rdfxml": Exporter("graph.rdf", source_to_rdfxml, "RDF/XML, descriptions in subject order"),
 }
 
 
@@ -119,6 +219,14 @@ def export_files(source: ExportSource, names: list[str] | None = None) -> dict[s
 def json_bytes(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
 
 # What a pruned folder may lose: only the kinds of file the project writes there.
 PRUNED_SUFFIXES = {".html", ".js", ".css", ".json", ".png"}
@@ -141,6 +249,7 @@ def write_outputs(files: dict[str, bytes], out_dir: Path, prune: str | None = No
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+            os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; outputs are ordinary files
             staged.append((Path(tmp), target))
     except BaseException:
         for tmp, _ in staged:
