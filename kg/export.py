@@ -178,6 +178,19 @@ def source_to_rdfxml(source: ExportSource) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8") + b"\n"
 
 
+def source_to_void(source: ExportSource) -> bytes:
+    from .describe import describe_dataset
+
+    distributions = [(e.path, e.description) for name, e in EXPORTERS.items() if name != "void"]
+    return describe_dataset(source.dataset, source.graph, distributions).serialize(format="turtle", encoding="utf-8")
+
+
+def source_to_ontology_page(source: ExportSource) -> bytes:
+    from .render import render_ontology
+
+    return render_ontology(source.ontology)
+
+
 @dataclass(frozen=True)
 class Exporter:
     """``write`` gives one file's bytes, or for an export of several files (``path`` is then a
@@ -200,6 +213,8 @@ EXPORTERS: dict[str, Exporter] = {
     "jsonld": Exporter("graph.jsonld", source_to_jsonld, "JSON-LD, compacted with the context of context.jsonld (embedded)"),
     "context": Exporter("context.jsonld", source_to_context, "the JSON-LD context: prefixes and a term per rkg: property"),
     "rdfxml": Exporter("graph.rdf", source_to_rdfxml, "RDF/XML, descriptions in subject order"),
+    "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
+    "ontology-html": Exporter("ontology.html", source_to_ontology_page, "the vocabulary as a page: every class and property with labels, comments, domain, range, alignments"),
 }
 
 

@@ -348,6 +348,16 @@ def render_views(graph: Graph, network: nx.MultiDiGraph, ontology: Graph, style:
     return files
 
 
+def render_ontology(ontology: Graph, style: Style | None = None) -> bytes:
+    """``output/ontology.html``: every class and property of ontology.ttl with its zh and en
+    labels, comments, domain, range, alignments and inverse. It sits beside views/, whose assets
+    it uses."""
+    from .describe import describe_terms
+
+    html = _environment().get_template("ontology.html").render(root="views/", text=load_text(), style=style or load_style(), terms=describe_terms(ontology))
+    return html.encode("utf-8")
+
+
 def fold_by_document(network: nx.MultiDiGraph, style: Style, text: dict) -> nx.MultiDiGraph:
     """A graph too large to draw, as its documents: each sized by the nodes it states, two linked
     by how many people, groups, units or problems (style.toml's fold_shared) they share. Posts and
