@@ -21,6 +21,7 @@ import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
+from .graphtools import flat_to_gexf, flat_to_graphml, flat_to_neo4j, flatten_source
 from .rdf import union_graph
 
 
@@ -100,6 +101,9 @@ EXPORTERS: dict[str, Exporter] = {
     "nt": Exporter("graph.nt", _of_dataset(dataset_to_ntriples), "N-Triples, one triple a line, sorted"),
     "nq": Exporter("graph.nq", _of_dataset(dataset_to_nquads), "N-Quads: each triple with its named graph, sorted"),
     "trig": Exporter("graph.trig", _of_dataset(dataset_to_trig), "TriG: a named graph per document and one for inferred facts"),
+    "graphml": Exporter("graph.graphml", lambda source: flat_to_graphml(flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
+    "gexf": Exporter("graph.gexf", lambda source: flat_to_gexf(flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
+    "neo4j": Exporter("neo4j", lambda source: flat_to_neo4j(flatten_source(source)), "nodes.csv and relationships.csv for neo4j-admin database import"),
 }
 
 
