@@ -22,6 +22,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
+from .graphtools import flat_to_gexf, flat_to_graphml, flat_to_neo4j, flatten_source
 from .rdf import union_graph
 
 
@@ -213,6 +214,9 @@ EXPORTERS: dict[str, Exporter] = {
     "jsonld": Exporter("graph.jsonld", source_to_jsonld, "JSON-LD, compacted with the context of context.jsonld (embedded)"),
     "context": Exporter("context.jsonld", source_to_context, "the JSON-LD context: prefixes and a term per rkg: property"),
     "rdfxml": Exporter("graph.rdf", source_to_rdfxml, "RDF/XML, descriptions in subject order"),
+    "graphml": Exporter("graph.graphml", lambda source: flat_to_graphml(flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
+    "gexf": Exporter("graph.gexf", lambda source: flat_to_gexf(flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
+    "neo4j": Exporter("neo4j", lambda source: flat_to_neo4j(flatten_source(source)), "nodes.csv and relationships.csv for neo4j-admin database import"),
     "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
     "ontology-html": Exporter("ontology.html", source_to_ontology_page, "the vocabulary as a page: every class and property with labels, comments, domain, range, alignments"),
 }
