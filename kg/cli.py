@@ -154,7 +154,9 @@ def cmd_views(args: argparse.Namespace) -> int:
     from .rdf import union_graph
     from .render import ASSETS
 
-    graph = union_graph(read_dataset(args.graph))
+    from .export import ExportSource
+
+    graph = ExportSource(read_dataset(args.graph)).graph  # the ontology's graph set apart
     files = views_files(graph)
     out = Path(args.out)
     write_outputs(files, out, prune=".")

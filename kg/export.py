@@ -32,9 +32,19 @@ ONTOLOGY_GRAPH = URIRef("https://w3id.org/reform-kg/ontology")
 
 class ExportSource:
     """What exporters read: the dataset (a named graph per document, and the inferred graph),
-    with the union graph, the ontology and the network projection computed once, on demand."""
+    with the union graph, the ontology and the network projection computed once, on demand.
+    A dataset read back from graph.trig holds the ontology's graph too: it is set apart, as the
+    exports add the ontology themselves where they carry it."""
 
     def __init__(self, dataset: Dataset):
+        if len(dataset.graph(ONTOLOGY_GRAPH)):
+            data = Dataset()
+            for prefix, ns in dataset.namespaces():
+                data.bind(prefix, ns)
+            for quad in dataset.quads((None, None, None, None)):
+                if quad[3] != ONTOLOGY_GRAPH and getattr(quad[3], "identifier", None) != ONTOLOGY_GRAPH:
+                    data.add(quad)
+            dataset = data
         self.dataset = dataset
 
     @cached_property

@@ -1,0 +1,188 @@
+"""The RDF exports, the dataset description, the ontology page and the inference rules, on the
+default build: each export parses back to the Turtle graph, and each says what it should."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, VOID
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+RKG = Namespace("https://w3id.org/reform-kg/ontology#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+ONTOLOGY_GRAPH = "https://w3id.org/reform-kg/ontology"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("exports")
+    assert main(["build", "--out", str(out), "-q"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def turtle(out) -> Graph:
+    return Graph().parse(out / "graph.ttl")
+
+
+def labelled(graph: Graph, label: str, cls) -> URIRef:
+    (node,) = [s for s in graph.subjects(RDFS.label, Literal(label, lang="zh")) if (s, RDF.type, cls) in graph]
+    return node
+
+
+def test_the_build_writes_every_export(out):
+    names = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and "views" not in p.parts}
+    assert names >= {
+        "graph.ttl", "graph.nt", "graph.nq", "graph.trig", "graph.jsonld", "context.jsonld", "graph.rdf",
+        "graph.graphml", "graph.gexf", "neo4j/nodes.csv", "neo4j/relationships.csv", "void.ttl", "ontology.html",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name, fmt", [("graph.nt", "nt"), ("graph.jsonld", "json-ld"), ("graph.rdf", "xml")])
+def test_each_graph_export_parses_back_to_the_turtle_graph(out, turtle, name, fmt):
+    assert isomorphic(Graph().parse(out / name, format=fmt), turtle)
+
+
+@pytest.mark.parametrize("name, fmt", [("graph.trig", "trig"), ("graph.nq", "nquads")])
+def test_the_dataset_exports_hold_a_graph_per_document_the_inferred_graph_and_the_ontology(out, turtle, name, fmt):
+    dataset = Dataset()
+    dataset.parse(out / name, format=fmt)
+    graphs = {str(g.identifier): g for g in dataset.graphs() if len(g)}
+    assert set(graphs) == {"https://w3id.org/reform-kg/id/graph/f3658b2a664128f4", "https://w3id.org/reform-kg/id/graph/inferred", ONTOLOGY_GRAPH}
+    data = Graph()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if str(g) != ONTOLOGY_GRAPH:
+            data.add((s, p, o))
+    assert isomorphic(data, turtle)
+    assert isomorphic(graphs[ONTOLOGY_GRAPH], Graph().parse(ROOT / "ontology.ttl"))
+
+
+def test_jsonld_is_compact_under_the_published_context_and_expands_with_pyld(out, turtle):
+    from pyld import jsonld
+
+    document = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
+    context = json.loads((out / "context.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == context["@context"]
+    assert context["@context"]["leadPerson"] == {"@id": "rkg:leadPerson", "@type": "@id"}
+    assert context["@context"]["ordinal"] == {"@id": "rkg:ordinal", "@type": "xsd:integer"}
+    project = str(labelled(turtle, "深化基层治理体制改革", RKG.ReformProject))
+    person = str(labelled(turtle, "吕玉印", RKG.Person))
+    (node,) = [n for n in document["@graph"] if n["@id"] == project]
+    assert node["leadPerson"] == person and node["ordinal"] == "1"  # typed xsd:integer by the context
+    expanded = jsonld.expand(document)
+    (same,) = [n for n in expanded if n["@id"] == project]
+    assert same[str(RKG.leadPerson)] == [{"@id": person}]
+    assert {"@value": "深化基层治理体制改革", "@language": "zh"} in same[str(RDFS.label)]
+
+
+def test_void_describes_the_dataset(out, turtle):
+    void = Graph().parse(out / "void.ttl")
+    (dataset,) = void.subjects(RDF.type, DCAT.Dataset)  # the named graphs are void:Datasets too, as subsets
+    assert void.value(dataset, VOID.triples).toPython() == len(turtle)
+    assert void.value(dataset, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert Literal("改革责任知识图谱", lang="zh") in set(void.objects(dataset, DCTERMS.title))
+    assert (dataset, DCTERMS.source, URIRef("https://w3id.org/reform-kg/id/document/f3658b2a664128f4")) in void
+    classes = {void.value(p, VOID["class"]): void.value(p, VOID.entities).toPython() for p in void.objects(dataset, VOID.classPartition)}
+    assert classes[RKG.ReformProject] == 23 and classes[RKG.Person] == 2 and classes[FOAF.Person] == 2
+    properties = {void.value(p, VOID.property): void.value(p, VOID.triples).toPython() for p in void.objects(dataset, VOID.propertyPartition)}
+    assert properties[RKG.leadPerson] == 2 and properties[RKG.leads] == 2
+    dumps = {Path(str(d)).name for d in void.objects(dataset, VOID.dataDump)}
+    assert dumps == {"graph.ttl", "graph.nt", "graph.nq", "graph.trig", "graph.jsonld", "graph.rdf"}
+    media = {Path(str(d)).name: str(void.value(d, DCAT.mediaType)) for d in void.objects(dataset, DCAT.distribution)}
+    assert media["graph.ttl"] == "text/turtle" and media["graph.nq"] == "application/n-quads" and media["ontology.html"] == "text/html"
+    assert void.value(URIRef("https://w3id.org/reform-kg"), URIRef("https://schema.org/softwareVersion")) is not None
+    assert {str(s) for s in void.objects(dataset, VOID.subset)} == {"https://w3id.org/reform-kg/id/graph/f3658b2a664128f4", "https://w3id.org/reform-kg/id/graph/inferred"}
+
+
+def test_the_ontology_page_lists_every_term_with_its_labels(out):
+    html = (out / "ontology.html").read_text(encoding="utf-8")
+    ontology = Graph().parse(ROOT / "ontology.ttl")
+    namespace = str(RKG)
+    terms = {s for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty) for s in ontology.subjects(RDF.type, t) if str(s).startswith(namespace)}
+    assert len(terms) > 50
+    for term in terms:
+        name = str(term)[len(namespace) :]
+        assert f'<tr id="{name}">' in html and f"<code>rkg:{name}</code>" in html
+        for label in ontology.objects(term, RDFS.label):
+            assert str(label) in html, (name, label)
+    assert "foaf:Person, schema:Person" in html  # the alignments
+    assert "rkg:ReformProject | rkg:Evidence" in html  # a union domain, spelled out
+    assert 'href="views/assets/views.css"' in html
+    assert 'href="../ontology.html"' in (out / "views" / "index.html").read_text(encoding="utf-8")
+
+
+# --- inference by SPARQL rules --------------------------------------------------------------------
+
+
+def test_rules_entail_aligned_types_relations_and_inverses_with_evidence(turtle):
+    person = labelled(turtle, "吕玉印", RKG.Person)
+    project = labelled(turtle, "深化基层治理体制改革", RKG.ReformProject)
+    post = labelled(turtle, "区委书记", RKG.Post)
+    assert (person, RDF.type, FOAF.Person) in turtle and (person, RDF.type, URIRef("https://schema.org/Person")) in turtle
+    assert (person, ORG.holds, post) in turtle
+    assert (person, RKG.leads, project) in turtle and (post, RKG.heldBy, person) in turtle
+    (statement,) = [st for st in turtle.subjects(RDF.predicate, RKG.leads) if turtle.value(st, RDF.subject) == person and turtle.value(st, RDF.object) == project]
+    assert turtle.value(statement, RKG.inferredBy) == URIRef("https://w3id.org/reform-kg/id/rule/inverse-relations")
+    premise = turtle.value(statement, PROV.wasDerivedFrom)
+    assert turtle.value(premise, RDF.predicate) == RKG.leadPerson
+    quotes = {str(turtle.value(e, RKG.quote)) for e in turtle.objects(statement, RKG.evidence)}
+    assert any("区委书记吕玉印亲自牵头深化基层治理体制改革项目" in q for q in quotes)
+    rules = {str(turtle.value(r, RDFS.label)) for r in turtle.subjects(RDF.type, RKG.InferenceRule)}
+    assert {"class-alignment", "property-alignment", "inverse-relations", "tier-from-group"} <= rules
+
+
+def test_rules_keep_to_the_aligned_vocabularies(tmp_path):
+    """rkg:deadlineDate is under rkg:deadline: entailing it would give each project two deadlines."""
+    assert main(["build", str(ROOT / "tests" / "corpus" / "02-huoshan-devzone-2025-key-tasks.txt"), "--out", str(tmp_path), "-q"]) == 0
+    graph = Graph().parse(tmp_path / "graph.ttl")
+    dated = list(graph.subject_objects(RKG.deadlineDate))
+    assert dated
+    for project, date in dated:
+        assert (project, RKG.deadline, date) not in graph
+        assert all(isinstance(d, Literal) and d.datatype is None for d in graph.objects(project, RKG.deadline))
+
+
+def test_a_rule_that_is_not_a_construct_is_refused(tmp_path):
+    from kg.errors import RuleFileError
+    from kg.infer import load_rules
+
+    (tmp_path / "bad.rq").write_text("# title: Bad\n# description: Not a CONSTRUCT.\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(RuleFileError) as error:
+        load_rules(tmp_path)
+    assert "bad.rq" in str(error.value) and "CONSTRUCT" in str(error.value)
+
+
+# --- kg export and kg validate --------------------------------------------------------------------
+
+
+def test_kg_export_writes_one_format_to_a_file_a_folder_or_stdout(out, tmp_path, turtle):
+    proc = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "jsonld", "--graph", str(out / "graph.trig"), "--out", "-"], capture_output=True, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.startswith(b"{")
+    assert isomorphic(Graph().parse(data=proc.stdout, format="json-ld"), turtle)
+    assert main(["export", "--format", "neo4j", "--graph", str(out / "graph.trig"), "--out", str(tmp_path / "neo")]) == 0
+    assert sorted(p.name for p in (tmp_path / "neo").iterdir()) == ["nodes.csv", "relationships.csv"]
+    assert main(["export", "--format", "rdfxml", "--graph", str(out / "graph.trig"), "--out", str(tmp_path / "g.rdf")]) == 0
+    assert (tmp_path / "g.rdf").read_bytes() == (out / "graph.rdf").read_bytes()
+
+
+def test_kg_export_of_a_missing_graph_or_an_unknown_format_is_one_line(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "ttl", "--graph", str(tmp_path / "none.trig")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "none.trig" in proc.stderr and "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "pdf"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+def test_kg_validate_passes_on_the_default_build(out):
+    proc = subprocess.run([sys.executable, "-m", "kg", "validate", str(out / "graph.ttl")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().endswith("conforms")
