@@ -28,6 +28,7 @@ from .rdf import union_graph
 
 # The named graph the ontology goes in: the ontology's own IRI.
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/reform-kg/ontology")
+SKOLEM_AUTHORITY, SKOLEM_PATH = "https://w3id.org", "/reform-kg/.well-known/genid/"
 
 
 class ExportSource:
@@ -59,15 +60,16 @@ class ExportSource:
 
     @cached_property
     def full_dataset(self) -> Dataset:
-        """The dataset with the ontology as one more named graph, its blank nodes labelled
-        canonically so that they are the same in every build."""
+        """The dataset with the ontology as one more named graph. Its blank nodes (the union
+        domains) become IRIs named by their canonical labels: the same in every build, and a
+        store that is sent the graph twice keeps one copy of them, not two."""
         full = Dataset()
         for prefix, ns in self.dataset.namespaces():
             full.bind(prefix, ns)
         for quad in self.dataset.quads((None, None, None, None)):
             full.add(quad)
         target = full.graph(ONTOLOGY_GRAPH)
-        for triple in to_canonical_graph(self.ontology):
+        for triple in to_canonical_graph(self.ontology).skolemize(authority=SKOLEM_AUTHORITY, basepath=SKOLEM_PATH):
             target.add(triple)
         return full
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
@@ -64,7 +64,13 @@ def test_the_dataset_exports_hold_a_graph_per_document_the_inferred_graph_and_th
         if str(g) != ONTOLOGY_GRAPH:
             data.add((s, p, o))
     assert isomorphic(data, turtle)
-    assert isomorphic(graphs[ONTOLOGY_GRAPH], Graph().parse(ROOT / "ontology.ttl"))
+    # the ontology's blank nodes are skolem IRIs, so that a store sent the graph twice keeps one copy
+    skolem = "https://w3id.org/reform-kg/.well-known/genid/"
+    ontology = Graph()
+    for triple in graphs[ONTOLOGY_GRAPH]:
+        ontology.add(tuple(BNode(str(t)[len(skolem) :]) if str(t).startswith(skolem) else t for t in triple))
+    assert any(str(t).startswith(skolem) for triple in graphs[ONTOLOGY_GRAPH] for t in triple)
+    assert isomorphic(ontology, Graph().parse(ROOT / "ontology.ttl"))
 
 
 def test_jsonld_is_compact_under_the_published_context_and_expands_with_pyld(out, turtle):
