@@ -21,6 +21,7 @@ import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
+from .ledger import ledger_to_csv, ledger_to_xlsx, source_to_ledger
 from .rdf import union_graph
 
 
@@ -100,6 +101,8 @@ EXPORTERS: dict[str, Exporter] = {
     "nt": Exporter("graph.nt", _of_dataset(dataset_to_ntriples), "N-Triples, one triple a line, sorted"),
     "nq": Exporter("graph.nq", _of_dataset(dataset_to_nquads), "N-Quads: each triple with its named graph, sorted"),
     "trig": Exporter("graph.trig", _of_dataset(dataset_to_trig), "TriG: a named graph per document and one for inferred facts"),
+    "ledger-csv": Exporter("ledger.csv", lambda source: ledger_to_csv(source_to_ledger(source)), "the responsibility ledger, a row per project: CSV, UTF-8 with a byte-order mark for Excel"),
+    "ledger-xlsx": Exporter("ledger.xlsx", lambda source: ledger_to_xlsx(source_to_ledger(source)), "the responsibility ledger, a row per project: an Excel workbook"),
 }
 
 
