@@ -23,6 +23,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from .graphtools import flat_to_gexf, flat_to_graphml, flat_to_neo4j, flatten_source
+from .ledger import ledger_to_csv, ledger_to_xlsx, source_to_ledger
 from .rdf import union_graph
 
 
@@ -229,6 +230,8 @@ EXPORTERS: dict[str, Exporter] = {
     "graphml": Exporter("graph.graphml", lambda source: flat_to_graphml(flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
     "gexf": Exporter("graph.gexf", lambda source: flat_to_gexf(flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
     "neo4j": Exporter("neo4j", lambda source: flat_to_neo4j(flatten_source(source)), "nodes.csv and relationships.csv for neo4j-admin database import"),
+    "ledger-csv": Exporter("ledger.csv", lambda source: ledger_to_csv(source_to_ledger(source)), "the responsibility ledger, a row per project: CSV, UTF-8 with a byte-order mark for Excel"),
+    "ledger-xlsx": Exporter("ledger.xlsx", lambda source: ledger_to_xlsx(source_to_ledger(source)), "the responsibility ledger, a row per project: an Excel workbook"),
     "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
     "ontology-html": Exporter("ontology.html", source_to_ontology_page, "the vocabulary as a page: every class and property with labels, comments, domain, range, alignments"),
 }

@@ -121,6 +121,11 @@ def test_matrix_names_the_leaders_of_project_one_and_the_groups_of_the_others(pi
     assert (first["ordinal"], first["project"], first["leadPost"], first["leadPerson"]) == ("1", "深化基层治理体制改革", "区委书记", "吕玉印")
     assert first["tier"] == "区主要领导牵头改革项目" and first["group"] is None
     assert first["levels"] == "区、社区、街道"  # joined with 、 in code-point order
+    problems = first["problems"].split("、")
+    assert "居民自治活力不足" in problems and problems == sorted(problems)
+    # the project's own sentences, each once, in text order: the list of projects, the news, the item
+    quotes = first["quote"].split(" ‖ ")
+    assert len(quotes) == 3 and "区委书记吕玉印亲自牵头" in quotes[1] and quotes[2] == "深化基层治理体制改革牵头区领导:区委书记吕玉印"
     eighth = next(r for r in rows if r["ordinal"] == "8")
     assert (eighth["project"], eighth["group"], eighth["tier"]) == ("创新基层党建工作机制", "党的建设制度改革专项小组", "区重点改革项目")
     assert [r["ordinal"] for r in rows[:9]] == [str(n) for n in range(1, 10)]
@@ -434,7 +439,7 @@ def test_csv_and_tsv(pingshan):
     data = format_result(result, "csv").decode("utf-8")
     assert data.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(data, newline="")))
-    assert rows[0] == list(result.variables) and len(rows) == 24
+    assert rows[0] == list(result.variables) and len(rows) == 24 and rows[0][-2:] == ["problems", "quote"]
     assert rows[1][:6] == ["pingshan-2017-reform-plan.txt", "1", "深化基层治理体制改革", "区主要领导牵头改革项目", "区委书记", "吕玉印"]
     lines = format_result(run(pingshan["oxigraph"], "evidence-for-relation"), "tsv").decode("utf-8").splitlines()
     assert lines[0].split("\t")[:3] == ["?relation", "?quote", "?start"]
