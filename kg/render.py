@@ -446,7 +446,10 @@ def dataset_summary(graph: Graph, network: nx.MultiDiGraph, views: list[View], c
         group.sort(key=lambda v: (ordinal.get(v.focus, 1 << 30), v.title, v.path))
     people = [v for v in by_kind.get("person", [])]
     example = people[0].title.rsplit(" ", 1)[-1] if people else None
+    from .export import EXPORTERS
+
     return {
+        "downloads": [(e.path, e.description) for e in EXPORTERS.values()],
         "documents": documents,
         "classes": classes,
         "triples": len(graph),
