@@ -94,6 +94,7 @@ def fit_columns(text: str, columns: int) -> tuple[str, int]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .export import ExportSource, export_files, json_bytes, write_outputs
+    from .cache import ExtractionCache, default_cache_dir
     from .pipeline import DEFAULT_INPUT, build_graph, load_toolkit
     from .rdf import union_graph
     from .render import ASSETS
@@ -104,7 +105,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     log = BuildLog(args.quiet)
     try:
         # A missing path is not a usage error: like any bad input it gets its line, and the rest builds.
-        result = build_graph(paths, load_toolkit(), args.genre, log.log_outcome, args.jobs)
+        cache = None if args.no_cache else ExtractionCache(default_cache_dir())
+        result = build_graph(paths, load_toolkit(), args.genre, log.log_outcome, args.jobs, cache)
+        if cache is not None:
+            cache.prune()
     finally:
         log.clear_bar()
     inputs = len(result.documents) + len(result.failures) + len(result.duplicates)
@@ -124,6 +128,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     _log(
         f"{len(result.documents)} document(s) built, {len(result.failures)} failed, {len(result.duplicates)} duplicate(s) skipped: "
         f"{projects} projects, {facts} facts, {len(graph)} triples"
+        + (f"; {len(result.cached)} read from the extraction cache" if result.cached else "")
     )
     if not args.quiet:
         for r in result.documents:
@@ -310,6 +315,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--genre", metavar="NAME", help="use this genre's rules instead of detecting the genre")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation of the result")
     build.add_argument("-j", "--jobs", type=positive_int, metavar="N", help="extract in N worker processes (default: one per MiB of input, up to the CPUs; one file is always built in this process)")
+    build.add_argument("--no-cache", action="store_true", help="extract every document again, and leave the extraction cache alone (default: reuse what the same code extracted before, from $KG_CACHE_DIR or ~/.cache/reform-kg)")
     build.add_argument("-q", "--quiet", action="store_true", help="no line per built document and no progress bar; failures, warnings and the summary remain")
     build.set_defaults(func=cmd_build)
 

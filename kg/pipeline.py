@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator, Union
 from rdflib import Dataset
 
 from .errors import InputError, KgError, UsageError
+from .cache import ExtractionCache
 from .extract import extract_records
 from .lexicon import Lexicon, load_lexicon
 from .load import SUPPORTED_SUFFIXES, describe_error, load_document
@@ -73,6 +74,7 @@ class BuildResult:
     failures: tuple[Failure, ...]
     dataset: Dataset
     duplicates: tuple[Duplicate, ...] = ()
+    cached: tuple[str, ...] = ()  # paths of the documents whose extraction came from the cache
 
 
 def load_toolkit() -> Toolkit:
@@ -159,13 +161,15 @@ def build_graph(
     genre: str | None = None,
     progress: Callable[[Outcome, int, int], None] | None = None,
     jobs: int | None = None,
+    cache: ExtractionCache | None = None,
 ) -> BuildResult:
     """Load, extract and resolve every document; one bad document does not stop the others.
 
     ``jobs`` > 1 loads and extracts documents in that many worker processes (default: see
     BYTES_PER_DEFAULT_JOB). The result is the same as a serial run's, because outcomes are
     collected in input order and sorted before the graph is built. ``progress(outcome, done,
-    total)`` is called once per input, in input order.
+    total)`` is called once per input, in input order. With a ``cache``, a document extracted
+    before by the same code is taken from it instead of extracted again.
     """
     toolkit = toolkit or load_toolkit()
     # Checked once here, not left to process_document: each document's errors become its own
@@ -194,9 +198,14 @@ def build_graph(
                 record(Duplicate(item.path, originals[item.doc_id].path))
             else:
                 to_extract.append(item)
+        hits = {d.path: hit for d in to_extract if cache is not None and (hit := cache.get(d, genre)) is not None}
         # The parent's toolkit goes to the work only when it runs here: a worker has its own.
         own = toolkit if executor is None else None
-        for outcome in run_each(executor, extract_document, [(d.path, (d, genre, own)) for d in to_extract]):
+        extracted = run_each(executor, extract_document, [(d.path, (d, genre, own)) for d in to_extract if d.path not in hits])
+        for document in to_extract:  # in input order, cached or not
+            outcome = hits.get(document.path) or next(extracted)
+            if cache is not None and isinstance(outcome, Resolved) and document.path not in hits:
+                cache.put(outcome, genre)
             record(outcome)
     # Sorted by document identity and path so the output does not depend on the order of the
     # inputs, nor on which worker finished first.
@@ -209,6 +218,7 @@ def build_graph(
         failures=tuple(sorted((o for o in outcomes if isinstance(o, Failure)), key=lambda f: f.path)),
         dataset=dataset,
         duplicates=tuple(sorted((o for o in outcomes if isinstance(o, Duplicate)), key=lambda d: d.path)),
+        cached=tuple(sorted(hits)),
     )
 
 

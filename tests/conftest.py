@@ -1,3 +1,11 @@
+import os as _os
+import tempfile as _tempfile
+
+# The extraction cache of every build the tests run, in-process or not, goes to a folder of this
+# session's: never the user's ~/.cache, and never an entry from before this code.
+_os.environ["KG_CACHE_DIR"] = _tempfile.mkdtemp(prefix="kg-test-cache-")
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/cases/*/*/expected.ttl from the current build (the tests then fail, so a rewrite is never silent)")
 

@@ -175,7 +175,7 @@ def test_build_is_byte_identical_across_processes(tmp_path):
     for seed in ("0", "12345"):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        proc = subprocess.run([sys.executable, str(ROOT / "build_graph.py"), "--out", str(out)], env=env, capture_output=True, text=True, cwd=tmp_path)
+        proc = subprocess.run([sys.executable, str(ROOT / "build_graph.py"), "--no-cache", "--out", str(out)], env=env, capture_output=True, text=True, cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
         outputs.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert set(outputs[0]) >= {"graph.ttl", "report.json", "report.md", "views/index.html", "views/overview.html"}

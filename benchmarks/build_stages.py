@@ -1,0 +1,106 @@
+"""Where the default build's time goes: each stage timed in-process, the whole build as a command,
+and the import floor every run pays, side by side in one run.
+
+    python benchmarks/build_stages.py [--repeat 5]
+
+Not part of the test suite. The floor is `python -c "import rdflib, jieba, networkx, pyvis.network;
+jieba.initialize()"`: what a Python program that reads Chinese into a graph pays before doing
+anything. The target (issue 7) is a default build within 1.3x that floor. Medians of --repeat runs
+on stdout; each stage runs on the previous stage's output, in the order kg.pipeline runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FLOOR = "import rdflib, jieba, networkx, pyvis.network; jieba.initialize()"
+
+
+def command_seconds(args: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def stage_seconds(repeat: int) -> dict[str, float]:
+    """Each stage of one default build, timed in this process (imports and the toolkit once)."""
+    times: dict[str, list[float]] = {}
+
+    def timed(name, action):
+        start = time.perf_counter()
+        value = action()
+        times.setdefault(name, []).append(time.perf_counter() - start)
+        return value
+
+    start = time.perf_counter()
+    import kg.cli  # noqa: F401  (what `kg build` imports before it starts)
+    from kg.export import EXPORTERS, ExportSource
+    from kg.extract import extract_records
+    from kg.infer import add_entailments
+    from kg.pipeline import DEFAULT_INPUT, load_toolkit, read_document
+    from kg.rules import detect_genre
+    from kg.rdf import records_to_dataset, union_graph
+    from kg.network import graph_to_network
+    from kg.render import render_views
+    from kg.resolve import resolve_extraction
+    from kg.script import simplify_document
+    from kg.segment import segment_document, split_sentences
+    from kg.validate import load_ontology, validate_graph
+
+    imports = time.perf_counter() - start
+    toolkit = timed("toolkit: lexicon, rules and jieba's dictionary", load_toolkit)
+    for _ in range(repeat):
+        document = timed("load the document", lambda: read_document(DEFAULT_INPUT))
+        reading = simplify_document(document)
+        genre = timed("detect the genre", lambda: detect_genre(reading.text, toolkit.genres))
+        rules = toolkit.genres[genre]
+        segments = timed("segment", lambda: segment_document(reading, rules, toolkit.lexicon))
+        extraction = timed("extract", lambda: extract_records(reading, segments, rules, toolkit.lexicon, genre))
+        sentences = [s for seg in segments for s in split_sentences(seg.span, rules)]
+        resolved = timed("resolve", lambda: resolve_extraction(extraction, sentences, toolkit.lexicon))
+        dataset = timed("RDF: records to the dataset", lambda: records_to_dataset([resolved]))
+        ontology = load_ontology()
+        timed("inference rules (pyoxigraph)", lambda: add_entailments(dataset, union_graph(dataset), ontology))
+        graph = union_graph(dataset)
+        timed("SHACL validation", lambda: validate_graph(graph))
+        source = ExportSource(dataset)
+        for name, exporter in EXPORTERS.items():
+            timed(f"export {exporter.path}", lambda e=exporter: e.write(source))
+        timed("views (all pages)", lambda: render_views(graph, graph_to_network(graph), ontology))
+    medians = {"imports of kg (first run only)": imports}
+    medians.update({name: statistics.median(values) for name, values in times.items()})
+    return medians
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    floor = command_seconds([sys.executable, "-c", FLOOR], args.repeat)
+    bare = command_seconds([sys.executable, "-c", "pass"], args.repeat)
+    with tempfile.TemporaryDirectory() as out:
+        build = command_seconds([sys.executable, "build_graph.py", "--out", out, "-q"], args.repeat)
+    print(f"interpreter alone:            {bare:6.2f} s")
+    print(f"import floor:                 {floor:6.2f} s   ({FLOOR})")
+    print(f"default build (build_graph):  {build:6.2f} s   = {build / floor:.2f}x the floor (target 1.3x)")
+    print(f"median of {args.repeat} runs each\n\nstages, in-process, median of {args.repeat}:")
+    stages = stage_seconds(args.repeat)
+    for name, seconds in stages.items():
+        print(f"  {name:<48} {seconds * 1000:8.0f} ms")
+    print(f"  {'sum':<48} {sum(stages.values()) * 1000:8.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
