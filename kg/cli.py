@@ -116,12 +116,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
         return 1
     graph = union_graph(result.dataset)
-    validation = None if args.no_validate else validate_graph(graph)
-    report = build_report(result, graph, validation)
+    # SHACL validation takes as long as all the exports: on a second core, beside them.
+    validating = None if args.no_validate else run_beside(validate_graph, graph)
     files = export_files(ExportSource(result.dataset))
-    files.update({"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")})
     views = views_files(graph)
     files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
+    validation = validating() if validating else None
+    report = build_report(result, graph, validation)
+    files.update({"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")})
     written = write_outputs(files, Path(args.out), prune=VIEWS_DIR)
     projects = sum(d["projects"] for d in report["documents"])
     facts = sum(d["facts"] for d in report["documents"])
@@ -143,6 +145,41 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 VIEWS_DIR = "views"
+
+_BESIDE: tuple | None = None  # the task a forked process runs: see run_beside
+
+
+def run_beside(function, *args):
+    """Start ``function(*args)`` in a forked process and return a function that waits for its
+    result. The child inherits the arguments with the fork, so nothing large is pickled; only the
+    result comes back. Where there is no fork, or only one CPU, it runs here, at once."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _BESIDE
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        result = function(*args)
+        return lambda: result
+    _BESIDE = (function, args)
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        future = executor.submit(_run_beside)
+    finally:
+        _BESIDE = None
+
+    def wait():
+        try:
+            return future.result()
+        finally:
+            executor.shutdown()
+
+    return wait
+
+
+def _run_beside():
+    function, args = _BESIDE
+    return function(*args)
 
 
 def views_files(graph) -> dict[str, bytes]:
