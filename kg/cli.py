@@ -139,7 +139,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                     _log(f"  {r.document.name}: stated {figure.label} = {figure.value}, found {found}")
     if validation is not None:
         _log(f"validation: {validation.summary()}")
-    _log(f"wrote {', '.join(str(p) for p in written if p.parent == Path(args.out))}, and {len(views) - len(ASSETS)} pages in {Path(args.out) / VIEWS_DIR}/")
+    top = sorted({str(Path(args.out) / Path(p).relative_to(args.out).parts[0]) for p in written if Path(p).relative_to(args.out).parts[0] != VIEWS_DIR})
+    _log(f"wrote {', '.join(top)}, and {len(views) - len(ASSETS)} pages in {Path(args.out) / VIEWS_DIR}/")
     failed = bool(result.failures) or (validation is not None and not validation.conforms)
     return 1 if failed else 0
 
@@ -191,17 +192,15 @@ def views_files(graph) -> dict[str, bytes]:
 
 
 def cmd_views(args: argparse.Namespace) -> int:
-    from .export import write_outputs
+    from .export import ExportSource, write_outputs
     from .publish import read_dataset
-    from .rdf import union_graph
-    from .render import ASSETS
-
-    from .export import ExportSource
+    from .render import ASSETS, PAGE_KINDS
 
     graph = ExportSource(read_dataset(args.graph)).graph  # the ontology's graph set apart
     files = views_files(graph)
     out = Path(args.out)
-    write_outputs(files, out, prune=".")
+    # Pages of entities no longer in the graph go; anything else in the folder stays.
+    write_outputs(files, out, prune=[*PAGE_KINDS.values(), "assets"])
     pages = len(files) - len(ASSETS)
     _log(f"wrote {pages} pages to {out}/: open {out / 'index.html'} in a browser")
     return 0

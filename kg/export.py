@@ -266,12 +266,12 @@ _UMASK = _read_umask()
 PRUNED_SUFFIXES = {".html", ".js", ".css", ".json", ".png"}
 
 
-def write_outputs(files: dict[str, bytes], out_dir: Path, prune: str | None = None) -> list[Path]:
+def write_outputs(files: dict[str, bytes], out_dir: Path, prune: str | list[str] | None = None) -> list[Path]:
     """Write every file to a temporary name first, then move them all into place.
 
     Nothing in ``out_dir`` changes until every file has been written in full, so a build that
-    fails part-way leaves the previous output as it was. ``prune`` names a folder under
-    ``out_dir`` whose files are all in ``files``: pages an earlier build wrote there and this one
+    fails part-way leaves the previous output as it was. ``prune`` names a folder (or several)
+    under ``out_dir`` whose files are all in ``files``: pages an earlier build wrote there and this one
     did not (a project no longer found) are removed once the new ones are in place.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -291,8 +291,8 @@ def write_outputs(files: dict[str, bytes], out_dir: Path, prune: str | None = No
         raise
     for tmp, target in staged:
         os.replace(tmp, target)
-    if prune is not None:
-        _prune(out_dir / prune, {target for _, target in staged})
+    for folder in [prune] if isinstance(prune, str) else prune or []:
+        _prune(out_dir / folder, {target for _, target in staged})
     return [target for _, target in staged]
 
 
