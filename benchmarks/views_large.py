@@ -5,8 +5,9 @@ generated corpus graph of more than 5,000 nodes, with each document's nodes fold
     python benchmarks/views_large.py [--copies 10] [--repeat 3]
 
 Not part of the test suite. The graph is the tests/corpus build, copied --copies times with every
-document-scoped or place-scoped entity renamed (new IRIs, numbered labels), so the copies share
-only posts, levels and problems, as plans from different places do. Results on stdout.
+document-scoped or place-scoped entity renamed (new IRIs, numbered names), so the copies share
+only posts, levels, problems and inference rules, as plans from different places do (see
+_graphs.py). Results on stdout.
 """
 
 from __future__ import annotations
@@ -23,40 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from rdflib import RDFS, Graph, Literal, URIRef  # noqa: E402
-
 from kg.export import write_outputs  # noqa: E402
 from kg.network import graph_to_network  # noqa: E402
-from kg.pipeline import build_graph, load_toolkit  # noqa: E402
-from kg.rdf import union_graph  # noqa: E402
 from kg.render import load_style, render_views  # noqa: E402
 from kg.validate import load_ontology  # noqa: E402
-from kg.vocab import ID  # noqa: E402
+from _graphs import corpus_graph, generate  # noqa: E402
 from test_browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
-
-SHARED = ("level/", "post/", "problem/")  # the same everywhere: not renamed in the copies
-
-
-def corpus_graph() -> Graph:
-    result = build_graph([ROOT / "tests" / "corpus"], load_toolkit(), jobs=1)
-    return union_graph(result.dataset)
-
-
-def renamed(term, copy: int):
-    if isinstance(term, URIRef) and str(term).startswith(str(ID)) and not str(term)[len(str(ID)) :].startswith(SHARED):
-        return URIRef(f"{term}-{copy}")
-    return term
-
-
-def generate(base: Graph, copies: int) -> Graph:
-    big = Graph()
-    for copy in range(copies):
-        for s, p, o in base:
-            s2, o2 = renamed(s, copy), renamed(o, copy)
-            if p == RDFS.label and copy and s2 != s:
-                o2 = Literal(f"{o}{copy}", lang=o.language)
-            big.add((s2, p, o2))
-    return big
 
 
 def time_to_stable(browser, page_path: Path, repeat: int) -> tuple[float, float, int]:

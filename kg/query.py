@@ -25,6 +25,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
@@ -258,6 +259,7 @@ def values_query(query: NamedQuery, terms: dict[str, Identifier]) -> str:
 # --- terms, the same from either engine --------------------------------------------------------
 
 
+@lru_cache(maxsize=None)  # a graph has a few tags, and a result holds them many times
 def _language(tag: str) -> str:
     """BCP 47 case (zh-Hant, en-GB): pyoxigraph lowercases tags, rdflib keeps them as written."""
     parts = tag.split("-")
@@ -347,15 +349,18 @@ class OxigraphEngine(QueryEngine):
         import pyoxigraph as ox
 
         substitutions = {ox.Variable(name): _to_oxigraph(term) for name, term in terms.items()}
+        # A result repeats its values (a document's name on each of its rows): each is made an
+        # rdflib term once, which is most of the time a large result takes here.
+        convert = lru_cache(maxsize=None)(_from_oxigraph)
         try:
             result = self.store.query(query.text, substitutions=substitutions or None)
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ASK", (), (), bool(result), None)
             if isinstance(result, ox.QueryTriples):
-                triples = [tuple(_from_oxigraph(t) for t in (x.subject, x.predicate, x.object)) for x in result]
+                triples = [tuple(convert(t) for t in (x.subject, x.predicate, x.object)) for x in result]
                 return QueryResult(query.form, (), (), None, _normal_graph(triples, _prefixes(query.text)))
             variables = tuple(v.value for v in result.variables)
-            rows = tuple(tuple(_from_oxigraph(solution[v]) for v in variables) for solution in result)
+            rows = tuple(tuple(convert(solution[v]) for v in variables) for solution in result)
         except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
             message = str(exc)
             if "projection" in message:  # pyoxigraph binds only variables the result could show
@@ -378,6 +383,9 @@ def _to_oxigraph(term: Identifier):
     return ox.Literal(str(term))
 
 
+_XSD_STRING = str(XSD.string)
+
+
 def _from_oxigraph(term):
     import pyoxigraph as ox
 
@@ -388,9 +396,12 @@ def _from_oxigraph(term):
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
+        # Made in their normal form at once (as _normal_term would leave them): a large result is
+        # mostly literals, and each rdflib Literal built costs microseconds.
         if term.language:
-            return _normal_term(Literal(term.value, lang=term.language))
-        return _normal_term(Literal(term.value, datatype=URIRef(term.datatype.value)))
+            return Literal(term.value, lang=_language(term.language))
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
     raise QueryError(f"a result holds an RDF-star triple term, which reform-kg does not show: {term}")
 
 
