@@ -96,7 +96,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .export import ExportSource, export_files, json_bytes, write_outputs
     from .cache import ExtractionCache, default_cache_dir
     from .pipeline import DEFAULT_INPUT, build_graph, load_toolkit
-    from .rdf import union_graph
     from .render import ASSETS
     from .report import build_report, report_to_markdown
     from .validate import validate_graph
@@ -115,11 +114,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not result.documents:
         _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
         return 1
-    graph = union_graph(result.dataset)
+    source = ExportSource(result.dataset)
+    graph = source.graph  # the union graph, shared with the exports that need it
     # SHACL validation takes as long as all the exports: on a second core, beside them.
     validating = None if args.no_validate else run_beside(validate_graph, graph)
-    files = export_files(ExportSource(result.dataset))
-    views = views_files(graph)
+    files = export_files(source)
+    views = views_files(graph, source.network)
     files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
     validation = validating() if validating else None
     report = build_report(result, graph, validation)
@@ -183,12 +183,13 @@ def _run_beside():
     return function(*args)
 
 
-def views_files(graph) -> dict[str, bytes]:
+def views_files(graph, network=None) -> dict[str, bytes]:
+    """The pages of the views; ``network``: the graph's projection, where it is made already."""
     from .network import graph_to_network
     from .render import render_views
     from .validate import load_ontology
 
-    return render_views(graph, graph_to_network(graph), load_ontology())
+    return render_views(graph, graph_to_network(graph) if network is None else network, load_ontology())
 
 
 def cmd_views(args: argparse.Namespace) -> int:

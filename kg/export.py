@@ -75,6 +75,14 @@ class ExportSource:
         return full
 
     @cached_property
+    def oxigraph(self):
+        """The dataset loaded in pyoxigraph, for the exports that query it (the ledger's two
+        files): loading takes far longer than their query."""
+        from .query import open_engine
+
+        return open_engine(self.dataset, "oxigraph")
+
+    @cached_property
     def network(self) -> nx.MultiDiGraph:
         from .network import graph_to_network
 
@@ -87,11 +95,19 @@ def _sorted_lines(data: str) -> bytes:
 
 
 def dataset_to_turtle(dataset: Dataset) -> bytes:
-    return union_graph(dataset).serialize(format="turtle", encoding="utf-8")
+    return graph_to_turtle(union_graph(dataset))
+
+
+def graph_to_turtle(graph: Graph) -> bytes:
+    return graph.serialize(format="turtle", encoding="utf-8")
 
 
 def dataset_to_ntriples(dataset: Dataset) -> bytes:
-    return _sorted_lines(union_graph(dataset).serialize(format="nt"))
+    return graph_to_ntriples(union_graph(dataset))
+
+
+def graph_to_ntriples(graph: Graph) -> bytes:
+    return _sorted_lines(graph.serialize(format="nt"))
 
 
 def dataset_to_nquads(dataset: Dataset) -> bytes:
@@ -215,13 +231,11 @@ class Exporter:
     description: str
 
 
-def _of_dataset(function: Callable[[Dataset], bytes]) -> Callable[[ExportSource], bytes]:
-    return lambda source: function(source.dataset)
-
-
 EXPORTERS: dict[str, Exporter] = {
-    "ttl": Exporter("graph.ttl", _of_dataset(dataset_to_turtle), "Turtle: every triple, the named graphs merged"),
-    "nt": Exporter("graph.nt", _of_dataset(dataset_to_ntriples), "N-Triples, one triple a line, sorted"),
+    # The union graph of the source, computed once for every export that needs it: a copy of
+    # every triple, which takes as long as serialising them on a large corpus.
+    "ttl": Exporter("graph.ttl", lambda source: graph_to_turtle(source.graph), "Turtle: every triple, the named graphs merged"),
+    "nt": Exporter("graph.nt", lambda source: graph_to_ntriples(source.graph), "N-Triples, one triple a line, sorted"),
     "nq": Exporter("graph.nq", lambda source: dataset_to_nquads(source.full_dataset), "N-Quads: each triple with its named graph (as in TriG), sorted"),
     "trig": Exporter("graph.trig", lambda source: dataset_to_trig(source.full_dataset), "TriG: a named graph per document, one for inferred facts and one for the ontology"),
     "jsonld": Exporter("graph.jsonld", source_to_jsonld, "JSON-LD, compacted with the context of context.jsonld (embedded)"),

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import RuleFileError
-from .query import QueryResult, display_width, load_query, open_engine
+from .query import QueryResult, display_width, load_query
 
 if TYPE_CHECKING:
     from .export import ExportSource
@@ -157,7 +157,7 @@ def result_to_ledger(result: QueryResult, spec: LedgerSpec) -> list[list[str]]:
 def source_to_ledger(source: ExportSource) -> list[list[str]]:
     """A row per reform project, in the query's order (document, number, name)."""
     spec = load_ledger_spec()
-    result = open_engine(source.dataset, "oxigraph").run(load_query(spec.query))
+    result = source.oxigraph.run(load_query(spec.query))
     return result_to_ledger(result, spec)
 
 
