@@ -255,13 +255,13 @@ def measure_sizes(args: argparse.Namespace, cache: Path) -> None:
 
 def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
     """Each stage of kg build, in the order cmd_build runs them, timed in this process."""
-    from kg.cli import views_files
-    from kg.export import EXPORTERS, ExportSource, json_bytes, write_outputs
-    from kg.infer import add_entailments
+    from kg.export import EXPORTERS, write_outputs
     from kg.pipeline import BuildResult, expand_paths, extract_document, load_toolkit, open_executor, read_document, run_each
-    from kg.rdf import records_to_dataset, union_graph
-    from kg.report import build_report, report_to_markdown
-    from kg.validate import load_ontology, validate_graph
+    from kg.render import render_views
+    from kg.report import build_report
+    from kg.resolve import assign_places
+    from kg.shard import ShardCollector, Spool, make_shard
+    from kg.validate import load_ontology, validate_source
 
     folder = corpus_folder(cache, size, args.seed)
     print(f"stages of kg build, {size} documents ({corpus_bytes(folder) / 1e6:.1f} MB), -j {args.jobs}: wall s, CPU s (this process and its workers), peak RSS of this process after the stage")
@@ -290,40 +290,42 @@ def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
     stage("toolkit", load_toolkit)
     # Loaded here rather than in the workers as a build does: reading text files is quick either way.
     stage("load", lambda: [read_document(f) for f in files])
+    spool = Spool()
 
-    def extract():
+    def extract_and_shard():
         # The pool is shut down inside the stage, so that its workers' CPU time is counted
         # (a process's children count once they have ended); their toolkit loading is counted too.
         with open_executor(args.jobs) as executor:
             own = state["toolkit"] if executor is None else None
-            return list(run_each(executor, extract_document, [(d.path, (d, None, own)) for d in state["load"]]))
+            documents = sorted(run_each(executor, extract_document, [(d.path, (d, None, own)) for d in state["load"]]), key=lambda r: (r.document.doc_id, r.document.path))
+            places = assign_places(documents)
+            collector = ShardCollector(spool)
+            work = [(r.document.path, (r, {k: v for k, v in places.items() if k[0] == r.document.doc_id})) for r in documents]
+            for shard in run_each(executor, make_shard, work):
+                collector.add(shard)
+            return documents, collector
 
-    stage("extract", extract)
-    documents = sorted(state["extract"], key=lambda r: (r.document.doc_id, r.document.path))
-    stage("RDF (records_to_dataset)", lambda: records_to_dataset(documents))
-    dataset = state["RDF (records_to_dataset)"]
-    stage("inference", lambda: add_entailments(dataset, union_graph(dataset), load_ontology()))
-    source = ExportSource(dataset)
-    stage("union graph", lambda: source.graph)
-    graph = source.graph
-    print(f"  ({len(graph):,} triples)")
+    stage("extract, then shards (RDF, inference, projection, ledger rows)", extract_and_shard)
+    documents, collector = state["extract, then shards (RDF, inference, projection, ledger rows)"]
+    stage("merge the shards (network, ledger)", collector.source)
+    source = state["merge the shards (network, ledger)"]
+    stage("counts (one pass over the merged lines)", lambda: source.stats)
+    print(f"  ({source.stats.triples:,} triples)")
     if args.validate:
-        stage("SHACL validation", lambda: validate_graph(graph))
-    result = BuildResult(tuple(documents), (), dataset)
-    stage("report", lambda: build_report(result, graph, state.get("SHACL validation")))
-    outputs = {"report.json": json_bytes(state["report"]), "report.md": report_to_markdown(state["report"]).encode("utf-8")}
-    # What several exports share, computed once (cached on the source), timed on their own.
-    stage("export: full dataset", lambda: source.full_dataset)
-    stage("export: network", lambda: source.network)
-    stage("export: pyoxigraph load", lambda: source.oxigraph)
-    for name, exporter in EXPORTERS.items():
-        stage(f"export {name}", lambda: exporter.write(source))
-        data = state[f"export {name}"]
-        outputs.update({f"{exporter.path}/{k}": v for k, v in data.items()} if isinstance(data, dict) else {exporter.path: data})
-    stage("views", lambda: views_files(graph, source.network))
-    outputs.update({f"views/{k}": v for k, v in state["views"].items()})
+        stage("SHACL validation", lambda: validate_source(source))
+    stage("report", lambda: build_report(BuildResult(tuple(documents), (), None), source.stats, state.get("SHACL validation")))
     with tempfile.TemporaryDirectory(prefix="kg-scaling-out-") as out:
-        stage("write outputs", lambda: write_outputs(outputs, Path(out), prune="views"))
+
+        def write_export(exporter):  # as kg build writes it: the graph files stream to disk
+            content = exporter.write(source)
+            files = {f"{exporter.path}/{k}": v for k, v in content.items()} if isinstance(content, dict) else {exporter.path: content}
+            return write_outputs(files, Path(out))
+
+        for name, exporter in EXPORTERS.items():
+            stage(f"export {name}", lambda e=exporter: write_export(e))
+        stage("views", lambda: render_views(source.summary, source.network, load_ontology(), triples=source.stats.triples))
+        stage("write the views", lambda: write_outputs({f"views/{k}": v for k, v in state["views"].items()}, Path(out), prune="views"))
+    spool.close()
 
 
 def cpu_seconds() -> float:

@@ -93,43 +93,43 @@ def fit_columns(text: str, columns: int) -> tuple[str, int]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .export import ExportSource, export_files, json_bytes, write_outputs
     from .cache import ExtractionCache, default_cache_dir
-    from .pipeline import DEFAULT_INPUT, build_graph, load_toolkit
-    from .render import ASSETS
+    from .export import export_files, json_bytes, write_outputs
+    from .pipeline import DEFAULT_INPUT, build_corpus, load_toolkit
+    from .render import ASSETS, render_views
     from .report import build_report, report_to_markdown
-    from .validate import validate_graph
+    from .shard import Spool, spool_directory
+    from .validate import load_ontology, validate_source
 
     paths = args.paths or [DEFAULT_INPUT]
     log = BuildLog(args.quiet)
-    try:
-        # A missing path is not a usage error: like any bad input it gets its line, and the rest builds.
-        cache = None if args.no_cache else ExtractionCache(default_cache_dir())
-        result = build_graph(paths, load_toolkit(), args.genre, log.log_outcome, args.jobs, cache)
-        if cache is not None:
-            cache.prune()
-    finally:
-        log.clear_bar()
-    inputs = len(result.documents) + len(result.failures) + len(result.duplicates)
-    if not result.documents:
-        _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
-        return 1
-    source = ExportSource(result.dataset)
-    graph = source.graph  # the union graph, shared with the exports that need it
-    # SHACL validation takes as long as all the exports: on a second core, beside them.
-    validating = None if args.no_validate else run_beside(validate_graph, graph)
-    files = export_files(source)
-    views = views_files(graph, source.network)
-    files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
-    validation = validating() if validating else None
-    report = build_report(result, graph, validation)
-    files.update({"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")})
-    written = write_outputs(files, Path(args.out), prune=VIEWS_DIR)
+    with Spool(spool_directory()) as spool:
+        try:
+            # A missing path is not a usage error: like any bad input it gets its line, and the rest builds.
+            cache = None if args.no_cache else ExtractionCache(default_cache_dir())
+            result, source = build_corpus(paths, spool, load_toolkit(), args.genre, log.log_outcome, args.jobs, cache)
+            if cache is not None:
+                cache.prune()
+        finally:
+            log.clear_bar()
+        inputs = len(result.documents) + len(result.failures) + len(result.duplicates)
+        if source is None:
+            _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
+            return 1
+        # SHACL validation takes as long as all the exports: on a second core, beside them.
+        validating = None if args.no_validate else run_beside(validate_source, source)
+        files = export_files(source)
+        views = render_views(source.summary, source.network, load_ontology(), triples=source.stats.triples, lazy=True)
+        files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
+        validation = validating() if validating else None
+        report = build_report(result, source.stats, validation)
+        files.update({"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")})
+        written = write_outputs(files, Path(args.out), prune=VIEWS_DIR)
     projects = sum(d["projects"] for d in report["documents"])
     facts = sum(d["facts"] for d in report["documents"])
     _log(
         f"{len(result.documents)} document(s) built, {len(result.failures)} failed, {len(result.duplicates)} duplicate(s) skipped: "
-        f"{projects} projects, {facts} facts, {len(graph)} triples"
+        f"{projects} projects, {facts} facts, {source.stats.triples} triples"
         + (f"; {len(result.cached)} read from the extraction cache" if result.cached else "")
     )
     if not args.quiet:
@@ -221,7 +221,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         _log(f"wrote {', '.join(sorted(data))} to {folder}/ ({exporter.description})")
         return 0
     if args.out == "-":
-        sys.stdout.buffer.write(data)
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            data(sys.stdout.buffer)
         sys.stdout.flush()
         return 0
     target = Path(args.out or DEFAULT_OUT / exporter.path)

@@ -8,16 +8,19 @@ Pure: graphs in, a graph or HTML text out. The words and the licence of the data
 from __future__ import annotations
 
 import tomllib
-from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, VOID
 
 from . import __version__
 from .errors import RuleFileError
 from .ids import digest
 from .vocab import ID, RKG, SCHEMA
+
+if TYPE_CHECKING:
+    from .export import GraphStats
 
 DATASET_PATH = Path(__file__).resolve().parent / "exports" / "dataset.toml"
 
@@ -50,9 +53,10 @@ def load_dataset_text(path: Path = DATASET_PATH) -> dict:
     return data
 
 
-def describe_dataset(dataset: Dataset, graph: Graph, distributions: list[tuple[str, str]], text: dict | None = None) -> Graph:
-    """VoID and DCAT for the built dataset: title, licence, source documents, counts of triples,
-    entities, classes and properties, the named graphs as subsets, the files as distributions
+def describe_dataset(stats: GraphStats, graph: Graph, distributions: list[tuple[str, str]], text: dict | None = None) -> Graph:
+    """VoID and DCAT for the built dataset: title, licence, source documents (from ``graph``,
+    which holds at least their triples), counts of triples, entities, classes and properties
+    (``stats``, over the union graph), the named graphs as subsets, the files as distributions
     (``(path under output/, description)``; relative IRIs, so they resolve beside void.ttl) and
     the tool that made it. No timestamp, so the same graph gives the same description."""
     text = text or load_dataset_text()
@@ -77,29 +81,26 @@ def describe_dataset(dataset: Dataset, graph: Graph, distributions: list[tuple[s
             for value in graph.objects(document, p):
                 out.add((document, p, value))
 
-    classes = Counter(o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef))
-    entities = {s for s, o in graph.subject_objects(RDF.type) if isinstance(s, URIRef) and str(o).startswith(str(RKG._NS))}
-    properties = Counter(p for _, p, _ in graph)
-    out.add((node, VOID.triples, Literal(len(graph))))
-    out.add((node, VOID.entities, Literal(len(entities))))
-    out.add((node, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
-    out.add((node, VOID.classes, Literal(len(classes))))
-    out.add((node, VOID.properties, Literal(len(properties))))
-    for cls, count in sorted(classes.items()):
-        part = URIRef(f"{node}/class/{digest(str(cls))}")
+    out.add((node, VOID.triples, Literal(stats.triples)))
+    out.add((node, VOID.entities, Literal(stats.entities)))
+    out.add((node, VOID.distinctSubjects, Literal(stats.subjects)))
+    out.add((node, VOID.classes, Literal(len(stats.classes))))
+    out.add((node, VOID.properties, Literal(len(stats.properties))))
+    for cls, count in sorted(stats.classes.items()):
+        part = URIRef(f"{node}/class/{digest(cls)}")
         out.add((node, VOID.classPartition, part))
-        out.add((part, VOID["class"], cls))
+        out.add((part, VOID["class"], URIRef(cls)))
         out.add((part, VOID.entities, Literal(count)))
-    for prop, count in sorted(properties.items()):
-        part = URIRef(f"{node}/property/{digest(str(prop))}")
+    for prop, count in sorted(stats.properties.items()):
+        part = URIRef(f"{node}/property/{digest(prop)}")
         out.add((node, VOID.propertyPartition, part))
-        out.add((part, VOID.property, prop))
+        out.add((part, VOID.property, URIRef(prop)))
         out.add((part, VOID.triples, Literal(count)))
-    for named in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if len(named) and isinstance(named.identifier, URIRef) and str(named.identifier).startswith(str(ID)):
-            out.add((node, VOID.subset, named.identifier))
-            out.add((named.identifier, RDF.type, VOID.Dataset))
-            out.add((named.identifier, VOID.triples, Literal(len(named))))
+    for named, count in sorted(stats.graphs.items()):
+        if count and named.startswith(str(ID)):
+            out.add((node, VOID.subset, URIRef(named)))
+            out.add((URIRef(named), RDF.type, VOID.Dataset))
+            out.add((URIRef(named), VOID.triples, Literal(count)))
     for path, description in distributions:
         file = URIRef(path)
         out.add((node, DCAT.distribution, file))

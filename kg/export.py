@@ -1,9 +1,11 @@
 """Serialise the graph to every export format, and write output files atomically.
 
 ``EXPORTERS`` maps a format name to an ``Exporter``: the file it writes under ``output/`` and a
-function from an ``ExportSource`` (the dataset, and what is derived from it once: the union
-graph, the ontology, the networkx projection) to the file's bytes. ``kg build`` writes them all,
-``kg export --format NAME`` one.
+function from an ``ExportSource`` (the graph as sorted runs of lines, and what is derived from it
+once: the ontology, the networkx projection, the ledger rows, the counts) to the file's content.
+The graph files are written from a merge of the sorted runs as it goes (kg.shard), the
+serialisations by pyoxigraph's streaming writers: their size is bounded by the disk, not the
+memory. ``kg build`` writes them all, ``kg export --format NAME`` one.
 """
 
 from __future__ import annotations
@@ -12,19 +14,21 @@ import io
 import json
 import os
 import tempfile
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
 import networkx as nx
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.plugins.serializers.trig import TrigSerializer
 
 from .graphtools import flat_to_gexf, flat_to_graphml, flat_to_neo4j, flatten_source
-from .ledger import ledger_to_csv, ledger_to_xlsx, source_to_ledger
+from .ledger import ledger_to_csv, ledger_to_xlsx
+from . import writers
 from .rdf import union_graph
+from .shard import Spool, merge_lines, sorted_lines, spool_directory, with_graph
 
 
 # The named graph the ontology goes in: the ontology's own IRI.
@@ -32,14 +36,37 @@ ONTOLOGY_GRAPH = URIRef("https://w3id.org/reform-kg/ontology")
 SKOLEM_AUTHORITY, SKOLEM_PATH = "https://w3id.org", "/reform-kg/.well-known/genid/"
 
 
-class ExportSource:
-    """What exporters read: the dataset (a named graph per document, and the inferred graph),
-    with the union graph, the ontology and the network projection computed once, on demand.
-    A dataset read back from graph.trig holds the ontology's graph too: it is set apart, as the
-    exports add the ontology themselves where they carry it."""
+@dataclass(frozen=True)
+class Run:
+    """Sorted N-Triples lines of one named graph, or of part of one (a document's share of the
+    inferred graph): read anew each time ``lines()`` is called."""
 
-    def __init__(self, dataset: Dataset):
-        if len(dataset.graph(ONTOLOGY_GRAPH)):
+    graph: str
+    lines: Callable[[], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """Counts over the union graph, made in one pass over its sorted lines."""
+
+    triples: int
+    subjects: int
+    entities: int  # subjects typed with an rkg: class
+    classes: dict[str, int]  # class IRI → its instances
+    properties: dict[str, int]  # property IRI → its triples
+    graphs: dict[str, int]  # named graph IRI → its triples
+
+
+class ExportSource:
+    """What exporters read: the graph as sorted runs of N-Triples lines per named graph, and what
+    is derived from it once, on demand (the ontology, the network projection, the ledger rows,
+    the counts). Made from an rdflib dataset (``ExportSource(dataset)``: ``kg export``, tests)
+    or from the shards of a corpus build (``ExportSource.from_shards``), which never holds the
+    corpus in rdflib. A dataset read back from graph.trig holds the ontology's graph too: it is
+    set apart, as the exports add the ontology themselves where they carry it."""
+
+    def __init__(self, dataset: Dataset | None = None):
+        if dataset is not None and len(dataset.graph(ONTOLOGY_GRAPH)):
             data = Dataset()
             for prefix, ns in dataset.namespaces():
                 data.bind(prefix, ns)
@@ -49,9 +76,33 @@ class ExportSource:
             dataset = data
         self.dataset = dataset
 
+    @classmethod
+    def from_shards(cls, runs: list[Run], network: nx.MultiDiGraph, ledger: list[list[str]], summary: Graph) -> ExportSource:
+        """``summary``: the documents' and their stated figures' triples, which the landing page,
+        the report and the VoID description show."""
+        source = cls()
+        source.__dict__.update(runs=runs, network=network, ledger_rows=ledger, summary=summary)
+        return source
+
+    @cached_property
+    def runs(self) -> list[Run]:
+        runs = []
+        for named in sorted(self.dataset.graphs(), key=lambda g: str(g.identifier)):
+            if len(named) and isinstance(named.identifier, URIRef):
+                lines = sorted_lines(named)
+                runs.append(Run(str(named.identifier), lambda lines=lines: lines.splitlines(keepends=True)))
+        return runs
+
     @cached_property
     def graph(self) -> Graph:
+        """The union graph in rdflib: for a source made from a dataset only."""
+        if self.dataset is None:
+            raise ValueError("a corpus build's source holds no rdflib graph")
         return union_graph(self.dataset)
+
+    @cached_property
+    def summary(self) -> Graph:
+        return self.graph
 
     @cached_property
     def ontology(self) -> Graph:
@@ -60,27 +111,11 @@ class ExportSource:
         return load_ontology()
 
     @cached_property
-    def full_dataset(self) -> Dataset:
-        """The dataset with the ontology as one more named graph. Its blank nodes (the union
-        domains) become IRIs named by their canonical labels: the same in every build, and a
-        store that is sent the graph twice keeps one copy of them, not two."""
-        full = Dataset()
-        for prefix, ns in self.dataset.namespaces():
-            full.bind(prefix, ns)
-        for quad in self.dataset.quads((None, None, None, None)):
-            full.add(quad)
-        target = full.graph(ONTOLOGY_GRAPH)
-        for triple in to_canonical_graph(self.ontology).skolemize(authority=SKOLEM_AUTHORITY, basepath=SKOLEM_PATH):
-            target.add(triple)
-        return full
-
-    @cached_property
-    def oxigraph(self):
-        """The dataset loaded in pyoxigraph, for the exports that query it (the ledger's two
-        files): loading takes far longer than their query."""
-        from .query import open_engine
-
-        return open_engine(self.dataset, "oxigraph")
+    def ontology_lines(self) -> bytes:
+        """The ontology, sorted N-Triples. Its blank nodes (the union domains) become IRIs named
+        by their canonical labels: the same in every build, and a store that is sent the graph
+        twice keeps one copy of them, not two."""
+        return sorted_lines(to_canonical_graph(self.ontology).skolemize(authority=SKOLEM_AUTHORITY, basepath=SKOLEM_PATH))
 
     @cached_property
     def network(self) -> nx.MultiDiGraph:
@@ -88,46 +123,121 @@ class ExportSource:
 
         return graph_to_network(self.graph)
 
+    @cached_property
+    def ledger_rows(self) -> list[list[str]]:
+        from .ledger import source_to_ledger
 
-def _sorted_lines(data: str) -> bytes:
-    """Line-based formats in sorted order, so the same graph gives the same bytes."""
-    return "".join(sorted(line + "\n" for line in data.splitlines() if line.strip())).encode("utf-8")
+        return source_to_ledger(self)
+
+    @cached_property
+    def oxigraph(self):
+        """The dataset loaded in pyoxigraph, for the ledger's query."""
+        from .query import open_engine
+
+        return open_engine(self.dataset, "oxigraph")
+
+    def triple_lines(self) -> Iterator[bytes]:
+        """The union graph: every triple once, sorted. Several exports read it: it is merged
+        once, into a spool, and read back from there."""
+        spool, run = self._union
+        return spool.lines(run)
+
+    @cached_property
+    def _union(self) -> tuple[Spool, tuple[int, int]]:
+        spool = Spool(spool_directory())
+        return spool, spool.extend(merge_lines([iter(run.lines()) for run in self.runs], spool_directory()))
+
+    def quad_lines(self) -> Iterator[bytes]:
+        """Every quad, the ontology's graph included, sorted."""
+        runs = [with_graph(run.lines(), run.graph) for run in self.runs]
+        runs.append(with_graph(self.ontology_lines.splitlines(keepends=True), str(ONTOLOGY_GRAPH)))
+        return merge_lines(runs, spool_directory())
+
+    def graph_lines(self) -> Iterator[tuple[str, Iterator[bytes]]]:
+        """Each named graph, the ontology's included, in IRI order, with its sorted lines."""
+        by_graph: dict[str, list[Run]] = defaultdict(list)
+        for run in self.runs:
+            by_graph[run.graph].append(run)
+        by_graph[str(ONTOLOGY_GRAPH)].append(Run(str(ONTOLOGY_GRAPH), lambda: self.ontology_lines.splitlines(keepends=True)))
+        for graph in sorted(by_graph):
+            yield graph, merge_lines([iter(run.lines()) for run in by_graph[graph]], spool_directory())
+
+    @cached_property
+    def stats(self) -> GraphStats:
+        return count_lines(self.triple_lines(), {graph: sum(1 for _ in lines) for graph, lines in self.graph_lines() if graph != str(ONTOLOGY_GRAPH)})
+
+
+_TYPE = f"<{RDF.type}>".encode()
+_RKG = b"<https://w3id.org/reform-kg/ontology#"
+
+
+def count_lines(lines: Iterable[bytes], graphs: dict[str, int]) -> GraphStats:
+    """GraphStats of sorted, unique N-Triples lines (a subject's lines are together)."""
+    triples = subjects = entities = 0
+    classes: Counter = Counter()
+    properties: Counter = Counter()
+    previous, typed = None, False
+    for line in lines:
+        subject, predicate, rest = line.split(b" ", 2)
+        triples += 1
+        properties[predicate] += 1
+        if subject != previous:
+            subjects += 1
+            previous, typed = subject, False
+        if predicate == _TYPE and rest.startswith(b"<"):
+            classes[rest[: rest.index(b">") + 1]] += 1
+            if rest.startswith(_RKG) and not typed and subject.startswith(b"<"):
+                entities += 1
+                typed = True
+    return GraphStats(
+        triples=triples,
+        subjects=subjects,
+        entities=entities,
+        classes={_iri(k): v for k, v in sorted(classes.items())},
+        properties={_iri(k): v for k, v in sorted(properties.items())},
+        graphs=dict(sorted(graphs.items())),
+    )
+
+
+def _iri(term: bytes) -> str:
+    return term[1:-1].decode("utf-8")
+
+
+def write_turtle(source: ExportSource, handle: BinaryIO) -> None:
+    """Turtle of the union graph, a subject's triples together, subjects in IRI order."""
+    writers.write_turtle(source.triple_lines(), handle, writers.Prefixes(CONTEXT_PREFIXES))
+
+
+def write_trig(source: ExportSource, handle: BinaryIO) -> None:
+    """TriG keeps the named graphs that Turtle and N-Triples flatten into one: in IRI order."""
+    writers.write_trig(source.graph_lines(), handle, writers.Prefixes(CONTEXT_PREFIXES))
+
+
+def write_rdfxml(source: ExportSource, handle: BinaryIO) -> None:
+    """RDF/XML, a description per subject, in subject order."""
+    writers.write_rdfxml(source.triple_lines(), handle, writers.Prefixes(CONTEXT_PREFIXES))
+
+
+def write_jsonld(source: ExportSource, handle: BinaryIO) -> None:
+    """Compact JSON-LD of the union graph under the published context (context.jsonld),
+    embedded so the file loads with no network; a node object per subject, in IRI order."""
+    writers.write_jsonld(source.triple_lines(), handle, ontology_to_context(source.ontology)["@context"])
+
+
+def write_lines(lines: Iterable[bytes], handle: BinaryIO) -> None:
+    for line in lines:
+        handle.write(line)
 
 
 def dataset_to_turtle(dataset: Dataset) -> bytes:
-    return graph_to_turtle(union_graph(dataset))
+    stream = io.BytesIO()
+    write_turtle(ExportSource(dataset), stream)
+    return stream.getvalue()
 
 
 def graph_to_turtle(graph: Graph) -> bytes:
+    """rdflib's Turtle of a small graph (a query's result)."""
     return graph.serialize(format="turtle", encoding="utf-8")
-
-
-def dataset_to_ntriples(dataset: Dataset) -> bytes:
-    return graph_to_ntriples(union_graph(dataset))
-
-
-def graph_to_ntriples(graph: Graph) -> bytes:
-    return _sorted_lines(graph.serialize(format="nt"))
-
-
-def dataset_to_nquads(dataset: Dataset) -> bytes:
-    return _sorted_lines(dataset.serialize(format="nquads"))
-
-
-class _SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG writer with the graphs in IRI order: its memory store keeps them in a set,
-    which iterates in an order that changes with the process's hash seed."""
-
-    def __init__(self, store: Dataset):
-        super().__init__(store)
-        self.contexts.sort(key=lambda graph: str(graph.identifier))
-
-
-def dataset_to_trig(dataset: Dataset) -> bytes:
-    """TriG keeps the named graphs that Turtle and N-Triples flatten into one."""
-    stream = io.BytesIO()
-    _SortedTrigSerializer(dataset).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
 
 
 # Prefixes of the JSON-LD context, beside the ontology's terms.
@@ -167,52 +277,15 @@ def ontology_to_context(ontology: Graph) -> dict:
     return {"@context": dict(sorted(context.items()))}
 
 
-def _sorted_json(value):
-    """JSON with every list in a stable order: rdflib lists a node's values in store order."""
-    if isinstance(value, dict):
-        return {key: _sorted_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
-    return value
-
-
-def source_to_jsonld(source: ExportSource) -> bytes:
-    """Compact JSON-LD of the union graph under the published context (context.jsonld),
-    embedded so the file loads with no network; a node object per subject, in IRI order."""
-    context = ontology_to_context(source.ontology)["@context"]
-    data = json.loads(source.graph.serialize(format="json-ld", context=context, auto_compact=True))
-    graph = data.get("@graph", [data] if "@id" in data else [])
-    data["@graph"] = sorted((_sorted_json(node) for node in graph), key=lambda node: node["@id"])
-    data = {"@context": context, "@graph": data["@graph"]}
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-
-
 def source_to_context(source: ExportSource) -> bytes:
     return json_bytes(ontology_to_context(source.ontology))
-
-
-def source_to_rdfxml(source: ExportSource) -> bytes:
-    """RDF/XML with the descriptions in subject order: rdflib writes them in store order."""
-    from lxml import etree
-
-    graph = Graph()
-    for prefix, ns in CONTEXT_PREFIXES.items():
-        graph.bind(prefix, ns)
-    for triple in sorted(source.graph):
-        graph.add(triple)
-    root = etree.fromstring(graph.serialize(format="xml", encoding="utf-8"), etree.XMLParser(remove_blank_text=True))
-    about = f"{{{RDF}}}about"
-    root[:] = sorted(root, key=lambda element: (element.get(about) or "", etree.tostring(element)))
-    etree.indent(root, space="  ")
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8") + b"\n"
 
 
 def source_to_void(source: ExportSource) -> bytes:
     from .describe import describe_dataset
 
     distributions = [(e.path, e.description) for name, e in EXPORTERS.items() if name != "void"]
-    return describe_dataset(source.dataset, source.graph, distributions).serialize(format="turtle", encoding="utf-8")
+    return describe_dataset(source.stats, source.summary, distributions).serialize(format="turtle", encoding="utf-8")
 
 
 def source_to_ontology_page(source: ExportSource) -> bytes:
@@ -232,26 +305,36 @@ class Exporter:
 
 
 EXPORTERS: dict[str, Exporter] = {
-    # The union graph of the source, computed once for every export that needs it: a copy of
-    # every triple, which takes as long as serialising them on a large corpus.
-    "ttl": Exporter("graph.ttl", lambda source: graph_to_turtle(source.graph), "Turtle: every triple, the named graphs merged"),
-    "nt": Exporter("graph.nt", lambda source: graph_to_ntriples(source.graph), "N-Triples, one triple a line, sorted"),
-    "nq": Exporter("graph.nq", lambda source: dataset_to_nquads(source.full_dataset), "N-Quads: each triple with its named graph (as in TriG), sorted"),
-    "trig": Exporter("graph.trig", lambda source: dataset_to_trig(source.full_dataset), "TriG: a named graph per document, one for inferred facts and one for the ontology"),
-    "jsonld": Exporter("graph.jsonld", source_to_jsonld, "JSON-LD, compacted with the context of context.jsonld (embedded)"),
+    "ttl": Exporter("graph.ttl", lambda source: partial(write_turtle, source), "Turtle: every triple, the named graphs merged"),
+    "nt": Exporter("graph.nt", lambda source: partial(write_lines, source.triple_lines()), "N-Triples, one triple a line, sorted"),
+    "nq": Exporter("graph.nq", lambda source: partial(write_lines, source.quad_lines()), "N-Quads: each triple with its named graph (as in TriG), sorted"),
+    "trig": Exporter("graph.trig", lambda source: partial(write_trig, source), "TriG: a named graph per document, one for inferred facts and one for the ontology"),
+    "jsonld": Exporter("graph.jsonld", lambda source: partial(write_jsonld, source), "JSON-LD, compacted with the context of context.jsonld (embedded)"),
     "context": Exporter("context.jsonld", source_to_context, "the JSON-LD context: prefixes and a term per rkg: property"),
-    "rdfxml": Exporter("graph.rdf", source_to_rdfxml, "RDF/XML, descriptions in subject order"),
+    "rdfxml": Exporter("graph.rdf", lambda source: partial(write_rdfxml, source), "RDF/XML, descriptions in subject order"),
     "graphml": Exporter("graph.graphml", lambda source: flat_to_graphml(flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
     "gexf": Exporter("graph.gexf", lambda source: flat_to_gexf(flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
     "neo4j": Exporter("neo4j", lambda source: flat_to_neo4j(flatten_source(source)), "nodes.csv and relationships.csv for neo4j-admin database import"),
-    "ledger-csv": Exporter("ledger.csv", lambda source: ledger_to_csv(source_to_ledger(source)), "the responsibility ledger, a row per project: CSV, UTF-8 with a byte-order mark for Excel"),
-    "ledger-xlsx": Exporter("ledger.xlsx", lambda source: ledger_to_xlsx(source_to_ledger(source)), "the responsibility ledger, a row per project: an Excel workbook"),
+    "ledger-csv": Exporter("ledger.csv", lambda source: ledger_to_csv(source.ledger_rows), "the responsibility ledger, a row per project: CSV, UTF-8 with a byte-order mark for Excel"),
+    "ledger-xlsx": Exporter("ledger.xlsx", lambda source: ledger_to_xlsx(source.ledger_rows), "the responsibility ledger, a row per project: an Excel workbook"),
     "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
     "ontology-html": Exporter("ontology.html", source_to_ontology_page, "the vocabulary as a page: every class and property with labels, comments, domain, range, alignments"),
 }
 
+# What a file's content is: its bytes, or a function that writes them to a binary file (the
+# large graph files are written as they are merged, never held whole).
+Content = Union[bytes, Callable[[BinaryIO], None]]
 
-def export_files(source: ExportSource, names: list[str] | None = None) -> dict[str, bytes]:
+
+def content_bytes(content: Content) -> bytes:
+    if isinstance(content, bytes):
+        return content
+    stream = io.BytesIO()
+    content(stream)
+    return stream.getvalue()
+
+
+def export_files(source: ExportSource, names: list[str] | None = None) -> dict[str, Content]:
     """The files of the named exports (all by default), by their path under output/."""
     files = {}
     for name in names or EXPORTERS:
@@ -280,7 +363,7 @@ _UMASK = _read_umask()
 PRUNED_SUFFIXES = {".html", ".js", ".css", ".json", ".png"}
 
 
-def write_outputs(files: dict[str, bytes], out_dir: Path, prune: str | list[str] | None = None) -> list[Path]:
+def write_outputs(files: dict[str, Content], out_dir: Path, prune: str | list[str] | None = None) -> list[Path]:
     """Write every file to a temporary name first, then move them all into place.
 
     Nothing in ``out_dir`` changes until every file has been written in full, so a build that
@@ -296,7 +379,10 @@ def write_outputs(files: dict[str, bytes], out_dir: Path, prune: str | list[str]
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                if isinstance(data, bytes):
+                    handle.write(data)
+                else:
+                    data(handle)
             os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; outputs are ordinary files
             staged.append((Path(tmp), target))
     except BaseException:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import RuleFileError
-from .query import QueryResult, display_width, load_query
+from .query import QueryEngine, QueryResult, display_width, load_query
 
 if TYPE_CHECKING:
     from .export import ExportSource
@@ -156,9 +156,12 @@ def result_to_ledger(result: QueryResult, spec: LedgerSpec) -> list[list[str]]:
 
 def source_to_ledger(source: ExportSource) -> list[list[str]]:
     """A row per reform project, in the query's order (document, number, name)."""
+    return engine_to_ledger(source.oxigraph)
+
+
+def engine_to_ledger(engine: QueryEngine) -> list[list[str]]:
     spec = load_ledger_spec()
-    result = source.oxigraph.run(load_query(spec.query))
-    return result_to_ledger(result, spec)
+    return result_to_ledger(engine.run(load_query(spec.query)), spec)
 
 
 # --- files -----------------------------------------------------------------------------------

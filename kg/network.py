@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Iterable
 
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -83,10 +84,11 @@ def graph_to_network(graph: Graph) -> nx.MultiDiGraph:
 
     for iri in sorted(node_class, key=str):
         own = sorted(q for e in graph.objects(iri, RKG.evidence) if (q := quotes.get(e)))
-        attrs: dict[str, list[str]] = defaultdict(list)
+        # Values by their text: 市 tagged zh and zh-Hant is one value to show.
+        attrs: dict[str, set[str]] = defaultdict(set)
         for p, o in graph.predicate_objects(iri):
             if isinstance(o, Literal) and p != RDFS.label:
-                attrs[local_name(p)].append(str(o))
+                attrs[local_name(p)].add(str(o))
         network.add_node(
             str(iri),
             cls=local_name(node_class[iri]),
@@ -154,3 +156,65 @@ def _read_statements(graph: Graph, quotes: dict[URIRef, Quote]) -> dict[tuple, t
         else:
             rules[key].add(local_name(inferred_by))
     return {key: (sorted(q), None if key in stated or not rules[key] else min(rules[key])) for key, q in said.items()}
+
+
+def merge_networks(parts: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
+    """The projection of a union of graphs, from the projections of each (kg.shard): the same
+    network ``graph_to_network`` makes of the union, without the union."""
+    merger = NetworkMerger()
+    for part in parts:
+        merger.add(part)
+    return merger.network()
+
+
+class NetworkMerger:
+    """Projections merged as they come, so that they need not all be held. A node's class is the
+    first in legend order, its label the least, its quotes, values and documents all of the
+    parts'; an edge stated in any part is stated, else it keeps the least rule."""
+
+    def __init__(self):
+        self.order = {local_name(cls): rank for rank, cls in enumerate(NODE_CLASSES)}
+        self.nodes: dict[str, dict] = {}
+        self.edges: dict[tuple[str, str, str], dict] = {}
+
+    def add(self, part: nx.MultiDiGraph) -> None:
+        for node, data in part.nodes(data=True):
+            into = self.nodes.get(node)
+            if into is None:
+                self.nodes[node] = {**data, "quotes": set(data["quotes"]), "documents": set(data["documents"]), "attrs": {k: set(v) for k, v in data["attrs"].items()}}
+                continue
+            if self.order[data["cls"]] < self.order[into["cls"]]:
+                into["cls"] = data["cls"]
+            into["label"] = min(into["label"], data["label"])
+            into["quotes"].update(data["quotes"])
+            into["documents"].update(data["documents"])
+            for name, values in data["attrs"].items():
+                into["attrs"].setdefault(name, set()).update(values)
+        for source, target, key, data in part.edges(keys=True, data=True):
+            into = self.edges.get((source, target, key))
+            if into is None:
+                self.edges[(source, target, key)] = {**data, "quotes": set(data["quotes"])}
+                continue
+            into["quotes"].update(data["quotes"])
+            if not data["inferred"]:
+                into.update(inferred=False, rule="")
+            elif into["inferred"]:
+                into["rule"] = min(into["rule"], data["rule"])
+
+    def network(self) -> nx.MultiDiGraph:
+        """The merged network, nodes and edges in the order graph_to_network adds them."""
+        network = nx.MultiDiGraph()
+        for node in sorted(self.nodes):
+            data = self.nodes[node]
+            network.add_node(
+                node,
+                cls=data["cls"],
+                label=data["label"],
+                quotes=sorted(data["quotes"]),
+                attrs={k: sorted(v) for k, v in sorted(data["attrs"].items())},
+                documents=sorted(data["documents"]),
+            )
+        for source, target, key in sorted(self.edges, key=lambda e: (e[0], self.edges[e]["predicate"], e[1])):
+            data = self.edges[(source, target, key)]
+            network.add_edge(source, target, key=key, **{**data, "quotes": sorted(data["quotes"])})
+        return network

@@ -6,6 +6,7 @@ with a traditional-script document read through a simplified copy and restored a
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import traceback
@@ -14,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Union
 
 from rdflib import Dataset
 
@@ -25,12 +26,16 @@ from .lexicon import Lexicon, load_lexicon
 from .load import SUPPORTED_SUFFIXES, describe_error, load_document
 from .model import Resolved, SourceDocument
 from .infer import add_entailments
-from .rdf import records_to_dataset, union_graph
+from .rdf import records_to_dataset
 from .validate import load_ontology
-from .resolve import resolve_extraction
+from .resolve import assign_places, resolve_extraction
 from .rules import Rules, detect_genre, load_all_rules
 from .script import restore_script, simplify_document
 from .segment import segment_document, split_sentences
+
+if TYPE_CHECKING:
+    from .export import ExportSource
+    from .shard import Spool
 
 DEFAULT_INPUT = Path(__file__).resolve().parent.parent / "data" / "pingshan-2017-reform-plan.txt"
 
@@ -72,7 +77,7 @@ Outcome = Union[Resolved, Failure, Duplicate]
 class BuildResult:
     documents: tuple[Resolved, ...]
     failures: tuple[Failure, ...]
-    dataset: Dataset
+    dataset: Dataset | None  # build_graph's; None from build_corpus, whose graph is its ExportSource
     duplicates: tuple[Duplicate, ...] = ()
     cached: tuple[str, ...] = ()  # paths of the documents whose extraction came from the cache
 
@@ -170,13 +175,77 @@ def build_graph(
     collected in input order and sorted before the graph is built. ``progress(outcome, done,
     total)`` is called once per input, in input order. With a ``cache``, a document extracted
     before by the same code is taken from it instead of extracted again.
+
+    The graph is an rdflib dataset, held in memory: for a corpus, ``build_corpus`` makes the
+    same graph a document at a time.
     """
     toolkit = toolkit or load_toolkit()
+    files, failures = _check_inputs(paths, toolkit, genre)
+    with open_executor(count_jobs(jobs, files)) as executor:
+        result = _extract_all(executor, files, failures, toolkit, genre, progress, cache)
+    dataset = records_to_dataset(list(result.documents))
+    if result.documents:
+        add_entailments(dataset, load_ontology())
+    return dataclasses.replace(result, dataset=dataset)
+
+
+def build_corpus(
+    paths: Iterable[str | Path],
+    spool: Spool,
+    toolkit: Toolkit | None = None,
+    genre: str | None = None,
+    progress: Callable[[Outcome, int, int], None] | None = None,
+    jobs: int | None = None,
+    cache: ExtractionCache | None = None,
+) -> tuple[BuildResult, ExportSource | None]:
+    """``build_graph``'s documents, and their graph as an ExportSource made of shards (kg.shard):
+    each document's graph, entailments, projection and ledger rows made in the workers, their
+    lines kept in ``spool``. The parent holds the network projection and the documents' summary,
+    never the whole graph. The source is None when no document could be built."""
+    from .shard import ShardCollector, make_shard
+
+    toolkit = toolkit or load_toolkit()
+    files, failures = _check_inputs(paths, toolkit, genre)
+    with open_executor(count_jobs(jobs, files)) as executor:
+        result = _extract_all(executor, files, failures, toolkit, genre, progress, cache)
+        if not result.documents:
+            return result, None
+        places = assign_places(list(result.documents))
+        work = []
+        for resolved in result.documents:
+            doc_id = resolved.document.doc_id
+            own = {key: place for key, place in places.items() if key[0] == doc_id}
+            work.append((resolved.document.path, (resolved, own)))
+        collector, built, failed = ShardCollector(spool), [], []
+        for resolved, shard in zip(result.documents, run_each(executor, make_shard, work)):
+            if isinstance(shard, Failure):  # a bug met on one document: the others are built
+                failed.append(shard)
+            else:
+                built.append(resolved)
+                collector.add(shard)
+    if failed:
+        result = dataclasses.replace(result, documents=tuple(built), failures=tuple(sorted((*result.failures, *failed), key=lambda f: f.path)))
+    return result, collector.source() if built else None
+
+
+def _check_inputs(paths: Iterable[str | Path], toolkit: Toolkit, genre: str | None) -> tuple[list[Path], list[Failure]]:
     # Checked once here, not left to process_document: each document's errors become its own
     # Failure, and a mistyped --genre is the user's, not every document's.
     if genre is not None and genre not in toolkit.genres:
         raise UsageError(f"unknown genre {genre!r}; known genres: {', '.join(sorted(toolkit.genres))}")
-    files, failures = expand_paths(paths)
+    return expand_paths(paths)
+
+
+def _extract_all(
+    executor: ProcessPoolExecutor | None,
+    files: list[Path],
+    failures: list[Failure],
+    toolkit: Toolkit,
+    genre: str | None,
+    progress: Callable[[Outcome, int, int], None] | None,
+    cache: ExtractionCache | None,
+) -> BuildResult:
+    """Every input loaded and extracted (or taken from the cache), sorted; no graph yet."""
     total = len(files) + len(failures)
     outcomes: list[Outcome] = []
 
@@ -187,36 +256,31 @@ def build_graph(
 
     for failure in failures:
         record(failure)
-    with open_executor(count_jobs(jobs, files)) as executor:
-        loaded = list(run_each(executor, read_document, [(str(f), (f,)) for f in files]))
-        originals = find_originals([d for d in loaded if isinstance(d, SourceDocument)])
-        to_extract = []
-        for item in loaded:
-            if not isinstance(item, SourceDocument):
-                record(item)
-            elif originals[item.doc_id] is not item:
-                record(Duplicate(item.path, originals[item.doc_id].path))
-            else:
-                to_extract.append(item)
-        hits = {d.path: hit for d in to_extract if cache is not None and (hit := cache.get(d, genre)) is not None}
-        # The parent's toolkit goes to the work only when it runs here: a worker has its own.
-        own = toolkit if executor is None else None
-        extracted = run_each(executor, extract_document, [(d.path, (d, genre, own)) for d in to_extract if d.path not in hits])
-        for document in to_extract:  # in input order, cached or not
-            outcome = hits.get(document.path) or next(extracted)
-            if cache is not None and isinstance(outcome, Resolved) and document.path not in hits:
-                cache.put(outcome, genre)
-            record(outcome)
+    loaded = list(run_each(executor, read_document, [(str(f), (f,)) for f in files]))
+    originals = find_originals([d for d in loaded if isinstance(d, SourceDocument)])
+    to_extract = []
+    for item in loaded:
+        if not isinstance(item, SourceDocument):
+            record(item)
+        elif originals[item.doc_id] is not item:
+            record(Duplicate(item.path, originals[item.doc_id].path))
+        else:
+            to_extract.append(item)
+    hits = {d.path: hit for d in to_extract if cache is not None and (hit := cache.get(d, genre)) is not None}
+    # The parent's toolkit goes to the work only when it runs here: a worker has its own.
+    own = toolkit if executor is None else None
+    extracted = run_each(executor, extract_document, [(d.path, (d, genre, own)) for d in to_extract if d.path not in hits])
+    for document in to_extract:  # in input order, cached or not
+        outcome = hits.get(document.path) or next(extracted)
+        if cache is not None and isinstance(outcome, Resolved) and document.path not in hits:
+            cache.put(outcome, genre)
+        record(outcome)
     # Sorted by document identity and path so the output does not depend on the order of the
     # inputs, nor on which worker finished first.
-    documents = sorted((o for o in outcomes if isinstance(o, Resolved)), key=lambda r: (r.document.doc_id, r.document.path))
-    dataset = records_to_dataset(documents)
-    if documents:
-        add_entailments(dataset, union_graph(dataset), load_ontology())
     return BuildResult(
-        documents=tuple(documents),
+        documents=tuple(sorted((o for o in outcomes if isinstance(o, Resolved)), key=lambda r: (r.document.doc_id, r.document.path))),
         failures=tuple(sorted((o for o in outcomes if isinstance(o, Failure)), key=lambda f: f.path)),
-        dataset=dataset,
+        dataset=None,
         duplicates=tuple(sorted((o for o in outcomes if isinstance(o, Duplicate)), key=lambda d: d.path)),
         cached=tuple(sorted(hits)),
     )

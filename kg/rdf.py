@@ -150,12 +150,14 @@ def _add_rules(dataset: Dataset) -> None:
         g.add((node, RDFS.comment, Literal(comment, lang="en")))
 
 
-def records_to_dataset(documents: list[Resolved]) -> Dataset:
-    """Build the dataset for all documents. Pure: the same records give the same triples."""
+def records_to_dataset(documents: list[Resolved], places: dict[tuple[str, str, str], str] | None = None) -> Dataset:
+    """Build the dataset for all documents. Pure: the same records give the same triples.
+    ``places``: kg.resolve.assign_places over a corpus these documents are part of (by default,
+    over these documents)."""
     dataset = Dataset()
     for prefix, ns in (("rkg", RKG._NS), ("skos", SKOS), ("prov", PROV), ("dcterms", DCTERMS)):
         dataset.bind(prefix, ns)
-    places = assign_places(documents)
+    places = assign_places(documents) if places is None else places
     for resolved in documents:
         w = _Writer(dataset, resolved, places)
         _add_document(w)

@@ -20,8 +20,9 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import Callable
 
 import networkx as nx
 import pyvis
@@ -305,8 +306,13 @@ def _environment() -> Environment:
     return env
 
 
-def render_views(graph: Graph, network: nx.MultiDiGraph, ontology: Graph, style: Style | None = None) -> dict[str, bytes]:
-    """Every page of the views and their shared assets, as views/-relative path → UTF-8 bytes."""
+def render_views(
+    graph: Graph, network: nx.MultiDiGraph, ontology: Graph, style: Style | None = None, triples: int | None = None, lazy: bool = False
+) -> dict:
+    """Every page of the views and their shared assets, as views/-relative path → UTF-8 bytes
+    (``lazy``: the graph pages as functions that write them to a file, kg.export.Content).
+    ``graph`` holds at least the documents' stated figures; ``triples``: the whole graph's count
+    (by default, ``graph``'s)."""
     style = style or load_style()
     text = load_text()
     labels = vocabulary_labels(ontology)
@@ -320,7 +326,8 @@ def render_views(graph: Graph, network: nx.MultiDiGraph, ontology: Graph, style:
     ]
     files = {f"assets/{name}": read_asset(source) for name, source in ASSETS.items()}
     page = env.get_template("page.html")
-    for view in views:
+
+    def render_page(view: View) -> bytes:
         folded = view.kind == "overview" and len(view.nodes) > style.fold_above
         drawn = fold_by_document(network, style, text) if folded else network
         net = view_to_pyvis(drawn, dataclasses.replace(view, nodes=frozenset(drawn.nodes)) if folded else view, style, labels, doc_labels)
@@ -343,9 +350,17 @@ def render_views(graph: Graph, network: nx.MultiDiGraph, ontology: Graph, style:
             view=view, root="../" * depth, text=text, style=style, payload=payload, facts=facts, folded=folded,
             kind_label=text["kinds"][view.kind], description=text["descriptions"].get(view.kind, ""), node_count=len(nodes), edge_count=len(edges),
         )
-        files[view.path] = html.encode("utf-8")
-    files["index.html"] = env.get_template("index.html").render(root="", text=text, style=style, **dataset_summary(graph, network, views, classes, text)).encode("utf-8")
+        return html.encode("utf-8")
+
+    for view in views:
+        # Lazily, a page is rendered as it is written: a corpus's pages are never all in memory.
+        files[view.path] = partial(_write_rendered, render_page, view) if lazy else render_page(view)
+    files["index.html"] = env.get_template("index.html").render(root="", text=text, style=style, **dataset_summary(graph, network, views, classes, text, len(graph) if triples is None else triples)).encode("utf-8")
     return files
+
+
+def _write_rendered(render_page: Callable[[View], bytes], view: View, handle) -> None:
+    handle.write(render_page(view))
 
 
 def render_ontology(ontology: Graph, style: Style | None = None) -> bytes:
@@ -415,7 +430,7 @@ def _fact_quote(quote: Quote, marked: str, doc_labels: dict[str, str]) -> dict:
     return {"before": before, "mark": mark, "after": after, "document": doc_labels.get(quote.document, quote.document), "start": quote.start, "end": quote.end}
 
 
-def dataset_summary(graph: Graph, network: nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict) -> dict:
+def dataset_summary(graph: Graph, network: nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict, triples: int) -> dict:
     """What the landing page says: the documents with their stated and found figures, counts
     per class, and the pages by kind."""
     documents = []
@@ -452,7 +467,7 @@ def dataset_summary(graph: Graph, network: nx.MultiDiGraph, views: list[View], c
         "downloads": [(e.path, e.description) for e in EXPORTERS.values()],
         "documents": documents,
         "classes": classes,
-        "triples": len(graph),
+        "triples": triples,
         "nodes": network.number_of_nodes(),
         "edges": network.number_of_edges(),
         "inferred": sum(1 for *_, d in network.edges(data=True) if d["inferred"]),

@@ -7,14 +7,16 @@ Pure: builds a dict (for report.json) and renders it as Markdown (report.md).
 from __future__ import annotations
 
 from collections import Counter
-
-from rdflib import RDF, Graph
+from typing import TYPE_CHECKING
 
 from .ids import KIND_CLASSES
 from .model import Resolved
 from .pipeline import BuildResult
 from .validate import ValidationReport
 from .vocab import RKG
+
+if TYPE_CHECKING:
+    from .export import GraphStats
 
 GAP_PREDICATES = ("leadPerson", "leadPost", "responsibleGroup", "leadUnit")
 
@@ -70,13 +72,14 @@ def _document_report(resolved: Resolved) -> dict:
     }
 
 
-def build_report(result: BuildResult, graph: Graph, validation: ValidationReport | None) -> dict:
-    classes = Counter(str(o) for o in graph.objects(None, RDF.type))
+def build_report(result: BuildResult, stats: GraphStats, validation: ValidationReport | None) -> dict:
+    """``stats``: the union graph's counts (kg.export.ExportSource.stats)."""
+    classes = stats.classes
     return {
         "documents": [_document_report(r) for r in result.documents],
         "failures": [{"path": f.path, "message": f.message} for f in sorted(result.failures, key=lambda f: f.path)],
         "duplicates": [{"path": d.path, "duplicate_of": d.original} for d in sorted(result.duplicates, key=lambda d: d.path)],
-        "triples": len(graph),
+        "triples": stats.triples,
         "classes": {
             cls.fragment: classes.get(str(cls), 0) for cls in sorted({c for c, _ in KIND_CLASSES.values()} | {RKG.SourceDocument, RKG.Evidence, RKG.StatedFigure})
         },

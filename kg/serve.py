@@ -51,7 +51,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from .errors import GraphError, QueryError, ServeError, UsageError
 from .query import NamedQuery, discover_queries, text_to_term, values_query

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import OWL, SH
 
 from .vocab import RKG
+
+if TYPE_CHECKING:
+    from .export import ExportSource
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_PATH = ROOT / "ontology.ttl"
@@ -140,3 +144,8 @@ def validate_graph(graph: Graph) -> ValidationReport:
             )
         )
     return ValidationReport(tuple(sorted(violations, key=lambda v: (v.focus, v.path, v.message))), tuple(undeclared_terms(graph, load_ontology())))
+
+
+def validate_source(source: ExportSource) -> ValidationReport:
+    """``validate_graph`` of an export source's union graph (a corpus build's, made of shards)."""
+    return validate_graph(Graph().parse(data=b"".join(source.triple_lines()), format="nt"))

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from rdflib import Literal
 
 from kg.errors import RuleFileError
-from kg.export import EXPORTERS, ExportSource
+from kg.export import EXPORTERS, ExportSource, content_bytes
 from kg.ledger import (
     LEDGER_PATH,
     cell_width,
@@ -72,7 +72,7 @@ def ledger(pingshan):
 def trig(pingshan, tmp_path_factory) -> Path:
     """The Pingshan dataset as `kg build` writes graph.trig, for the commands."""
     path = tmp_path_factory.mktemp("ledger") / "graph.trig"
-    path.write_bytes(EXPORTERS["trig"].write(pingshan))
+    path.write_bytes(content_bytes(EXPORTERS["trig"].write(pingshan)))
     return path
 
 

@@ -1,0 +1,208 @@
+"""A corpus's graph a document at a time, merged as sorted lines: how ``kg build`` scales.
+
+Everything the build derives from one document's records — its named graph, what the inference
+rules entail from it, its network projection, its ledger rows — depends on that document alone
+(and on the places assigned over the corpus, computed before). So each document becomes a
+``Shard`` in a worker process: its triples as sorted N-Triples lines, its share of the inferred
+graph, its network fragment and ledger rows. The parent keeps the lines on disk, in a ``Spool``,
+and merges them as sorted streams (``merge_lines``): the corpus is never held as an rdflib graph,
+and the merged lines are the same bytes a sort of the whole graph gives.
+"""
+
+from __future__ import annotations
+
+import heapq
+import mmap
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+import networkx as nx
+from rdflib import Graph
+
+from .model import Resolved
+from .network import NetworkMerger
+
+if TYPE_CHECKING:
+    from .export import ExportSource
+
+# At most this many runs are merged at once: each holds an iterator, and a corpus may have more
+# documents than a process may open files. Runs beyond it are merged in rounds.
+MERGE_WIDTH = 256
+
+
+def sorted_lines(graph: Graph) -> bytes:
+    """The graph as N-Triples, one triple a line, sorted: the same graph gives the same bytes.
+    rdflib's writer: pyoxigraph's would lower-case language tags (zh-Hant)."""
+    return join_sorted(graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
+
+
+def join_sorted(lines: Iterable[bytes]) -> bytes:
+    """Unique non-blank lines in byte order (UTF-8's byte order is the code points' order)."""
+    return b"".join(sorted({line if line.endswith(b"\n") else line + b"\n" for line in lines if line.strip()}))
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One document's share of the corpus's outputs."""
+
+    graph: str  # the IRI of the document's named graph
+    order: tuple[str, str]  # the document's label and IRI: the ledger's order
+    lines: bytes  # the named graph, sorted N-Triples
+    summary: bytes  # its triples about the document and the figures it states, sorted N-Triples
+    inferred: bytes  # what it adds to the inferred graph, sorted N-Triples
+    network: nx.MultiDiGraph  # its projection (kg.network), merged with the others'
+    ledger: tuple[tuple[str, ...], ...]  # its rows of the responsibility ledger
+
+
+def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> Shard:
+    """One document's graph, entailments, projection and ledger rows. ``places``: its entries of
+    kg.resolve.assign_places over the whole corpus."""
+    from .export import ExportSource
+    from .ids import INFERRED_GRAPH, document_graph_iri, document_iri
+    from .infer import add_entailments
+    from .network import graph_to_network
+    from .rdf import records_to_dataset
+    from .validate import load_ontology
+    from .vocab import RKG
+
+    dataset = records_to_dataset([resolved], places)
+    add_entailments(dataset, load_ontology())
+    source = ExportSource(dataset)
+    iri, document = document_graph_iri(resolved.document), document_iri(resolved.document)
+    graph = dataset.graph(iri)
+    network = graph_to_network(source.graph)
+    summary = Graph()
+    for node in (document, *graph.objects(document, RKG.statesFigure)):
+        for triple in graph.triples((node, None, None)):
+            summary.add(triple)
+    return Shard(
+        graph=str(iri),
+        order=(network.nodes[str(document)]["label"], str(document)),
+        lines=sorted_lines(graph),
+        summary=sorted_lines(summary),
+        inferred=sorted_lines(dataset.graph(INFERRED_GRAPH)),
+        network=network,
+        ledger=tuple(tuple(row) for row in source.ledger_rows),
+    )
+
+
+class ShardCollector:
+    """Shards as they come, in document order: their lines go to the spool, the rest is kept
+    for ``source()``, the ExportSource of them all."""
+
+    def __init__(self, spool: Spool):
+        self.spool = spool
+        self.runs: list = []
+        self.networks = NetworkMerger()
+        self.summary = Graph()
+        self.ledgers: list[tuple[tuple[str, str], tuple[tuple[str, ...], ...]]] = []
+
+    def add(self, shard: Shard) -> None:
+        from .export import Run
+        from .ids import INFERRED_GRAPH
+
+        self.runs.append(Run(shard.graph, partial(self.spool.lines, self.spool.add(shard.lines))))
+        self.runs.append(Run(str(INFERRED_GRAPH), partial(self.spool.lines, self.spool.add(shard.inferred))))
+        self.networks.add(shard.network)
+        self.summary.parse(data=shard.summary, format="nt")
+        self.ledgers.append((shard.order, shard.ledger))
+
+    def source(self) -> ExportSource:
+        from .export import ExportSource
+
+        # The ledger in its query's order: by the document's label and IRI, then as each
+        # document's rows come.
+        ledger = [list(row) for _, rows in sorted(self.ledgers) for row in rows]
+        return ExportSource.from_shards(sorted(self.runs, key=lambda run: run.graph), self.networks.network(), ledger, self.summary)
+
+
+class Spool:
+    """Sorted runs of lines, appended to one temporary file and read back through a memory map:
+    one open file however many runs, and only the lines being merged in memory."""
+
+    def __init__(self, directory: str | None = None):
+        self._file = tempfile.TemporaryFile(prefix="kg-spool-", dir=directory)
+        self._size = 0
+        self._map: mmap.mmap | None = None
+
+    def add(self, data: bytes) -> tuple[int, int]:
+        """Append a run; returns where it is, for ``lines``."""
+        if self._map is not None:
+            raise ValueError("the spool is read already")
+        self._file.write(data)
+        start, self._size = self._size, self._size + len(data)
+        return start, self._size
+
+    def extend(self, lines: Iterable[bytes]) -> tuple[int, int]:
+        """Append a run as its lines come; returns where it is."""
+        start = self._size
+        for line in lines:
+            self.add(line)
+        return start, self._size
+
+    def lines(self, run: tuple[int, int]) -> Iterator[bytes]:
+        """The lines of a run, read as they are needed."""
+        if self._map is None:
+            self._file.flush()
+            self._map = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if self._size else None
+        if self._map is None:
+            return
+        data, (position, end) = self._map, run
+        while position < end:
+            stop = data.find(b"\n", position, end) + 1 or end
+            yield data[position:stop]
+            position = stop
+
+    def close(self) -> None:
+        if self._map is not None:
+            self._map.close()
+        self._file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def merge_lines(runs: list[Iterable[bytes]], spill: str | None = None) -> Iterator[bytes]:
+    """The sorted runs merged into one sorted stream, each line once. Beyond MERGE_WIDTH runs, groups
+    of them are merged first into temporary files in ``spill`` (a folder; the system's default if None)."""
+    while len(runs) > MERGE_WIDTH:
+        merged = []
+        for start in range(0, len(runs), MERGE_WIDTH):
+            handle = tempfile.TemporaryFile(prefix="kg-merge-", dir=spill)
+            handle.writelines(_unique(heapq.merge(*runs[start : start + MERGE_WIDTH])))
+            handle.seek(0)
+            merged.append(_read_closing(handle))
+        runs = merged
+    return _unique(heapq.merge(*runs))
+
+
+def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+            previous = line
+
+
+def _read_closing(handle) -> Iterator[bytes]:
+    with handle:
+        yield from handle
+
+
+def with_graph(lines: Iterable[bytes], graph: str) -> Iterator[bytes]:
+    """N-Triples lines as N-Quads lines of ``graph``. Sorted lines stay sorted: the object of a
+    triple is followed by a space in both forms."""
+    tail = f" <{graph}> .\n".encode("utf-8")
+    for line in lines:
+        yield line.rstrip()[:-2] + tail
+
+
+def spool_directory() -> str | None:
+    """Where spools and merge runs go: $KG_TMPDIR, else the system's temporary folder."""
+    return os.environ.get("KG_TMPDIR") or None
