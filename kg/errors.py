@@ -64,6 +64,13 @@ class ValidationFailed(KgError):
     code = "E400"
 
 
+class ShapesError(KgError):
+    """shapes.ttl uses SHACL the validator cannot compile: names the shape and the construct."""
+
+    code = "E410"
+    exit_code = 2
+
+
 class QueryError(KgError):
     """A named query is unknown, malformed, or given a bad parameter."""
 

@@ -12,6 +12,7 @@ and the merged lines are the same bytes a sort of the whole graph gives.
 from __future__ import annotations
 
 import heapq
+import io
 import mmap
 import os
 import tempfile
@@ -201,6 +202,31 @@ def with_graph(lines: Iterable[bytes], graph: str) -> Iterator[bytes]:
     tail = f" <{graph}> .\n".encode("utf-8")
     for line in lines:
         yield line.rstrip()[:-2] + tail
+
+
+def lines_reader(lines: Iterable[bytes]) -> io.BufferedReader:
+    """A binary file that reads the lines as they come: how a parser takes a merged stream."""
+    return io.BufferedReader(_LinesIO(iter(lines)), buffer_size=1 << 20)
+
+
+class _LinesIO(io.RawIOBase):
+    def __init__(self, lines: Iterator[bytes]):
+        self._lines = lines
+        self._rest = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._rest:
+            self._rest = next(self._lines, None)
+            if self._rest is None:
+                self._rest = b""
+                return 0
+        size = min(len(target), len(self._rest))
+        target[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size
 
 
 def spool_directory() -> str | None:
