@@ -67,13 +67,13 @@ def strip_words(text: str, words: tuple[str, ...], keep: int = 1, verbs: tuple[s
     of ``words`` or one of ``verbs`` follows it: "要深化…" loses 要, "要素配置改革" keeps it."""
     words_or_verbs = (*words, *verbs)
     stripped = True
-    while stripped:
+    while stripped and text.startswith(words):
         stripped = False
         for word in words:
             rest = text[len(word) :]
             if not text.startswith(word) or len(rest) < keep:
                 continue
-            if len(word) == 1 and not any(rest.startswith(w) for w in words_or_verbs):
+            if len(word) == 1 and not rest.startswith(words_or_verbs):
                 continue
             text, stripped = rest, True
             break
@@ -148,8 +148,10 @@ class _Official:
 def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     """The name right after a post, as jieba tags it (nr), e.g. "张三" in "区委书记张三亲自…"."""
     rest = span.text[at - span.start : at - span.start + 8]
+    if not rest or not HAN.match(rest):  # no name follows: tagging would not find one
+        return None
     tokens = list(lexicon.tokenizer.cut(rest))
-    if not tokens or not HAN.fullmatch(tokens[0].word[0]) or tokens[0].word in lexicon.name_stopwords:
+    if tokens[0].word in lexicon.name_stopwords:
         return None
     first = tokens[0]
     if not first.flag.startswith("nr"):
@@ -507,7 +509,7 @@ def find_measures(clauses: list[Span], lexicon: Lexicon, exclude: set[str]) -> l
     measures = []
     for clause in clauses:
         bare = _strip_leading(clause, lexicon.adverbs, verbs=(*lexicon.measure_verbs, *lexicon.lead_verbs))
-        if any(bare.text.startswith(v) for v in lexicon.measure_verbs) and normalize_key(bare.text) not in exclude:
+        if bare.text.startswith(lexicon.measure_verbs) and normalize_key(bare.text) not in exclude:
             if len(bare.text) >= 4:
                 measures.append(trim_span(bare, QUOTES + lexicon.trailing))
     return measures
