@@ -203,24 +203,62 @@ def _find_place_names(text: str, lexicon: Lexicon) -> tuple[list[tuple[str, int]
     jieba cuts a place name in several ways, all read here: "某某区/ns", "某某市委/nt" (an
     organ after it), "某/ns 某区/ns", "某某/ns 区委书记", "某某/nr 街道". A name, and the
     token after its first one, lie within one of jieba's blocks (``find_tagged_blocks``), so
-    only the blocks where a name can end are tagged, then those holding a name's stem.
+    only the blocks where a name can end are tagged, then those holding a name's stem, and
+    within them only what ``tag_block`` needs.
     """
-    tagged: dict[int, list] = {}
-
-    def tag(start: int, block: str) -> list:
-        if start not in tagged:
-            tagged[start] = list(lexicon.tokenizer.cut(block))
-        return tagged[start]
-
+    suffixes = re.compile("|".join(re.escape(s) for s, _ in lexicon.place_suffixes))
     names = []
     for start, block in find_tagged_blocks(text, _place_name_pattern(lexicon)):
-        names += _read_place_names(tag(start, block), start, lexicon)
+        names += _read_place_names(tag_block(block, lexicon, suffixes), start, lexicon)
     stems = sorted({_split_place(name, lexicon)[0] for name, _ in names}, key=lambda w: (-len(w), w))
     bare: Counter = Counter()
     if stems:
-        for start, block in find_tagged_blocks(text, re.compile("|".join(map(re.escape, stems)))):
-            bare.update(t.word for t in tag(start, block) if t.flag == PLACE_TAG and t.word in stems)
+        stem_pattern = re.compile("|".join(map(re.escape, stems)))
+        for _, block in find_tagged_blocks(text, stem_pattern):
+            bare.update(t.word for t in tag_block(block, lexicon, stem_pattern) if t.flag == PLACE_TAG and t.word in stems)
     return names, bare
+
+
+def tag_block(block: str, lexicon: Lexicon, wanted: re.Pattern) -> list[jieba.posseg.pair]:
+    """The tokens jieba.posseg gives one block, except that a run of characters it would tag
+    with its hidden Markov model stays one untagged token (x) where ``wanted`` occurs neither in
+    it nor in the word after it: that model is most of the cost of tagging, and a place name
+    ("某某/nr 街道") or a stem is found only where its suffix or the stem is written.
+
+    The steps are those of jieba's ``POSTokenizer.__cut_DAG`` (jieba 0.42): the most likely
+    route of dictionary words, runs of single characters outside the dictionary to the model.
+    """
+    posseg = lexicon.tokenizer
+    posseg.makesure_userdict_loaded()
+    base, tags = posseg.tokenizer, posseg.word_tag_tab
+    route: dict = {}
+    base.calc(block, base.get_DAG(block), route)
+    tokens: list[jieba.posseg.pair] = []
+
+    def add_run(run: str, following: str) -> None:
+        if len(run) == 1:
+            tokens.append(jieba.posseg.pair(run, tags.get(run, "x")))
+        elif base.FREQ.get(run):
+            tokens.extend(jieba.posseg.pair(ch, tags.get(ch, "x")) for ch in run)
+        elif wanted.search(run + following):
+            tokens.extend(posseg._POSTokenizer__cut_detail(run))
+        else:
+            tokens.append(jieba.posseg.pair(run, "x"))
+
+    run, x = "", 0
+    while x < len(block):
+        y = route[x][1] + 1
+        if y - x == 1:
+            run += block[x]
+        else:
+            if run:
+                add_run(run, block[x:y])
+                run = ""
+            tokens.append(jieba.posseg.pair(block[x:y], tags.get(block[x:y], "x")))
+        x = y
+    if run:
+        add_run(run, "")
+    return tokens
 
 
 def _read_place_names(tokens: list, start: int, lexicon: Lexicon) -> list[tuple[str, int]]:
