@@ -207,19 +207,20 @@ def _find_place_names(text: str, lexicon: Lexicon) -> tuple[list[tuple[str, int]
     within them only what ``tag_block`` needs.
     """
     suffixes = re.compile("|".join(re.escape(s) for s, _ in lexicon.place_suffixes))
+    runs: dict[str, list] = {}  # a document writes its names again and again
     names = []
     for start, block in find_tagged_blocks(text, _place_name_pattern(lexicon)):
-        names += _read_place_names(tag_block(block, lexicon, suffixes), start, lexicon)
+        names += _read_place_names(tag_block(block, lexicon, suffixes, runs), start, lexicon)
     stems = sorted({_split_place(name, lexicon)[0] for name, _ in names}, key=lambda w: (-len(w), w))
     bare: Counter = Counter()
     if stems:
         stem_pattern = re.compile("|".join(map(re.escape, stems)))
         for _, block in find_tagged_blocks(text, stem_pattern):
-            bare.update(t.word for t in tag_block(block, lexicon, stem_pattern) if t.flag == PLACE_TAG and t.word in stems)
+            bare.update(t.word for t in tag_block(block, lexicon, stem_pattern, runs) if t.flag == PLACE_TAG and t.word in stems)
     return names, bare
 
 
-def tag_block(block: str, lexicon: Lexicon, wanted: re.Pattern) -> list[jieba.posseg.pair]:
+def tag_block(block: str, lexicon: Lexicon, wanted: re.Pattern, runs: dict[str, list] | None = None) -> list[jieba.posseg.pair]:
     """The tokens jieba.posseg gives one block, except that a run of characters it would tag
     with its hidden Markov model stays one untagged token (x) where ``wanted`` occurs neither in
     it nor in the word after it: that model is most of the cost of tagging, and a place name
@@ -227,7 +228,9 @@ def tag_block(block: str, lexicon: Lexicon, wanted: re.Pattern) -> list[jieba.po
 
     The steps are those of jieba's ``POSTokenizer.__cut_DAG`` (jieba 0.42): the most likely
     route of dictionary words, runs of single characters outside the dictionary to the model.
+    The model's tokens depend on the run alone: ``runs`` keeps them for the next blocks.
     """
+    runs = {} if runs is None else runs
     posseg = lexicon.tokenizer
     posseg.makesure_userdict_loaded()
     base, tags = posseg.tokenizer, posseg.word_tag_tab
@@ -241,7 +244,9 @@ def tag_block(block: str, lexicon: Lexicon, wanted: re.Pattern) -> list[jieba.po
         elif base.FREQ.get(run):
             tokens.extend(jieba.posseg.pair(ch, tags.get(ch, "x")) for ch in run)
         elif wanted.search(run + following):
-            tokens.extend(posseg._POSTokenizer__cut_detail(run))
+            if run not in runs:
+                runs[run] = list(posseg._POSTokenizer__cut_detail(run))
+            tokens.extend(runs[run])
         else:
             tokens.append(jieba.posseg.pair(run, "x"))
 
