@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+import jieba
+
 from .lexicon import HAN_CLASS, Lexicon
 from .model import Cell, Entity, Extraction, Fact, Mention, Segment, SourceDocument, Span, StatedFigure, Value
 from .rules import Rules
@@ -32,6 +34,8 @@ MIN_ITEM_NAME_CHARS = 3
 # Project names in prose are at least this long and at most this long (characters).
 PROJECT_NAME_CHARS = (4, 40)
 HAN = re.compile(HAN_CLASS)
+# The runs of Chinese, letters and digits that jieba.Tokenizer.cut cuts each by itself.
+JIEBA_BLOCK = jieba.re_han_default
 # jieba tags of a lone character that can end a three-character name it cut short: a numeral
 # (日), a noun (电), an adjective — not an adverb (则), a preposition (在) or a particle (等).
 NAME_CHARACTER_FLAGS = frozenset({"m", "n", "a", "ng", "nr", "ag"})
@@ -63,13 +67,13 @@ def strip_words(text: str, words: tuple[str, ...], keep: int = 1, verbs: tuple[s
     of ``words`` or one of ``verbs`` follows it: "要深化…" loses 要, "要素配置改革" keeps it."""
     words_or_verbs = (*words, *verbs)
     stripped = True
-    while stripped:
+    while stripped and text.startswith(words):
         stripped = False
         for word in words:
             rest = text[len(word) :]
             if not text.startswith(word) or len(rest) < keep:
                 continue
-            if len(word) == 1 and not any(rest.startswith(w) for w in words_or_verbs):
+            if len(word) == 1 and not rest.startswith(words_or_verbs):
                 continue
             text, stripped = rest, True
             break
@@ -144,8 +148,10 @@ class _Official:
 def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     """The name right after a post, as jieba tags it (nr), e.g. "张三" in "区委书记张三亲自…"."""
     rest = span.text[at - span.start : at - span.start + 8]
+    if not rest or not HAN.match(rest):  # no name follows: tagging would not find one
+        return None
     tokens = list(lexicon.tokenizer.cut(rest))
-    if not tokens or not HAN.fullmatch(tokens[0].word[0]) or tokens[0].word in lexicon.name_stopwords:
+    if tokens[0].word in lexicon.name_stopwords:
         return None
     first = tokens[0]
     if not first.flag.startswith("nr"):
@@ -460,15 +466,27 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     standing alone as its own token ("居民小组党建") names it only if the lexicon says so.
     """
     text, found = sentence.text, {}
+    if not lexicon.level_pattern.search(text):
+        return []
     level = lexicon.level_pattern.pattern
     sep = rules.level_chain_sep.pattern
     grade = rules.level_grade.pattern
     runs = f"(?:{level})(?:(?:{sep})(?:{level}))+(?:{grade})?|(?:{level})(?:{grade})"
-    tokens = list(lexicon.tokenizer.tokenizer.cut(text, HMM=False))
-    edges, offset = {0}, 0
-    for token in tokens:
-        offset += len(token)
+    # jieba cuts each block of Chinese, letters and digits by itself, so only the blocks that
+    # hold a level word are cut: a run starts with a level word and ends with one or with its
+    # grade ("级"), and a token that is a level word is one, so each lies in such a block.
+    edges, standalone = set(), []
+    for block in JIEBA_BLOCK.finditer(text):
+        if not lexicon.level_pattern.search(block.group()):
+            continue
+        offset = block.start()
         edges.add(offset)
+        for token in lexicon.tokenizer.tokenizer.cut(block.group(), HMM=False):
+            lv = lexicon.level(token)
+            if lv and lv.standalone:
+                standalone.append((offset, token))
+            offset += len(token)
+            edges.add(offset)
     for match in re.finditer(runs, text):
         # A run must not be carved out of words: "城市、区域" is no list of 市 and 区.
         if match.start() not in edges or match.end() not in edges:
@@ -476,12 +494,8 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
         for word in lexicon.level_pattern.finditer(match.group()):
             start = sentence.start + match.start() + word.start()
             found.setdefault(word.group(), Span(start, start + len(word.group()), word.group()))
-    offset = 0
-    for token in tokens:
-        lv = lexicon.level(token)
-        if lv and lv.standalone:
-            found.setdefault(token, Span(sentence.start + offset, sentence.start + offset + len(token), token))
-        offset += len(token)
+    for offset, token in standalone:
+        found.setdefault(token, Span(sentence.start + offset, sentence.start + offset + len(token), token))
     return sorted(found.values())
 
 
@@ -495,7 +509,7 @@ def find_measures(clauses: list[Span], lexicon: Lexicon, exclude: set[str]) -> l
     measures = []
     for clause in clauses:
         bare = _strip_leading(clause, lexicon.adverbs, verbs=(*lexicon.measure_verbs, *lexicon.lead_verbs))
-        if any(bare.text.startswith(v) for v in lexicon.measure_verbs) and normalize_key(bare.text) not in exclude:
+        if bare.text.startswith(lexicon.measure_verbs) and normalize_key(bare.text) not in exclude:
             if len(bare.text) >= 4:
                 measures.append(trim_span(bare, QUOTES + lexicon.trailing))
     return measures

@@ -91,7 +91,14 @@ class Lexicon:
     place_suffixes: tuple[tuple[str, str], ...]  # (word ending a place name, its level label or "")
 
     def level(self, label: str) -> Level | None:
-        return next((lv for lv in self.levels if lv.label == label), None)
+        return self._levels_by_label.get(label)
+
+    @cached_property
+    def _levels_by_label(self) -> dict[str, Level]:
+        by_label: dict[str, Level] = {}
+        for lv in self.levels:
+            by_label.setdefault(lv.label, lv)  # the first, as a scan of ``levels`` would find
+        return by_label
 
     def canonical_unit(self, name: str) -> str:
         """A unit's full name: "区发改局" → "区发展和改革局" (the longest alias it ends with)."""

@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Sequence
 
+import jieba.posseg
+
 from .ids import KIND_CLASSES
 from .lexicon import HAN_CLASS, Lexicon
 from .model import Entity, Extraction, Fact, Resolved, Span, StatedFigure
@@ -162,6 +164,7 @@ MIN_MENTIONS = 3
 # (贯彻落实《某某省…若干政策措施》 in a city's paper).
 CITED_TITLE = re.compile("《[^《》\n]*》")
 HAN_WORD = re.compile(f"{HAN_CLASS}+")
+JIEBA_BLOCK = jieba.posseg.re_han_internal
 
 
 def _split_place(name: str, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -176,17 +179,99 @@ def _split_place(name: str, lexicon: Lexicon) -> tuple[str, str] | None:
     return None
 
 
+def find_tagged_blocks(text: str, pattern: re.Pattern) -> list[tuple[int, str]]:
+    """(offset, block) for each of jieba's blocks of ``text`` in which ``pattern`` occurs.
+
+    jieba cuts and tags each run of Chinese characters, letters and digits by itself (its
+    ``re_han_internal`` blocks; what lies between is punctuation and space, tagged x). A block
+    that holds no part of what is sought can be left untagged without changing the tokens of
+    the others.
+    """
+    return [(m.start(), m.group()) for m in JIEBA_BLOCK.finditer(text) if pattern.search(m.group())]
+
+
+def _place_name_pattern(lexicon: Lexicon) -> re.Pattern:
+    """Where a place name may end: a place suffix after MIN_STEM_CHARS Chinese characters."""
+    suffixes = "|".join(re.escape(s) for s, _ in lexicon.place_suffixes)
+    return re.compile(f"{HAN_CLASS}{{{MIN_STEM_CHARS}}}(?:{suffixes})")
+
+
 def _find_place_names(text: str, lexicon: Lexicon) -> tuple[list[tuple[str, int]], Counter]:
-    """Place names with a suffix as (name, offset), and names without one (jieba ns) counted.
+    """Place names with a suffix as (name, offset), and how often each name's stem is written
+    without its suffix (tagged ns by jieba).
 
     jieba cuts a place name in several ways, all read here: "某某区/ns", "某某市委/nt" (an
-    organ after it), "某/ns 某区/ns", "某某/ns 区委书记", "某某/nr 街道".
+    organ after it), "某/ns 某区/ns", "某某/ns 区委书记", "某某/nr 街道". A name, and the
+    token after its first one, lie within one of jieba's blocks (``find_tagged_blocks``), so
+    only the blocks where a name can end are tagged, then those holding a name's stem, and
+    within them only what ``tag_block`` needs.
     """
-    tokens = list(lexicon.tokenizer.cut(text))
-    offsets = [0]
+    suffixes = re.compile("|".join(re.escape(s) for s, _ in lexicon.place_suffixes))
+    runs: dict[str, list] = {}  # a document writes its names again and again
+    names = []
+    for start, block in find_tagged_blocks(text, _place_name_pattern(lexicon)):
+        names += _read_place_names(tag_block(block, lexicon, suffixes, runs), start, lexicon)
+    stems = sorted({_split_place(name, lexicon)[0] for name, _ in names}, key=lambda w: (-len(w), w))
+    bare: Counter = Counter()
+    if stems:
+        stem_pattern = re.compile("|".join(map(re.escape, stems)))
+        for _, block in find_tagged_blocks(text, stem_pattern):
+            bare.update(t.word for t in tag_block(block, lexicon, stem_pattern, runs) if t.flag == PLACE_TAG and t.word in stems)
+    return names, bare
+
+
+def tag_block(block: str, lexicon: Lexicon, wanted: re.Pattern, runs: dict[str, list] | None = None) -> list[jieba.posseg.pair]:
+    """The tokens jieba.posseg gives one block, except that a run of characters it would tag
+    with its hidden Markov model stays one untagged token (x) where ``wanted`` occurs neither in
+    it nor in the word after it: that model is most of the cost of tagging, and a place name
+    ("某某/nr 街道") or a stem is found only where its suffix or the stem is written.
+
+    The steps are those of jieba's ``POSTokenizer.__cut_DAG`` (jieba 0.42): the most likely
+    route of dictionary words, runs of single characters outside the dictionary to the model.
+    The model's tokens depend on the run alone: ``runs`` keeps them for the next blocks.
+    """
+    runs = {} if runs is None else runs
+    posseg = lexicon.tokenizer
+    posseg.makesure_userdict_loaded()
+    base, tags = posseg.tokenizer, posseg.word_tag_tab
+    route: dict = {}
+    base.calc(block, base.get_DAG(block), route)
+    tokens: list[jieba.posseg.pair] = []
+
+    def add_run(run: str, following: str) -> None:
+        if len(run) == 1:
+            tokens.append(jieba.posseg.pair(run, tags.get(run, "x")))
+        elif base.FREQ.get(run):
+            tokens.extend(jieba.posseg.pair(ch, tags.get(ch, "x")) for ch in run)
+        elif wanted.search(run + following):
+            if run not in runs:
+                runs[run] = list(posseg._POSTokenizer__cut_detail(run))
+            tokens.extend(runs[run])
+        else:
+            tokens.append(jieba.posseg.pair(run, "x"))
+
+    run, x = "", 0
+    while x < len(block):
+        y = route[x][1] + 1
+        if y - x == 1:
+            run += block[x]
+        else:
+            if run:
+                add_run(run, block[x:y])
+                run = ""
+            tokens.append(jieba.posseg.pair(block[x:y], tags.get(block[x:y], "x")))
+        x = y
+    if run:
+        add_run(run, "")
+    return tokens
+
+
+def _read_place_names(tokens: list, start: int, lexicon: Lexicon) -> list[tuple[str, int]]:
+    """Place names with a suffix, as (name, offset), in the tokens of a block at ``start``."""
+    offsets = [start]
     for token in tokens:
         offsets.append(offsets[-1] + len(token.word))
-    names, bare = [], Counter()
+    names = []
     joined = False  # the token was read as the end of the name before it ("某/ns 某区/ns")
     for i, token in enumerate(tokens):
         if joined or token.flag not in NAME_TAGS:
@@ -207,9 +292,7 @@ def _find_place_names(text: str, lexicon: Lexicon) -> tuple[list[tuple[str, int]
                 name = word + suffix
         if _split_place(name, lexicon):
             names.append((name, offsets[i]))
-        elif token.flag == PLACE_TAG and len(word) >= MIN_STEM_CHARS and HAN_WORD.fullmatch(word):
-            bare[word] += 1
-    return names, bare
+    return names
 
 
 def _find_own_level(text: str, lexicon: Lexicon) -> str | None:

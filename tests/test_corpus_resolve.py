@@ -8,6 +8,8 @@ place detector is also run on real texts in ``tests/corpus/`` (see its README fo
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from kg.ids import document_graph_iri
 from kg.model import Entity, Resolved, SourceDocument
 from kg.pipeline import build_graph, process_document
 from kg.rdf import records_to_dataset, union_graph
-from kg.resolve import detect_place, assign_places
+from kg.resolve import CITED_TITLE, _find_place_names, _place_name_pattern, _read_place_names, _split_place, assign_places, detect_place, find_tagged_blocks, tag_block
 from kg.validate import validate_graph
 from kg.vocab import ID, RKG
 
@@ -237,6 +239,39 @@ CORPUS_PLACES = [
 @pytest.mark.parametrize("path, expected", cases(CORPUS_PLACES))
 def test_detect_place_in_real_documents(path, expected, lexicon):
     assert detect_place(path.read_text(encoding="utf-8"), lexicon) == expected
+
+
+def test_find_tagged_blocks_keeps_the_blocks_a_place_name_can_end_in(lexicon):
+    # jieba's blocks: "某某区委书记", "全市推进", "甲乙县", "dd"; 全市 has one character before 市.
+    text = "某某区委书记，全市推进。甲乙县 dd"
+    assert find_tagged_blocks(text, _place_name_pattern(lexicon)) == [(0, "某某区委书记"), (12, "甲乙县")]
+    assert find_tagged_blocks(text, re.compile("推进|dd")) == [(7, "全市推进"), (16, "dd")]
+
+
+def test_tag_block_leaves_a_run_untagged_unless_it_or_the_next_word_is_wanted(lexicon):
+    # jieba's model cuts the run 王兴电 into 王兴/nr 电/n; 主持 is the dictionary word after it.
+    block = "区委书记王兴电主持召开会议"
+    words = [(t.word, t.flag) for t in tag_block(block, lexicon, re.compile("(?!)"))]
+    assert words == [("区委书记", "n"), ("王兴电", "x"), ("主持", "v"), ("召开", "v"), ("会议", "n")]
+    for wanted in ("兴", "主持"):
+        assert tag_block(block, lexicon, re.compile(wanted)) == list(lexicon.tokenizer.cut(block))
+
+
+def test_tag_block_wanting_everything_is_jieba_posseg(lexicon):
+    text = (ROOT / "data" / "pingshan-2017-reform-plan.txt").read_text(encoding="utf-8")
+    for _, block in find_tagged_blocks(text, re.compile("")):
+        assert tag_block(block, lexicon, re.compile("")) == list(lexicon.tokenizer.cut(block))
+
+
+@pytest.mark.parametrize("path", [p for _, p, _ in CORPUS_PLACES], ids=[name for name, _, _ in CORPUS_PLACES])
+def test_place_names_from_blocks_are_those_of_the_whole_text(path, lexicon):
+    """Tagging only the blocks a name can be in finds what tagging the whole text finds."""
+    text = CITED_TITLE.sub(lambda m: " " * len(m.group()), path.read_text(encoding="utf-8"))
+    tokens = list(lexicon.tokenizer.cut(text))
+    names, bare = _find_place_names(text, lexicon)
+    assert names == _read_place_names(tokens, 0, lexicon)
+    stems = {_split_place(name, lexicon)[0] for name, _ in names}
+    assert bare == Counter(t.word for t in tokens if t.flag == "ns" and t.word in stems)
 
 
 # --- the whole corpus as one build --------------------------------------------------------------

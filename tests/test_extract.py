@@ -164,6 +164,9 @@ LEVEL_CASES = [
     ("standalone-word", "启动居民小组党建标准化建设", ["居民小组"]),
     ("single-character-inside-word", "城区产业发展", []),
     ("shichang", "市场", []),
+    ("no-level-word", "推进审批事项下放", []),
+    ("level-in-a-later-block", "目标明确，2024年推进区级审批", ["区"]),
+    ("standalone-in-a-later-block", "目标明确，启动居民小组党建", ["居民小组"]),
     ("shimin", "破解市民与政府的沟通渠道不顺畅", []),
     pytest.param(
         "在留学人员集中的重点城市、区域建立“接触广州”人才联络站", [], id="chain-carved-out-of-words",
