@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import unicodedata
@@ -116,20 +117,23 @@ def cmd_build(args: argparse.Namespace) -> int:
         if source is None:
             _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
             return 1
-        # SHACL validation takes as long as all the exports: on a second core, beside them.
+        # Computed here, before the processes below fork, so that they share them: the counts
+        # merge the graph's lines once, into a spool every export then reads.
+        triples, _ = source.stats.triples, source.ontology
+        # SHACL validation takes as long as several exports: in a process of its own, beside them.
         validating = None if args.no_validate else run_beside(validate_source, source)
         files = export_files(source)
-        views = render_views(source.summary, source.network, load_ontology(), triples=source.stats.triples, lazy=True)
+        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True)
         files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
         validation = validating() if validating else None
         report = build_report(result, source.stats, validation)
         files.update({"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")})
-        written = write_outputs(files, Path(args.out), prune=VIEWS_DIR)
+        written = write_outputs(files, Path(args.out), prune=VIEWS_DIR, jobs=args.jobs or min(os.cpu_count() or 1, MAX_WRITERS))
     projects = sum(d["projects"] for d in report["documents"])
     facts = sum(d["facts"] for d in report["documents"])
     _log(
         f"{len(result.documents)} document(s) built, {len(result.failures)} failed, {len(result.duplicates)} duplicate(s) skipped: "
-        f"{projects} projects, {facts} facts, {source.stats.triples} triples"
+        f"{projects} projects, {facts} facts, {triples} triples"
         + (f"; {len(result.cached)} read from the extraction cache" if result.cached else "")
     )
     if not args.quiet:
@@ -146,6 +150,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 VIEWS_DIR = "views"
+MAX_WRITERS = 4  # processes writing the outputs, when --jobs does not say
 
 _BESIDE: tuple | None = None  # the task a forked process runs: see run_beside
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
 import tempfile
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -363,37 +365,96 @@ _UMASK = _read_umask()
 PRUNED_SUFFIXES = {".html", ".js", ".css", ".json", ".png"}
 
 
-def write_outputs(files: dict[str, Content], out_dir: Path, prune: str | list[str] | None = None) -> list[Path]:
+def write_outputs(files: dict[str, Content], out_dir: Path, prune: str | list[str] | None = None, jobs: int = 1) -> list[Path]:
     """Write every file to a temporary name first, then move them all into place.
 
     Nothing in ``out_dir`` changes until every file has been written in full, so a build that
     fails part-way leaves the previous output as it was. ``prune`` names a folder (or several)
     under ``out_dir`` whose files are all in ``files``: pages an earlier build wrote there and this one
-    did not (a project no longer found) are removed once the new ones are in place.
+    did not (a project no longer found) are removed once the new ones are in place. With ``jobs``
+    > 1, the contents that are written by a function (the graph files, the pages) are written in
+    that many forked processes, which share what the functions read with this one.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    for folder in sorted({(out_dir / name).parent for name in files} | {out_dir}):
+        folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
-        for name, data in sorted(files.items()):
-            target = out_dir / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            with os.fdopen(fd, "wb") as handle:
-                if isinstance(data, bytes):
-                    handle.write(data)
-                else:
-                    data(handle)
-            os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; outputs are ordinary files
-            staged.append((Path(tmp), target))
+        functions = sorted(name for name, data in files.items() if not isinstance(data, bytes))
+        rest = list(files)
+        if jobs > 1 and len(functions) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            _stage_in_processes(files, functions, out_dir, jobs, staged)
+            rest = [name for name, data in files.items() if isinstance(data, bytes)]
+        for name in sorted(rest):
+            staged.append(_stage(files[name], out_dir / name))
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
+    staged.sort(key=lambda pair: pair[1])
     for tmp, target in staged:
         os.replace(tmp, target)
     for folder in [prune] if isinstance(prune, str) else prune or []:
         _prune(out_dir / folder, {target for _, target in staged})
     return [target for _, target in staged]
+
+
+def _stage(data: Content, target: Path) -> tuple[Path, Path]:
+    """``data`` written to a temporary file beside ``target``; removed again if writing fails."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                data(handle)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; outputs are ordinary files
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return Path(tmp), target
+
+
+# Pages written by one forked task: enough that a task's overhead does not count, few enough
+# that the processes finish together.
+PAGES_PER_TASK = 200
+_FORKED: tuple | None = None  # what the forked writers read: see _stage_in_processes
+
+
+def _stage_in_processes(files: dict[str, Content], names: list[str], out_dir: Path, jobs: int, staged: list) -> None:
+    """Stage ``names`` in ``jobs`` forked processes; adds what they staged to ``staged`` as the
+    tasks end, so that a failure removes it."""
+    global _FORKED
+    pages = [n for n in names if "/" in n]
+    tasks = [[n] for n in names if "/" not in n] + [pages[i : i + PAGES_PER_TASK] for i in range(0, len(pages), PAGES_PER_TASK)]
+    _FORKED = (files, out_dir)
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = [executor.submit(_stage_task, task) for task in tasks]
+        _FORKED = None
+        error = None
+        for future in futures:
+            try:
+                staged.extend(future.result())
+            except BaseException as exc:  # the others are still collected, so that none is left behind
+                error = error or exc
+        if error is not None:
+            raise error
+    finally:
+        _FORKED = None
+        executor.shutdown(cancel_futures=True)
+
+
+def _stage_task(names: list[str]) -> list[tuple[Path, Path]]:
+    files, out_dir = _FORKED
+    done: list[tuple[Path, Path]] = []
+    try:
+        for name in names:
+            done.append(_stage(files[name], out_dir / name))
+    except BaseException:
+        for tmp, _ in done:
+            tmp.unlink(missing_ok=True)
+        raise
+    return done
 
 
 def _prune(folder: Path, keep: set[Path]) -> None:

@@ -192,3 +192,34 @@ def test_kg_validate_passes_on_the_default_build(out):
     proc = subprocess.run([sys.executable, "-m", "kg", "validate", str(out / "graph.ttl")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip().endswith("conforms")
+
+
+def _content(text: str):
+    return lambda handle: handle.write(text.encode("utf-8"))
+
+
+def _failing(handle):
+    handle.write(b"half")
+    raise OSError("disk full")
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_write_outputs_writes_functions_and_bytes_in_forked_processes_alike(tmp_path, jobs):
+    from kg.export import write_outputs
+
+    files = {"a.txt": b"bytes", "b.ttl": _content("streamed"), **{f"views/p{i}.html": _content(f"page {i}") for i in range(450)}}
+    written = write_outputs(files, tmp_path, jobs=jobs)
+    assert len(written) == 452 and (tmp_path / "b.ttl").read_text() == "streamed" and (tmp_path / "views/p449.html").read_text() == "page 449"
+    assert not [p for p in tmp_path.rglob(".*")]  # no temporary file left
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_a_file_that_fails_to_write_leaves_the_previous_output_as_it_was(tmp_path, jobs):
+    from kg.export import write_outputs
+
+    write_outputs({"a.txt": b"old", "views/p.html": b"old page"}, tmp_path)
+    files = {"a.txt": b"new", "b.ttl": _failing, **{f"views/p{i}.html": _content("new page") for i in range(300)}}
+    with pytest.raises(OSError, match="disk full"):
+        write_outputs(files, tmp_path, jobs=jobs)
+    assert (tmp_path / "a.txt").read_bytes() == b"old" and (tmp_path / "views/p.html").read_bytes() == b"old page"
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == ["a.txt", "views/p.html"]
