@@ -6,13 +6,14 @@ and CPU use of a build of a generated corpus of each size, and extraction agains
 
 Not part of the test suite. For each size the corpus is written by generate_corpus.py (kept in
 --corpus-dir, and written again only when the generator, its templates or the seed change), then
-built by ``python -m kg build DIR --out OUT -q -j JOBS --no-validate`` in a subprocess (SHACL
-validation is left out: it is timed by --stages). Measured for the build:
+built by ``python -m kg build DIR --out OUT -q -j JOBS --no-cache`` in a subprocess: the whole
+default build, SHACL validation, every export and the views included. Measured for the build:
 
 - wall time, documents/s and MB/s of input (UTF-8 bytes of the documents);
-- peak memory: the largest sum of the resident sets of the build and its worker processes,
-  polled from /proc every 0.2 s (what the machine must hold at once), and beside it the largest
-  single process's maximum resident set from ``os.wait4`` (exact, but not a sum);
+- peak memory: the largest sum of the proportional set sizes (PSS) of the build and its worker
+  and writer processes, polled from /proc every 0.2 s (what the machine must hold at once: pages
+  a forked process shares are counted once), and beside it the largest single process's maximum
+  resident set from ``os.wait4`` (exact, but not a sum);
 - CPU use: user + system time of the build and its workers (``os.wait4``) over wall time;
   2.0 is both cores busy throughout.
 
@@ -54,7 +55,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate_corpus import TEMPLATES, generate_corpus  # noqa: E402
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
 POLL_SECONDS = 0.2
 TARGET_RATIO = 5.5  # time(5,000) / time(1,000): linear, with room for noise
 TARGET_BYTES = 2 << 30
@@ -104,18 +104,21 @@ def process_tree(root: int) -> list[int]:
 
 
 def resident_bytes(pids: list[int]) -> int:
+    """The proportional set size of the processes: each page shared by n of them (a forked
+    process shares its parent's until either writes to it) counts 1/n to each, so the sum is
+    what the machine holds for them, where a sum of resident sets would count shared pages again."""
     total = 0
     for pid in pids:
         try:
-            with open(f"/proc/{pid}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * PAGE
-        except (OSError, IndexError, ValueError):
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith(b"Pss:")) * 1024
+        except (OSError, IndexError, ValueError, StopIteration):
             pass
     return total
 
 
 def run_build(folder: Path, out: Path, jobs: int, memory_limit: int, timeout: float) -> Run:
-    command = [sys.executable, "-m", "kg", "build", str(folder), "--out", str(out), "-q", "-j", str(jobs), "--no-validate"]
+    command = [sys.executable, "-m", "kg", "build", str(folder), "--out", str(out), "-q", "-j", str(jobs), "--no-cache"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     log = tempfile.TemporaryFile()
     start = time.perf_counter()

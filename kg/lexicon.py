@@ -14,7 +14,6 @@ from functools import cached_property
 from pathlib import Path
 
 import jieba
-import jieba.posseg
 
 from .errors import RuleFileError
 
@@ -156,6 +155,8 @@ class Lexicon:
     @cached_property
     def tokenizer(self) -> jieba.posseg.POSTokenizer:
         """A private jieba tokenizer that knows our posts, groups and levels as words."""
+        import jieba.posseg  # its tagging model takes half a second to load: only where text is read
+
         jieba.setLogLevel(logging.WARNING)
         base = jieba.Tokenizer()
         base.initialize()

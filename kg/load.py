@@ -23,11 +23,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator
 
 import charset_normalizer
-import docx
-import pypdf
-from bs4 import BeautifulSoup, CData, NavigableString, Tag
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 from kg.errors import (
     DecodeError,
@@ -40,8 +35,11 @@ from kg.model import SourceDocument
 from kg.script import detect_script
 
 if TYPE_CHECKING:
+    # Imported where a format is read: a build of text files need not load them.
+    from bs4 import BeautifulSoup, Tag
     from docx.document import Document as DocxDocument
-    from docx.table import _Cell
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 """Larger files are refused: reform documents are kilobytes, so 50 MB means a wrong file."""
@@ -309,6 +307,8 @@ def check_text_is_textual(text: str, path: str) -> None:
 
 
 def load_html(data: bytes, path: str) -> LoadedText:
+    from bs4 import BeautifulSoup
+
     text, encoding = decode_bytes(data, path, declared=find_declared_charset(data))
     try:
         soup = BeautifulSoup(text, "lxml")
@@ -425,6 +425,8 @@ def render_html_lines(root: Tag) -> list[str]:
         if line:
             lines.append(line)
 
+    from bs4 import CData, NavigableString, Tag
+
     def walk(node: object) -> None:
         # Exact types: Comment, Doctype and friends subclass NavigableString but are not text.
         if type(node) in (NavigableString, CData):
@@ -450,6 +452,8 @@ def render_html_lines(root: Tag) -> list[str]:
 
 
 def render_html_row(row: Tag) -> list[str]:
+    from bs4 import Tag
+
     cells = [child for child in row.children if isinstance(child, Tag) and child.name in CELL_TAGS]
     if not cells:
         return render_html_lines(row)
@@ -470,6 +474,8 @@ def render_html_row(row: Tag) -> list[str]:
 
 
 def load_docx(data: bytes, path: str) -> LoadedText:
+    import docx
+
     try:
         document = docx.Document(io.BytesIO(data))
         # iter_inner_content yields paragraphs and tables in body order, so a table's rows
@@ -484,6 +490,8 @@ def load_docx(data: bytes, path: str) -> LoadedText:
 
 
 def render_docx_block(block: Paragraph | Table) -> list[str]:
+    from docx.text.paragraph import Paragraph
+
     if isinstance(block, Paragraph):
         # The paragraph is kept as written (indentation included); only empty ones are skipped.
         return [block.text] if block.text.strip() else []
@@ -535,6 +543,8 @@ def find_docx_heading(document: DocxDocument) -> str:
 
 
 def load_pdf(data: bytes, path: str) -> LoadedText:
+    import pypdf
+
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

@@ -80,6 +80,9 @@ class BuildResult:
     dataset: Dataset | None  # build_graph's; None from build_corpus, whose graph is its ExportSource
     duplicates: tuple[Duplicate, ...] = ()
     cached: tuple[str, ...] = ()  # paths of the documents whose extraction came from the cache
+    # build_corpus's: each document's entry of the report (kg.report.document_report), made
+    # before its mentions, facts and entities were dropped from ``documents``.
+    reports: tuple[dict, ...] = ()
 
 
 def load_toolkit() -> Toolkit:
@@ -201,7 +204,9 @@ def build_corpus(
     """``build_graph``'s documents, and their graph as an ExportSource made of shards (kg.shard):
     each document's graph, entailments, projection and ledger rows made in the workers, their
     lines kept in ``spool``. The parent holds the network projection and the documents' summary,
-    never the whole graph. The source is None when no document could be built."""
+    never the whole graph. The result's documents keep their document, genre, figures and place,
+    not their entities, mentions, facts and unused text (its ``reports`` say what the report needs
+    of them). The source is None when no document could be built."""
     from .shard import ShardCollector, make_shard
 
     toolkit = toolkit or load_toolkit()
@@ -221,10 +226,16 @@ def build_corpus(
             if isinstance(shard, Failure):  # a bug met on one document: the others are built
                 failed.append(shard)
             else:
-                built.append(resolved)
+                # What is in the shard (the graph, the report's entry) is not kept twice: a
+                # corpus of thousands would hold every mention and fact until the end.
+                built.append(dataclasses.replace(resolved, entities=(), mentions=(), facts=(), unused=()))
                 collector.add(shard)
-    if failed:
-        result = dataclasses.replace(result, documents=tuple(built), failures=tuple(sorted((*result.failures, *failed), key=lambda f: f.path)))
+    result = dataclasses.replace(
+        result,
+        documents=tuple(built),
+        failures=tuple(sorted((*result.failures, *failed), key=lambda f: f.path)),
+        reports=tuple(collector.reports),
+    )
     return result, collector.source() if built else None
 
 

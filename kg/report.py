@@ -39,7 +39,7 @@ def describe_status(resolved: Resolved) -> str:
     return STATUS_BUILT if count_projects(resolved) else STATUS_NO_PROJECTS
 
 
-def _document_report(resolved: Resolved) -> dict:
+def document_report(resolved: Resolved) -> dict:
     d = resolved.document
     by_kind = Counter(e.kind for e in resolved.entities)
     projects = [e for e in resolved.entities if e.kind == "project"]
@@ -76,7 +76,8 @@ def build_report(result: BuildResult, stats: GraphStats, validation: ValidationR
     """``stats``: the union graph's counts (kg.export.ExportSource.stats)."""
     classes = stats.classes
     return {
-        "documents": [_document_report(r) for r in result.documents],
+        # A corpus build made them in its workers, as it dropped what only the graph needs.
+        "documents": list(result.reports) if result.reports else [document_report(r) for r in result.documents],
         "failures": [{"path": f.path, "message": f.message} for f in sorted(result.failures, key=lambda f: f.path)],
         "duplicates": [{"path": d.path, "duplicate_of": d.original} for d in sorted(result.duplicates, key=lambda d: d.path)],
         "triples": stats.triples,

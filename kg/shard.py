@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import heapq
 import io
-import mmap
 import os
 import tempfile
 from dataclasses import dataclass
@@ -56,6 +55,7 @@ class Shard:
     inferred: bytes  # what it adds to the inferred graph, sorted N-Triples
     network: nx.MultiDiGraph  # its projection (kg.network), merged with the others'
     ledger: tuple[tuple[str, ...], ...]  # its rows of the responsibility ledger
+    report: dict  # its entry of the build report (kg.report.document_report)
 
 
 def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> Shard:
@@ -66,6 +66,7 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> S
     from .infer import add_entailments
     from .network import graph_to_network
     from .rdf import records_to_dataset
+    from .report import document_report
     from .validate import load_ontology
     from .vocab import RKG
 
@@ -87,6 +88,7 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> S
         inferred=sorted_lines(dataset.graph(INFERRED_GRAPH)),
         network=network,
         ledger=tuple(tuple(row) for row in source.ledger_rows),
+        report=document_report(resolved),
     )
 
 
@@ -100,6 +102,7 @@ class ShardCollector:
         self.networks = NetworkMerger()
         self.summary = Graph()
         self.ledgers: list[tuple[tuple[str, str], tuple[tuple[str, ...], ...]]] = []
+        self.reports: list[dict] = []
 
     def add(self, shard: Shard) -> None:
         from .export import Run
@@ -110,6 +113,7 @@ class ShardCollector:
         self.networks.add(shard.network)
         self.summary.parse(data=shard.summary, format="nt")
         self.ledgers.append((shard.order, shard.ledger))
+        self.reports.append(shard.report)
 
     def source(self) -> ExportSource:
         from .export import ExportSource
@@ -121,17 +125,20 @@ class ShardCollector:
 
 
 class Spool:
-    """Sorted runs of lines, appended to one temporary file and read back through a memory map:
-    one open file however many runs, and only the lines being merged in memory."""
+    """Sorted runs of lines, appended to one temporary file and read back by position: one open
+    file however many runs, and of each run only a block at a time in memory (read with
+    ``os.pread``, not mapped, so that what was read is the system's cache, not this process's)."""
+
+    BLOCK = 1 << 16
 
     def __init__(self, directory: str | None = None):
         self._file = tempfile.TemporaryFile(prefix="kg-spool-", dir=directory)
         self._size = 0
-        self._map: mmap.mmap | None = None
+        self._reading = False
 
     def add(self, data: bytes) -> tuple[int, int]:
         """Append a run; returns where it is, for ``lines``."""
-        if self._map is not None:
+        if self._reading:
             raise ValueError("the spool is read already")
         self._file.write(data)
         start, self._size = self._size, self._size + len(data)
@@ -146,20 +153,26 @@ class Spool:
 
     def lines(self, run: tuple[int, int]) -> Iterator[bytes]:
         """The lines of a run, read as they are needed."""
-        if self._map is None:
+        if not self._reading:
             self._file.flush()
-            self._map = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if self._size else None
-        if self._map is None:
-            return
-        data, (position, end) = self._map, run
+            self._reading = True
+        return self._read(*run)
+
+    def _read(self, position: int, end: int) -> Iterator[bytes]:
+        rest = b""
         while position < end:
-            stop = data.find(b"\n", position, end) + 1 or end
-            yield data[position:stop]
-            position = stop
+            block = os.pread(self._file.fileno(), min(self.BLOCK, end - position), position)
+            if not block:
+                break
+            position += len(block)
+            lines = (rest + block).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                yield line + b"\n"
+        if rest:
+            yield rest
 
     def close(self) -> None:
-        if self._map is not None:
-            self._map.close()
         self._file.close()
 
     def __enter__(self) -> Spool:
