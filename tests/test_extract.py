@@ -568,3 +568,50 @@ def test_project_list_counts_its_items(plan, lexicon):
     assert projects == ["公共卫生领域改革攻坚", "流程再造改革攻坚", "科教体制改革攻坚"]
     assert [(f.value, f.counts) for f in extraction.figures] == [(3, "project")]
     assert extraction.warnings == ()
+
+
+# --- jieba's part-of-speech model, scored over the pairs of states that can follow each other ---
+
+
+@pytest.mark.parametrize(
+    "run, states",
+    cases(
+        [
+            ("three-character name", "王兴电", [("B", "nr"), ("E", "nr"), ("B", "n")]),
+            ("name then verb", "陈新日安排", [("S", "nr"), ("B", "nz"), ("M", "nz"), ("E", "nz"), ("B", "v")]),
+            ("place", "屏山", [("B", "ns"), ("E", "ns")]),
+            ("one character: the best first state, whole or not", "电", [("B", "n")]),
+            # rare characters: the best route may start with E; jieba's model finds it too
+            ("rare characters", "秕岿", [("E", "n"), ("B", "i")]),
+        ]
+    ),
+)
+def test_tag_states(run, states):
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
+
+    from kg.lexicon import tag_states
+
+    assert tag_states(run) == states
+    assert viterbi(run, char_state_tab_P, start_P, trans_P, emit_P)[1] == states
+
+
+def test_tag_states_is_jiebas_viterbi():
+    """The same states as jieba.posseg.viterbi on random runs, characters outside the model included."""
+    import random
+
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
+
+    from kg.lexicon import tag_states
+
+    rng = random.Random(7)
+    known = sorted(char_state_tab_P)
+    unknown = [chr(c) for c in range(0x4E00, 0x9FD6) if chr(c) not in char_state_tab_P]
+    for _ in range(400):
+        run = "".join(rng.choice(unknown if rng.random() < 0.2 else known) for _ in range(rng.randint(1, 10)))
+        assert tag_states(run) == viterbi(run, char_state_tab_P, start_P, trans_P, emit_P)[1], run
+
+
+def test_pos_tagger_tokens(lexicon):
+    # "常务副县长王兴电，…": the tokenizer's tokens are jieba's, names cut as jieba cuts them
+    tokens = [(t.word, t.flag) for t in lexicon.tokenizer.cut("常务副县长王兴电，负责")]
+    assert tokens == [("常务副县长", "lex"), ("王兴", "nr"), ("电", "n"), ("，", "x"), ("负责", "v")]
