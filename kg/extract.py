@@ -27,6 +27,7 @@ OPENING_BRACKETS = "（(［[【〔"
 CLOSING_BRACKETS = "）)］]】〕"
 CLAUSE_PUNCTUATION = "，,。；;：: "
 LIST_SEPARATORS = "、，,"
+_NO_QUOTES = str.maketrans("", "", QUOTES)
 # A prose sentence that repeats this much of an item's text speaks of that item.
 MIN_SHARED_CHARS = 20
 # A numbered item whose name is shorter than this is no project.
@@ -49,8 +50,8 @@ FIELD_ROLES = ("lead", "leadUnit", "unit", "supportUnit", "deadline")
 
 def normalize_key(text: str) -> str:
     """The identity of a name: NFKC, no white space, no quote marks."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if not ch.isspace() and ch not in QUOTES)
+    # split() cuts at exactly the characters isspace() is true of
+    return "".join(unicodedata.normalize("NFKC", text).translate(_NO_QUOTES).split())
 
 
 def trim_span(span: Span, chars: str) -> Span:

@@ -61,11 +61,12 @@ def sub_span(span: Span, start: int, end: int) -> Span:
 def split_span(span: Span, separators: str, keep_separator: bool = True) -> list[Span]:
     """Split on any of ``separators``; each piece keeps its trailing separator if asked."""
     pieces, begin = [], span.start
-    for i, ch in enumerate(span.text):
-        if ch in separators:
-            end = span.start + i + (1 if keep_separator else 0)
-            pieces.append(sub_span(span, begin, end))
-            begin = span.start + i + 1
+    # The separators found by one regex scan (re keeps the compiled pattern), not character by character.
+    for match in re.finditer(f"[{re.escape(separators)}]", span.text) if separators else ():
+        i = match.start()
+        end = span.start + i + (1 if keep_separator else 0)
+        pieces.append(sub_span(span, begin, end))
+        begin = span.start + i + 1
     pieces.append(sub_span(span, begin, span.end))
     return [p for p in pieces if p.text.strip(separators + " ")]
 

@@ -267,6 +267,8 @@ NORMALIZE_KEY_CASES = [
     ("white-space-and-quotes", " “互联网＋” 工作\t机制", "互联网+工作机制"),
     ("full-width-letters-and-digits", "ＡＢ２８", "AB28"),
     ("corner-brackets", "「放管服」改革", "放管服改革"),
+    # every character isspace() is true of goes: ideographic space, line breaks, \x1c
+    ("all-white-space", "甲\u3000乙\r\n丙\x1c丁\u00a0戊", "甲乙丙丁戊"),
 ]
 
 
