@@ -101,6 +101,12 @@ class Lexicon:
             by_label.setdefault(lv.label, lv)  # the first, as a scan of ``levels`` would find
         return by_label
 
+    @cached_property
+    def place_suffix_organs(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each place suffix, in ``place_suffixes`` order, with the words it makes heading an organ
+        ("区" → "区委", "区政府", …)."""
+        return tuple((suffix, tuple(suffix + organ for organ in self.organs)) for suffix, _ in self.place_suffixes)
+
     def canonical_unit(self, name: str) -> str:
         """A unit's full name: "区发改局" → "区发展和改革局" (the longest alias it ends with)."""
         for alias, full in self.unit_aliases:
