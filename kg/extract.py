@@ -30,6 +30,10 @@ LIST_SEPARATORS = "、，,"
 _NO_QUOTES = str.maketrans("", "", QUOTES)
 # A prose sentence that repeats this much of an item's text speaks of that item.
 MIN_SHARED_CHARS = 20
+# Items are indexed by stretches of SHINGLE_CHARS characters every SHINGLE_STEP characters: any
+# MIN_SHARED_CHARS characters hold one (SHINGLE_CHARS + SHINGLE_STEP - 1 == MIN_SHARED_CHARS).
+SHINGLE_STEP = 5
+SHINGLE_CHARS = MIN_SHARED_CHARS - SHINGLE_STEP + 1
 # A numbered item whose name is shorter than this is no project.
 MIN_ITEM_NAME_CHARS = 3
 # Project names in prose are at least this long and at most this long (characters).
@@ -618,25 +622,32 @@ def find_tiers(c: _Collector, sentence: Span) -> list[Entity]:
 
 
 def _item_shingles(items: list[tuple[Segment, Entity]]) -> dict[str, list[int]]:
-    """Every stretch of ``MIN_SHARED_CHARS`` characters of the items' texts → the items holding it.
+    """Stretches of ``SHINGLE_CHARS`` characters of the items' texts, starting every
+    ``SHINGLE_STEP`` characters → the items holding them.
 
-    Two texts that share ``MIN_SHARED_CHARS`` characters share such a stretch, so a sentence
-    is compared only with the items it shares one with: linear in the document, not quadratic.
+    Any ``MIN_SHARED_CHARS`` characters of an item hold one of its stretches (one starts within
+    their first ``SHINGLE_STEP`` characters and ends within them), so a sentence that shares
+    that much with an item shares a stretch with it, at some offset of the sentence: it is
+    compared only with the items it shares one with, linear in the document, not quadratic.
     """
     index: dict[str, list[int]] = defaultdict(list)
     for i, (segment, _) in enumerate(items):
         text = segment.body.text if segment.body else segment.span.text
-        for k in range(len(text) - MIN_SHARED_CHARS + 1):
-            holders = index[text[k : k + MIN_SHARED_CHARS]]
+        for k in range(0, len(text) - SHINGLE_CHARS + 1, SHINGLE_STEP):
+            holders = index[text[k : k + SHINGLE_CHARS]]
             if not holders or holders[-1] != i:
                 holders.append(i)
     return index
 
 
 def _bound_item(paragraph: Span, items: list[tuple[Segment, Entity]], shingles: dict[str, list[int]]) -> Entity | None:
-    """The listed project a prose sentence restates, by a long stretch of shared text."""
+    """The listed project a prose sentence restates, by a long stretch of shared text.
+
+    The items that share a stretch with the sentence include every item that shares
+    ``MIN_SHARED_CHARS`` characters with it; the others share fewer and are never chosen.
+    """
     text = paragraph.text
-    candidates = sorted({i for k in range(len(text) - MIN_SHARED_CHARS + 1) for i in shingles.get(text[k : k + MIN_SHARED_CHARS], ())})
+    candidates = sorted({i for k in range(len(text) - SHINGLE_CHARS + 1) for i in shingles.get(text[k : k + SHINGLE_CHARS], ())})
     best, best_size = None, 0
     for i in candidates:
         segment, project = items[i]

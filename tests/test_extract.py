@@ -617,3 +617,22 @@ def test_pos_tagger_tokens(lexicon):
     # "常务副县长王兴电，…": the tokenizer's tokens are jieba's, names cut as jieba cuts them
     tokens = [(t.word, t.flag) for t in lexicon.tokenizer.cut("常务副县长王兴电，负责")]
     assert tokens == [("常务副县长", "lex"), ("王兴", "nr"), ("电", "n"), ("，", "x"), ("负责", "v")]
+
+
+# --- prose sentences bound to the listed item they restate ---
+
+
+@pytest.mark.parametrize("offset", range(7))
+def test_bound_item_finds_twenty_shared_characters_at_any_offset(offset):
+    from kg.extract import MIN_SHARED_CHARS, _bound_item, _item_shingles
+    from kg.model import Entity, Segment
+
+    shared = "推进政务服务一网通办实现群众办事只进一扇门最多跑一次"[:MIN_SHARED_CHARS]
+    near = shared[:-1]  # one character short
+    item_texts = ["甲乙丙丁" * 3 + "戊" * offset + shared + "己庚", "辛" * offset + near + "壬癸" * 5]
+    items = [(Segment("item", Span(0, len(t), t)), Entity("project", f"p{i}", f"p{i}")) for i, t in enumerate(item_texts)]
+    shingles = _item_shingles(items)
+    sentence = "我们要" + shared + "。"
+    assert _bound_item(Span(0, len(sentence), sentence), items, shingles) == items[0][1]
+    sentence = "我们要" + near + "。"
+    assert _bound_item(Span(0, len(sentence), sentence), items, shingles) is None
