@@ -60,15 +60,24 @@ def sub_span(span: Span, start: int, end: int) -> Span:
 
 def split_span(span: Span, separators: str, keep_separator: bool = True) -> list[Span]:
     """Split on any of ``separators``; each piece keeps its trailing separator if asked."""
-    pieces, begin = [], span.start
+    text, origin = span.text, span.start
+    bounds, begin = [], 0
     # The separators found by one regex scan (re keeps the compiled pattern), not character by character.
-    for match in re.finditer(f"[{re.escape(separators)}]", span.text) if separators else ():
+    for match in re.finditer(f"[{re.escape(separators)}]", text) if separators else ():
         i = match.start()
-        end = span.start + i + (1 if keep_separator else 0)
-        pieces.append(sub_span(span, begin, end))
-        begin = span.start + i + 1
-    pieces.append(sub_span(span, begin, span.end))
-    return [p for p in pieces if p.text.strip(separators + " ")]
+        bounds.append((begin, i + (1 if keep_separator else 0)))
+        begin = i + 1
+    bounds.append((begin, span.end - origin))
+    # Each piece as sub_span makes it (stripped of white space), those with more than
+    # separators and spaces only.
+    pieces, junk = [], separators + " "
+    for begin, end in bounds:
+        piece = text[begin:end]
+        body = piece.strip()
+        if body.strip(junk):
+            start = origin + begin + len(piece) - len(piece.lstrip())
+            pieces.append(Span(start, start + len(body), body))
+    return pieces
 
 
 def split_sentences(span: Span, rules: Rules) -> list[Span]:
