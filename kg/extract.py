@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from datetime import date
 from collections import defaultdict
 from contextlib import contextmanager
@@ -479,28 +480,44 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     runs = f"(?:{level})(?:(?:{sep})(?:{level}))+(?:{grade})?|(?:{level})(?:{grade})"
     # jieba cuts each block of Chinese, letters and digits by itself, so only the blocks that
     # hold a level word are cut: a run starts with a level word and ends with one or with its
-    # grade ("级"), and a token that is a level word is one, so each lies in such a block.
-    edges, standalone = set(), []
-    for block in JIEBA_BLOCK.finditer(text):
-        if not lexicon.level_pattern.search(block.group()):
-            continue
-        offset = block.start()
-        edges.add(offset)
-        for token in lexicon.tokenizer.tokenizer.cut(block.group(), HMM=False):
-            lv = lexicon.level(token)
-            if lv and lv.standalone:
-                standalone.append((offset, token))
-            offset += len(token)
-            edges.add(offset)
+    # grade ("级" right after a level word), and a token that is a level word is one, so each
+    # lies in such a block. Of those, only the blocks where a run starts or ends and those
+    # holding a standalone level word are cut, each once.
+    blocks = [b for b in JIEBA_BLOCK.finditer(text) if lexicon.level_pattern.search(b.group())]
+    cuts: dict[int, tuple[set[int], list[tuple[int, str]]]] = {}
+
+    def cut(k: int) -> tuple[set[int], list[tuple[int, str]]]:
+        """The token edges of block ``k`` and its standalone level words (offset, word)."""
+        if k not in cuts:
+            offset = blocks[k].start()
+            edges, standalone = {offset}, []
+            for token in lexicon.tokenizer.tokenizer.cut(blocks[k].group(), HMM=False):
+                lv = lexicon.level(token)
+                if lv and lv.standalone:
+                    standalone.append((offset, token))
+                offset += len(token)
+                edges.add(offset)
+            cuts[k] = edges, standalone
+        return cuts[k]
+
+    def is_edge(offset: int) -> bool:
+        """Whether ``offset`` is a token edge of one of ``blocks``: of the one it lies in or ends
+        (blocks never touch, so there is at most one)."""
+        k = bisect_right(starts, offset) - 1
+        return k >= 0 and offset <= blocks[k].end() and offset in cut(k)[0]
+
+    starts = [b.start() for b in blocks]
     for match in re.finditer(runs, text):
         # A run must not be carved out of words: "城市、区域" is no list of 市 and 区.
-        if match.start() not in edges or match.end() not in edges:
+        if not is_edge(match.start()) or not is_edge(match.end()):
             continue
         for word in lexicon.level_pattern.finditer(match.group()):
             start = sentence.start + match.start() + word.start()
             found.setdefault(word.group(), Span(start, start + len(word.group()), word.group()))
-    for offset, token in standalone:
-        found.setdefault(token, Span(sentence.start + offset, sentence.start + offset + len(token), token))
+    for k, block in enumerate(blocks):
+        if lexicon.standalone_level_pattern.search(block.group()):
+            for offset, token in cut(k)[1]:
+                found.setdefault(token, Span(sentence.start + offset, sentence.start + offset + len(token), token))
     return sorted(found.values())
 
 

@@ -161,6 +161,12 @@ class Lexicon:
         return re.compile("|".join(re.escape(lv.label) for lv in self.levels))
 
     @cached_property
+    def standalone_level_pattern(self) -> re.Pattern:
+        """The level words that name their level standing alone (``level(word).standalone``)."""
+        words = sorted({lv.label for lv in self.levels if self.level(lv.label).standalone}, key=lambda w: (-len(w), w))
+        return re.compile("|".join(map(re.escape, words)) or "(?!)")
+
+    @cached_property
     def tokenizer(self) -> jieba.posseg.POSTokenizer:
         """A private jieba tokenizer that knows our posts, groups and levels as words."""
         jieba.setLogLevel(logging.WARNING)

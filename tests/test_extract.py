@@ -168,6 +168,10 @@ LEVEL_CASES = [
     ("level-in-a-later-block", "目标明确，2024年推进区级审批", ["区"]),
     ("standalone-in-a-later-block", "目标明确，启动居民小组党建", ["居民小组"]),
     ("shimin", "破解市民与政府的沟通渠道不顺畅", []),
+    # only the blocks a run starts or ends in, or holding a standalone word, are cut
+    ("carved-out-of-words", "推进城市、区域协调发展", []),
+    ("run-over-two-blocks-then-standalone", "理顺区、街道职能，启动社区党建", ["区", "街道", "社区"]),
+    ("standalone-before-a-run", "启动社区党建，推进区级审批", ["社区", "区"]),
     pytest.param(
         "在留学人员集中的重点城市、区域建立“接触广州”人才联络站", [], id="chain-carved-out-of-words",
             ),
