@@ -26,6 +26,7 @@ from .segment import split_clauses, split_sentences, split_span, sub_span
 QUOTES = "“”‘’\"'「」『』《》"
 OPENING_BRACKETS = "（(［[【〔"
 CLOSING_BRACKETS = "）)］]】〕"
+OPENING_BRACKET = re.compile(f"[{re.escape(OPENING_BRACKETS)}]")
 CLAUSE_PUNCTUATION = "，,。；;：: "
 LIST_SEPARATORS = "、，,"
 _NO_QUOTES = str.maketrans("", "", QUOTES)
@@ -271,9 +272,8 @@ def find_field_regions(span: Span, rules: Rules) -> list[tuple[Span, list[tuple[
     """
     regions: list[tuple[Span, list[tuple[str, Span]]]] = []
     text = span.text
-    for i, ch in enumerate(text):
-        if ch not in OPENING_BRACKETS:
-            continue
+    for opening in OPENING_BRACKET.finditer(text):
+        i = opening.start()
         depth, j = 0, i
         while j < len(text):
             if text[j] in OPENING_BRACKETS:
