@@ -49,7 +49,10 @@ def _merge_facts(facts: list[Fact], canon: dict[tuple[str, str], Entity]) -> lis
         subject, obj = pick(fact.subject), pick(fact.object)
         ident = (subject.kind, subject.key, fact.predicate, obj)
         previous = merged.get(ident)
-        evidence = tuple(sorted(set(fact.evidence + (previous.evidence if previous else ())), key=_span_order))
+        if previous is None and len(fact.evidence) == 1:
+            evidence = fact.evidence  # what sorting the set of one span would give
+        else:
+            evidence = tuple(sorted(set(fact.evidence + (previous.evidence if previous else ())), key=_span_order))
         merged[ident] = Fact(subject, fact.predicate, obj, evidence, previous.rule if previous else fact.rule)
     return list(merged.values())
 
