@@ -226,7 +226,7 @@ def measure_sizes(args: argparse.Namespace, cache: Path) -> None:
             )
             if run.summary:
                 print(f"  {run.summary}")
-        if "extraction" in args.skip:
+        if "extraction" in args.skip or (args.extraction_sizes and size not in args.extraction_sizes):
             continue
         x = extractions[size] = time_extraction(folder, args.jobs, "jieba" not in args.skip)
         print(
@@ -346,6 +346,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", type=float, default=8.0, help="GiB: a build whose process tree holds more is stopped; with --stages, the address space (default 8)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds: a longer build is stopped (default 3600)")
     parser.add_argument("--skip", nargs="+", default=[], choices=["build", "extraction", "jieba"], help="parts to leave out: the build, extraction alone, extraction against jieba")
+    parser.add_argument("--extraction-sizes", type=int, nargs="+", metavar="N", help="time extraction alone at these sizes only (default: every size)")
     parser.add_argument("--stages", type=int, metavar="N", help="time each stage of a build of N documents instead")
     parser.add_argument("--validate", action="store_true", help="with --stages: time SHACL validation too")
     args = parser.parse_args()

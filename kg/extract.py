@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from datetime import date
 from collections import defaultdict
 from contextlib import contextmanager
@@ -25,10 +26,16 @@ from .segment import split_clauses, split_sentences, split_span, sub_span
 QUOTES = "“”‘’\"'「」『』《》"
 OPENING_BRACKETS = "（(［[【〔"
 CLOSING_BRACKETS = "）)］]】〕"
+OPENING_BRACKET = re.compile(f"[{re.escape(OPENING_BRACKETS)}]")
 CLAUSE_PUNCTUATION = "，,。；;：: "
 LIST_SEPARATORS = "、，,"
+_NO_QUOTES = str.maketrans("", "", QUOTES)
 # A prose sentence that repeats this much of an item's text speaks of that item.
 MIN_SHARED_CHARS = 20
+# Items are indexed by stretches of SHINGLE_CHARS characters every SHINGLE_STEP characters: any
+# MIN_SHARED_CHARS characters hold one (SHINGLE_CHARS + SHINGLE_STEP - 1 == MIN_SHARED_CHARS).
+SHINGLE_STEP = 5
+SHINGLE_CHARS = MIN_SHARED_CHARS - SHINGLE_STEP + 1
 # A numbered item whose name is shorter than this is no project.
 MIN_ITEM_NAME_CHARS = 3
 # Project names in prose are at least this long and at most this long (characters).
@@ -49,8 +56,8 @@ FIELD_ROLES = ("lead", "leadUnit", "unit", "supportUnit", "deadline")
 
 def normalize_key(text: str) -> str:
     """The identity of a name: NFKC, no white space, no quote marks."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if not ch.isspace() and ch not in QUOTES)
+    # split() cuts at exactly the characters isspace() is true of
+    return "".join(unicodedata.normalize("NFKC", text).translate(_NO_QUOTES).split())
 
 
 def trim_span(span: Span, chars: str) -> Span:
@@ -265,9 +272,8 @@ def find_field_regions(span: Span, rules: Rules) -> list[tuple[Span, list[tuple[
     """
     regions: list[tuple[Span, list[tuple[str, Span]]]] = []
     text = span.text
-    for i, ch in enumerate(text):
-        if ch not in OPENING_BRACKETS:
-            continue
+    for opening in OPENING_BRACKET.finditer(text):
+        i = opening.start()
         depth, j = 0, i
         while j < len(text):
             if text[j] in OPENING_BRACKETS:
@@ -474,28 +480,44 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     runs = f"(?:{level})(?:(?:{sep})(?:{level}))+(?:{grade})?|(?:{level})(?:{grade})"
     # jieba cuts each block of Chinese, letters and digits by itself, so only the blocks that
     # hold a level word are cut: a run starts with a level word and ends with one or with its
-    # grade ("级"), and a token that is a level word is one, so each lies in such a block.
-    edges, standalone = set(), []
-    for block in JIEBA_BLOCK.finditer(text):
-        if not lexicon.level_pattern.search(block.group()):
-            continue
-        offset = block.start()
-        edges.add(offset)
-        for token in lexicon.tokenizer.tokenizer.cut(block.group(), HMM=False):
-            lv = lexicon.level(token)
-            if lv and lv.standalone:
-                standalone.append((offset, token))
-            offset += len(token)
-            edges.add(offset)
+    # grade ("级" right after a level word), and a token that is a level word is one, so each
+    # lies in such a block. Of those, only the blocks where a run starts or ends and those
+    # holding a standalone level word are cut, each once.
+    blocks = [b for b in JIEBA_BLOCK.finditer(text) if lexicon.level_pattern.search(b.group())]
+    cuts: dict[int, tuple[set[int], list[tuple[int, str]]]] = {}
+
+    def cut(k: int) -> tuple[set[int], list[tuple[int, str]]]:
+        """The token edges of block ``k`` and its standalone level words (offset, word)."""
+        if k not in cuts:
+            offset = blocks[k].start()
+            edges, standalone = {offset}, []
+            for token in lexicon.tokenizer.tokenizer.cut(blocks[k].group(), HMM=False):
+                lv = lexicon.level(token)
+                if lv and lv.standalone:
+                    standalone.append((offset, token))
+                offset += len(token)
+                edges.add(offset)
+            cuts[k] = edges, standalone
+        return cuts[k]
+
+    def is_edge(offset: int) -> bool:
+        """Whether ``offset`` is a token edge of one of ``blocks``: of the one it lies in or ends
+        (blocks never touch, so there is at most one)."""
+        k = bisect_right(starts, offset) - 1
+        return k >= 0 and offset <= blocks[k].end() and offset in cut(k)[0]
+
+    starts = [b.start() for b in blocks]
     for match in re.finditer(runs, text):
         # A run must not be carved out of words: "城市、区域" is no list of 市 and 区.
-        if match.start() not in edges or match.end() not in edges:
+        if not is_edge(match.start()) or not is_edge(match.end()):
             continue
         for word in lexicon.level_pattern.finditer(match.group()):
             start = sentence.start + match.start() + word.start()
             found.setdefault(word.group(), Span(start, start + len(word.group()), word.group()))
-    for offset, token in standalone:
-        found.setdefault(token, Span(sentence.start + offset, sentence.start + offset + len(token), token))
+    for k, block in enumerate(blocks):
+        if lexicon.standalone_level_pattern.search(block.group()):
+            for offset, token in cut(k)[1]:
+                found.setdefault(token, Span(sentence.start + offset, sentence.start + offset + len(token), token))
     return sorted(found.values())
 
 
@@ -617,25 +639,32 @@ def find_tiers(c: _Collector, sentence: Span) -> list[Entity]:
 
 
 def _item_shingles(items: list[tuple[Segment, Entity]]) -> dict[str, list[int]]:
-    """Every stretch of ``MIN_SHARED_CHARS`` characters of the items' texts → the items holding it.
+    """Stretches of ``SHINGLE_CHARS`` characters of the items' texts, starting every
+    ``SHINGLE_STEP`` characters → the items holding them.
 
-    Two texts that share ``MIN_SHARED_CHARS`` characters share such a stretch, so a sentence
-    is compared only with the items it shares one with: linear in the document, not quadratic.
+    Any ``MIN_SHARED_CHARS`` characters of an item hold one of its stretches (one starts within
+    their first ``SHINGLE_STEP`` characters and ends within them), so a sentence that shares
+    that much with an item shares a stretch with it, at some offset of the sentence: it is
+    compared only with the items it shares one with, linear in the document, not quadratic.
     """
     index: dict[str, list[int]] = defaultdict(list)
     for i, (segment, _) in enumerate(items):
         text = segment.body.text if segment.body else segment.span.text
-        for k in range(len(text) - MIN_SHARED_CHARS + 1):
-            holders = index[text[k : k + MIN_SHARED_CHARS]]
+        for k in range(0, len(text) - SHINGLE_CHARS + 1, SHINGLE_STEP):
+            holders = index[text[k : k + SHINGLE_CHARS]]
             if not holders or holders[-1] != i:
                 holders.append(i)
     return index
 
 
 def _bound_item(paragraph: Span, items: list[tuple[Segment, Entity]], shingles: dict[str, list[int]]) -> Entity | None:
-    """The listed project a prose sentence restates, by a long stretch of shared text."""
+    """The listed project a prose sentence restates, by a long stretch of shared text.
+
+    The items that share a stretch with the sentence include every item that shares
+    ``MIN_SHARED_CHARS`` characters with it; the others share fewer and are never chosen.
+    """
     text = paragraph.text
-    candidates = sorted({i for k in range(len(text) - MIN_SHARED_CHARS + 1) for i in shingles.get(text[k : k + MIN_SHARED_CHARS], ())})
+    candidates = sorted({i for k in range(len(text) - SHINGLE_CHARS + 1) for i in shingles.get(text[k : k + SHINGLE_CHARS], ())})
     best, best_size = None, 0
     for i in candidates:
         segment, project = items[i]

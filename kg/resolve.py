@@ -49,7 +49,10 @@ def _merge_facts(facts: list[Fact], canon: dict[tuple[str, str], Entity]) -> lis
         subject, obj = pick(fact.subject), pick(fact.object)
         ident = (subject.kind, subject.key, fact.predicate, obj)
         previous = merged.get(ident)
-        evidence = tuple(sorted(set(fact.evidence + (previous.evidence if previous else ()))))
+        if previous is None and len(fact.evidence) == 1:
+            evidence = fact.evidence  # what sorting the set of one span would give
+        else:
+            evidence = tuple(sorted(set(fact.evidence + (previous.evidence if previous else ())), key=_span_order))
         merged[ident] = Fact(subject, fact.predicate, obj, evidence, previous.rule if previous else fact.rule)
     return list(merged.values())
 
@@ -114,11 +117,11 @@ def resolve_extraction(extraction: Extraction, sentences: list[Span], lexicon: L
     canon = _canonical_entities(extraction)
     facts = _merge_facts(list(extraction.facts), canon)
     facts += infer_tiers(facts)
-    entities = sorted(canon.values())
+    entities = sorted(canon.values(), key=_entity_order)
     mentions = tuple(
         sorted(
             {type(m)(canon[(m.entity.kind, m.entity.key)], m.span, m.exact, m.written) for m in extraction.mentions},
-            key=lambda m: (m.entity, m.span, m.exact),
+            key=lambda m: (_entity_order(m.entity), _span_order(m.span), _span_order(m.exact)),
         )
     )
     figures: dict[tuple, StatedFigure] = {}
@@ -142,7 +145,17 @@ def resolve_extraction(extraction: Extraction, sentences: list[Span], lexicon: L
 
 def _fact_order(fact: Fact) -> tuple:
     obj = fact.object
-    return (fact.subject, fact.predicate, (obj.kind, obj.key) if isinstance(obj, Entity) else ("", obj.text), fact.inferred)
+    return (_entity_order(fact.subject), fact.predicate, (obj.kind, obj.key) if isinstance(obj, Entity) else ("", obj.text), fact.inferred)
+
+
+# The order of Entity and Span (dataclasses with order=True) as tuples of their compared fields:
+# the same order, without a call to the dataclass's __lt__ for each comparison.
+def _entity_order(entity: Entity) -> tuple[str, str, str]:
+    return (entity.kind, entity.key, entity.label)
+
+
+def _span_order(span: Span) -> tuple[int, int, str]:
+    return (span.start, span.end, span.text)
 
 
 # --- where a document is from -------------------------------------------------------------
@@ -208,19 +221,22 @@ def _find_place_names(text: str, lexicon: Lexicon) -> tuple[list[tuple[str, int]
     """
     suffixes = re.compile("|".join(re.escape(s) for s, _ in lexicon.place_suffixes))
     runs: dict[str, list] = {}  # a document writes its names again and again
+    routes: dict[str, dict] = {}  # and the same block again: in the second pass above all
     names = []
     for start, block in find_tagged_blocks(text, _place_name_pattern(lexicon)):
-        names += _read_place_names(tag_block(block, lexicon, suffixes, runs), start, lexicon)
+        names += _read_place_names(tag_block(block, lexicon, suffixes, runs, routes), start, lexicon)
     stems = sorted({_split_place(name, lexicon)[0] for name, _ in names}, key=lambda w: (-len(w), w))
     bare: Counter = Counter()
     if stems:
         stem_pattern = re.compile("|".join(map(re.escape, stems)))
         for _, block in find_tagged_blocks(text, stem_pattern):
-            bare.update(t.word for t in tag_block(block, lexicon, stem_pattern, runs) if t.flag == PLACE_TAG and t.word in stems)
+            bare.update(t.word for t in tag_block(block, lexicon, stem_pattern, runs, routes) if t.flag == PLACE_TAG and t.word in stems)
     return names, bare
 
 
-def tag_block(block: str, lexicon: Lexicon, wanted: re.Pattern, runs: dict[str, list] | None = None) -> list[jieba.posseg.pair]:
+def tag_block(
+    block: str, lexicon: Lexicon, wanted: re.Pattern, runs: dict[str, list] | None = None, routes: dict[str, dict] | None = None
+) -> list[jieba.posseg.pair]:
     """The tokens jieba.posseg gives one block, except that a run of characters it would tag
     with its hidden Markov model stays one untagged token (x) where ``wanted`` occurs neither in
     it nor in the word after it: that model is most of the cost of tagging, and a place name
@@ -228,14 +244,19 @@ def tag_block(block: str, lexicon: Lexicon, wanted: re.Pattern, runs: dict[str, 
 
     The steps are those of jieba's ``POSTokenizer.__cut_DAG`` (jieba 0.42): the most likely
     route of dictionary words, runs of single characters outside the dictionary to the model.
-    The model's tokens depend on the run alone: ``runs`` keeps them for the next blocks.
+    The model's tokens depend on the run alone: ``runs`` keeps them for the next blocks; the
+    route of dictionary words depends on the block alone: ``routes`` keeps it for the same block.
     """
     runs = {} if runs is None else runs
     posseg = lexicon.tokenizer
     posseg.makesure_userdict_loaded()
     base, tags = posseg.tokenizer, posseg.word_tag_tab
-    route: dict = {}
-    base.calc(block, base.get_DAG(block), route)
+    route = routes.get(block) if routes is not None else None
+    if route is None:
+        route = {}
+        base.calc(block, base.get_DAG(block), route)
+        if routes is not None:
+            routes[block] = route
     tokens: list[jieba.posseg.pair] = []
 
     def add_run(run: str, following: str) -> None:
@@ -288,7 +309,7 @@ def _read_place_names(tokens: list, start: int, lexicon: Lexicon) -> list[tuple[
             else:
                 # the suffix alone ("某某/ns 市/n") or heading an organ ("某某/ns 区委书记"), not
                 # the start of a word ("某某/ns 市场")
-                suffix = next((s for s, _ in lexicon.place_suffixes if after.word == s or after.word.startswith(tuple(s + o for o in lexicon.organs))), "")
+                suffix = next((s for s, organs in lexicon.place_suffix_organs if after.word == s or after.word.startswith(organs)), "")
                 name = word + suffix
         if _split_place(name, lexicon):
             names.append((name, offsets[i]))

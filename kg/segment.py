@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import Lexicon
 from .model import Segment, SourceDocument, Span
@@ -58,16 +59,33 @@ def sub_span(span: Span, start: int, end: int) -> Span:
     return Span(start + lead, start + lead + len(piece), piece)
 
 
+@lru_cache(maxsize=64)
+def _separator_pattern(separators: str) -> re.Pattern:
+    """Any one of ``separators``. Kept: escaping and re's own cache cost more than the scan of
+    the short spans split again and again (sentences, clauses, list items)."""
+    return re.compile(f"[{re.escape(separators)}]")
+
+
 def split_span(span: Span, separators: str, keep_separator: bool = True) -> list[Span]:
     """Split on any of ``separators``; each piece keeps its trailing separator if asked."""
-    pieces, begin = [], span.start
-    for i, ch in enumerate(span.text):
-        if ch in separators:
-            end = span.start + i + (1 if keep_separator else 0)
-            pieces.append(sub_span(span, begin, end))
-            begin = span.start + i + 1
-    pieces.append(sub_span(span, begin, span.end))
-    return [p for p in pieces if p.text.strip(separators + " ")]
+    text, origin = span.text, span.start
+    bounds, begin = [], 0
+    # The separators found by one regex scan, not character by character.
+    for match in _separator_pattern(separators).finditer(text) if separators else ():
+        i = match.start()
+        bounds.append((begin, i + (1 if keep_separator else 0)))
+        begin = i + 1
+    bounds.append((begin, span.end - origin))
+    # Each piece as sub_span makes it (stripped of white space), those with more than
+    # separators and spaces only.
+    pieces, junk = [], separators + " "
+    for begin, end in bounds:
+        piece = text[begin:end]
+        body = piece.strip()
+        if body.strip(junk):
+            start = origin + begin + len(piece) - len(piece.lstrip())
+            pieces.append(Span(start, start + len(body), body))
+    return pieces
 
 
 def split_sentences(span: Span, rules: Rules) -> list[Span]:

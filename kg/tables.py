@@ -29,6 +29,7 @@ from .model import Cell, Span
 BOX_VERTICAL = "│┃║├┤┼┌┐└┘┬┴╠╣╬╔╗╚╝╦╩┝┥┠┨┿"
 BOX_HORIZONTAL = "─━═┄┈-－ "
 PIPE = "|｜"
+PIPE_CHARACTER = re.compile(f"[{re.escape(PIPE)}]")
 # A header must name at least this many columns we know.
 MIN_KNOWN_COLUMNS = 2
 # A row of a spaced table holds at most this many lines of flattened cells.
@@ -130,11 +131,11 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
 
 def _split_pipes(line: Span) -> list[Span]:
     pieces, begin = [], 0
-    for i, ch in enumerate(line.text + PIPE[0]):
-        if ch in PIPE:
-            piece = _strip(Span(line.start + begin, line.start + i, line.text[begin:i]))
-            pieces.append(piece or Span(line.start + begin, line.start + begin, ""))
-            begin = i + 1
+    # The pipes found by one regex scan (most lines have none), and the end of the line.
+    for i in [m.start() for m in PIPE_CHARACTER.finditer(line.text)] + [len(line.text)]:
+        piece = _strip(Span(line.start + begin, line.start + i, line.text[begin:i]))
+        pieces.append(piece or Span(line.start + begin, line.start + begin, ""))
+        begin = i + 1
     return pieces
 
 

@@ -257,6 +257,23 @@ def test_tag_block_leaves_a_run_untagged_unless_it_or_the_next_word_is_wanted(le
         assert tag_block(block, lexicon, re.compile(wanted)) == list(lexicon.tokenizer.cut(block))
 
 
+def test_tag_block_keeps_a_blocks_route_for_the_next_call(lexicon):
+    # The route of dictionary words is the block's, whatever is wanted: kept once, read again.
+    block = "区委书记王兴电主持召开会议"
+    runs, routes = {}, {}
+    untagged = tag_block(block, lexicon, re.compile("(?!)"), runs, routes)
+    assert list(routes) == [block]
+    assert tag_block(block, lexicon, re.compile("兴"), runs, routes) == list(lexicon.tokenizer.cut(block))
+    assert tag_block(block, lexicon, re.compile("(?!)"), runs, routes) == untagged
+    assert list(runs) == ["王兴电"]
+
+
+def test_place_suffix_organs(lexicon):
+    organs = dict(lexicon.place_suffix_organs)
+    assert [s for s, _ in lexicon.place_suffix_organs] == [s for s, _ in lexicon.place_suffixes]
+    assert "区委" in organs["区"] and "区政府" in organs["区"] and "县委" not in organs["区"]
+
+
 def test_tag_block_wanting_everything_is_jieba_posseg(lexicon):
     text = (ROOT / "data" / "pingshan-2017-reform-plan.txt").read_text(encoding="utf-8")
     for _, block in find_tagged_blocks(text, re.compile("")):

@@ -168,6 +168,10 @@ LEVEL_CASES = [
     ("level-in-a-later-block", "目标明确，2024年推进区级审批", ["区"]),
     ("standalone-in-a-later-block", "目标明确，启动居民小组党建", ["居民小组"]),
     ("shimin", "破解市民与政府的沟通渠道不顺畅", []),
+    # only the blocks a run starts or ends in, or holding a standalone word, are cut
+    ("carved-out-of-words", "推进城市、区域协调发展", []),
+    ("run-over-two-blocks-then-standalone", "理顺区、街道职能，启动社区党建", ["区", "街道", "社区"]),
+    ("standalone-before-a-run", "启动社区党建，推进区级审批", ["社区", "区"]),
     pytest.param(
         "在留学人员集中的重点城市、区域建立“接触广州”人才联络站", [], id="chain-carved-out-of-words",
             ),
@@ -267,6 +271,8 @@ NORMALIZE_KEY_CASES = [
     ("white-space-and-quotes", " “互联网＋” 工作\t机制", "互联网+工作机制"),
     ("full-width-letters-and-digits", "ＡＢ２８", "AB28"),
     ("corner-brackets", "「放管服」改革", "放管服改革"),
+    # every character isspace() is true of goes: ideographic space, line breaks, \x1c
+    ("all-white-space", "甲\u3000乙\r\n丙\x1c丁\u00a0戊", "甲乙丙丁戊"),
 ]
 
 
@@ -568,3 +574,69 @@ def test_project_list_counts_its_items(plan, lexicon):
     assert projects == ["公共卫生领域改革攻坚", "流程再造改革攻坚", "科教体制改革攻坚"]
     assert [(f.value, f.counts) for f in extraction.figures] == [(3, "project")]
     assert extraction.warnings == ()
+
+
+# --- jieba's part-of-speech model, scored over the pairs of states that can follow each other ---
+
+
+@pytest.mark.parametrize(
+    "run, states",
+    cases(
+        [
+            ("three-character name", "王兴电", [("B", "nr"), ("E", "nr"), ("B", "n")]),
+            ("name then verb", "陈新日安排", [("S", "nr"), ("B", "nz"), ("M", "nz"), ("E", "nz"), ("B", "v")]),
+            ("place", "屏山", [("B", "ns"), ("E", "ns")]),
+            ("one character: the best first state, whole or not", "电", [("B", "n")]),
+            # rare characters: the best route may start with E; jieba's model finds it too
+            ("rare characters", "秕岿", [("E", "n"), ("B", "i")]),
+        ]
+    ),
+)
+def test_tag_states(run, states):
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
+
+    from kg.lexicon import tag_states
+
+    assert tag_states(run) == states
+    assert viterbi(run, char_state_tab_P, start_P, trans_P, emit_P)[1] == states
+
+
+def test_tag_states_is_jiebas_viterbi():
+    """The same states as jieba.posseg.viterbi on random runs, characters outside the model included."""
+    import random
+
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
+
+    from kg.lexicon import tag_states
+
+    rng = random.Random(7)
+    known = sorted(char_state_tab_P)
+    unknown = [chr(c) for c in range(0x4E00, 0x9FD6) if chr(c) not in char_state_tab_P]
+    for _ in range(400):
+        run = "".join(rng.choice(unknown if rng.random() < 0.2 else known) for _ in range(rng.randint(1, 10)))
+        assert tag_states(run) == viterbi(run, char_state_tab_P, start_P, trans_P, emit_P)[1], run
+
+
+def test_pos_tagger_tokens(lexicon):
+    # "常务副县长王兴电，…": the tokenizer's tokens are jieba's, names cut as jieba cuts them
+    tokens = [(t.word, t.flag) for t in lexicon.tokenizer.cut("常务副县长王兴电，负责")]
+    assert tokens == [("常务副县长", "lex"), ("王兴", "nr"), ("电", "n"), ("，", "x"), ("负责", "v")]
+
+
+# --- prose sentences bound to the listed item they restate ---
+
+
+@pytest.mark.parametrize("offset", range(7))
+def test_bound_item_finds_twenty_shared_characters_at_any_offset(offset):
+    from kg.extract import MIN_SHARED_CHARS, _bound_item, _item_shingles
+    from kg.model import Entity, Segment
+
+    shared = "推进政务服务一网通办实现群众办事只进一扇门最多跑一次"[:MIN_SHARED_CHARS]
+    near = shared[:-1]  # one character short
+    item_texts = ["甲乙丙丁" * 3 + "戊" * offset + shared + "己庚", "辛" * offset + near + "壬癸" * 5]
+    items = [(Segment("item", Span(0, len(t), t)), Entity("project", f"p{i}", f"p{i}")) for i, t in enumerate(item_texts)]
+    shingles = _item_shingles(items)
+    sentence = "我们要" + shared + "。"
+    assert _bound_item(Span(0, len(sentence), sentence), items, shingles) == items[0][1]
+    sentence = "我们要" + near + "。"
+    assert _bound_item(Span(0, len(sentence), sentence), items, shingles) is None

@@ -245,3 +245,14 @@ UNUSED_CASES = [
 def test_resolve_reports_unused_sentences(used, expected):
     resolved = resolve_extraction(extraction([], used=used), [S_TIER_POSTS, S_LEAD, S_FIGURE])
     assert list(resolved.unused) == expected
+
+
+def test_order_keys_are_the_dataclass_order():
+    # resolve_extraction sorts by tuples of the compared fields: the dataclasses' own order
+    from kg.resolve import _entity_order, _span_order
+
+    entities = [Entity("unit", "乙", "乙"), Entity("person", "甲", "甲二"), Entity("person", "甲", "甲"), Entity("person", "丙", "丙", alt_label="x")]
+    assert sorted(entities, key=_entity_order) == sorted(entities)
+    assert [_entity_order(e) for e in sorted(entities)] == [("person", "丙", "丙"), ("person", "甲", "甲"), ("person", "甲", "甲二"), ("unit", "乙", "乙")]
+    spans = [Span(3, 5, "乙"), Span(3, 4, "甲"), Span(1, 9, "丙"), Span(3, 4, "丁")]
+    assert sorted(spans, key=_span_order) == sorted(spans) == [Span(1, 9, "丙"), Span(3, 4, "丁"), Span(3, 4, "甲"), Span(3, 5, "乙")]

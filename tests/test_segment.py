@@ -247,6 +247,10 @@ SPLIT_SPAN_CASES = [
     ("no-separator", "甲乙丙", "、", False, ["甲乙丙"]),
     ("trailing-separator", "甲、乙、", "、", False, ["甲", "乙"]),
     ("several-separators", "经济体制、民生体制，文化体制", "、，", False, ["经济体制", "民生体制", "文化体制"]),
+    # separators are found by a regex character class: its special characters stand for themselves
+    ("regex-special-separators", "甲]乙-丙^丁\\戊", "]-^\\", False, ["甲", "乙", "丙", "丁", "戊"]),
+    ("line-break-and-space", "甲\n乙 丙", "\n ", True, ["甲", "乙", "丙"]),
+    ("no-separators-given", "甲、乙", "", True, ["甲、乙"]),
 ]
 
 

@@ -186,3 +186,18 @@ def test_padded_names_run_together(toolkit):
     _, facts = facts_of(text, toolkit)
     assert {("发展职业教育", "leadPerson", "陆明"), ("发展职业教育", "leadPerson", "俞悦")} <= facts
     assert ("发展职业教育", "supportUnit", "县各有关单位") in facts  # 责任单位 beside 牵头责任单位
+
+
+def test_split_pipes_cells_and_offsets():
+    from kg.model import Span
+    from kg.tables import _split_pipes
+
+    text = "| 甲 |乙｜ |"
+    assert _split_pipes(Span(10, 10 + len(text), text)) == [
+        Span(10, 10, ""),
+        Span(12, 13, "甲"),
+        Span(15, 16, "乙"),
+        Span(17, 17, ""),
+        Span(19, 19, ""),
+    ]
+    assert _split_pipes(Span(5, 8, " 丙 ")) == [Span(6, 7, "丙")]  # a line without pipes is one cell
