@@ -122,7 +122,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         triples, _ = source.stats.triples, source.ontology
         # SHACL validation takes as long as several exports: in a process of its own, beside them.
         validating = None if args.no_validate else run_beside(validate_source, source)
-        files = export_files(source)
+        files = export_files(source, lazy=True)
         views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True)
         files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
         validation = validating() if validating else None

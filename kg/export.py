@@ -298,12 +298,13 @@ def source_to_ontology_page(source: ExportSource) -> bytes:
 
 @dataclass(frozen=True)
 class Exporter:
-    """``write`` gives one file's bytes, or for an export of several files (``path`` is then a
-    folder) their bytes by name."""
+    """``write`` gives one file's content, or for an export of several files (``path`` is then a
+    folder, ``parts`` their names) their bytes by name."""
 
     path: str  # under output/
-    write: Callable[[ExportSource], bytes | dict[str, bytes]]
+    write: Callable[[ExportSource], Content | dict[str, bytes]]
     description: str
+    parts: tuple[str, ...] = ()
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -316,7 +317,7 @@ EXPORTERS: dict[str, Exporter] = {
     "rdfxml": Exporter("graph.rdf", lambda source: partial(write_rdfxml, source), "RDF/XML, descriptions in subject order"),
     "graphml": Exporter("graph.graphml", lambda source: flat_to_graphml(flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
     "gexf": Exporter("graph.gexf", lambda source: flat_to_gexf(flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
-    "neo4j": Exporter("neo4j", lambda source: flat_to_neo4j(flatten_source(source)), "nodes.csv and relationships.csv for neo4j-admin database import"),
+    "neo4j": Exporter("neo4j", lambda source: flat_to_neo4j(flatten_source(source)), "nodes.csv and relationships.csv for neo4j-admin database import", ("nodes.csv", "relationships.csv")),
     "ledger-csv": Exporter("ledger.csv", lambda source: ledger_to_csv(source.ledger_rows), "the responsibility ledger, a row per project: CSV, UTF-8 with a byte-order mark for Excel"),
     "ledger-xlsx": Exporter("ledger.xlsx", lambda source: ledger_to_xlsx(source.ledger_rows), "the responsibility ledger, a row per project: an Excel workbook"),
     "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
@@ -336,17 +337,33 @@ def content_bytes(content: Content) -> bytes:
     return stream.getvalue()
 
 
-def export_files(source: ExportSource, names: list[str] | None = None) -> dict[str, Content]:
-    """The files of the named exports (all by default), by their path under output/."""
-    files = {}
+def export_files(source: ExportSource, names: list[str] | None = None, lazy: bool = False) -> dict[str, Content]:
+    """The files of the named exports (all by default), by their path under output/. ``lazy``:
+    every file as a function that writes it, made when it is written (by write_outputs' processes)."""
+    files: dict[str, Content] = {}
     for name in names or EXPORTERS:
         exporter = EXPORTERS[name]
-        data = exporter.write(source)
-        if isinstance(data, dict):
+        if lazy and exporter.parts:
+            files.update({f"{exporter.path}/{part}": partial(_write_part, exporter, source, part) for part in exporter.parts})
+        elif lazy:
+            files[exporter.path] = partial(_write_export, exporter, source)
+        elif isinstance(data := exporter.write(source), dict):
             files.update({f"{exporter.path}/{file}": content for file, content in data.items()})
         else:
             files[exporter.path] = data
     return files
+
+
+def _write_export(exporter: Exporter, source: ExportSource, handle: BinaryIO) -> None:
+    data = exporter.write(source)
+    if isinstance(data, bytes):
+        handle.write(data)
+    else:
+        data(handle)
+
+
+def _write_part(exporter: Exporter, source: ExportSource, part: str, handle: BinaryIO) -> None:
+    handle.write(exporter.write(source)[part])
 
 
 def json_bytes(data) -> bytes:

@@ -167,12 +167,13 @@ def plan_views(network: nx.MultiDiGraph, text: dict) -> list[View]:
         View("overview.html", "overview", kinds["overview"], None, frozenset(network.nodes)),
         View("problems.html", "problems", kinds["problems"], None, frozenset(problem_map_nodes(network))),
     ]
+    by_document = document_index(network)
     for node, data in network.nodes(data=True):
         path = page_path(node, data["cls"])
         if path is None:
             continue
         kind = PAGE_KINDS[data["cls"]]
-        nodes = document_nodes(network, node) if kind == "document" else neighbourhood(network, node)
+        nodes = by_document.get(node, {node}) if kind == "document" else neighbourhood(network, node)
         views.append(View(path, kind, view_title(network, node, text), node, frozenset(nodes)))
     return views
 
@@ -204,8 +205,27 @@ def _neighbours(network: nx.MultiDiGraph, node: str) -> set[str]:
     return set(network.successors(node)) | set(network.predecessors(node))
 
 
-def document_nodes(network: nx.MultiDiGraph, document: str) -> set[str]:
-    return {n for n, docs in network.nodes(data="documents") if document in docs}
+def document_index(network: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Each document → the nodes it states (a document's page draws them): made once, as a
+    corpus has thousands of documents and of nodes."""
+    index: dict[str, set[str]] = defaultdict(set)
+    for node, documents in network.nodes(data="documents"):
+        for document in documents:
+            index[document].add(node)
+    return index
+
+
+def view_edges(network: nx.MultiDiGraph, nodes: frozenset[str]) -> list[tuple]:
+    """The edges between ``nodes``, (source, target, key, data), looked up from the smaller side
+    of each node: a level or a problem shared by thousands of projects is on many pages, and
+    walking all its edges on each would make the pages quadratic in the corpus."""
+    edges = []
+    for source in nodes:
+        successors = network.succ[source]
+        targets = (t for t in successors if t in nodes) if len(successors) <= len(nodes) else (t for t in nodes if t in successors)
+        for target in targets:
+            edges.extend((source, target, key, data) for key, data in successors[target].items())
+    return edges
 
 
 def problem_map_nodes(network: nx.MultiDiGraph) -> set[str]:
@@ -234,9 +254,10 @@ class _Ids(list):
         return item in self.members
 
 
-def view_to_pyvis(network: nx.MultiDiGraph, view: View, style: Style, labels: dict, doc_labels: dict[str, str]) -> Network:
-    """The pyvis network of one view: class colour and shape, size by degree in the whole graph,
-    evidence quotes for the tooltips, inferred relations dashed."""
+def view_to_pyvis(network: nx.MultiDiGraph, view: View, style: Style, labels: dict, doc_labels: dict[str, str], degrees: dict | None = None) -> Network:
+    """The pyvis network of one view: class colour and shape, size by degree in the whole graph
+    (``degrees``, where they are counted once for many views), evidence quotes for the tooltips,
+    inferred relations dashed."""
     net = Network(directed=True)
     net.node_ids = _Ids()
     depth = view.path.count("/")
@@ -249,12 +270,12 @@ def view_to_pyvis(network: nx.MultiDiGraph, view: View, style: Style, labels: di
             label=data["label"],
             shape=look.shape,
             color=look.color,
-            value=data.get("size", network.degree(node)),
+            value=data.get("size", degrees[node] if degrees is not None else network.degree(node)),
             cls=data["cls"],
             page=("../" * depth + page) if page else None,
             quotes=_tooltip_quotes(data["quotes"], doc_labels),
         )
-    edges = sorted(network.subgraph(view.nodes).edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+    edges = sorted(view_edges(network, view.nodes), key=lambda e: (e[0], e[2], e[1]))
     show_labels = len(edges) < style.edge_labels_below
     for number, (s, o, key, data) in enumerate(edges):
         relation = labels.get(key, {}).get("zh") or data.get("relation", key)
@@ -326,11 +347,12 @@ def render_views(
     ]
     files = {f"assets/{name}": read_asset(source) for name, source in ASSETS.items()}
     page = env.get_template("page.html")
+    degrees = dict(network.degree())
 
     def render_page(view: View) -> bytes:
         folded = view.kind == "overview" and len(view.nodes) > style.fold_above
         drawn = fold_by_document(network, style, text) if folded else network
-        net = view_to_pyvis(drawn, dataclasses.replace(view, nodes=frozenset(drawn.nodes)) if folded else view, style, labels, doc_labels)
+        net = view_to_pyvis(drawn, dataclasses.replace(view, nodes=frozenset(drawn.nodes)) if folded else view, style, labels, doc_labels, None if folded else degrees)
         nodes, edges, _, _, _, options = net.get_network_data()
         depth = view.path.count("/")
         present = Counter(n["cls"] for n in nodes)

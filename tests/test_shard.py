@@ -187,3 +187,12 @@ def test_count_lines_counts_subjects_classes_and_properties():
     assert stats.classes == {str(EX.Other): 1, str(EX.Thing): 1}
     assert stats.properties[str(RDFS.label)] == 3
     assert stats.entities == 0  # no rkg: class
+
+
+def test_the_lazy_export_files_are_the_eager_ones(both):
+    from kg.export import export_files
+
+    _, sharded, _ = both
+    eager, lazy = export_files(sharded), export_files(sharded, lazy=True)
+    assert sorted(eager) == sorted(lazy) and "neo4j/nodes.csv" in lazy
+    assert all(content_bytes(lazy[name]) == content_bytes(eager[name]) for name in eager)
