@@ -11,13 +11,16 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from itertools import combinations
-from typing import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
 
-import jieba.posseg
 
 from .ids import KIND_CLASSES
 from .lexicon import HAN_CLASS, Lexicon
 from .model import Entity, Extraction, Fact, Resolved, Span, StatedFigure
+
+if TYPE_CHECKING:
+    import jieba.posseg
 
 # name → (English description). The rule IRIs and labels in the graph come from here.
 INFERENCE_RULES = {
@@ -177,7 +180,6 @@ MIN_MENTIONS = 3
 # (贯彻落实《某某省…若干政策措施》 in a city's paper).
 CITED_TITLE = re.compile("《[^《》\n]*》")
 HAN_WORD = re.compile(f"{HAN_CLASS}+")
-JIEBA_BLOCK = jieba.posseg.re_han_internal
 
 
 def _split_place(name: str, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -192,6 +194,15 @@ def _split_place(name: str, lexicon: Lexicon) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def jieba_block() -> re.Pattern:
+    """What jieba.posseg cuts on its own (a block): a run of Chinese characters, letters and
+    digits. Found where a document is read: the module takes half a second to load."""
+    import jieba.posseg
+
+    return jieba.posseg.re_han_internal
+
+
 def find_tagged_blocks(text: str, pattern: re.Pattern) -> list[tuple[int, str]]:
     """(offset, block) for each of jieba's blocks of ``text`` in which ``pattern`` occurs.
 
@@ -200,7 +211,7 @@ def find_tagged_blocks(text: str, pattern: re.Pattern) -> list[tuple[int, str]]:
     that holds no part of what is sought can be left untagged without changing the tokens of
     the others.
     """
-    return [(m.start(), m.group()) for m in JIEBA_BLOCK.finditer(text) if pattern.search(m.group())]
+    return [(m.start(), m.group()) for m in jieba_block().finditer(text) if pattern.search(m.group())]
 
 
 def _place_name_pattern(lexicon: Lexicon) -> re.Pattern:
@@ -247,6 +258,8 @@ def tag_block(
     The model's tokens depend on the run alone: ``runs`` keeps them for the next blocks; the
     route of dictionary words depends on the block alone: ``routes`` keeps it for the same block.
     """
+    import jieba.posseg  # loaded with the tokenizer, which the line below makes
+
     runs = {} if runs is None else runs
     posseg = lexicon.tokenizer
     posseg.makesure_userdict_loaded()

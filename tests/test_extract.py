@@ -595,7 +595,7 @@ def test_project_list_counts_its_items(plan, lexicon):
 def test_tag_states(run, states):
     from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
 
-    from kg.lexicon import tag_states
+    from kg.tagger import tag_states
 
     assert tag_states(run) == states
     assert viterbi(run, char_state_tab_P, start_P, trans_P, emit_P)[1] == states
@@ -607,7 +607,7 @@ def test_tag_states_is_jiebas_viterbi():
 
     from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P, viterbi
 
-    from kg.lexicon import tag_states
+    from kg.tagger import tag_states
 
     rng = random.Random(7)
     known = sorted(char_state_tab_P)
