@@ -125,10 +125,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         files = export_files(source, lazy=True)
         views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True)
         files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
-        validation = validating() if validating else None
-        report = build_report(result, source.stats, validation)
-        files.update({"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")})
-        written = write_outputs(files, Path(args.out), prune=VIEWS_DIR, jobs=args.jobs or min(os.cpu_count() or 1, MAX_WRITERS))
+        outcome: dict = {}
+
+        def reports() -> dict[str, bytes]:
+            # Once the other files are written: validation has run beside them meanwhile.
+            outcome["validation"] = validation = validating() if validating else None
+            outcome["report"] = report = build_report(result, source.stats, validation)
+            return {"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
+
+        jobs = args.jobs or min(os.cpu_count() or 1, MAX_WRITERS)
+        written = write_outputs(files, Path(args.out), prune=VIEWS_DIR, jobs=jobs, then=reports)
+        validation, report = outcome["validation"], outcome["report"]
     projects = sum(d["projects"] for d in report["documents"])
     facts = sum(d["facts"] for d in report["documents"])
     _log(

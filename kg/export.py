@@ -382,7 +382,9 @@ _UMASK = _read_umask()
 PRUNED_SUFFIXES = {".html", ".js", ".css", ".json", ".png"}
 
 
-def write_outputs(files: dict[str, Content], out_dir: Path, prune: str | list[str] | None = None, jobs: int = 1) -> list[Path]:
+def write_outputs(
+    files: dict[str, Content], out_dir: Path, prune: str | list[str] | None = None, jobs: int = 1, then: Callable[[], dict[str, Content]] | None = None
+) -> list[Path]:
     """Write every file to a temporary name first, then move them all into place.
 
     Nothing in ``out_dir`` changes until every file has been written in full, so a build that
@@ -390,7 +392,8 @@ def write_outputs(files: dict[str, Content], out_dir: Path, prune: str | list[st
     under ``out_dir`` whose files are all in ``files``: pages an earlier build wrote there and this one
     did not (a project no longer found) are removed once the new ones are in place. With ``jobs``
     > 1, the contents that are written by a function (the graph files, the pages) are written in
-    that many forked processes, which share what the functions read with this one.
+    that many forked processes, which share what the functions read with this one. ``then`` gives
+    more files once those are written (a report of what ran beside them), moved in with them.
     """
     for folder in sorted({(out_dir / name).parent for name in files} | {out_dir}):
         folder.mkdir(parents=True, exist_ok=True)
@@ -403,6 +406,10 @@ def write_outputs(files: dict[str, Content], out_dir: Path, prune: str | list[st
             rest = [name for name, data in files.items() if isinstance(data, bytes)]
         for name in sorted(rest):
             staged.append(_stage(files[name], out_dir / name))
+        later = then() if then is not None else {}
+        for name in sorted(later):
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            staged.append(_stage(later[name], out_dir / name))
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

@@ -208,8 +208,9 @@ def test_write_outputs_writes_functions_and_bytes_in_forked_processes_alike(tmp_
     from kg.export import write_outputs
 
     files = {"a.txt": b"bytes", "b.ttl": _content("streamed"), **{f"views/p{i}.html": _content(f"page {i}") for i in range(450)}}
-    written = write_outputs(files, tmp_path, jobs=jobs)
-    assert len(written) == 452 and (tmp_path / "b.ttl").read_text() == "streamed" and (tmp_path / "views/p449.html").read_text() == "page 449"
+    written = write_outputs(files, tmp_path, jobs=jobs, then=lambda: {"report.json": b"{}"})
+    assert (tmp_path / "report.json").read_bytes() == b"{}"  # given once the others were written
+    assert len(written) == 453 and (tmp_path / "b.ttl").read_text() == "streamed" and (tmp_path / "views/p449.html").read_text() == "page 449"
     assert not [p for p in tmp_path.rglob(".*")]  # no temporary file left
 
 
