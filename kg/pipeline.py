@@ -10,6 +10,7 @@ import dataclasses
 import os
 import signal
 import traceback
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -353,12 +354,17 @@ def run_each(
         for path, args in work:
             yield run_guarded(path, task, *args)
         return
-    futures: list[tuple[str, Future]] = [(path, executor.submit(run_guarded, path, task, *args)) for path, args in work]
-    for path, future in futures:
+    futures: deque[tuple[str, Future]] = deque((path, executor.submit(run_guarded, path, task, *args)) for path, args in work)
+    while futures:
+        # Taken off the queue before its result is handed on: a future keeps its result, and a
+        # corpus's shards, kept until the last came, would hold the whole graph in memory.
+        path, future = futures.popleft()
         try:
-            yield future.result()
+            result = future.result()
         except BrokenProcessPool as error:  # a worker died (out of memory, killed): nothing raised there
-            yield Failure(path, f"a worker process stopped (killed, or out of memory) before the document was built ({describe_error(error)})")
+            result = Failure(path, f"a worker process stopped (killed, or out of memory) before the document was built ({describe_error(error)})")
+        del future
+        yield result
 
 
 def run_guarded(path: str, task: Callable, *args) -> SourceDocument | Outcome:

@@ -196,3 +196,30 @@ def test_the_lazy_export_files_are_the_eager_ones(both):
     eager, lazy = export_files(sharded), export_files(sharded, lazy=True)
     assert sorted(eager) == sorted(lazy) and "neo4j/nodes.csv" in lazy
     assert all(content_bytes(lazy[name]) == content_bytes(eager[name]) for name in eager)
+
+
+class _Marker:
+    """A result that can be watched: bytes and tuples cannot be weakly referenced."""
+
+
+def _marker(number: int) -> _Marker:
+    return _Marker()
+
+
+def test_run_each_lets_go_of_each_result_once_it_is_handed_on():
+    """A corpus's shards must not all be held until the last arrives (run_each kept its futures,
+    and each future its result: 1.3 GiB for 1,000 documents)."""
+    import gc
+    import weakref
+
+    from kg.pipeline import open_executor, run_each
+
+    seen = []
+    with open_executor(2) as executor:
+        for result in run_each(executor, _marker, [(str(i), (i,)) for i in range(6)]):
+            assert isinstance(result, _Marker)
+            seen.append(weakref.ref(result))
+            del result
+            gc.collect()
+            assert all(ref() is None for ref in seen[:-1])
+    assert len(seen) == 6
