@@ -4,6 +4,7 @@ default build: each export parses back to the Turtle graph, and each says what i
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -125,6 +126,15 @@ def test_the_ontology_page_lists_every_term_with_its_labels(out):
     assert "rkg:ReformProject | rkg:Evidence" in html  # a union domain, spelled out
     assert 'href="views/assets/views.css"' in html
     assert '<a href="../ontology.html">' in (out / "views" / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_page_refers_to_an_address_off_the_machine(out):
+    """The pages work offline: no src or href to http(s), not even a link (the licence is named as text)."""
+    pages = [out / "ontology.html", *sorted((out / "views").rglob("*.html"))]
+    assert len(pages) > 30
+    for page in pages:
+        assert not re.search(r'(?:src|href)\s*=\s*["\']?(?:https?:)?//', page.read_text(encoding="utf-8")), page
+    assert "<code>https://creativecommons.org/licenses/by/4.0/</code>" in (out / "ontology.html").read_text(encoding="utf-8")
 
 
 # --- inference by SPARQL rules --------------------------------------------------------------------
