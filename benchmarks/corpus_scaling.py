@@ -263,7 +263,7 @@ def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
     from kg.render import render_views
     from kg.report import build_report
     from kg.resolve import assign_places
-    from kg.shard import ShardCollector, Spool, make_shard
+    from kg.shard import ShardCollector, Spool, make_shard, places_by_document
     from kg.validate import load_ontology, validate_source
 
     folder = corpus_folder(cache, size, args.seed)
@@ -301,9 +301,9 @@ def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
         with open_executor(args.jobs) as executor:
             own = state["toolkit"] if executor is None else None
             documents = sorted(run_each(executor, extract_document, [(d.path, (d, None, own)) for d in state["load"]]), key=lambda r: (r.document.doc_id, r.document.path))
-            places = assign_places(documents)
+            places = places_by_document(assign_places(documents))
             collector = ShardCollector(spool)
-            work = [(r.document.path, (r, {k: v for k, v in places.items() if k[0] == r.document.doc_id})) for r in documents]
+            work = [(r.document.path, (r, places.get(r.document.doc_id, {}))) for r in documents]
             for shard in run_each(executor, make_shard, work):
                 collector.add(shard)
             return documents, collector

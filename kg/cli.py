@@ -117,9 +117,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         if source is None:
             _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
             return 1
-        # Computed here, before the processes below fork, so that they share them: the counts
-        # merge the graph's lines once, into a spool every export then reads.
-        triples, _ = source.stats.triples, source.ontology
+        # Counted here, before the processes below fork, so that they share it: counting merges
+        # the graph's lines once, into a spool every export then reads.
+        triples = source.stats.triples
         # SHACL validation takes as long as several exports: in a process of its own, beside them.
         validating = None if args.no_validate else run_beside(validate_source, source)
         files = export_files(source, lazy=True)
@@ -195,13 +195,12 @@ def _run_beside():
     return function(*args)
 
 
-def views_files(graph, network=None) -> dict[str, bytes]:
-    """The pages of the views; ``network``: the graph's projection, where it is made already."""
+def views_files(graph) -> dict[str, bytes]:
     from .network import graph_to_network
     from .render import render_views
     from .validate import load_ontology
 
-    return render_views(graph, graph_to_network(graph) if network is None else network, load_ontology())
+    return render_views(graph, graph_to_network(graph), load_ontology())
 
 
 def cmd_views(args: argparse.Namespace) -> int:
@@ -220,7 +219,7 @@ def cmd_views(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import EXPORTERS, ExportSource, write_outputs
+    from .export import EXPORTERS, ExportSource, write_content, write_outputs
     from .publish import read_dataset
 
     exporter = EXPORTERS[args.format]
@@ -233,10 +232,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         _log(f"wrote {', '.join(sorted(data))} to {folder}/ ({exporter.description})")
         return 0
     if args.out == "-":
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            data(sys.stdout.buffer)
+        write_content(data, sys.stdout.buffer)
         sys.stdout.flush()
         return 0
     target = Path(args.out or DEFAULT_OUT / exporter.path)

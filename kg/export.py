@@ -29,12 +29,11 @@ from rdflib.compare import to_canonical_graph
 from .graphtools import flat_to_gexf, flat_to_graphml, flat_to_neo4j, flatten_source
 from .ledger import ledger_to_csv, ledger_to_xlsx
 from . import writers
+from .ids import ONTOLOGY_GRAPH
 from .rdf import union_graph
 from .shard import Spool, merge_lines, sorted_lines, spool_directory, with_graph
 
 
-# The named graph the ontology goes in: the ontology's own IRI.
-ONTOLOGY_GRAPH = URIRef("https://w3id.org/reform-kg/ontology")
 SKOLEM_AUTHORITY, SKOLEM_PATH = "https://w3id.org", "/reform-kg/.well-known/genid/"
 
 
@@ -329,6 +328,13 @@ EXPORTERS: dict[str, Exporter] = {
 Content = Union[bytes, Callable[[BinaryIO], None]]
 
 
+def write_content(content: Content, handle: BinaryIO) -> None:
+    if isinstance(content, bytes):
+        handle.write(content)
+    else:
+        content(handle)
+
+
 def content_bytes(content: Content) -> bytes:
     if isinstance(content, bytes):
         return content
@@ -355,11 +361,7 @@ def export_files(source: ExportSource, names: list[str] | None = None, lazy: boo
 
 
 def _write_export(exporter: Exporter, source: ExportSource, handle: BinaryIO) -> None:
-    data = exporter.write(source)
-    if isinstance(data, bytes):
-        handle.write(data)
-    else:
-        data(handle)
+    write_content(exporter.write(source), handle)
 
 
 def _write_part(exporter: Exporter, source: ExportSource, part: str, handle: BinaryIO) -> None:
@@ -427,10 +429,7 @@ def _stage(data: Content, target: Path) -> tuple[Path, Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes):
-                handle.write(data)
-            else:
-                data(handle)
+            write_content(data, handle)
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; outputs are ordinary files
     except BaseException:
         os.unlink(tmp)

@@ -58,6 +58,8 @@ def document_graph_iri(document: SourceDocument) -> URIRef:
 
 
 INFERRED_GRAPH = ID["graph/inferred"]
+# The named graph the ontology goes in, in the dataset exports and beside the data for the rules: its own IRI.
+ONTOLOGY_GRAPH = URIRef("https://w3id.org/reform-kg/ontology")
 
 
 def evidence_iri(document: SourceDocument, span: Span) -> URIRef:

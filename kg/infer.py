@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Dataset, Graph, Literal
 
 from .errors import RuleFileError
-from .ids import INFERRED_GRAPH, rule_iri
+from .ids import INFERRED_GRAPH, ONTOLOGY_GRAPH, rule_iri
 from .query import NamedQuery, discover_queries
 from .vocab import RKG
 
@@ -33,9 +33,9 @@ def load_rules(directory: Path = RULES_DIR) -> tuple[NamedQuery, ...]:
     return rules
 
 
-def entailed(quads: list, ontology: Graph) -> list:
+def entailed(quads: list, ontology: Graph) -> set:
     """The triples (pyoxigraph) the rules derive from the data ``quads`` and ``ontology`` that no
-    data graph holds, sorted."""
+    data graph holds."""
     import pyoxigraph as ox
 
     store = ox.Store()
@@ -45,16 +45,7 @@ def entailed(quads: list, ontology: Graph) -> list:
     derived = set()
     for rule in load_rules():
         derived.update(t for t in store.query(rule.text, use_default_graph_as_union=True) if t not in present)
-    return sorted(derived, key=str)
-
-
-def rule_triples(rules: tuple[NamedQuery, ...]) -> list[tuple]:
-    """What the inferred graph says of each rule (rdflib triples)."""
-    triples = []
-    for rule in rules:
-        node = rule_iri(rule.name)
-        triples += [(node, RDF.type, RKG.InferenceRule), (node, RDFS.label, Literal(rule.name, lang="en")), (node, RDFS.comment, Literal(rule.description, lang="en"))]
-    return triples
+    return derived
 
 
 def add_entailments(dataset: Dataset, ontology: Graph) -> int:
@@ -66,25 +57,21 @@ def add_entailments(dataset: Dataset, ontology: Graph) -> int:
     derived = entailed(_rdflib_to_oxigraph(dataset), ontology)
     for triple in derived:
         inferred.add((_from_oxigraph(triple.subject), _from_oxigraph(triple.predicate), _from_oxigraph(triple.object)))
-    for triple in rule_triples(load_rules()):
-        inferred.add(triple)
+    for rule in load_rules():
+        node = rule_iri(rule.name)
+        inferred.add((node, RDF.type, RKG.InferenceRule))
+        inferred.add((node, RDFS.label, Literal(rule.name, lang="en")))
+        inferred.add((node, RDFS.comment, Literal(rule.description, lang="en")))
     return len(derived)
 
 
-# The graph the ontology is loaded in beside the data: the rules query the union of all graphs.
-_ONTOLOGY_GRAPH = "https://w3id.org/reform-kg/ontology"
-
-
+@lru_cache(maxsize=1)
 def _ontology_quads(ontology: Graph) -> list:
-    """The ontology as pyoxigraph quads, converted once per process (it does not change)."""
-    if _CONVERTED.get("ontology") is not ontology:
-        import pyoxigraph as ox
+    """The ontology as pyoxigraph quads, in its own graph (the rules query the union of all
+    graphs): converted once per process, as it does not change."""
+    import pyoxigraph as ox
 
-        from .query import _rdflib_to_oxigraph
+    from .query import _rdflib_to_oxigraph
 
-        graph = ox.NamedNode(_ONTOLOGY_GRAPH)
-        _CONVERTED.update(ontology=ontology, quads=[ox.Quad(q.subject, q.predicate, q.object, graph) for q in _rdflib_to_oxigraph(ontology)])
-    return _CONVERTED["quads"]
-
-
-_CONVERTED: dict = {}
+    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in _rdflib_to_oxigraph(ontology)]

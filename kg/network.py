@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
 
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -158,17 +157,10 @@ def _read_statements(graph: Graph, quotes: dict[URIRef, Quote]) -> dict[tuple, t
     return {key: (sorted(q), None if key in stated or not rules[key] else min(rules[key])) for key, q in said.items()}
 
 
-def merge_networks(parts: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
-    """The projection of a union of graphs, from the projections of each (kg.shard): the same
-    network ``graph_to_network`` makes of the union, without the union."""
-    merger = NetworkMerger()
-    for part in parts:
-        merger.add(part)
-    return merger.network()
-
-
 class NetworkMerger:
-    """Projections merged as they come, so that they need not all be held. A node's class is the
+    """The projection of a union of graphs, from the projections of each (kg.shard): the same
+    network ``graph_to_network`` makes of the union, without the union. Projections are merged as
+    they come, so that they need not all be held. A node's class is the
     first in legend order, its label the least, its quotes, values and documents all of the
     parts'; an edge stated in any part is stated, else it keeps the least rule."""
 

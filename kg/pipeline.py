@@ -208,7 +208,7 @@ def build_corpus(
     never the whole graph. The result's documents keep their document, genre, figures and place,
     not their entities, mentions, facts and unused text (its ``reports`` say what the report needs
     of them). The source is None when no document could be built."""
-    from .shard import ShardCollector, make_shard
+    from .shard import ShardCollector, make_shard, places_by_document
 
     toolkit = toolkit or load_toolkit()
     files, failures = _check_inputs(paths, toolkit, genre)
@@ -216,12 +216,8 @@ def build_corpus(
         result = _extract_all(executor, files, failures, toolkit, genre, progress, cache)
         if not result.documents:
             return result, None
-        places = assign_places(list(result.documents))
-        work = []
-        for resolved in result.documents:
-            doc_id = resolved.document.doc_id
-            own = {key: place for key, place in places.items() if key[0] == doc_id}
-            work.append((resolved.document.path, (resolved, own)))
+        places = places_by_document(assign_places(list(result.documents)))
+        work = [(r.document.path, (r, places.get(r.document.doc_id, {}))) for r in result.documents]
         collector, built, failed = ShardCollector(spool), [], []
         for resolved, shard in zip(result.documents, run_each(executor, make_shard, work)):
             if isinstance(shard, Failure):  # a bug met on one document: the others are built

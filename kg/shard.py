@@ -15,6 +15,7 @@ import heapq
 import io
 import os
 import tempfile
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -56,6 +57,14 @@ class Shard:
     network: nx.MultiDiGraph  # its projection (kg.network), merged with the others'
     ledger: tuple[tuple[str, ...], ...]  # its rows of the responsibility ledger
     report: dict  # its entry of the build report (kg.report.document_report)
+
+
+def places_by_document(places: dict[tuple[str, str, str], str]) -> dict[str, dict[tuple[str, str, str], str]]:
+    """kg.resolve.assign_places's entries grouped by document, each document's for its shard."""
+    grouped: dict[str, dict[tuple[str, str, str], str]] = defaultdict(dict)
+    for key, place in places.items():
+        grouped[key[0]][key] = place
+    return grouped
 
 
 def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> Shard:

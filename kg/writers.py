@@ -83,6 +83,10 @@ class Prefixes:
                 return name, iri[len(ns) :]
         return None
 
+    def declarations(self) -> bytes:
+        """The @prefix lines of Turtle and TriG."""
+        return "".join(f"@prefix {name}: <{ns}> .\n" for name, ns in self.prefixes.items()).encode("utf-8")
+
     def turtle(self, text: str) -> str:
         """A term of a line as Turtle writes it."""
         if text.startswith("<"):
@@ -96,14 +100,13 @@ class Prefixes:
 
 def write_turtle(lines: Iterable[bytes], handle: BinaryIO, prefixes: Prefixes) -> None:
     """Turtle: the prefixes, then a block per subject, its predicates in order, objects by commas."""
-    handle.write("".join(f"@prefix {name}: <{ns}> .\n" for name, ns in prefixes.prefixes.items()).encode("utf-8"))
-    handle.write(b"\n")
+    handle.write(prefixes.declarations() + b"\n")
     _write_blocks(lines, handle, prefixes, "")
 
 
 def write_trig(graphs: Iterable[tuple[str, Iterable[bytes]]], handle: BinaryIO, prefixes: Prefixes) -> None:
     """TriG: the prefixes, then each named graph (IRI, sorted lines) as a block of Turtle."""
-    handle.write("".join(f"@prefix {name}: <{ns}> .\n" for name, ns in prefixes.prefixes.items()).encode("utf-8"))
+    handle.write(prefixes.declarations())
     for graph, lines in graphs:
         handle.write(f"\n{prefixes.turtle(f'<{graph}>')} {{\n".encode("utf-8"))
         _write_blocks(lines, handle, prefixes, "    ")

@@ -159,16 +159,19 @@ def make_an_offset_negative(g: Graph) -> None:
     g.set((first(g, RKG.Evidence), RKG.start, Literal(-1)))
 
 
+def a_stated_statement(g: Graph):
+    return next(s for s in sorted(g.subjects(RDF.type, RDF.Statement)) if (s, RKG.extractedBy, None) in g)
+
+
 def state_and_infer(g: Graph) -> None:
     """Both stated and inferred: sh:xone wants exactly one."""
-    stated = next(s for s in sorted(g.subjects(RDF.type, RDF.Statement)) if (s, RKG.extractedBy, None) in g)
+    stated = a_stated_statement(g)
     g.add((stated, RKG.inferredBy, first(g, RKG.InferenceRule)))
     g.add((stated, PROV.wasDerivedFrom, first(g, RDF.Statement)))
 
 
 def neither_state_nor_infer(g: Graph) -> None:
-    stated = next(s for s in sorted(g.subjects(RDF.type, RDF.Statement)) if (s, RKG.extractedBy, None) in g)
-    g.remove((stated, RKG.extractedBy, None))
+    g.remove((a_stated_statement(g), RKG.extractedBy, None))
 
 
 def write_an_unreadable_date(g: Graph) -> None:
