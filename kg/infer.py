@@ -33,36 +33,44 @@ def load_rules(directory: Path = RULES_DIR) -> tuple[NamedQuery, ...]:
     return rules
 
 
-def entailed(quads: list, ontology: Graph) -> set:
-    """The triples (pyoxigraph) the rules derive from the data ``quads`` and ``ontology`` that no
-    data graph holds."""
+def add_entailments(dataset: Dataset, ontology: Graph) -> None:
+    """Add what the rules entail from the dataset to its inferred graph, with a node describing
+    each rule."""
     import pyoxigraph as ox
 
+    from .query import _rdflib_to_oxigraph
+
     store = ox.Store()
-    store.extend(quads)
+    store.extend(_rdflib_to_oxigraph(dataset))
+    inferred = dataset.graph(INFERRED_GRAPH)
+    for triple in entailment_triples(store, ontology):
+        inferred.add(triple)
+
+
+def entailment_triples(store, ontology: Graph) -> list[tuple]:
+    """What the rules entail from the data in ``store`` (pyoxigraph, each triple in a named graph)
+    that no data graph holds, as rdflib triples for the inferred graph, with the triples
+    describing each rule. The ontology is added to the store, in its own graph."""
+    import pyoxigraph as ox
+
+    from .query import _from_oxigraph
+
+    ontology_graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
     store.extend(_ontology_quads(ontology))
-    present = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
     derived = set()
     for rule in load_rules():
-        derived.update(t for t in store.query(rule.text, use_default_graph_as_union=True) if t not in present)
-    return derived
-
-
-def add_entailments(dataset: Dataset, ontology: Graph) -> int:
-    """Add what the rules entail from the dataset to its inferred graph, with a node describing
-    each rule; returns the number of triples added."""
-    from .query import _from_oxigraph, _rdflib_to_oxigraph
-
-    inferred = dataset.graph(INFERRED_GRAPH)
-    derived = entailed(_rdflib_to_oxigraph(dataset), ontology)
-    for triple in derived:
-        inferred.add((_from_oxigraph(triple.subject), _from_oxigraph(triple.predicate), _from_oxigraph(triple.object)))
+        derived.update(store.query(rule.text, use_default_graph_as_union=True))
+    triples = [
+        tuple(_from_oxigraph(term) for term in (t.subject, t.predicate, t.object))
+        for t in derived
+        if all(q.graph_name == ontology_graph for q in store.quads_for_pattern(t.subject, t.predicate, t.object))
+    ]
     for rule in load_rules():
         node = rule_iri(rule.name)
-        inferred.add((node, RDF.type, RKG.InferenceRule))
-        inferred.add((node, RDFS.label, Literal(rule.name, lang="en")))
-        inferred.add((node, RDFS.comment, Literal(rule.description, lang="en")))
-    return len(derived)
+        triples.append((node, RDF.type, RKG.InferenceRule))
+        triples.append((node, RDFS.label, Literal(rule.name, lang="en")))
+        triples.append((node, RDFS.comment, Literal(rule.description, lang="en")))
+    return triples
 
 
 @lru_cache(maxsize=1)

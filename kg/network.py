@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Iterable
 
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -71,27 +72,32 @@ def local_name(term: URIRef) -> str:
     return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
 
 
-def graph_to_network(graph: Graph) -> nx.MultiDiGraph:
+def graph_to_network(graph: Graph | Iterable[tuple]) -> nx.MultiDiGraph:
     """Nodes carry ``cls`` (the class's local name), ``label``, ``documents`` (IRIs of the
     documents that state them), ``quotes`` and ``attrs`` (literal values by property); edges are
-    keyed by the property's local name and carry ``quotes``, ``inferred`` and ``rule``."""
-    quotes = _read_quotes(graph)
-    statements = _read_statements(graph, quotes)
-    node_class = _node_classes(graph)
+    keyed by the property's local name and carry ``quotes``, ``inferred`` and ``rule``.
+    ``graph``: an rdflib graph, or its triples, each once."""
+    triples = _Triples(graph)
+    quotes = _read_quotes(triples)
+    statements = _read_statements(triples, quotes)
+    node_class = _node_classes(triples)
     network = nx.MultiDiGraph()
     documents: dict[str, set[str]] = defaultdict(set)
 
     for iri in sorted(node_class, key=str):
-        own = sorted(q for e in graph.objects(iri, RKG.evidence) if (q := quotes.get(e)))
+        own = sorted(q for e in triples.objects(iri, RKG.evidence) if (q := quotes.get(e)))
         # Values by their text: 市 tagged zh and zh-Hant is one value to show.
         attrs: dict[str, set[str]] = defaultdict(set)
-        for p, o in graph.predicate_objects(iri):
-            if isinstance(o, Literal) and p != RDFS.label:
+        labels = []
+        for p, o in triples.about[iri]:
+            if p == RDFS.label:
+                labels.append(str(o))
+            elif isinstance(o, Literal):
                 attrs[local_name(p)].add(str(o))
         network.add_node(
             str(iri),
             cls=local_name(node_class[iri]),
-            label=_label(graph, iri),
+            label=min(labels) if labels else local_name(iri),
             quotes=own,
             attrs={k: sorted(v) for k, v in sorted(attrs.items())},
         )
@@ -99,8 +105,8 @@ def graph_to_network(graph: Graph) -> nx.MultiDiGraph:
         if node_class[iri] == RKG.SourceDocument:
             documents[str(iri)].add(str(iri))
 
-    for s, p, o in sorted(t for p in EDGES for t in graph.triples((None, p, None))):
-        if p not in EDGES or s not in node_class or o not in node_class:
+    for s, p, o in sorted(triples.edges):
+        if s not in node_class or o not in node_class:
             continue
         said = statements.get((s, p, o), ([], None))
         edge_quotes, rule = said
@@ -116,40 +122,58 @@ def graph_to_network(graph: Graph) -> nx.MultiDiGraph:
     return network
 
 
-def _label(graph: Graph, iri: URIRef) -> str:
-    labels = sorted(str(label) for label in graph.objects(iri, RDFS.label))
-    return labels[0] if labels else local_name(iri)
+class _Triples:
+    """What the projection reads of a graph, indexed in one pass: each subject's predicates and
+    objects, the subjects of each class, and the triples of the relations drawn."""
+
+    def __init__(self, triples: Iterable[tuple]):
+        self.about: dict = defaultdict(list)
+        self.typed: dict = defaultdict(list)
+        self.edges: list[tuple] = []
+        for s, p, o in triples:
+            self.about[s].append((p, o))
+            if p == RDF.type:
+                self.typed[o].append(s)
+            elif p in EDGES:
+                self.edges.append((s, p, o))
+
+    def objects(self, subject, predicate) -> list:
+        return [o for p, o in self.about.get(subject, ()) if p == predicate]
+
+    def value(self, subject, predicate):
+        """An object of the subject's predicate (the least, should it have several), or None."""
+        return min(self.objects(subject, predicate), default=None)
 
 
-def _node_classes(graph: Graph) -> dict[URIRef, URIRef]:
+def _node_classes(triples: _Triples) -> dict[URIRef, URIRef]:
     """Each drawn node's class; a node typed twice takes the first in legend order."""
     found: dict[URIRef, URIRef] = {}
     for cls in reversed(NODE_CLASSES):
-        for s in graph.subjects(RDF.type, cls):
+        for s in triples.typed.get(cls, ()):
             if isinstance(s, URIRef):
                 found[s] = cls
     return found
 
 
-def _read_quotes(graph: Graph) -> dict[URIRef, Quote]:
+def _read_quotes(triples: _Triples) -> dict[URIRef, Quote]:
     quotes = {}
-    for e in graph.subjects(RDF.type, RKG.Evidence):
-        text, start, end, doc = (graph.value(e, p) for p in (RKG.quote, RKG.start, RKG.end, RKG.inDocument))
+    for e in triples.typed.get(RKG.Evidence, ()):
+        text, start, end, doc = (triples.value(e, p) for p in (RKG.quote, RKG.start, RKG.end, RKG.inDocument))
         if text is not None and start is not None and end is not None:
             quotes[e] = Quote(str(doc or ""), int(start), int(end), str(text))
     return quotes
 
 
-def _read_statements(graph: Graph, quotes: dict[URIRef, Quote]) -> dict[tuple, tuple[list[Quote], str | None]]:
+def _read_statements(triples: _Triples, quotes: dict[URIRef, Quote]) -> dict[tuple, tuple[list[Quote], str | None]]:
     """(s, p, o) → the quotes of every statement of it, and the rule that inferred it: None when
     some document states it, which outweighs an inference."""
     said: dict[tuple, set[Quote]] = defaultdict(set)
     rules: dict[tuple, set[str]] = defaultdict(set)
     stated: set[tuple] = set()
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        key = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
-        said[key].update(q for e in graph.objects(st, RKG.evidence) if (q := quotes.get(e)))
-        inferred_by = graph.value(st, RKG.inferredBy)
+    for st in triples.typed.get(RDF.Statement, ()):
+        key = (triples.value(st, RDF.subject), triples.value(st, RDF.predicate), triples.value(st, RDF.object))
+        said[key].update(q for e in triples.objects(st, RKG.evidence) if (q := quotes.get(e)))
+        inferred_by = triples.value(st, RKG.inferredBy)
         if inferred_by is None:
             stated.add(key)
         else:

@@ -40,14 +40,15 @@ def _literal(value: Value) -> Literal:
 
 
 class _Writer:
-    """Adds one document's records to its named graph. Local to one ``records_to_dataset`` call."""
+    """Adds one document's records to its named graph and the inferred graph: rdflib graphs, or
+    sets of triples (anything with ``add(triple)``)."""
 
-    def __init__(self, dataset: Dataset, resolved: Resolved, places: dict[tuple[str, str, str], str]):
+    def __init__(self, graph: Graph | set, inferred: Graph | set, resolved: Resolved, places: dict[tuple[str, str, str], str]):
         self.resolved = resolved
         self.places = places  # from kg.resolve.assign_places, over every document of the build
         self.document = resolved.document
-        self.graph: Graph = dataset.graph(document_graph_iri(self.document))
-        self.inferred: Graph = dataset.graph(INFERRED_GRAPH)
+        self.graph = graph
+        self.inferred = inferred
         self.doc = document_iri(self.document)
         # The tag of the document's own text: "zh" for simplified documents, "zh-Hant" for traditional.
         self.language = LANGUAGE_TAGS[self.document.script]
@@ -141,8 +142,7 @@ def _add_figures(w: _Writer) -> None:
         g.add((node, RKG.evidence, w.evidence(figure.evidence)))
 
 
-def _add_rules(dataset: Dataset) -> None:
-    g = dataset.graph(INFERRED_GRAPH)
+def _add_rules(g: Graph | set) -> None:
     for name, comment in sorted(INFERENCE_RULES.items()):
         node = rule_iri(name)
         g.add((node, RDF.type, RKG.InferenceRule))
@@ -159,21 +159,36 @@ def records_to_dataset(documents: list[Resolved], places: dict[tuple[str, str, s
         dataset.bind(prefix, ns)
     places = assign_places(documents) if places is None else places
     for resolved in documents:
-        w = _Writer(dataset, resolved, places)
-        _add_document(w)
-        for entity in resolved.entities:
-            w.entity(entity)
-        for mention in resolved.mentions:
-            w.graph.add((w.node(mention.entity), RKG.evidence, w.evidence(mention.span)))
-            written = re.sub(r"\s+", "", mention.written_form)
-            if mention.exact != mention.span and written != mention.entity.label and mention.entity.kind not in ("level", "measure"):
-                w.graph.add((w.node(mention.entity), RKG.writtenForm, Literal(written, lang=w.language)))
-        for fact in resolved.facts:
-            w.fact(fact)
-        _add_figures(w)
+        _write(_Writer(dataset.graph(document_graph_iri(resolved.document)), dataset.graph(INFERRED_GRAPH), resolved, places))
     if any(f.inferred for r in documents for f in r.facts):
-        _add_rules(dataset)
+        _add_rules(dataset.graph(INFERRED_GRAPH))
     return dataset
+
+
+def document_triples(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> tuple[set, set]:
+    """What ``records_to_dataset`` adds for one document, without an rdflib store: the triples
+    of its named graph, and of its share of the inferred graph. ``places``: its entries of
+    kg.resolve.assign_places over the corpus."""
+    graph: set = set()
+    inferred: set = set()
+    _write(_Writer(graph, inferred, resolved, places))
+    if any(f.inferred for f in resolved.facts):
+        _add_rules(inferred)
+    return graph, inferred
+
+
+def _write(w: _Writer) -> None:
+    _add_document(w)
+    for entity in w.resolved.entities:
+        w.entity(entity)
+    for mention in w.resolved.mentions:
+        w.graph.add((w.node(mention.entity), RKG.evidence, w.evidence(mention.span)))
+        written = re.sub(r"\s+", "", mention.written_form)
+        if mention.exact != mention.span and written != mention.entity.label and mention.entity.kind not in ("level", "measure"):
+            w.graph.add((w.node(mention.entity), RKG.writtenForm, Literal(written, lang=w.language)))
+    for fact in w.resolved.facts:
+        w.fact(fact)
+    _add_figures(w)
 
 
 def union_graph(dataset: Dataset) -> Graph:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 import networkx as nx
 from rdflib import Graph
+# What rdflib's N-Triples writer writes of one triple (private, but the one place rdflib says it).
+from rdflib.plugins.serializers.nt import _nt_row
 
 from .model import Resolved
 from .network import NetworkMerger
@@ -34,10 +36,10 @@ if TYPE_CHECKING:
 MERGE_WIDTH = 256
 
 
-def sorted_lines(graph: Graph) -> bytes:
-    """The graph as N-Triples, one triple a line, sorted: the same graph gives the same bytes.
-    rdflib's writer: pyoxigraph's would lower-case language tags (zh-Hant)."""
-    return join_sorted(graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
+def sorted_lines(triples: Graph | Iterable[tuple]) -> bytes:
+    """A graph, or rdflib triples, as N-Triples, one triple a line, sorted: the same graph gives
+    the same bytes. rdflib's writer: pyoxigraph's would lower-case language tags (zh-Hant)."""
+    return join_sorted(_nt_row(triple).encode("utf-8") for triple in triples)
 
 
 def join_sorted(lines: Iterable[bytes]) -> bytes:
@@ -69,36 +71,51 @@ def places_by_document(places: dict[tuple[str, str, str], str]) -> dict[str, dic
 
 def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> Shard:
     """One document's graph, entailments, projection and ledger rows. ``places``: its entries of
-    kg.resolve.assign_places over the whole corpus."""
-    from .export import ExportSource
+    kg.resolve.assign_places over the whole corpus. The document's triples are kept in sets, not
+    in an rdflib store, and go to pyoxigraph (for the inference rules and the ledger's query) as
+    the N-Triples lines they are written as anyway."""
     from .ids import INFERRED_GRAPH, document_graph_iri, document_iri
-    from .infer import add_entailments
+    from .infer import entailment_triples
+    from .ledger import engine_to_ledger
     from .network import graph_to_network
-    from .rdf import records_to_dataset
+    from .query import OxigraphEngine
+    from .rdf import document_triples
     from .report import document_report
     from .validate import load_ontology
     from .vocab import RKG
 
-    dataset = records_to_dataset([resolved], places)
-    add_entailments(dataset, load_ontology())
-    source = ExportSource(dataset)
     iri, document = document_graph_iri(resolved.document), document_iri(resolved.document)
-    graph = dataset.graph(iri)
-    network = graph_to_network(source.graph)
-    summary = Graph()
-    for node in (document, *graph.objects(document, RKG.statesFigure)):
-        for triple in graph.triples((node, None, None)):
-            summary.add(triple)
+    graph, inferred = document_triples(resolved, places)
+    lines = sorted_lines(graph)
+    inferred.update(entailment_triples(_store({iri: lines, INFERRED_GRAPH: sorted_lines(inferred)}), load_ontology()))
+    inferred_lines = sorted_lines(inferred)
+    # The ledger's query reads the default graph, which holds the union (as kg.query's stores do).
+    store = _store({iri: lines, INFERRED_GRAPH: inferred_lines}, union=True)
+    network = graph_to_network(graph | inferred)
+    figures = {o for s, p, o in graph if s == document and p == RKG.statesFigure}
     return Shard(
         graph=str(iri),
         order=(network.nodes[str(document)]["label"], str(document)),
-        lines=sorted_lines(graph),
-        summary=sorted_lines(summary),
-        inferred=sorted_lines(dataset.graph(INFERRED_GRAPH)),
+        lines=lines,
+        summary=sorted_lines(t for t in graph if t[0] == document or t[0] in figures),
+        inferred=inferred_lines,
         network=network,
-        ledger=tuple(tuple(row) for row in source.ledger_rows),
+        ledger=tuple(tuple(row) for row in engine_to_ledger(OxigraphEngine(store))),
         report=document_report(resolved),
     )
+
+
+def _store(graphs: dict, union: bool = False):
+    """A pyoxigraph store of named graphs given as N-Triples lines; with ``union``, their triples
+    in the default graph too."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for name, lines in graphs.items():
+        store.load(lines, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        if union:
+            store.load(lines, ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 class ShardCollector:
