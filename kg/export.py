@@ -26,7 +26,7 @@ import networkx as nx
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from .graphtools import flat_to_gexf, flat_to_graphml, flat_to_neo4j, flatten_source
+from .graphtools import NEO4J_FILES, flatten_source, write_gexf, write_graphml
 from .ledger import ledger_to_csv, ledger_to_xlsx
 from . import writers
 from .ids import ONTOLOGY_GRAPH
@@ -298,10 +298,10 @@ def source_to_ontology_page(source: ExportSource) -> bytes:
 @dataclass(frozen=True)
 class Exporter:
     """``write`` gives one file's content, or for an export of several files (``path`` is then a
-    folder, ``parts`` their names) their bytes by name."""
+    folder, ``parts`` their names) their contents by name."""
 
     path: str  # under output/
-    write: Callable[[ExportSource], Content | dict[str, bytes]]
+    write: Callable[[ExportSource], Content | dict[str, Content]]
     description: str
     parts: tuple[str, ...] = ()
 
@@ -314,9 +314,9 @@ EXPORTERS: dict[str, Exporter] = {
     "jsonld": Exporter("graph.jsonld", lambda source: partial(write_jsonld, source), "JSON-LD, compacted with the context of context.jsonld (embedded)"),
     "context": Exporter("context.jsonld", source_to_context, "the JSON-LD context: prefixes and a term per rkg: property"),
     "rdfxml": Exporter("graph.rdf", lambda source: partial(write_rdfxml, source), "RDF/XML, descriptions in subject order"),
-    "graphml": Exporter("graph.graphml", lambda source: flat_to_graphml(flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
-    "gexf": Exporter("graph.gexf", lambda source: flat_to_gexf(flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
-    "neo4j": Exporter("neo4j", lambda source: flat_to_neo4j(flatten_source(source)), "nodes.csv and relationships.csv for neo4j-admin database import", ("nodes.csv", "relationships.csv")),
+    "graphml": Exporter("graph.graphml", lambda source: partial(write_graphml, flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
+    "gexf": Exporter("graph.gexf", lambda source: partial(write_gexf, flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
+    "neo4j": Exporter("neo4j", lambda source: {name: partial(write, flatten_source(source)) for name, write in NEO4J_FILES.items()}, "nodes.csv and relationships.csv for neo4j-admin database import", ("nodes.csv", "relationships.csv")),
     "ledger-csv": Exporter("ledger.csv", lambda source: ledger_to_csv(source.ledger_rows), "the responsibility ledger, a row per project: CSV, UTF-8 with a byte-order mark for Excel"),
     "ledger-xlsx": Exporter("ledger.xlsx", lambda source: ledger_to_xlsx(source.ledger_rows), "the responsibility ledger, a row per project: an Excel workbook"),
     "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
@@ -365,7 +365,7 @@ def _write_export(exporter: Exporter, source: ExportSource, handle: BinaryIO) ->
 
 
 def _write_part(exporter: Exporter, source: ExportSource, part: str, handle: BinaryIO) -> None:
-    handle.write(exporter.write(source)[part])
+    write_content(exporter.write(source)[part], handle)
 
 
 def json_bytes(data) -> bytes:

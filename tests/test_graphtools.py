@@ -16,8 +16,18 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.export import EXPORTERS, ExportSource, export_files
-from kg.graphtools import NODES_HEADER, RELATIONSHIPS_HEADER, SEPARATOR, flat_to_gexf, flat_to_graphml, flat_to_neo4j, flatten_source
+from kg.export import EXPORTERS, ExportSource, content_bytes, export_files
+from kg.graphtools import (
+    NODES_HEADER,
+    RELATIONSHIPS_HEADER,
+    SEPARATOR,
+    flat_to_gexf,
+    flat_to_graphml,
+    flat_to_neo4j,
+    flatten_network,
+    flatten_source,
+    integer_attributes,
+)
 from kg.publish import read_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,12 +45,16 @@ def source() -> ExportSource:
 
 @pytest.fixture(scope="module")
 def flat(source) -> nx.MultiDiGraph:
-    return flatten_source(source)
+    return flatten_network(source.network, integer_attributes(source.ontology))
 
 
 @pytest.fixture(scope="module")
 def files(source) -> dict[str, bytes]:
-    return export_files(source, NAMES)
+    return exported(source)
+
+
+def exported(source: ExportSource) -> dict[str, bytes]:
+    return {name: content_bytes(content) for name, content in export_files(source, NAMES).items()}
 
 
 def node_named(graph: nx.Graph, label: str) -> str:
@@ -179,15 +193,35 @@ def digests(files: dict[str, bytes]) -> dict[str, str]:
 
 
 def test_same_graph_same_bytes_across_runs_and_hash_seeds(files):
-    assert export_files(ExportSource(read_dataset(GOLDEN)), NAMES) == files
+    assert exported(ExportSource(read_dataset(GOLDEN))) == files
     script = (
         "import hashlib, json, sys\n"
-        "from kg.export import ExportSource, export_files\n"
+        "from kg.export import ExportSource, content_bytes, export_files\n"
         "from kg.publish import read_dataset\n"
         f"files = export_files(ExportSource(read_dataset(sys.argv[1])), {NAMES!r})\n"
-        "print(json.dumps({n: hashlib.sha256(d).hexdigest() for n, d in sorted(files.items())}))\n"
+        "print(json.dumps({n: hashlib.sha256(content_bytes(d)).hexdigest() for n, d in sorted(files.items())}))\n"
     )
     for seed in ("0", "4242"):
         proc = subprocess.run([sys.executable, "-c", script, str(GOLDEN)], env={**os.environ, "PYTHONHASHSEED": seed}, cwd=ROOT, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout) == digests(files), f"PYTHONHASHSEED={seed}"
+
+
+def test_the_writers_write_the_same_bytes_from_the_view_as_from_the_flattened_graph(source, flat):
+    view = flatten_source(source)
+    assert flat_to_graphml(view) == flat_to_graphml(flat)
+    assert flat_to_gexf(view) == flat_to_gexf(flat)
+    assert flat_to_neo4j(view) == flat_to_neo4j(flat)
+
+
+def test_the_graphml_is_what_networkx_writes(flat):
+    # The streaming writer keeps networkx's layout, so that files do not change with it.
+    stream = io.BytesIO()
+    nx.write_graphml_xml(flat, stream, encoding="utf-8")
+    assert flat_to_graphml(flat) == stream.getvalue()
+
+
+def test_an_empty_graph_is_written_whole():
+    empty = nx.MultiDiGraph()
+    assert nx.read_graphml(io.BytesIO(flat_to_graphml(empty))).number_of_nodes() == 0
+    assert nx.read_gexf(io.BytesIO(flat_to_gexf(empty))).number_of_nodes() == 0
