@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import sys
@@ -95,7 +96,7 @@ def fit_columns(text: str, columns: int) -> tuple[str, int]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .cache import ExtractionCache, default_cache_dir
-    from .export import export_files, json_bytes, write_outputs
+    from .export import EXPORTERS, export_files, json_bytes, release_memory, write_outputs
     from .pipeline import DEFAULT_INPUT, build_corpus, load_toolkit
     from .render import ASSETS, render_views
     from .report import build_report, report_to_markdown
@@ -120,6 +121,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         # Counted here, before the processes below fork, so that they share it: counting merges
         # the graph's lines once, into a spool every export then reads.
         triples = source.stats.triples
+        # What the forked processes share with this one stays shared: the shards' garbage goes back
+        # to the system first, and what is left is kept out of the children's garbage collection,
+        # which would otherwise write to every object's page and so copy it.
+        release_memory()
+        gc.freeze()
         # SHACL validation takes as long as several exports: in a process of its own, beside them.
         validating = None if args.no_validate else run_beside(validate_source, source)
         files = export_files(source, lazy=True)
@@ -134,7 +140,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             return {"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
 
         jobs = args.jobs or min(os.cpu_count() or 1, MAX_WRITERS)
-        written = write_outputs(files, Path(args.out), prune=VIEWS_DIR, jobs=jobs, then=reports)
+        # The pages and the exports of the network are written here: they read the network
+        # projection, which a forked writer would copy as it read it.
+        here = {name for exporter in EXPORTERS.values() if exporter.network for name in exporter.files()}
+        here.update(f"{VIEWS_DIR}/{name}" for name in views)
+        written = write_outputs(files, Path(args.out), prune=VIEWS_DIR, jobs=jobs, then=reports, here=here)
         validation, report = outcome["validation"], outcome["report"]
     projects = sum(d["projects"] for d in report["documents"])
     facts = sum(d["facts"] for d in report["documents"])

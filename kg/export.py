@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Union
+from typing import BinaryIO, Callable, Collection, Iterable, Iterator, Union
 
 import networkx as nx
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, URIRef
@@ -304,6 +304,11 @@ class Exporter:
     write: Callable[[ExportSource], Content | dict[str, Content]]
     description: str
     parts: tuple[str, ...] = ()
+    network: bool = False  # it reads the network projection (see write_outputs' ``here``)
+
+    def files(self) -> list[str]:
+        """Its files' paths under output/."""
+        return [f"{self.path}/{part}" for part in self.parts] if self.parts else [self.path]
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -314,9 +319,9 @@ EXPORTERS: dict[str, Exporter] = {
     "jsonld": Exporter("graph.jsonld", lambda source: partial(write_jsonld, source), "JSON-LD, compacted with the context of context.jsonld (embedded)"),
     "context": Exporter("context.jsonld", source_to_context, "the JSON-LD context: prefixes and a term per rkg: property"),
     "rdfxml": Exporter("graph.rdf", lambda source: partial(write_rdfxml, source), "RDF/XML, descriptions in subject order"),
-    "graphml": Exporter("graph.graphml", lambda source: partial(write_graphml, flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
-    "gexf": Exporter("graph.gexf", lambda source: partial(write_gexf, flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
-    "neo4j": Exporter("neo4j", lambda source: {name: partial(write, flatten_source(source)) for name, write in NEO4J_FILES.items()}, "nodes.csv and relationships.csv for neo4j-admin database import", ("nodes.csv", "relationships.csv")),
+    "graphml": Exporter("graph.graphml", lambda source: partial(write_graphml, flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes", network=True),
+    "gexf": Exporter("graph.gexf", lambda source: partial(write_gexf, flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes", network=True),
+    "neo4j": Exporter("neo4j", lambda source: {name: partial(write, flatten_source(source)) for name, write in NEO4J_FILES.items()}, "nodes.csv and relationships.csv for neo4j-admin database import", ("nodes.csv", "relationships.csv"), network=True),
     "ledger-csv": Exporter("ledger.csv", lambda source: ledger_to_csv(source.ledger_rows), "the responsibility ledger, a row per project: CSV, UTF-8 with a byte-order mark for Excel"),
     "ledger-xlsx": Exporter("ledger.xlsx", lambda source: ledger_to_xlsx(source.ledger_rows), "the responsibility ledger, a row per project: an Excel workbook"),
     "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
@@ -385,7 +390,12 @@ PRUNED_SUFFIXES = {".html", ".js", ".css", ".json", ".png"}
 
 
 def write_outputs(
-    files: dict[str, Content], out_dir: Path, prune: str | list[str] | None = None, jobs: int = 1, then: Callable[[], dict[str, Content]] | None = None
+    files: dict[str, Content],
+    out_dir: Path,
+    prune: str | list[str] | None = None,
+    jobs: int = 1,
+    then: Callable[[], dict[str, Content]] | None = None,
+    here: Collection[str] = (),
 ) -> list[Path]:
     """Write every file to a temporary name first, then move them all into place.
 
@@ -394,8 +404,12 @@ def write_outputs(
     under ``out_dir`` whose files are all in ``files``: pages an earlier build wrote there and this one
     did not (a project no longer found) are removed once the new ones are in place. With ``jobs``
     > 1, the contents that are written by a function (the graph files, the pages) are written in
-    that many forked processes, which share what the functions read with this one. ``then`` gives
-    more files once those are written (a report of what ran beside them), moved in with them.
+    that many forked processes, which share what the functions read with this one, except those
+    named in ``here``: this process writes them meanwhile, and counts as one of the ``jobs``. They
+    are the files made from large Python structures (the network projection, for the pages): a
+    forked process copies each page of memory it reads objects from (reading one changes its
+    reference count), so each of them would end up with a copy of its own. ``then`` gives more
+    files once those are written (a report of what ran beside them), moved in with them.
     """
     for folder in sorted({(out_dir / name).parent for name in files} | {out_dir}):
         folder.mkdir(parents=True, exist_ok=True)
@@ -404,7 +418,7 @@ def write_outputs(
         functions = sorted(name for name, data in files.items() if not isinstance(data, bytes))
         rest = list(files)
         if jobs > 1 and len(functions) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            _stage_in_processes(files, functions, out_dir, jobs, staged)
+            _stage_in_processes(files, functions, out_dir, jobs, staged, set(here))
             rest = [name for name, data in files.items() if isinstance(data, bytes)]
         for name in sorted(rest):
             staged.append(_stage(files[name], out_dir / name))
@@ -443,18 +457,25 @@ PAGES_PER_TASK = 200
 _FORKED: tuple | None = None  # what the forked writers read: see _stage_in_processes
 
 
-def _stage_in_processes(files: dict[str, Content], names: list[str], out_dir: Path, jobs: int, staged: list) -> None:
-    """Stage ``names`` in ``jobs`` forked processes; adds what they staged to ``staged`` as the
-    tasks end, so that a failure removes it."""
+def _stage_in_processes(files: dict[str, Content], names: list[str], out_dir: Path, jobs: int, staged: list, here: set[str]) -> None:
+    """Stage ``names`` in forked processes, those in ``here`` in this one meanwhile; adds what
+    they staged to ``staged`` as the tasks end, so that a failure removes it."""
     global _FORKED
-    pages = [n for n in names if "/" in n]
-    tasks = [[n] for n in names if "/" not in n] + [pages[i : i + PAGES_PER_TASK] for i in range(0, len(pages), PAGES_PER_TASK)]
+    local = [n for n in names if n in here]
+    forked = [n for n in names if n not in here]
+    pages = [n for n in forked if "/" in n]
+    tasks = [[n] for n in forked if "/" not in n] + [pages[i : i + PAGES_PER_TASK] for i in range(0, len(pages), PAGES_PER_TASK)]
     _FORKED = (files, out_dir)
-    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    executor = ProcessPoolExecutor(max(1, jobs - 1) if local else jobs, mp_context=multiprocessing.get_context("fork"))
     try:
         futures = [executor.submit(_stage_task, task) for task in tasks]
         _FORKED = None
         error = None
+        try:
+            for name in local:
+                staged.append(_stage(files[name], out_dir / name))
+        except BaseException as exc:  # the forked tasks' files are still collected, and removed
+            error = exc
         for future in futures:
             try:
                 staged.extend(future.result())
@@ -477,7 +498,22 @@ def _stage_task(names: list[str]) -> list[tuple[Path, Path]]:
         for tmp, _ in done:
             tmp.unlink(missing_ok=True)
         raise
+    finally:
+        release_memory()  # a process writes many tasks: what one freed is not kept for the next
     return done
+
+
+def release_memory() -> None:
+    """Give memory that was freed back to the system: glibc's allocator keeps it for the process
+    otherwise (a no-op where there is no glibc)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _prune(folder: Path, keep: set[Path]) -> None:

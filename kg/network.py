@@ -54,7 +54,7 @@ EDGES = {
 }
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Quote:
     """A span of a source document: where the text states a node or an edge."""
 
@@ -157,10 +157,11 @@ def _node_classes(triples: _Triples) -> dict[URIRef, URIRef]:
 
 def _read_quotes(triples: _Triples) -> dict[URIRef, Quote]:
     quotes = {}
+    documents: dict = {}  # one string of each document's IRI, however many quotes it has
     for e in triples.typed.get(RKG.Evidence, ()):
         text, start, end, doc = (triples.value(e, p) for p in (RKG.quote, RKG.start, RKG.end, RKG.inDocument))
         if text is not None and start is not None and end is not None:
-            quotes[e] = Quote(str(doc or ""), int(start), int(end), str(text))
+            quotes[e] = Quote(documents.setdefault(doc, str(doc or "")), int(start), int(end), str(text))
     return quotes
 
 
@@ -218,10 +219,11 @@ class NetworkMerger:
                 into["rule"] = min(into["rule"], data["rule"])
 
     def network(self) -> nx.MultiDiGraph:
-        """The merged network, nodes and edges in the order graph_to_network adds them."""
+        """The merged network, nodes and edges in the order graph_to_network adds them. They are
+        taken out of the merger as they go in (the two are never both whole): once only."""
         network = nx.MultiDiGraph()
         for node in sorted(self.nodes):
-            data = self.nodes[node]
+            data = self.nodes.pop(node)
             network.add_node(
                 node,
                 cls=data["cls"],
@@ -231,6 +233,6 @@ class NetworkMerger:
                 documents=sorted(data["documents"]),
             )
         for source, target, key in sorted(self.edges, key=lambda e: (e[0], self.edges[e]["predicate"], e[1])):
-            data = self.edges[(source, target, key)]
+            data = self.edges.pop((source, target, key))
             network.add_edge(source, target, key=key, **{**data, "quotes": sorted(data["quotes"])})
         return network

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import signal
 import traceback
+import zlib
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -208,7 +210,7 @@ def build_corpus(
     never the whole graph. The result's documents keep their document, genre, figures and place,
     not their entities, mentions, facts and unused text (its ``reports`` say what the report needs
     of them). The source is None when no document could be built."""
-    from .shard import ShardCollector, make_shard, places_by_document
+    from .shard import ShardCollector, make_pickled_shard, places_by_document
 
     toolkit = toolkit or load_toolkit()
     files, failures = _check_inputs(paths, toolkit, genre)
@@ -217,15 +219,21 @@ def build_corpus(
         if not result.documents:
             return result, None
         places = places_by_document(assign_places(list(result.documents)))
-        work = [(r.document.path, (r, places.get(r.document.doc_id, {}))) for r in result.documents]
+        # Until its shard is made, each document waits pickled and compressed: its entities,
+        # mentions and facts take 16 times the room as Python objects (184 against 11 kB). The
+        # result keeps what is left once the shard has the rest (the graph, the report's entry).
+        documents, result = list(result.documents), dataclasses.replace(result, documents=())
+        slim, work = [], []
+        for number, resolved in enumerate(documents):
+            slim.append(dataclasses.replace(resolved, entities=(), mentions=(), facts=(), unused=()))
+            work.append((resolved.document.path, (zlib.compress(pickle.dumps(resolved, pickle.HIGHEST_PROTOCOL), 1), places.get(resolved.document.doc_id, {}))))
+            documents[number] = None
         collector, built, failed = ShardCollector(spool), [], []
-        for resolved, shard in zip(result.documents, run_each(executor, make_shard, work)):
+        for resolved, shard in zip(slim, run_each(executor, make_pickled_shard, work)):
             if isinstance(shard, Failure):  # a bug met on one document: the others are built
                 failed.append(shard)
             else:
-                # What is in the shard (the graph, the report's entry) is not kept twice: a
-                # corpus of thousands would hold every mention and fact until the end.
-                built.append(dataclasses.replace(resolved, entities=(), mentions=(), facts=(), unused=()))
+                built.append(resolved)
                 collector.add(shard)
     result = dataclasses.replace(
         result,

@@ -14,7 +14,9 @@ from __future__ import annotations
 import heapq
 import io
 import os
+import pickle
 import tempfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
@@ -116,6 +118,12 @@ def _store(graphs: dict, union: bool = False):
         if union:
             store.load(lines, ox.RdfFormat.N_TRIPLES)
     return store
+
+
+def make_pickled_shard(resolved: bytes, places: dict[tuple[str, str, str], str]) -> Shard:
+    """``make_shard`` of a Resolved pickled and compressed with zlib (how kg.pipeline.build_corpus
+    keeps the documents waiting for their shards)."""
+    return make_shard(pickle.loads(zlib.decompress(resolved)), places)
 
 
 class ShardCollector:

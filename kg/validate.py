@@ -351,12 +351,17 @@ def validate_graph(graph: Graph) -> ValidationReport:
 
 # Above this many triples the store validation loads is kept on disk (pyoxigraph holds about
 # 320 bytes a triple in memory): a corpus's validation runs in bounded memory, if slower.
-IN_MEMORY_TRIPLES = 2_000_000
+IN_MEMORY_TRIPLES = 1_000_000
+# An on-disk store is bulk-loaded this many lines at a time: pyoxigraph's bulk loader holds what
+# it is given until it writes it. 3.2 million triples at once: 1.4 to 2.0 GiB; in parts of
+# 250,000: 0.3 GiB, loaded in 54 s against 42 s, and queried as fast.
+BULK_LOAD_LINES = 250_000
 
 
 def validate_source(source: ExportSource) -> ValidationReport:
     """``validate_store`` of an export source's union graph (a corpus build's, made of shards),
     loaded from its merged lines into a store of its own."""
+    import itertools
     import tempfile
 
     import pyoxigraph as ox
@@ -364,6 +369,12 @@ def validate_source(source: ExportSource) -> ValidationReport:
     from .shard import lines_reader, spool_directory
 
     with tempfile.TemporaryDirectory(prefix="kg-validate-", dir=spool_directory()) as folder:
-        store = ox.Store() if source.stats.triples <= IN_MEMORY_TRIPLES else ox.Store(folder)
-        store.bulk_load(lines_reader(source.triple_lines()), ox.RdfFormat.N_TRIPLES)
+        if source.stats.triples <= IN_MEMORY_TRIPLES:
+            store = ox.Store()
+            store.bulk_load(lines_reader(source.triple_lines()), ox.RdfFormat.N_TRIPLES)
+        else:
+            store = ox.Store(folder)
+            lines = source.triple_lines()
+            while part := b"".join(itertools.islice(lines, BULK_LOAD_LINES)):
+                store.bulk_load(part, ox.RdfFormat.N_TRIPLES)
         return validate_store(store)

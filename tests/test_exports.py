@@ -4,6 +4,7 @@ default build: each export parses back to the Turtle graph, and each says what i
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -234,3 +235,28 @@ def test_a_file_that_fails_to_write_leaves_the_previous_output_as_it_was(tmp_pat
         write_outputs(files, tmp_path, jobs=jobs)
     assert (tmp_path / "a.txt").read_bytes() == b"old" and (tmp_path / "views/p.html").read_bytes() == b"old page"
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == ["a.txt", "views/p.html"]
+
+
+def _pid(handle):
+    handle.write(str(os.getpid()).encode())
+
+
+def test_write_outputs_writes_the_files_named_here_in_this_process_and_the_rest_beside_it(tmp_path):
+    from kg.export import write_outputs
+
+    files = {"graph.graphml": _pid, "graph.ttl": _pid, **{f"views/p{i}.html": _pid for i in range(250)}}
+    here = {"graph.graphml", *(f"views/p{i}.html" for i in range(250))}
+    write_outputs(files, tmp_path, jobs=2, here=here)
+    pids = {name: (tmp_path / name).read_text() for name in files}
+    assert {pids[name] for name in here} == {str(os.getpid())}
+    assert pids["graph.ttl"] != str(os.getpid())
+
+
+def test_a_file_written_here_that_fails_leaves_the_previous_output_as_it_was(tmp_path):
+    from kg.export import write_outputs
+
+    write_outputs({"a.txt": b"old"}, tmp_path)
+    files = {"a.txt": b"new", "b.ttl": _content("streamed"), "views/p.html": _failing, "views/q.html": _content("page")}
+    with pytest.raises(OSError, match="disk full"):
+        write_outputs(files, tmp_path, jobs=2, here={"views/p.html"})
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == ["a.txt"]

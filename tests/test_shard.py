@@ -223,3 +223,16 @@ def test_run_each_lets_go_of_each_result_once_it_is_handed_on():
             gc.collect()
             assert all(ref() is None for ref in seen[:-1])
     assert len(seen) == 6
+
+
+def test_validation_on_disk_in_parts_finds_what_it_finds_in_memory(both, monkeypatch):
+    from kg import validate
+    from kg.validate import validate_graph, validate_source
+
+    whole, sharded, _ = both
+    in_memory = validate_source(sharded)
+    assert in_memory == validate_graph(whole.graph)
+    # A corpus above IN_MEMORY_TRIPLES: an on-disk store, bulk-loaded a part at a time.
+    monkeypatch.setattr(validate, "IN_MEMORY_TRIPLES", 0)
+    monkeypatch.setattr(validate, "BULK_LOAD_LINES", 1_000)
+    assert validate_source(sharded) == in_memory
