@@ -63,6 +63,15 @@ def tag_states(run: str) -> list[tuple[str, str]]:
 class PosTagger(jieba.posseg.POSTokenizer):
     """jieba's POSTokenizer with its model's states found by ``tag_states``: the same tokens."""
 
+    def __init__(self, tokenizer: jieba.Tokenizer):
+        if tokenizer.dictionary != jieba.posseg.dt.tokenizer.dictionary:  # another dictionary than jieba's
+            super().__init__(tokenizer)
+            return
+        # The words' tags of jieba's dictionary, which jieba.posseg read from its file as it
+        # loaded (for its own tagger): copied, not read again (349,000 lines, half a second).
+        self.tokenizer = tokenizer
+        self.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+
     def _POSTokenizer__cut(self, sentence: str):
         # jieba.posseg.POSTokenizer.__cut with tag_states in place of viterbi.
         states = tag_states(sentence)

@@ -617,6 +617,20 @@ def test_tag_states_is_jiebas_viterbi():
         assert tag_states(run) == viterbi(run, char_state_tab_P, start_P, trans_P, emit_P)[1], run
 
 
+def test_pos_tagger_takes_jiebas_word_tags_without_sharing_them(lexicon):
+    import jieba.posseg
+
+    tagger = lexicon.tokenizer
+    tagger.makesure_userdict_loaded()
+    assert tagger.word_tag_tab is not jieba.posseg.dt.word_tag_tab
+    assert tagger.word_tag_tab["常务副县长"] == "lex" and "常务副县长" not in jieba.posseg.dt.word_tag_tab
+    # Every word of jieba's dictionary has the tag jieba's own tagger reads from the file, but
+    # the lexicon's words (a post jieba knows, such as 区长), which are "lex".
+    jiebas = jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
+    assert jiebas.keys() <= tagger.word_tag_tab.keys()
+    assert {tagger.word_tag_tab[word] for word, tag in jiebas.items() if tagger.word_tag_tab[word] != tag} == {"lex"}
+
+
 def test_pos_tagger_tokens(lexicon):
     # "常务副县长王兴电，…": the tokenizer's tokens are jieba's, names cut as jieba cuts them
     tokens = [(t.word, t.flag) for t in lexicon.tokenizer.cut("常务副县长王兴电，负责")]
