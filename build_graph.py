@@ -4,4 +4,6 @@ import sys
 
 from kg.cli import main
 
-sys.exit(main(["build", *sys.argv[1:]]))
+# Guarded: the processes a build starts its helpers from read this module again (multiprocessing).
+if __name__ == "__main__":
+    sys.exit(main(["build", *sys.argv[1:]]))

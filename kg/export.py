@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
 import os
 import tempfile
 from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import BinaryIO, Callable, Collection, Iterable, Iterator, Union
+from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
 import networkx as nx
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, URIRef
@@ -31,7 +29,7 @@ from .ledger import ledger_to_csv, ledger_to_xlsx
 from . import writers
 from .ids import ONTOLOGY_GRAPH
 from .rdf import union_graph
-from .shard import Spool, merge_lines, sorted_lines, spool_directory, with_graph
+from .shard import Spool, merge_lines, read_run, sorted_lines, spool_directory, with_graph
 
 
 SKOLEM_AUTHORITY, SKOLEM_PATH = "https://w3id.org", "/reform-kg/.well-known/genid/"
@@ -84,6 +82,19 @@ class ExportSource:
         source = cls()
         source.__dict__.update(runs=runs, network=network, ledger_rows=ledger, summary=summary)
         return source
+
+    @classmethod
+    def from_lines(cls, runs: list[Run], union: tuple[str, tuple[int, int]]) -> ExportSource:
+        """What the graph files need of a corpus build's source (its runs, each of which reads a
+        spool's file by its path, and where the union is: ``lines_only`` below), in a process
+        that shares nothing else with the build."""
+        source = cls()
+        source.__dict__.update(runs=runs, _union_run=union)
+        return source
+
+    def lines_only(self) -> tuple[list[Run], tuple[str, tuple[int, int]]]:
+        """``from_lines``' arguments: small, as the lines stay in their files."""
+        return self.runs, self.union_run()
 
     @cached_property
     def runs(self) -> list[Run]:
@@ -140,13 +151,20 @@ class ExportSource:
     def triple_lines(self) -> Iterator[bytes]:
         """The union graph: every triple once, sorted. Several exports read it: it is merged
         once, into a spool, and read back from there."""
-        spool, run = self._union
-        return spool.lines(run)
+        return read_run(*self.union_run())
+
+    def union_run(self) -> tuple[str, tuple[int, int]]:
+        """Where ``triple_lines`` are: the path of a spool's file and the run (kg.shard.read_run),
+        for a process that shares nothing else with this one."""
+        return self._union_run
 
     @cached_property
-    def _union(self) -> tuple[Spool, tuple[int, int]]:
+    def _union_run(self) -> tuple[str, tuple[int, int]]:
         spool = Spool(spool_directory())
-        return spool, spool.extend(merge_lines([iter(run.lines()) for run in self.runs], spool_directory()))
+        run = spool.extend(merge_lines([iter(run.lines()) for run in self.runs], spool_directory()))
+        spool.seal()
+        self._spool = spool  # the file is removed with it
+        return spool.path, run
 
     def quad_lines(self) -> Iterator[bytes]:
         """Every quad, the ontology's graph included, sorted."""
@@ -304,24 +322,20 @@ class Exporter:
     write: Callable[[ExportSource], Content | dict[str, Content]]
     description: str
     parts: tuple[str, ...] = ()
-    network: bool = False  # it reads the network projection (see write_outputs' ``here``)
-
-    def files(self) -> list[str]:
-        """Its files' paths under output/."""
-        return [f"{self.path}/{part}" for part in self.parts] if self.parts else [self.path]
+    apart: bool = False  # it reads the graph's lines and the ontology only (see stage_apart)
 
 
 EXPORTERS: dict[str, Exporter] = {
-    "ttl": Exporter("graph.ttl", lambda source: partial(write_turtle, source), "Turtle: every triple, the named graphs merged"),
-    "nt": Exporter("graph.nt", lambda source: partial(write_lines, source.triple_lines()), "N-Triples, one triple a line, sorted"),
-    "nq": Exporter("graph.nq", lambda source: partial(write_lines, source.quad_lines()), "N-Quads: each triple with its named graph (as in TriG), sorted"),
-    "trig": Exporter("graph.trig", lambda source: partial(write_trig, source), "TriG: a named graph per document, one for inferred facts and one for the ontology"),
-    "jsonld": Exporter("graph.jsonld", lambda source: partial(write_jsonld, source), "JSON-LD, compacted with the context of context.jsonld (embedded)"),
-    "context": Exporter("context.jsonld", source_to_context, "the JSON-LD context: prefixes and a term per rkg: property"),
-    "rdfxml": Exporter("graph.rdf", lambda source: partial(write_rdfxml, source), "RDF/XML, descriptions in subject order"),
-    "graphml": Exporter("graph.graphml", lambda source: partial(write_graphml, flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes", network=True),
-    "gexf": Exporter("graph.gexf", lambda source: partial(write_gexf, flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes", network=True),
-    "neo4j": Exporter("neo4j", lambda source: {name: partial(write, flatten_source(source)) for name, write in NEO4J_FILES.items()}, "nodes.csv and relationships.csv for neo4j-admin database import", ("nodes.csv", "relationships.csv"), network=True),
+    "ttl": Exporter("graph.ttl", lambda source: partial(write_turtle, source), "Turtle: every triple, the named graphs merged", apart=True),
+    "nt": Exporter("graph.nt", lambda source: partial(write_lines, source.triple_lines()), "N-Triples, one triple a line, sorted", apart=True),
+    "nq": Exporter("graph.nq", lambda source: partial(write_lines, source.quad_lines()), "N-Quads: each triple with its named graph (as in TriG), sorted", apart=True),
+    "trig": Exporter("graph.trig", lambda source: partial(write_trig, source), "TriG: a named graph per document, one for inferred facts and one for the ontology", apart=True),
+    "jsonld": Exporter("graph.jsonld", lambda source: partial(write_jsonld, source), "JSON-LD, compacted with the context of context.jsonld (embedded)", apart=True),
+    "context": Exporter("context.jsonld", source_to_context, "the JSON-LD context: prefixes and a term per rkg: property", apart=True),
+    "rdfxml": Exporter("graph.rdf", lambda source: partial(write_rdfxml, source), "RDF/XML, descriptions in subject order", apart=True),
+    "graphml": Exporter("graph.graphml", lambda source: partial(write_graphml, flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
+    "gexf": Exporter("graph.gexf", lambda source: partial(write_gexf, flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
+    "neo4j": Exporter("neo4j", lambda source: {name: partial(write, flatten_source(source)) for name, write in NEO4J_FILES.items()}, "nodes.csv and relationships.csv for neo4j-admin database import", ("nodes.csv", "relationships.csv")),
     "ledger-csv": Exporter("ledger.csv", lambda source: ledger_to_csv(source.ledger_rows), "the responsibility ledger, a row per project: CSV, UTF-8 with a byte-order mark for Excel"),
     "ledger-xlsx": Exporter("ledger.xlsx", lambda source: ledger_to_xlsx(source.ledger_rows), "the responsibility ledger, a row per project: an Excel workbook"),
     "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
@@ -393,40 +407,37 @@ def write_outputs(
     files: dict[str, Content],
     out_dir: Path,
     prune: str | list[str] | None = None,
-    jobs: int = 1,
     then: Callable[[], dict[str, Content]] | None = None,
-    here: Collection[str] = (),
+    elsewhere: Callable[[], list[tuple[Path, Path]]] | None = None,
 ) -> list[Path]:
     """Write every file to a temporary name first, then move them all into place.
 
     Nothing in ``out_dir`` changes until every file has been written in full, so a build that
     fails part-way leaves the previous output as it was. ``prune`` names a folder (or several)
     under ``out_dir`` whose files are all in ``files``: pages an earlier build wrote there and this one
-    did not (a project no longer found) are removed once the new ones are in place. With ``jobs``
-    > 1, the contents that are written by a function (the graph files, the pages) are written in
-    that many forked processes, which share what the functions read with this one, except those
-    named in ``here``: this process writes them meanwhile, and counts as one of the ``jobs``. They
-    are the files made from large Python structures (the network projection, for the pages): a
-    forked process copies each page of memory it reads objects from (reading one changes its
-    reference count), so each of them would end up with a copy of its own. ``then`` gives more
-    files once those are written (a report of what ran beside them), moved in with them.
+    did not (a project no longer found) are removed once the new ones are in place. ``elsewhere``
+    waits for files another process staged meanwhile (``stage_apart``). ``then`` gives more files
+    once those are written (a report of what ran beside them), moved in with them.
     """
     for folder in sorted({(out_dir / name).parent for name in files} | {out_dir}):
         folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
-        functions = sorted(name for name, data in files.items() if not isinstance(data, bytes))
-        rest = list(files)
-        if jobs > 1 and len(functions) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            _stage_in_processes(files, functions, out_dir, jobs, staged, set(here))
-            rest = [name for name, data in files.items() if isinstance(data, bytes)]
-        for name in sorted(rest):
+        for name in sorted(files):
             staged.append(_stage(files[name], out_dir / name))
+        if elsewhere is not None:
+            waiting, elsewhere = elsewhere, None
+            staged.extend(_waited(waiting))
         later = then() if then is not None else {}
         for name in sorted(later):
             (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
             staged.append(_stage(later[name], out_dir / name))
     except BaseException:
+        if elsewhere is not None:  # the other process's files are removed too, once it is done
+            try:
+                staged.extend(_waited(elsewhere))
+            except BaseException:
+                pass  # it removed its own, and this error is the one to tell
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
@@ -451,56 +462,26 @@ def _stage(data: Content, target: Path) -> tuple[Path, Path]:
     return Path(tmp), target
 
 
-# Pages written by one forked task: enough that a task's overhead does not count, few enough
-# that the processes finish together.
-PAGES_PER_TASK = 200
-_FORKED: tuple | None = None  # what the forked writers read: see _stage_in_processes
-
-
-def _stage_in_processes(files: dict[str, Content], names: list[str], out_dir: Path, jobs: int, staged: list, here: set[str]) -> None:
-    """Stage ``names`` in forked processes, those in ``here`` in this one meanwhile; adds what
-    they staged to ``staged`` as the tasks end, so that a failure removes it."""
-    global _FORKED
-    local = [n for n in names if n in here]
-    forked = [n for n in names if n not in here]
-    pages = [n for n in forked if "/" in n]
-    tasks = [[n] for n in forked if "/" not in n] + [pages[i : i + PAGES_PER_TASK] for i in range(0, len(pages), PAGES_PER_TASK)]
-    _FORKED = (files, out_dir)
-    executor = ProcessPoolExecutor(max(1, jobs - 1) if local else jobs, mp_context=multiprocessing.get_context("fork"))
-    try:
-        futures = [executor.submit(_stage_task, task) for task in tasks]
-        _FORKED = None
-        error = None
-        try:
-            for name in local:
-                staged.append(_stage(files[name], out_dir / name))
-        except BaseException as exc:  # the forked tasks' files are still collected, and removed
-            error = exc
-        for future in futures:
-            try:
-                staged.extend(future.result())
-            except BaseException as exc:  # the others are still collected, so that none is left behind
-                error = error or exc
-        if error is not None:
-            raise error
-    finally:
-        _FORKED = None
-        executor.shutdown(cancel_futures=True)
-
-
-def _stage_task(names: list[str]) -> list[tuple[Path, Path]]:
-    files, out_dir = _FORKED
+def stage_apart(runs: list[Run], union: tuple[str, tuple[int, int]], names: list[str], out_dir: Path) -> list[tuple[Path, Path]]:
+    """Stage the exports ``names`` (``apart`` ones) of the source ``ExportSource.from_lines(runs,
+    union)`` makes: in a process that shares nothing with the build, which passes it the source's
+    ``lines_only()``. Returns the staged files for write_outputs' ``elsewhere``; a failure removes
+    them."""
+    files = export_files(ExportSource.from_lines(runs, union), names, lazy=True)
     done: list[tuple[Path, Path]] = []
     try:
-        for name in names:
+        for name in sorted(files):
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
             done.append(_stage(files[name], out_dir / name))
     except BaseException:
         for tmp, _ in done:
             tmp.unlink(missing_ok=True)
         raise
-    finally:
-        release_memory()  # a process writes many tasks: what one freed is not kept for the next
     return done
+
+
+def _waited(elsewhere: Callable[[], list[tuple[Path, Path]]]) -> list[tuple[Path, Path]]:
+    return [(Path(tmp), Path(target)) for tmp, target in elsewhere()]
 
 
 def release_memory() -> None:

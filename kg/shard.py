@@ -142,8 +142,9 @@ class ShardCollector:
         from .export import Run
         from .ids import INFERRED_GRAPH
 
-        self.runs.append(Run(shard.graph, partial(self.spool.lines, self.spool.add(shard.lines))))
-        self.runs.append(Run(str(INFERRED_GRAPH), partial(self.spool.lines, self.spool.add(shard.inferred))))
+        # Read by the spool's path: another process can read them too (ExportSource.lines_only).
+        self.runs.append(Run(shard.graph, partial(read_run, self.spool.path, self.spool.add(shard.lines))))
+        self.runs.append(Run(str(INFERRED_GRAPH), partial(read_run, self.spool.path, self.spool.add(shard.inferred))))
         self.networks.add(shard.network)
         self.summary.parse(data=shard.summary, format="nt")
         self.ledgers.append((shard.order, shard.ledger))
@@ -155,18 +156,22 @@ class ShardCollector:
         # The ledger in its query's order: by the document's label and IRI, then as each
         # document's rows come.
         ledger = [list(row) for _, rows in sorted(self.ledgers) for row in rows]
+        self.spool.seal()
         return ExportSource.from_shards(sorted(self.runs, key=lambda run: run.graph), self.networks.network(), ledger, self.summary)
 
 
 class Spool:
-    """Sorted runs of lines, appended to one temporary file and read back by position: one open
-    file however many runs, and of each run only a block at a time in memory (read with
-    ``os.pread``, not mapped, so that what was read is the system's cache, not this process's)."""
+    """Sorted runs of lines, appended to one temporary file and read back by position: one file
+    however many runs, and of each run only a block at a time in memory (read with ``os.pread``,
+    not mapped, so that what was read is the system's cache, not this process's). The file has a
+    name (``path``), so that another process can read a run too (``read_run``); it is removed when
+    the spool is closed."""
 
     BLOCK = 1 << 16
 
     def __init__(self, directory: str | None = None):
-        self._file = tempfile.TemporaryFile(prefix="kg-spool-", dir=directory)
+        self._file = tempfile.NamedTemporaryFile(prefix="kg-spool-", dir=directory)
+        self.path = os.path.abspath(self._file.name)
         self._size = 0
         self._reading = False
 
@@ -185,26 +190,16 @@ class Spool:
             self.add(line)
         return start, self._size
 
-    def lines(self, run: tuple[int, int]) -> Iterator[bytes]:
-        """The lines of a run, read as they are needed."""
+    def seal(self) -> None:
+        """No more runs: what was written is in the file, for this process and others to read."""
         if not self._reading:
             self._file.flush()
             self._reading = True
-        return self._read(*run)
 
-    def _read(self, position: int, end: int) -> Iterator[bytes]:
-        rest = b""
-        while position < end:
-            block = os.pread(self._file.fileno(), min(self.BLOCK, end - position), position)
-            if not block:
-                break
-            position += len(block)
-            lines = (rest + block).split(b"\n")
-            rest = lines.pop()
-            for line in lines:
-                yield line + b"\n"
-        if rest:
-            yield rest
+    def lines(self, run: tuple[int, int]) -> Iterator[bytes]:
+        """The lines of a run, read as they are needed."""
+        self.seal()
+        return _read_lines(self._file.fileno(), *run)
 
     def close(self) -> None:
         self._file.close()
@@ -214,6 +209,27 @@ class Spool:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def read_run(path: str, run: tuple[int, int]) -> Iterator[bytes]:
+    """The lines of a run of a sealed spool, read by the file's path: in another process."""
+    with open(path, "rb") as handle:
+        yield from _read_lines(handle.fileno(), *run)
+
+
+def _read_lines(fd: int, position: int, end: int) -> Iterator[bytes]:
+    rest = b""
+    while position < end:
+        block = os.pread(fd, min(Spool.BLOCK, end - position), position)
+        if not block:
+            break
+        position += len(block)
+        lines = (rest + block).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + b"\n"
+    if rest:
+        yield rest
 
 
 def merge_lines(runs: list[Iterable[bytes]], spill: str | None = None) -> Iterator[bytes]:

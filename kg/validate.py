@@ -361,20 +361,31 @@ BULK_LOAD_LINES = 250_000
 def validate_source(source: ExportSource) -> ValidationReport:
     """``validate_store`` of an export source's union graph (a corpus build's, made of shards),
     loaded from its merged lines into a store of its own."""
+    from .shard import spool_directory
+
+    path, run = source.union_run()
+    return validate_lines(path, run, source.stats.triples, spool_directory())
+
+
+def validate_lines(path: str, run: tuple[int, int], triples: int, directory: str | None = None) -> ValidationReport:
+    """``validate_store`` of the ``triples`` sorted N-Triples lines of a run of a spool's file
+    (kg.shard.read_run), loaded into a store of its own: on disk (in ``directory``) above
+    IN_MEMORY_TRIPLES, a part at a time. It reads the file by its path, so that a process
+    started apart can run it."""
     import itertools
     import tempfile
 
     import pyoxigraph as ox
 
-    from .shard import lines_reader, spool_directory
+    from .shard import lines_reader, read_run
 
-    with tempfile.TemporaryDirectory(prefix="kg-validate-", dir=spool_directory()) as folder:
-        if source.stats.triples <= IN_MEMORY_TRIPLES:
+    with tempfile.TemporaryDirectory(prefix="kg-validate-", dir=directory) as folder:
+        if triples <= IN_MEMORY_TRIPLES:
             store = ox.Store()
-            store.bulk_load(lines_reader(source.triple_lines()), ox.RdfFormat.N_TRIPLES)
+            store.bulk_load(lines_reader(read_run(path, run)), ox.RdfFormat.N_TRIPLES)
         else:
             store = ox.Store(folder)
-            lines = source.triple_lines()
+            lines = read_run(path, run)
             while part := b"".join(itertools.islice(lines, BULK_LOAD_LINES)):
                 store.bulk_load(part, ox.RdfFormat.N_TRIPLES)
         return validate_store(store)

@@ -1,9 +1,12 @@
+import atexit as _atexit
 import os as _os
+import shutil as _shutil
 import tempfile as _tempfile
 
 # The extraction cache of every build the tests run, in-process or not, goes to a folder of this
-# session's: never the user's ~/.cache, and never an entry from before this code.
+# session's: never the user's ~/.cache, and never an entry from before this code. Removed at exit.
 _os.environ["KG_CACHE_DIR"] = _tempfile.mkdtemp(prefix="kg-test-cache-")
+_atexit.register(_shutil.rmtree, _os.environ["KG_CACHE_DIR"], ignore_errors=True)
 
 
 def pytest_addoption(parser):

@@ -4,7 +4,7 @@ default build: each export parses back to the Turtle graph, and each says what i
 from __future__ import annotations
 
 import json
-import os
+import pickle
 import re
 import subprocess
 import sys
@@ -16,6 +16,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
 from kg.cli import main
+from kg.pipeline import DEFAULT_INPUT
 
 ROOT = Path(__file__).resolve().parents[1]
 RKG = Namespace("https://w3id.org/reform-kg/ontology#")
@@ -214,49 +215,73 @@ def _failing(handle):
     raise OSError("disk full")
 
 
-@pytest.mark.parametrize("jobs", [1, 3])
-def test_write_outputs_writes_functions_and_bytes_in_forked_processes_alike(tmp_path, jobs):
+def test_write_outputs_writes_functions_and_bytes_alike(tmp_path):
     from kg.export import write_outputs
 
     files = {"a.txt": b"bytes", "b.ttl": _content("streamed"), **{f"views/p{i}.html": _content(f"page {i}") for i in range(450)}}
-    written = write_outputs(files, tmp_path, jobs=jobs, then=lambda: {"report.json": b"{}"})
+    written = write_outputs(files, tmp_path, then=lambda: {"report.json": b"{}"})
     assert (tmp_path / "report.json").read_bytes() == b"{}"  # given once the others were written
     assert len(written) == 453 and (tmp_path / "b.ttl").read_text() == "streamed" and (tmp_path / "views/p449.html").read_text() == "page 449"
     assert not [p for p in tmp_path.rglob(".*")]  # no temporary file left
 
 
-@pytest.mark.parametrize("jobs", [1, 3])
-def test_a_file_that_fails_to_write_leaves_the_previous_output_as_it_was(tmp_path, jobs):
+def test_a_file_that_fails_to_write_leaves_the_previous_output_as_it_was(tmp_path):
     from kg.export import write_outputs
 
     write_outputs({"a.txt": b"old", "views/p.html": b"old page"}, tmp_path)
     files = {"a.txt": b"new", "b.ttl": _failing, **{f"views/p{i}.html": _content("new page") for i in range(300)}}
     with pytest.raises(OSError, match="disk full"):
-        write_outputs(files, tmp_path, jobs=jobs)
+        write_outputs(files, tmp_path)
     assert (tmp_path / "a.txt").read_bytes() == b"old" and (tmp_path / "views/p.html").read_bytes() == b"old page"
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == ["a.txt", "views/p.html"]
 
 
-def _pid(handle):
-    handle.write(str(os.getpid()).encode())
+
+def _staged_elsewhere(out_dir, names, fail=False):
+    """What kg.export.stage_apart hands write_outputs: files staged beside their targets."""
+    from kg.export import _stage
+
+    def wait():
+        if fail:
+            raise OSError("disk full elsewhere")
+        return [_stage(b"staged elsewhere", out_dir / name) for name in names]
+
+    return wait
 
 
-def test_write_outputs_writes_the_files_named_here_in_this_process_and_the_rest_beside_it(tmp_path):
+def test_write_outputs_moves_in_what_another_process_staged(tmp_path):
     from kg.export import write_outputs
 
-    files = {"graph.graphml": _pid, "graph.ttl": _pid, **{f"views/p{i}.html": _pid for i in range(250)}}
-    here = {"graph.graphml", *(f"views/p{i}.html" for i in range(250))}
-    write_outputs(files, tmp_path, jobs=2, here=here)
-    pids = {name: (tmp_path / name).read_text() for name in files}
-    assert {pids[name] for name in here} == {str(os.getpid())}
-    assert pids["graph.ttl"] != str(os.getpid())
+    written = write_outputs({"a.txt": b"here"}, tmp_path, elsewhere=_staged_elsewhere(tmp_path, ["graph.ttl"]))
+    assert sorted(p.name for p in written) == ["a.txt", "graph.ttl"]
+    assert (tmp_path / "graph.ttl").read_bytes() == b"staged elsewhere"
+    assert not [p for p in tmp_path.rglob(".*")]
 
 
-def test_a_file_written_here_that_fails_leaves_the_previous_output_as_it_was(tmp_path):
+@pytest.mark.parametrize("where", ["here", "elsewhere"])
+def test_a_failure_here_or_elsewhere_leaves_the_previous_output_as_it_was(tmp_path, where):
     from kg.export import write_outputs
 
     write_outputs({"a.txt": b"old"}, tmp_path)
-    files = {"a.txt": b"new", "b.ttl": _content("streamed"), "views/p.html": _failing, "views/q.html": _content("page")}
+    files = {"a.txt": b"new", "b.ttl": _failing if where == "here" else _content("streamed")}
     with pytest.raises(OSError, match="disk full"):
-        write_outputs(files, tmp_path, jobs=2, here={"views/p.html"})
+        write_outputs(files, tmp_path, elsewhere=_staged_elsewhere(tmp_path, ["graph.nt"], fail=where == "elsewhere"))
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == ["a.txt"]
+    assert (tmp_path / "a.txt").read_bytes() == b"old"
+
+
+def test_stage_apart_writes_the_graph_files_from_the_lines_alone(tmp_path):
+    """What the build's other process gets (kg.export.stage_apart): the runs and where the union
+    is, all by file path; it writes what the source itself writes."""
+    from kg.export import EXPORTERS, content_bytes, export_files, stage_apart
+    from kg.pipeline import build_corpus
+    from kg.shard import Spool
+
+    with Spool(str(tmp_path)) as spool:
+        _, source = build_corpus([DEFAULT_INPUT], spool, jobs=1)
+        apart = [name for name, exporter in EXPORTERS.items() if exporter.apart]
+        runs, union = pickle.loads(pickle.dumps(source.lines_only()))  # as a process started apart gets them
+        staged = stage_apart(runs, union, apart, tmp_path / "out")
+        expected = {name: content_bytes(data) for name, data in export_files(source, apart).items()}
+        assert sorted(target.name for _, target in staged) == sorted(expected) and "graph.trig" in expected
+        assert all(Path(tmp).read_bytes() == expected[target.name] for tmp, target in staged)
