@@ -75,6 +75,7 @@ class Style:
     font_stack: str
     fold_above: int
     fold_shared: tuple[str, ...]
+    fold_shared_below: int
     edge_labels_below: int
     edge_color: str
     inferred_color: str
@@ -121,6 +122,7 @@ def load_style(path: Path = STYLE_PATH) -> Style:
             font_stack=Markup(data["font_stack"]),
             fold_above=int(data["fold_above"]),
             fold_shared=tuple(data["fold_shared"]),
+            fold_shared_below=int(data["fold_shared_below"]),
             edge_labels_below=int(data["edge_labels_below"]),
             edge_color=str(data["edge_color"]),
             inferred_color=str(data["inferred_color"]),
@@ -398,12 +400,13 @@ def render_ontology(ontology: Graph, style: Style | None = None) -> bytes:
 def fold_by_document(network: nx.MultiDiGraph, style: Style, text: dict) -> nx.MultiDiGraph:
     """A graph too large to draw, as its documents: each sized by the nodes it states, two linked
     by how many people, groups, units or problems (style.toml's fold_shared) they share. Posts and
-    levels are left out of the count: nearly every plan names 区长 and 街道."""
+    levels are left out of the count: nearly every plan names 区长 and 街道; so is a node that
+    fold_shared_below documents or more state."""
     members: Counter = Counter()
     shared: Counter = Counter()
     for node, data in network.nodes(data=True):
         members.update(data["documents"])
-        if data["cls"] in style.fold_shared:
+        if data["cls"] in style.fold_shared and len(data["documents"]) < style.fold_shared_below:
             shared.update(itertools.combinations(sorted(data["documents"]), 2))
     folded = nx.MultiDiGraph()
     for doc in sorted(d for d in members if d in network):

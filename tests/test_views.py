@@ -286,3 +286,26 @@ def test_an_overview_above_fold_above_draws_one_node_per_document(two_documents)
     assert "图很大" in files["overview.html"].decode("utf-8")
     # below the threshold nothing is folded
     assert len(page_data(render_views(two_documents, network, load_ontology())["overview.html"])["nodes"]) == network.number_of_nodes()
+
+
+
+def test_a_node_that_many_documents_state_links_none_of_them_when_folded():
+    import dataclasses
+
+    import networkx as nx
+
+    from kg.render import fold_by_document
+
+    network = nx.MultiDiGraph()
+    for name in "abc":
+        network.add_node(f"doc:{name}", cls="SourceDocument", label=name, documents=[f"doc:{name}"], quotes=[], attrs={})
+    network.add_node("problem", cls="TargetProblem", label="形式主义", documents=["doc:a", "doc:b", "doc:c"], quotes=[], attrs={})
+    network.add_node("unit", cls="Organization", label="区发展改革局", documents=["doc:a", "doc:b"], quotes=[], attrs={})
+
+    def links(below: int) -> dict:
+        folded = fold_by_document(network, dataclasses.replace(load_style(), fold_shared_below=below), load_text())
+        return {(a, b): data["count"] for a, b, data in folded.edges(data=True)}
+
+    assert links(100) == {("doc:a", "doc:b"): 2, ("doc:a", "doc:c"): 1, ("doc:b", "doc:c"): 1}
+    # At 3, the problem all three state links none of them; the unit two state still links those.
+    assert links(3) == {("doc:a", "doc:b"): 1}
