@@ -352,8 +352,13 @@ def render_views(
     degrees = dict(network.degree())
 
     def render_page(view: View) -> bytes:
-        folded = view.kind == "overview" and len(view.nodes) > style.fold_above
-        drawn = fold_by_document(network, style, text) if folded else network
+        folded = view.kind in FOLDED_HINTS and len(view.nodes) > style.fold_above
+        if not folded:
+            drawn = network
+        elif view.kind == "overview":
+            drawn = fold_by_document(network, style, text)
+        else:
+            drawn = fold_problem_map(network, view.nodes, text)
         net = view_to_pyvis(drawn, dataclasses.replace(view, nodes=frozenset(drawn.nodes)) if folded else view, style, labels, doc_labels, None if folded else degrees)
         nodes, edges, _, _, _, options = net.get_network_data()
         depth = view.path.count("/")
@@ -371,7 +376,7 @@ def render_views(
         }
         facts = focus_facts(network, view.focus, labels, doc_labels, text) if view.focus else []
         html = page.render(
-            view=view, root="../" * depth, text=text, style=style, payload=payload, facts=facts, folded=folded,
+            view=view, root="../" * depth, text=text, style=style, payload=payload, facts=facts, folded_hint=text[FOLDED_HINTS[view.kind]] if folded else "",
             kind_label=text["kinds"][view.kind], description=text["descriptions"].get(view.kind, ""), node_count=len(nodes), edge_count=len(edges),
         )
         return html.encode("utf-8")
@@ -415,6 +420,29 @@ def fold_by_document(network: nx.MultiDiGraph, style: Style, text: dict) -> nx.M
     for (a, b), count in sorted(shared.items()):
         folded.add_edge(a, b, key="shared", relation=f"{text['shared']} {count}", count=count, quotes=[], inferred=False, rule="")
     return folded
+
+
+def fold_problem_map(network: nx.MultiDiGraph, nodes: frozenset[str], text: dict) -> nx.MultiDiGraph:
+    """A problem map too large to draw, as its problems and levels: each sized by the projects
+    that target or involve it, a problem and a level linked by how many projects do both."""
+    projects: dict[str, set[str]] = defaultdict(set)
+    both: Counter = Counter()
+    for project in sorted(n for n in nodes if network.nodes[n]["cls"] == "ReformProject"):
+        ends = {key: sorted({o for _, o, k in network.out_edges(project, keys=True) if k == key}) for key in ("addressesProblem", "involvesLevel")}
+        for node in (*ends["addressesProblem"], *ends["involvesLevel"]):
+            projects[node].add(project)
+        both.update(itertools.product(ends["addressesProblem"], ends["involvesLevel"]))
+    folded = nx.MultiDiGraph()
+    for node in sorted(projects):
+        data = network.nodes[node]
+        folded.add_node(node, **{**data, "label": f"{data['label']} ({len(projects[node])})", "size": len(projects[node])})
+    for (problem, level), count in sorted(both.items()):
+        folded.add_edge(problem, level, key="shared", relation=f"{text['shared_projects']} {count}", count=count, quotes=[], inferred=False, rule="")
+    return folded
+
+
+# The views drawn folded above style.fold_above nodes, and the text.toml key of the hint each shows.
+FOLDED_HINTS = {"overview": "folded_hint", "problems": "folded_problems_hint"}
 
 
 def search_index(network: nx.MultiDiGraph) -> list[list[str]]:

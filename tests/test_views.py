@@ -309,3 +309,24 @@ def test_a_node_that_many_documents_state_links_none_of_them_when_folded():
     assert links(100) == {("doc:a", "doc:b"): 2, ("doc:a", "doc:c"): 1, ("doc:b", "doc:c"): 1}
     # At 3, the problem all three state links none of them; the unit two state still links those.
     assert links(3) == {("doc:a", "doc:b"): 1}
+
+
+def test_a_problem_map_above_fold_above_draws_the_problems_and_levels_sized_by_their_projects(network):
+    import dataclasses
+
+    view = next(v for v in plan_views(network, load_text()) if v.kind == "problems")
+    small = dataclasses.replace(load_style(), fold_above=len(view.nodes) - 1)
+    page = render_views(Graph(), network, load_ontology(), small)["problems.html"]
+    data = page_data(page)
+    drawn = {n["id"]: n for n in data["nodes"]}
+    ends = {o: key for s, o, key in network.edges(keys=True) if key in ("addressesProblem", "involvesLevel")}
+    assert set(drawn) == set(ends)  # no project is drawn
+    for node, key in ends.items():
+        projects = {s for s, o, k in network.in_edges(node, keys=True) if k == key}
+        assert drawn[node]["value"] == len(projects) and drawn[node]["label"].endswith(f"({len(projects)})")
+    # a problem and a level are linked by the projects that do both
+    for edge in data["edges"]:
+        problem, level = edge["from"], edge["to"]
+        both = {s for s, o, k in network.in_edges(problem, keys=True) if k == "addressesProblem"} & {s for s, o, k in network.in_edges(level, keys=True) if k == "involvesLevel"}
+        assert edge["label"].endswith(f" {len(both)}") or edge.get("title", "").endswith(f" {len(both)}")
+    assert data["edges"] and "问题和层级画作一个节点" in page.decode("utf-8")
