@@ -29,7 +29,7 @@ from .ledger import ledger_to_csv, ledger_to_xlsx
 from . import writers
 from .ids import ONTOLOGY_GRAPH
 from .rdf import union_graph
-from .shard import Spool, merge_lines, read_run, sorted_lines, spool_directory, with_graph
+from .shard import Spool, merge_lines, open_run, sorted_lines, spool_directory, with_graph
 
 
 SKOLEM_AUTHORITY, SKOLEM_PATH = "https://w3id.org", "/reform-kg/.well-known/genid/"
@@ -151,7 +151,7 @@ class ExportSource:
     def triple_lines(self) -> Iterator[bytes]:
         """The union graph: every triple once, sorted. Several exports read it: it is merged
         once, into a spool, and read back from there."""
-        return read_run(*self.union_run())
+        return open_run(*self.union_run())
 
     def union_run(self) -> tuple[str, tuple[int, int]]:
         """Where ``triple_lines`` are: the path of a spool's file and the run (kg.shard.read_run),

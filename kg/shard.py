@@ -20,7 +20,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, BinaryIO, Iterable, Iterator
 
 import networkx as nx
 from rdflib import Graph
@@ -212,9 +212,21 @@ class Spool:
 
 
 def read_run(path: str, run: tuple[int, int]) -> Iterator[bytes]:
-    """The lines of a run of a sealed spool, read by the file's path: in another process."""
+    """The lines of a run of a sealed spool, read by the file's path (in another process too).
+    The file is opened when the first line is read: thousands of runs may wait for a merge."""
     with open(path, "rb") as handle:
         yield from _read_lines(handle.fileno(), *run)
+
+
+def open_run(path: str, run: tuple[int, int]) -> Iterator[bytes]:
+    """``read_run``, the file opened now: its lines can be read after the spool is closed (which
+    removes the file), as a lazy export of a source that is gone reads them."""
+    return _lines_of(open(path, "rb"), *run)
+
+
+def _lines_of(handle: BinaryIO, position: int, end: int) -> Iterator[bytes]:
+    with handle:
+        yield from _read_lines(handle.fileno(), position, end)
 
 
 def _read_lines(fd: int, position: int, end: int) -> Iterator[bytes]:

@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from kg import shard as shard_module
 from kg.export import EXPORTERS, ExportSource, content_bytes, count_lines
 from kg.pipeline import build_corpus, build_graph
-from kg.shard import Spool, join_sorted, merge_lines, read_run, with_graph
+from kg.shard import Spool, join_sorted, merge_lines, open_run, read_run, with_graph
 from kg.writers import Prefixes, parse_term, write_jsonld, write_rdfxml, write_trig, write_turtle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,9 +114,12 @@ def test_a_spool_gives_back_each_run(tmp_path):
         assert list(spool.lines(second)) == [b"p\n", b"q"]
         with pytest.raises(ValueError):
             spool.add(b"late\n")  # read already: a run appended now would not be seen
-        # Another process reads a run by the file's path; the file goes with the spool.
+        # Another process reads a run by the file's path; the file goes with the spool, but a run
+        # opened before stays readable.
         assert list(read_run(spool.path, second)) == [b"p\n", b"q"]
+        opened = open_run(spool.path, first)
     assert not Path(spool.path).exists()
+    assert list(opened) == [b"x\n", b"y\n"]
 
 
 def test_with_graph_turns_sorted_triples_into_sorted_quads():
