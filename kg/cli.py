@@ -104,7 +104,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     paths = args.paths or [DEFAULT_INPUT]
     log = BuildLog(args.quiet)
-    start_helpers()  # the processes started from it later (validation, graph files) share nothing with this one
     with Spool(spool_directory()) as spool:
         try:
             # A missing path is not a usage error: like any bad input it gets its line, and the rest builds.
@@ -123,7 +122,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         triples = source.stats.triples
         release_memory()  # the shards' garbage goes back to the system
         # SHACL validation takes as long as several exports: in a process of its own, beside them.
-        validating = None if args.no_validate else run_apart(validate_lines, *source.union_run(), triples, spool_directory())
+        # Validation and the graph files run in processes of their own; above HELPERS_APART_ABOVE
+        # triples they share nothing with this one (see run_apart).
+        apart_from_here = triples > HELPERS_APART_ABOVE
+        validating = None if args.no_validate else run_apart(apart_from_here, validate_lines, *source.union_run(), triples, spool_directory())
         apart = [name for name, exporter in EXPORTERS.items() if exporter.apart]
         files = export_files(source, [name for name in EXPORTERS if name not in apart], lazy=True)
         views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True)
@@ -139,7 +141,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         # The graph files need the merged lines only: another process writes them meanwhile. The
         # rest is written here, the pages one at a time: they read the network projection, which
         # a process forked from this one would copy as it read it.
-        writing = run_apart(stage_apart, *source.lines_only(), apart, Path(args.out))
+        writing = run_apart(apart_from_here, stage_apart, *source.lines_only(), apart, Path(args.out))
         written = write_outputs(files, Path(args.out), prune=VIEWS_DIR, then=reports, elsewhere=writing)
         validation, report = outcome["validation"], outcome["report"]
     projects = sum(d["projects"] for d in report["documents"])
@@ -164,34 +166,33 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 VIEWS_DIR = "views"
 
-# Loaded once by the process helpers are forked from (see start_helpers).
+# Loaded once by the process that helpers of a large build are forked from (see run_apart).
 HELPER_MODULES = ["kg.validate", "kg.export"]
+# Above this many triples a build's helpers are forked from a process of their own.
+HELPERS_APART_ABOVE = 1_000_000
 
 
-def start_helpers() -> None:
-    """Start the process ``run_apart`` forks its helpers from (multiprocessing's forkserver), while
-    this one is small. A helper forked from this process later would share its memory and keep a
-    copy of each page this process goes on to change: of a corpus build's network projection as
-    the pages are written, 1.4 GiB at 5,000 documents. A no-op where there is no forkserver."""
-    import multiprocessing
-    from multiprocessing import forkserver
+def run_apart(apart: bool, function, *args):
+    """Start ``function(*args)`` in another process and return a function that waits for its
+    result. The arguments and the result are pickled: they should be small.
 
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        multiprocessing.get_context("forkserver").set_forkserver_preload(HELPER_MODULES)
-        forkserver.ensure_running()
-
-
-def run_apart(function, *args):
-    """Start ``function(*args)`` in a process forked from the one ``start_helpers`` started and
-    return a function that waits for its result. The arguments and the result are pickled: they
-    should be small. Where there is no forkserver, or only one CPU, it runs here, at once."""
+    With ``apart``, the process is forked from multiprocessing's forkserver, a fresh interpreter
+    started for it, and shares nothing with this one; else it is forked from this one, which
+    starts in no time. A helper forked from a large build would share its memory and keep a copy
+    of each page the build changes afterwards: of its network projection as it writes the pages,
+    1.0 to 1.4 GiB at 5,000 documents. Where neither start method exists, or on one CPU, the
+    function runs here, at once."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if "forkserver" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+    method = "forkserver" if apart else "fork"
+    if method not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
         result = function(*args)
         return lambda: result
-    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+    context = multiprocessing.get_context(method)
+    if apart:
+        context.set_forkserver_preload(HELPER_MODULES)
+    executor = ProcessPoolExecutor(1, mp_context=context)
     future = executor.submit(function, *args)
 
     def wait():

@@ -285,3 +285,15 @@ def test_stage_apart_writes_the_graph_files_from_the_lines_alone(tmp_path):
         expected = {name: content_bytes(data) for name, data in export_files(source, apart).items()}
         assert sorted(target.name for _, target in staged) == sorted(expected) and "graph.trig" in expected
         assert all(Path(tmp).read_bytes() == expected[target.name] for tmp, target in staged)
+
+
+def test_a_build_whose_helpers_are_forked_apart_writes_the_same_files(out, tmp_path, monkeypatch):
+    """Above HELPERS_APART_ABOVE triples, validation and the graph files run in processes forked
+    from the forkserver, which share nothing with the build: the same files come out."""
+    from kg import cli
+
+    monkeypatch.setattr(cli, "HELPERS_APART_ABOVE", 0)
+    assert main(["build", "--out", str(tmp_path), "-q"]) == 0
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()) and Path("graph.trig") in written
+    assert all((tmp_path / name).read_bytes() == (out / name).read_bytes() for name in written)
