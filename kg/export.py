@@ -427,7 +427,7 @@ def write_outputs(
             staged.append(_stage(files[name], out_dir / name))
         if elsewhere is not None:
             waiting, elsewhere = elsewhere, None
-            staged.extend(_waited(waiting))
+            staged.extend(waiting())
         later = then() if then is not None else {}
         for name in sorted(later):
             (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
@@ -435,7 +435,7 @@ def write_outputs(
     except BaseException:
         if elsewhere is not None:  # the other process's files are removed too, once it is done
             try:
-                staged.extend(_waited(elsewhere))
+                staged.extend(elsewhere())
             except BaseException:
                 pass  # it removed its own, and this error is the one to tell
         for tmp, _ in staged:
@@ -478,10 +478,6 @@ def stage_apart(runs: list[Run], union: tuple[str, tuple[int, int]], names: list
             tmp.unlink(missing_ok=True)
         raise
     return done
-
-
-def _waited(elsewhere: Callable[[], list[tuple[Path, Path]]]) -> list[tuple[Path, Path]]:
-    return [(Path(tmp), Path(target)) for tmp, target in elsewhere()]
 
 
 def release_memory() -> None:
