@@ -2,7 +2,7 @@
 
 ``EXPORTERS`` maps a format name to an ``Exporter``: the file it writes under ``output/`` and a
 function from an ``ExportSource`` (the graph as sorted runs of lines, and what is derived from it
-once: the ontology, the networkx projection, the ledger rows, the counts) to the file's content.
+once: the ontology, the network projection, the ledger rows, the counts) to the file's content.
 The graph files are written from a merge of the sorted runs as it goes (kg.shard), the
 serialisations by pyoxigraph's streaming writers: their size is bounded by the disk, not the
 memory. ``kg build`` writes them all, ``kg export --format NAME`` one.
@@ -20,7 +20,6 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
-import networkx as nx
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
@@ -28,6 +27,7 @@ from .graphtools import NEO4J_FILES, flatten_source, write_gexf, write_graphml
 from .ledger import ledger_to_csv, ledger_to_xlsx
 from . import writers
 from .ids import ONTOLOGY_GRAPH
+from .network import Projection
 from .rdf import union_graph
 from .shard import Spool, merge_lines, open_run, sorted_lines, spool_directory, with_graph
 
@@ -76,7 +76,7 @@ class ExportSource:
         self.dataset = dataset
 
     @classmethod
-    def from_shards(cls, runs: list[Run], network: nx.MultiDiGraph, ledger: list[list[str]], summary: Graph) -> ExportSource:
+    def from_shards(cls, runs: list[Run], network: Projection, ledger: list[list[str]], summary: Graph) -> ExportSource:
         """``summary``: the documents' and their stated figures' triples, which the landing page,
         the report and the VoID description show."""
         source = cls()
@@ -130,7 +130,7 @@ class ExportSource:
         return sorted_lines(to_canonical_graph(self.ontology).skolemize(authority=SKOLEM_AUTHORITY, basepath=SKOLEM_PATH))
 
     @cached_property
-    def network(self) -> nx.MultiDiGraph:
+    def network(self) -> Projection:
         from .network import graph_to_network
 
         return graph_to_network(self.graph)

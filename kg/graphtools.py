@@ -22,7 +22,7 @@ import networkx as nx
 from rdflib import RDFS, XSD, Graph
 
 from .ids import digest
-from .network import local_name
+from .network import Projection, local_name
 
 if TYPE_CHECKING:
     from .export import ExportSource
@@ -53,7 +53,7 @@ def integer_attributes(ontology: Graph) -> frozenset[str]:
     return frozenset(local_name(p) for p in ontology.subjects(RDFS.range, XSD.integer))
 
 
-def flatten_network(network: nx.MultiDiGraph, integers: Collection[str] = frozenset()) -> nx.MultiDiGraph:
+def flatten_network(network: Projection, integers: Collection[str] = frozenset()) -> nx.MultiDiGraph:
     """kg.network's projection with scalar attributes only (``FlatView``'s nodes and edges)."""
     view = FlatView(network, integers)
     flat = nx.MultiDiGraph()
@@ -76,7 +76,7 @@ class FlatView:
     value, an integer; otherwise it is text like the others, so each attribute has one type.
     """
 
-    def __init__(self, network: nx.MultiDiGraph, integers: Collection[str] = frozenset()):
+    def __init__(self, network: Projection, integers: Collection[str] = frozenset()):
         self.network = network
         self.integer = _integer_columns(network, integers)
 
@@ -107,7 +107,7 @@ def flatten_source(source: ExportSource) -> FlatView:
     return FlatView(source.network, integer_attributes(source.ontology))
 
 
-def _integer_columns(network: nx.MultiDiGraph, integers: Collection[str]) -> set[str]:
+def _integer_columns(network: Projection, integers: Collection[str]) -> set[str]:
     values: dict[str, list[list[str]]] = defaultdict(list)
     for _, attrs in network.nodes(data="attrs"):
         for name in attrs.keys() & integers:

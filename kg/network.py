@@ -1,20 +1,21 @@
-"""RDF → networkx: the projection that views (and graph exports) draw.
+"""RDF → a network: the projection that views (and graph exports) draw.
 
 Entities become nodes and relations between them typed edges; literals become attributes, and the
 evidence behind a node or an edge comes along as quotes. Evidence spans, reified statements and
 stated figures are not drawn: they are what a node's or an edge's quotes are made of.
 
-Pure: a graph in, a ``networkx.MultiDiGraph`` out, nodes and edges added in sorted order so the
-same graph always gives the same network.
+Pure: a graph in, a ``Projection`` out (read like a ``networkx.MultiDiGraph``), nodes and edges
+in sorted order so the same graph always gives the same network.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
-import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from .vocab import RKG
@@ -72,20 +73,21 @@ def local_name(term: URIRef) -> str:
     return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
 
 
-def graph_to_network(graph: Graph | Iterable[tuple]) -> nx.MultiDiGraph:
+def graph_to_network(graph: Graph | Iterable[tuple]) -> Projection:
     """Nodes carry ``cls`` (the class's local name), ``label``, ``documents`` (IRIs of the
     documents that state them), ``quotes`` and ``attrs`` (literal values by property); edges are
-    keyed by the property's local name and carry ``quotes``, ``inferred`` and ``rule``.
-    ``graph``: an rdflib graph, or its triples, each once."""
+    keyed by the property's local name and carry ``predicate``, ``quotes``, ``inferred`` and
+    ``rule``. ``graph``: an rdflib graph, or its triples, each once."""
     triples = _Triples(graph)
     quotes = _read_quotes(triples)
     statements = _read_statements(triples, quotes)
     node_class = _node_classes(triples)
-    network = nx.MultiDiGraph()
+    names = {iri: str(iri) for iri in node_class}  # one string of each IRI, however many edges
     documents: dict[str, set[str]] = defaultdict(set)
+    nodes: dict[str, tuple] = {}
 
     for iri in sorted(node_class, key=str):
-        own = sorted(q for e in triples.objects(iri, RKG.evidence) if (q := quotes.get(e)))
+        own = tuple(sorted(q for e in triples.objects(iri, RKG.evidence) if (q := quotes.get(e))))
         # Values by their text: 市 tagged zh and zh-Hant is one value to show.
         attrs: dict[str, set[str]] = defaultdict(set)
         labels = []
@@ -94,32 +96,25 @@ def graph_to_network(graph: Graph | Iterable[tuple]) -> nx.MultiDiGraph:
                 labels.append(str(o))
             elif isinstance(o, Literal):
                 attrs[local_name(p)].add(str(o))
-        network.add_node(
-            str(iri),
-            cls=local_name(node_class[iri]),
-            label=min(labels) if labels else local_name(iri),
-            quotes=own,
-            attrs={k: sorted(v) for k, v in sorted(attrs.items())},
-        )
-        documents[str(iri)].update(q.document for q in own)
+        name = names[iri]
+        nodes[name] = (local_name(node_class[iri]), min(labels) if labels else local_name(iri), own, tuple((k, tuple(sorted(v))) for k, v in sorted(attrs.items())))
+        documents[name].update(q.document for q in own)
         if node_class[iri] == RKG.SourceDocument:
-            documents[str(iri)].add(str(iri))
+            documents[name].add(name)
 
+    edges = []
+    predicates: dict = {}
     for s, p, o in sorted(triples.edges):
         if s not in node_class or o not in node_class:
             continue
-        said = statements.get((s, p, o), ([], None))
-        edge_quotes, rule = said
-        key = local_name(p)
-        network.add_edge(str(s), str(o), key=key, predicate=str(p), quotes=edge_quotes, inferred=rule is not None, rule=rule or "")
+        edge_quotes, rule = statements.get((s, p, o), ((), None))
+        edges.append((names[s], names[o], local_name(p), (predicates.setdefault(p, str(p)), edge_quotes, rule)))
         for q in edge_quotes:
-            documents[str(s)].add(q.document)
-            documents[str(o)].add(q.document)
+            documents[names[s]].add(q.document)
+            documents[names[o]].add(q.document)
         if p == RKG.inDocument:
-            documents[str(s)].add(str(o))
-    for node, docs in documents.items():
-        network.nodes[node]["documents"] = sorted(docs)
-    return network
+            documents[names[s]].add(names[o])
+    return Projection({node: (*record, tuple(sorted(documents[node]))) for node, record in nodes.items()}, edges)
 
 
 class _Triples:
@@ -165,7 +160,7 @@ def _read_quotes(triples: _Triples) -> dict[URIRef, Quote]:
     return quotes
 
 
-def _read_statements(triples: _Triples, quotes: dict[URIRef, Quote]) -> dict[tuple, tuple[list[Quote], str | None]]:
+def _read_statements(triples: _Triples, quotes: dict[URIRef, Quote]) -> dict[tuple, tuple[tuple[Quote, ...], str | None]]:
     """(s, p, o) → the quotes of every statement of it, and the rule that inferred it: None when
     some document states it, which outweighs an inference."""
     said: dict[tuple, set[Quote]] = defaultdict(set)
@@ -179,60 +174,220 @@ def _read_statements(triples: _Triples, quotes: dict[URIRef, Quote]) -> dict[tup
             stated.add(key)
         else:
             rules[key].add(local_name(inferred_by))
-    return {key: (sorted(q), None if key in stated or not rules[key] else min(rules[key])) for key, q in said.items()}
+    return {key: (tuple(sorted(q)), None if key in stated or not rules[key] else min(rules[key])) for key, q in said.items()}
+
+
+class Projection:
+    """The projection as a corpus build holds it: a read-only multigraph of keyed, directed edges,
+    kept in tuples (networkx's dicts took 250 kB a document, 1.3 GB for 5,000). It reads like the
+    ``networkx.MultiDiGraph`` made by adding its nodes and then its edges in the order given, in
+    the same order, for the part of that interface the views and exports use; a node's or an
+    edge's data is a new dict at each read."""
+
+    __slots__ = ("_nodes", "_out", "_in", "_size")
+
+    def __init__(self, nodes: dict[str, tuple], edges: Iterable[tuple[str, str, str, tuple]]):
+        """``nodes``: node → (cls, label, quotes, attrs as (name, values) pairs, documents);
+        ``edges``: (source, target, key, (predicate, quotes, rule or None when stated)), sorted
+        by source, each (source, target, key) once."""
+        self._nodes = nodes
+        out: dict[str, tuple] = {}
+        into: dict[str, list] = defaultdict(list)
+        self._size = 0
+        for source, group in itertools.groupby(edges, key=lambda e: e[0]):
+            # networkx keeps a node's edges by target, the targets in the order first met.
+            by_target: dict[str, list] = {}
+            for _, target, key, edge in group:
+                by_target.setdefault(target, []).append((target, key, edge))
+            out[source] = tuple(e for targets in by_target.values() for e in targets)
+            for target, key, edge in out[source]:
+                into[target].append((source, key, edge))
+            self._size += len(out[source])
+        self._out = out
+        self._in = {node: tuple(edges) for node, edges in into.items()}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __contains__(self, node) -> bool:
+        return node in self._nodes
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    @property
+    def nodes(self) -> _NodeView:
+        return _NodeView(self._nodes)
+
+    def number_of_nodes(self) -> int:
+        return len(self._nodes)
+
+    def number_of_edges(self) -> int:
+        return self._size
+
+    def edges(self, keys: bool = False, data: bool = False) -> Iterator[tuple]:
+        for source in self._nodes:
+            yield from self.out_edges(source, keys, data)
+
+    def out_edges(self, node: str, keys: bool = False, data: bool = False) -> Iterator[tuple]:
+        for target, key, edge in self._out.get(node, ()):
+            yield (node, target) + ((key,) if keys else ()) + ((_edge_data(edge),) if data else ())
+
+    def in_edges(self, node: str, keys: bool = False, data: bool = False) -> Iterator[tuple]:
+        for source, key, edge in self._in.get(node, ()):
+            yield (source, node) + ((key,) if keys else ()) + ((_edge_data(edge),) if data else ())
+
+    def successors(self, node: str) -> Iterator[str]:
+        return iter(dict.fromkeys(target for target, _, _ in self._out.get(node, ())))
+
+    def predecessors(self, node: str) -> Iterator[str]:
+        return iter(dict.fromkeys(source for source, _, _ in self._in.get(node, ())))
+
+    def degree(self, node: str | None = None):
+        """A node's edges in and out; with no node, (node, degree) for each."""
+        if node is not None:
+            return len(self._out.get(node, ())) + len(self._in.get(node, ()))
+        return ((n, self.degree(n)) for n in self._nodes)
+
+    @property
+    def succ(self) -> _Successors:
+        return _Successors(self._out)
+
+    def get_edge_data(self, source: str, target: str, key: str | None = None, default=None):
+        found = self.succ[source].get(target)
+        if found is None:
+            return default
+        return found if key is None else found.get(key, default)
+
+
+def _node_data(record: tuple) -> dict:
+    cls, label, quotes, attrs, documents = record
+    return {"cls": cls, "label": label, "quotes": list(quotes), "attrs": {name: list(values) for name, values in attrs}, "documents": list(documents)}
+
+
+def _edge_data(edge: tuple) -> dict:
+    predicate, quotes, rule = edge
+    return {"predicate": predicate, "quotes": list(quotes), "inferred": rule is not None, "rule": rule or ""}
+
+
+class _NodeView(Mapping):
+    """``Projection.nodes``: node → its data; called, the nodes alone, with their data
+    (``data=True``) or with one attribute of it (``data="label"``)."""
+
+    def __init__(self, nodes: dict[str, tuple]):
+        self._nodes = nodes
+
+    def __getitem__(self, node: str) -> dict:
+        return _node_data(self._nodes[node])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __contains__(self, node) -> bool:
+        return node in self._nodes
+
+    def __call__(self, data: bool | str = False) -> Iterator:
+        if data is False:
+            return iter(self._nodes)
+        if data is True:
+            return ((node, _node_data(record)) for node, record in self._nodes.items())
+        return ((node, _node_data(record).get(data)) for node, record in self._nodes.items())
+
+
+class _Successors(Mapping):
+    """``Projection.succ``: node → {target: {key: data}}, made as it is read."""
+
+    def __init__(self, out: dict[str, tuple]):
+        self._out = out
+
+    def __getitem__(self, node: str) -> dict[str, dict[str, dict]]:
+        targets: dict[str, dict[str, dict]] = {}
+        for target, key, edge in self._out.get(node, ()):
+            targets.setdefault(target, {})[key] = _edge_data(edge)
+        return targets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._out)
+
+    def __len__(self) -> int:
+        return len(self._out)
 
 
 class NetworkMerger:
     """The projection of a union of graphs, from the projections of each (kg.shard): the same
     network ``graph_to_network`` makes of the union, without the union. Projections are merged as
-    they come, so that they need not all be held. A node's class is the
-    first in legend order, its label the least, its quotes, values and documents all of the
-    parts'; an edge stated in any part is stated, else it keeps the least rule."""
+    they come, so that they need not all be held. A node's class is the first in legend order,
+    its label the least, its quotes, values and documents all of the parts'; an edge stated in any
+    part is stated, else it keeps the least rule. What one part alone has is kept as it came; what
+    several have grows in sets until the end."""
 
     def __init__(self):
         self.order = {local_name(cls): rank for rank, cls in enumerate(NODE_CLASSES)}
-        self.nodes: dict[str, dict] = {}
-        self.edges: dict[tuple[str, str, str], dict] = {}
+        self.nodes: dict[str, tuple] = {}
+        self.edges: dict[tuple[str, str, str], tuple] = {}
+        self.growing: dict = {}  # node or edge → its merged parts so far, in sets
+        # One string of each IRI, name and value, however many parts have it (not the quotes').
+        self.strings: dict[str, str] = {}
 
-    def add(self, part: nx.MultiDiGraph) -> None:
-        for node, data in part.nodes(data=True):
-            into = self.nodes.get(node)
+    def add(self, part: Projection) -> None:
+        strings = self.strings
+        for node, record in part._nodes.items():
+            node = strings.setdefault(node, node)
+            into = self.growing.get(node)
             if into is None:
-                self.nodes[node] = {**data, "quotes": set(data["quotes"]), "documents": set(data["documents"]), "attrs": {k: set(v) for k, v in data["attrs"].items()}}
-                continue
-            if self.order[data["cls"]] < self.order[into["cls"]]:
-                into["cls"] = data["cls"]
-            into["label"] = min(into["label"], data["label"])
-            into["quotes"].update(data["quotes"])
-            into["documents"].update(data["documents"])
-            for name, values in data["attrs"].items():
-                into["attrs"].setdefault(name, set()).update(values)
-        for source, target, key, data in part.edges(keys=True, data=True):
-            into = self.edges.get((source, target, key))
-            if into is None:
-                self.edges[(source, target, key)] = {**data, "quotes": set(data["quotes"])}
-                continue
-            into["quotes"].update(data["quotes"])
-            if not data["inferred"]:
-                into.update(inferred=False, rule="")
-            elif into["inferred"]:
-                into["rule"] = min(into["rule"], data["rule"])
+                if node not in self.nodes:
+                    cls, label, quotes, attrs, documents = record
+                    attrs = tuple((strings.setdefault(k, k), tuple(strings.setdefault(v, v) for v in values)) for k, values in attrs)
+                    self.nodes[node] = (strings.setdefault(cls, cls), strings.setdefault(label, label), quotes, attrs, documents)
+                    continue
+                cls, label, quotes, attrs, documents = self.nodes[node]
+                into = self.growing[node] = [cls, label, set(quotes), {k: set(v) for k, v in attrs}, set(documents)]
+            cls, label, quotes, attrs, documents = record
+            if self.order[cls] < self.order[into[0]]:
+                into[0] = cls
+            into[1] = min(into[1], label)
+            into[2].update(quotes)
+            for name, values in attrs:
+                into[3].setdefault(name, set()).update(values)
+            into[4].update(documents)
+        for source, edges in part._out.items():
+            for target, key, (predicate, quotes, rule) in edges:
+                edge = (strings.setdefault(source, source), strings.setdefault(target, target), strings.setdefault(key, key))
+                into = self.growing.get(edge)
+                if into is None:
+                    if edge not in self.edges:
+                        self.edges[edge] = (strings.setdefault(predicate, predicate), quotes, rule and strings.setdefault(rule, rule))
+                        continue
+                    first = self.edges[edge]
+                    into = self.growing[edge] = [first[0], set(first[1]), first[2]]
+                into[1].update(quotes)
+                if rule is None or into[2] is None:
+                    into[2] = None
+                else:
+                    into[2] = min(into[2], rule)
 
-    def network(self) -> nx.MultiDiGraph:
-        """The merged network, nodes and edges in the order graph_to_network adds them. They are
-        taken out of the merger as they go in (the two are never both whole): once only."""
-        network = nx.MultiDiGraph()
+    def network(self) -> Projection:
+        """The merged projection, nodes and edges in the order graph_to_network adds them. They
+        are taken out of the merger as they go in (the two are never both whole): once only."""
+        nodes = {}
         for node in sorted(self.nodes):
-            data = self.nodes.pop(node)
-            network.add_node(
-                node,
-                cls=data["cls"],
-                label=data["label"],
-                quotes=sorted(data["quotes"]),
-                attrs={k: sorted(v) for k, v in sorted(data["attrs"].items())},
-                documents=sorted(data["documents"]),
-            )
-        for source, target, key in sorted(self.edges, key=lambda e: (e[0], self.edges[e]["predicate"], e[1])):
-            data = self.edges.pop((source, target, key))
-            network.add_edge(source, target, key=key, **{**data, "quotes": sorted(data["quotes"])})
-        return network
+            nodes[node] = self._node(node)
+        order = sorted(self.edges, key=lambda e: (e[0], self.edges[e][0], e[1]))
+        self.strings.clear()
+        return Projection(nodes, ((s, o, key, self._edge((s, o, key))) for s, o, key in order))
+
+    def _node(self, node: str) -> tuple:
+        record = self.nodes.pop(node)
+        into = self.growing.pop(node, None)
+        if into is None:
+            return record
+        cls, label, quotes, attrs, documents = into
+        return (cls, label, tuple(sorted(quotes)), tuple((k, tuple(sorted(v))) for k, v in sorted(attrs.items())), tuple(sorted(documents)))
+
+    def _edge(self, edge: tuple[str, str, str]) -> tuple:
+        record = self.edges.pop(edge)
+        into = self.growing.pop(edge, None)
+        return record if into is None else (into[0], tuple(sorted(into[1])), into[2])

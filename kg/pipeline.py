@@ -207,9 +207,9 @@ def build_corpus(
     """``build_graph``'s documents, and their graph as an ExportSource made of shards (kg.shard):
     each document's graph, entailments, projection and ledger rows made in the workers, their
     lines kept in ``spool``. The parent holds the network projection and the documents' summary,
-    never the whole graph. The result's documents keep their document, genre, figures and place,
-    not their entities, mentions, facts and unused text (its ``reports`` say what the report needs
-    of them). The source is None when no document could be built."""
+    never the whole graph. The result's documents keep their document (not its text), genre,
+    figures and place, not their entities, mentions, facts and unused text (its ``reports`` say
+    what the report needs of them). The source is None when no document could be built."""
     from .shard import ShardCollector, make_pickled_shard, places_by_document
 
     toolkit = toolkit or load_toolkit()
@@ -225,7 +225,7 @@ def build_corpus(
         documents, result = list(result.documents), dataclasses.replace(result, documents=())
         slim, work = [], []
         for number, resolved in enumerate(documents):
-            slim.append(dataclasses.replace(resolved, entities=(), mentions=(), facts=(), unused=()))
+            slim.append(dataclasses.replace(resolved, document=dataclasses.replace(resolved.document, text=""), entities=(), mentions=(), facts=(), unused=()))
             work.append((resolved.document.path, (zlib.compress(pickle.dumps(resolved, pickle.HIGHEST_PROTOCOL), 1), places.get(resolved.document.doc_id, {}))))
             documents[number] = None
         collector, built, failed = ShardCollector(spool), [], []

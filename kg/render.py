@@ -1,5 +1,5 @@
-"""networkx → the HTML views under ``output/views/``: self-contained, offline, every document
-string shown as text.
+"""kg.network's projection → the HTML views under ``output/views/``: self-contained, offline,
+every document string shown as text.
 
 pyvis assembles each page's nodes, edges and vis-network options. The page around them comes
 from ``kg/views/*.html`` (Jinja2, autoescaped), because pyvis 0.3.2's own template loads Bootstrap
@@ -19,6 +19,7 @@ import json
 import re
 import tomllib
 from collections import Counter, defaultdict
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -32,7 +33,7 @@ from pyvis.network import Network
 from rdflib import RDFS, Graph, URIRef
 
 from .errors import RuleFileError
-from .network import NODE_CLASSES, Quote, local_name
+from .network import NODE_CLASSES, Projection, Quote, local_name
 from .vocab import RKG
 
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
@@ -92,7 +93,28 @@ class View:
     kind: str
     title: str
     focus: str | None
-    nodes: frozenset[str]
+    nodes: Collection[str]  # a set, the whole network (the overview) or a Neighbourhood
+
+
+class Neighbourhood(Collection):
+    """The nodes of an entity's page: counted as the pages are planned, found again as the page
+    is drawn. A corpus has a page for each of 100,000 entities or more, and their sets of nodes
+    would all be held until the last page is written."""
+
+    __slots__ = ("network", "focus", "size")
+
+    def __init__(self, network: Projection | nx.MultiDiGraph, focus: str):
+        self.network, self.focus = network, focus
+        self.size = len(neighbourhood(network, focus))
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(neighbourhood(self.network, self.focus))
+
+    def __contains__(self, node) -> bool:
+        return node in neighbourhood(self.network, self.focus)
 
 
 def read_asset(path: Path) -> bytes:
@@ -162,11 +184,11 @@ def page_path(node: str, cls: str) -> str | None:
     return f"{kind}/{node.rstrip('/').rsplit('/', 1)[-1]}.html" if kind else None
 
 
-def plan_views(network: nx.MultiDiGraph, text: dict) -> list[View]:
+def plan_views(network: Projection | nx.MultiDiGraph, text: dict) -> list[View]:
     """The overview, the problem map, and a page for each document, person, group, tier and project."""
     kinds = text["kinds"]
     views = [
-        View("overview.html", "overview", kinds["overview"], None, frozenset(network.nodes)),
+        View("overview.html", "overview", kinds["overview"], None, network),
         View("problems.html", "problems", kinds["problems"], None, frozenset(problem_map_nodes(network))),
     ]
     by_document = document_index(network)
@@ -175,12 +197,12 @@ def plan_views(network: nx.MultiDiGraph, text: dict) -> list[View]:
         if path is None:
             continue
         kind = PAGE_KINDS[data["cls"]]
-        nodes = by_document.get(node, {node}) if kind == "document" else neighbourhood(network, node)
-        views.append(View(path, kind, view_title(network, node, text), node, frozenset(nodes)))
+        nodes = by_document.get(node, {node}) if kind == "document" else Neighbourhood(network, node)
+        views.append(View(path, kind, view_title(network, node, text), node, nodes))
     return views
 
 
-def view_title(network: nx.MultiDiGraph, node: str, text: dict) -> str:
+def view_title(network: Projection | nx.MultiDiGraph, node: str, text: dict) -> str:
     """A person is titled by post and name (``区委书记 张三``); other nodes by their label."""
     data = network.nodes[node]
     if data["cls"] != "Person":
@@ -189,7 +211,7 @@ def view_title(network: nx.MultiDiGraph, node: str, text: dict) -> str:
     return f"{text['list_sep'].join(posts)} {data['label']}".strip()
 
 
-def neighbourhood(network: nx.MultiDiGraph, focus: str) -> set[str]:
+def neighbourhood(network: Projection | nx.MultiDiGraph, focus: str) -> set[str]:
     """What a page about one node draws: the node, its neighbours, the neighbours of the projects
     among them (a leader's projects with their groups, tiers and problems), and the posts of the
     people drawn. Documents count only as direct neighbours: through them everything connects."""
@@ -203,11 +225,11 @@ def neighbourhood(network: nx.MultiDiGraph, focus: str) -> set[str]:
     return nodes
 
 
-def _neighbours(network: nx.MultiDiGraph, node: str) -> set[str]:
+def _neighbours(network: Projection | nx.MultiDiGraph, node: str) -> set[str]:
     return set(network.successors(node)) | set(network.predecessors(node))
 
 
-def document_index(network: nx.MultiDiGraph) -> dict[str, set[str]]:
+def document_index(network: Projection | nx.MultiDiGraph) -> dict[str, set[str]]:
     """Each document → the nodes it states (a document's page draws them): made once, as a
     corpus has thousands of documents and of nodes."""
     index: dict[str, set[str]] = defaultdict(set)
@@ -217,7 +239,7 @@ def document_index(network: nx.MultiDiGraph) -> dict[str, set[str]]:
     return index
 
 
-def view_edges(network: nx.MultiDiGraph, nodes: frozenset[str]) -> list[tuple]:
+def view_edges(network: Projection | nx.MultiDiGraph, nodes: frozenset[str]) -> list[tuple]:
     """The edges between ``nodes``, (source, target, key, data), looked up from the smaller side
     of each node: a level or a problem shared by thousands of projects is on many pages, and
     walking all its edges on each would make the pages quadratic in the corpus."""
@@ -230,7 +252,7 @@ def view_edges(network: nx.MultiDiGraph, nodes: frozenset[str]) -> list[tuple]:
     return edges
 
 
-def problem_map_nodes(network: nx.MultiDiGraph) -> set[str]:
+def problem_map_nodes(network: Projection | nx.MultiDiGraph) -> set[str]:
     """Projects with the problems they target and the levels they involve: projects sharing a
     problem or a level meet at its node."""
     nodes = set()
@@ -256,7 +278,7 @@ class _Ids(list):
         return item in self.members
 
 
-def view_to_pyvis(network: nx.MultiDiGraph, view: View, style: Style, labels: dict, doc_labels: dict[str, str], degrees: dict | None = None) -> Network:
+def view_to_pyvis(network: Projection | nx.MultiDiGraph, view: View, style: Style, labels: dict, doc_labels: dict[str, str], degrees: dict | None = None) -> Network:
     """The pyvis network of one view: class colour and shape, size by degree in the whole graph
     (``degrees``, where they are counted once for many views), evidence quotes for the tooltips,
     inferred relations dashed."""
@@ -330,7 +352,7 @@ def _environment() -> Environment:
 
 
 def render_views(
-    graph: Graph, network: nx.MultiDiGraph, ontology: Graph, style: Style | None = None, triples: int | None = None, lazy: bool = False
+    graph: Graph, network: Projection | nx.MultiDiGraph, ontology: Graph, style: Style | None = None, triples: int | None = None, lazy: bool = False
 ) -> dict:
     """Every page of the views and their shared assets, as views/-relative path → UTF-8 bytes
     (``lazy``: the graph pages as functions that write them to a file, kg.export.Content).
@@ -354,7 +376,7 @@ def render_views(
     def render_page(view: View) -> bytes:
         folded = view.kind in FOLDED_HINTS and len(view.nodes) > style.fold_above
         if not folded:
-            drawn = network
+            drawn, view = network, dataclasses.replace(view, nodes=frozenset(view.nodes))
         elif view.kind == "overview":
             drawn = fold_by_document(network, style, text)
         else:
@@ -402,7 +424,7 @@ def render_ontology(ontology: Graph, style: Style | None = None) -> bytes:
     return html.encode("utf-8")
 
 
-def fold_by_document(network: nx.MultiDiGraph, style: Style, text: dict) -> nx.MultiDiGraph:
+def fold_by_document(network: Projection | nx.MultiDiGraph, style: Style, text: dict) -> nx.MultiDiGraph:
     """A graph too large to draw, as its documents: each sized by the nodes it states, two linked
     by how many people, groups, units or problems (style.toml's fold_shared) they share. Posts and
     levels are left out of the count: nearly every plan names 区长 and 街道; so is a node that
@@ -422,7 +444,7 @@ def fold_by_document(network: nx.MultiDiGraph, style: Style, text: dict) -> nx.M
     return folded
 
 
-def fold_problem_map(network: nx.MultiDiGraph, nodes: frozenset[str], text: dict) -> nx.MultiDiGraph:
+def fold_problem_map(network: Projection | nx.MultiDiGraph, nodes: frozenset[str], text: dict) -> nx.MultiDiGraph:
     """A problem map too large to draw, as its problems and levels: each sized by the projects
     that target or involve it, a problem and a level linked by how many projects do both."""
     projects: dict[str, set[str]] = defaultdict(set)
@@ -445,12 +467,12 @@ def fold_problem_map(network: nx.MultiDiGraph, nodes: frozenset[str], text: dict
 FOLDED_HINTS = {"overview": "folded_hint", "problems": "folded_problems_hint"}
 
 
-def search_index(network: nx.MultiDiGraph) -> list[list[str]]:
+def search_index(network: Projection | nx.MultiDiGraph) -> list[list[str]]:
     """Every label with the page of its (first) document, for a folded overview's search."""
     return sorted([data["label"], page_path(data["documents"][0], "SourceDocument")] for _, data in network.nodes(data=True) if data["documents"])
 
 
-def focus_facts(network: nx.MultiDiGraph, focus: str, labels: dict, doc_labels: dict[str, str], text: dict) -> list[dict]:
+def focus_facts(network: Projection | nx.MultiDiGraph, focus: str, labels: dict, doc_labels: dict[str, str], text: dict) -> list[dict]:
     """The rows under a page's graph: every relation of the focus node with the sentences that
     state it, then the sentences that mention the node itself."""
     rows = []
@@ -483,7 +505,7 @@ def _fact_quote(quote: Quote, marked: str, doc_labels: dict[str, str]) -> dict:
     return {"before": before, "mark": mark, "after": after, "document": doc_labels.get(quote.document, quote.document), "start": quote.start, "end": quote.end}
 
 
-def dataset_summary(graph: Graph, network: nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict, triples: int) -> dict:
+def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict, triples: int) -> dict:
     """What the landing page says: the documents with their stated and found figures, counts
     per class, and the pages by kind."""
     documents = []

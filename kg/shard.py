@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, BinaryIO, Iterable, Iterator
 
-import networkx as nx
 from rdflib import Graph
 # What rdflib's N-Triples writer writes of one triple (private, but the one place rdflib says it).
 from rdflib.plugins.serializers.nt import _nt_row
 
 from .model import Resolved
-from .network import NetworkMerger
+from .network import NetworkMerger, Projection
 
 if TYPE_CHECKING:
     from .export import ExportSource
@@ -58,7 +57,7 @@ class Shard:
     lines: bytes  # the named graph, sorted N-Triples
     summary: bytes  # its triples about the document and the figures it states, sorted N-Triples
     inferred: bytes  # what it adds to the inferred graph, sorted N-Triples
-    network: nx.MultiDiGraph  # its projection (kg.network), merged with the others'
+    network: Projection  # its projection (kg.network), merged with the others'
     ledger: tuple[tuple[str, ...], ...]  # its rows of the responsibility ledger
     report: dict  # its entry of the build report (kg.report.document_report)
 

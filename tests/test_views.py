@@ -54,6 +54,57 @@ def page_data(html: bytes) -> dict:
 # --- the projection ---------------------------------------------------------------------------------
 
 
+def as_networkx(network):
+    """The networkx.MultiDiGraph a Projection stands for: its nodes, then its edges in the order
+    graph_to_network adds them (by source, predicate and target)."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(network.nodes(data=True))
+    edges = sorted(network.edges(keys=True, data=True), key=lambda e: (e[0], e[3]["predicate"], e[1]))
+    graph.add_edges_from(edges)
+    return graph
+
+
+def test_the_projection_reads_like_networkx_in_the_same_order(network):
+    graph = as_networkx(network)
+    # each node with edges in and out to several others, by more than one key
+    busy = sorted(network, key=lambda n: (-len(set(network.successors(n))) - len(set(network.predecessors(n))), n))[:5]
+    project = next(n for n, d in network.nodes(data=True) if d["cls"] == "ReformProject")
+    assert list(network.nodes(data=True)) == list(graph.nodes(data=True)) and list(network) == list(graph)
+    assert list(network.nodes(data="label")) == list(graph.nodes(data="label"))
+    assert list(network.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
+    assert list(network.edges()) == list(graph.edges())
+    assert dict(network.degree()) == dict(graph.degree())
+    assert (network.number_of_nodes(), network.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges()) == (139, 162)
+    for node in [*busy, project]:
+        assert list(network.out_edges(node, keys=True, data=True)) == list(graph.out_edges(node, keys=True, data=True))
+        assert list(network.in_edges(node, keys=True)) == list(graph.in_edges(node, keys=True))
+        assert list(network.successors(node)) == list(graph.successors(node))
+        assert list(network.predecessors(node)) == list(graph.predecessors(node))
+        assert network.succ[node] == dict(graph.succ[node]) and list(network.succ[node]) == list(graph.succ[node])
+        assert network.degree(node) == graph.degree(node) and network.nodes[node] == graph.nodes[node]
+        for target in network.successors(node):
+            assert network.get_edge_data(node, target) == graph.get_edge_data(node, target)
+    assert network.get_edge_data(project, project) is None and "no such node" not in network
+
+
+def test_the_projection_keeps_a_node_s_edges_by_target_as_networkx_does():
+    """networkx keeps a node's edges grouped by target, the targets in the order first added, and
+    a target's sources likewise: not the order the edges were added in."""
+    from kg.network import Projection
+
+    node = ("Person", "a", (), (), ())
+    # added by source, predicate and target, as graph_to_network adds them
+    edges = [("a", "c", "k1", ("p1", (), None)), ("a", "b", "k2", ("p2", (), "rule")), ("a", "c", "k3", ("p3", (), None)), ("b", "c", "k1", ("p1", (), None))]
+    network = Projection({n: node for n in "abc"}, edges)
+    graph = as_networkx(network)
+    assert list(network.out_edges("a", keys=True)) == [("a", "c", "k1"), ("a", "c", "k3"), ("a", "b", "k2")] == list(graph.out_edges("a", keys=True))
+    assert list(network.in_edges("c", keys=True)) == [("a", "c", "k1"), ("a", "c", "k3"), ("b", "c", "k1")] == list(graph.in_edges("c", keys=True))
+    assert list(network.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
+    assert network.get_edge_data("a", "b") == {"k2": {"predicate": "p2", "quotes": [], "inferred": True, "rule": "rule"}}
+    assert dict(network.degree()) == {"a": 3, "b": 2, "c": 3} == dict(graph.degree())
+
 def test_every_entity_is_a_node_and_nothing_else_is(graph, network):
     drawn = {str(s) for cls in ("SourceDocument", "ReformProject", "Person", "Post", "SpecialGroup", "Organization", "ProjectTier", "GovernanceLevel", "TargetProblem", "Measure") for s in graph.subjects(RDF.type, RKG[cls])}
     assert set(network.nodes) == drawn
