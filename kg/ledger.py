@@ -209,11 +209,9 @@ def ledger_to_xlsx(rows: list[list[str]], spec: LedgerSpec | None = None) -> byt
         cells = []
         for column, text in zip(spec.columns, row, strict=True):
             cell = _cell(sheet, None, alignment=wrapped if column.wrap else top)
-            if not text:
-                pass
-            elif column.number and _DIGITS.fullmatch(text):
+            if column.number and _DIGITS.fullmatch(text):
                 cell.value = int(text)
-            else:
+            elif text:
                 # XML cannot hold control characters, which a PDF's text layer may have.
                 cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
                 cell.data_type = "s"
