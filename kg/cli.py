@@ -121,9 +121,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         # and the processes below then read.
         triples = source.stats.triples
         release_memory()  # the shards' garbage goes back to the system
-        # SHACL validation takes as long as several exports: in a process of its own, beside them.
-        # Validation and the graph files run in processes of their own; above HELPERS_APART_ABOVE
-        # triples they share nothing with this one (see run_apart).
+        # SHACL validation takes as long as several exports, and the graph files need the merged
+        # lines only: both run in processes of their own meanwhile, which above
+        # HELPERS_APART_ABOVE triples share nothing with this one (see run_apart).
         apart_from_here = triples > HELPERS_APART_ABOVE
         validating = None if args.no_validate else run_apart(apart_from_here, validate_lines, *source.union_run(), triples, spool_directory())
         apart = [name for name, exporter in EXPORTERS.items() if exporter.apart]
@@ -138,9 +138,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             outcome["report"] = report = build_report(result, source.stats, validation)
             return {"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
 
-        # The graph files need the merged lines only: another process writes them meanwhile. The
-        # rest is written here, the pages one at a time: they read the network projection, which
-        # a process forked from this one would copy as it read it.
+        # The rest is written here, the pages one at a time: they read the network projection,
+        # which a process forked from this one would copy as it read it.
         writing = run_apart(apart_from_here, stage_apart, *source.lines_only(), apart, Path(args.out))
         written = write_outputs(files, Path(args.out), prune=VIEWS_DIR, then=reports, elsewhere=writing)
         validation, report = outcome["validation"], outcome["report"]

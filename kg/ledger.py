@@ -188,6 +188,7 @@ def ledger_to_xlsx(rows: list[list[str]], spec: LedgerSpec | None = None) -> byt
     Written row by row (openpyxl's write-only mode): a corpus's ledger has 100,000 rows, which
     as a worksheet's cells took 0.5 GB."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -202,13 +203,16 @@ def ledger_to_xlsx(rows: list[list[str]], spec: LedgerSpec | None = None) -> byt
         sheet.column_dimensions[get_column_letter(column_number)].width = min(widest + 2, spec.max_width)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}{len(rows) + 1}"
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, header, font=bold) for header in spec.headers])
+    header = [WriteOnlyCell(sheet, text) for text in spec.headers]
+    for cell in header:
+        cell.font = Font(bold=True)
+    sheet.append(header)
     top, wrapped = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
     for row in rows:
         cells = []
         for column, text in zip(spec.columns, row, strict=True):
-            cell = _cell(sheet, None, alignment=wrapped if column.wrap else top)
+            cell = WriteOnlyCell(sheet)
+            cell.alignment = wrapped if column.wrap else top
             if column.number and _DIGITS.fullmatch(text):
                 cell.value = int(text)
             elif text:
@@ -222,15 +226,6 @@ def ledger_to_xlsx(rows: list[list[str]], spec: LedgerSpec | None = None) -> byt
     # ExcelWriter rather than Workbook.save, which stamps the workbook with the time of saving.
     ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED)).save()
     return _zip_without_times(buffer.getvalue())
-
-
-def _cell(sheet, value, **style):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value)
-    for name, look in style.items():
-        setattr(cell, name, look)
-    return cell
 
 
 def _zip_without_times(data: bytes) -> bytes:

@@ -376,12 +376,14 @@ def render_views(
     def render_page(view: View) -> bytes:
         folded = view.kind in FOLDED_HINTS and len(view.nodes) > style.fold_above
         if not folded:
-            drawn, view = network, dataclasses.replace(view, nodes=frozenset(view.nodes))
+            drawn = network
         elif view.kind == "overview":
             drawn = fold_by_document(network, style, text)
         else:
             drawn = fold_problem_map(network, view.nodes, text)
-        net = view_to_pyvis(drawn, dataclasses.replace(view, nodes=frozenset(drawn.nodes)) if folded else view, style, labels, doc_labels, None if folded else degrees)
+        # The nodes drawn as a set, looked up many times: a Neighbourhood is found again here.
+        shown = dataclasses.replace(view, nodes=frozenset(drawn.nodes if folded else view.nodes))
+        net = view_to_pyvis(drawn, shown, style, labels, doc_labels, None if folded else degrees)
         nodes, edges, _, _, _, options = net.get_network_data()
         depth = view.path.count("/")
         present = Counter(n["cls"] for n in nodes)

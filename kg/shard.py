@@ -213,8 +213,7 @@ class Spool:
 def read_run(path: str, run: tuple[int, int]) -> Iterator[bytes]:
     """The lines of a run of a sealed spool, read by the file's path (in another process too).
     The file is opened when the first line is read: thousands of runs may wait for a merge."""
-    with open(path, "rb") as handle:
-        yield from _read_lines(handle.fileno(), *run)
+    yield from _lines_of(open(path, "rb"), *run)
 
 
 def open_run(path: str, run: tuple[int, int]) -> Iterator[bytes]:
