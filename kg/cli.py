@@ -100,7 +100,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .render import ASSETS, render_views
     from .report import build_report, report_to_markdown
     from .shard import Spool, spool_directory
-    from .validate import load_ontology, validate_lines
+    from .validate import load_ontology, validate_shared
 
     paths = args.paths or [DEFAULT_INPUT]
     log = BuildLog(args.quiet)
@@ -108,7 +108,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         try:
             # A missing path is not a usage error: like any bad input it gets its line, and the rest builds.
             cache = None if args.no_cache else ExtractionCache(default_cache_dir())
-            result, source = build_corpus(paths, spool, load_toolkit(), args.genre, log.log_outcome, args.jobs, cache)
+            result, source = build_corpus(paths, spool, load_toolkit(), args.genre, log.log_outcome, args.jobs, cache, not args.no_validate)
             if cache is not None:
                 cache.prune()
         finally:
@@ -121,11 +121,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         # and the processes below then read.
         triples = source.stats.triples
         release_memory()  # the shards' garbage goes back to the system
-        # SHACL validation takes as long as several exports, and the graph files need the merged
-        # lines only: both run in processes of their own meanwhile, which above
-        # HELPERS_APART_ABOVE triples share nothing with this one (see run_apart).
+        # The workers validated each document's graph. What merging them can break is checked
+        # over the merged lines, and the graph files need those lines only: both run in processes
+        # of their own meanwhile, which above HELPERS_APART_ABOVE triples share nothing with this
+        # one (see run_apart).
         apart_from_here = triples > HELPERS_APART_ABOVE
-        validating = None if args.no_validate else run_apart(apart_from_here, validate_lines, *source.union_run(), triples, spool_directory())
+        checks = source.checks
+        several = checks is not None and len(checks.subject_runs) > 1  # one graph has nothing to merge
+        validating = run_apart(apart_from_here, validate_shared, *source.union_run(), checks.path, checks.subject_runs, spool_directory()) if several else None
         apart = [name for name, exporter in EXPORTERS.items() if exporter.apart]
         files = export_files(source, [name for name in EXPORTERS if name not in apart], lazy=True)
         views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True)
@@ -134,7 +137,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         def reports() -> dict[str, bytes]:
             # Once the other files are written: validation has run beside them meanwhile.
-            outcome["validation"] = validation = validating() if validating else None
+            outcome["validation"] = validation = None if checks is None else checks.report.merge(validating()) if validating else checks.report
             outcome["report"] = report = build_report(result, source.stats, validation)
             return {"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
 

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Union
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, Union
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
@@ -30,6 +30,9 @@ from .ids import ONTOLOGY_GRAPH
 from .network import Projection
 from .rdf import union_graph
 from .shard import Spool, merge_lines, open_run, sorted_lines, spool_directory, with_graph
+
+if TYPE_CHECKING:
+    from .validate import DocumentChecks
 
 
 SKOLEM_AUTHORITY, SKOLEM_PATH = "https://w3id.org", "/reform-kg/.well-known/genid/"
@@ -75,12 +78,15 @@ class ExportSource:
             dataset = data
         self.dataset = dataset
 
+    # What a corpus build's workers found validating each document (kg.validate.validate_source).
+    checks: DocumentChecks | None = None
+
     @classmethod
-    def from_shards(cls, runs: list[Run], network: Projection, ledger: list[list[str]], summary: Graph) -> ExportSource:
+    def from_shards(cls, runs: list[Run], network: Projection, ledger: list[list[str]], summary: Graph, checks: DocumentChecks | None = None) -> ExportSource:
         """``summary``: the documents' and their stated figures' triples, which the landing page,
         the report and the VoID description show."""
         source = cls()
-        source.__dict__.update(runs=runs, network=network, ledger_rows=ledger, summary=summary)
+        source.__dict__.update(runs=runs, network=network, ledger_rows=ledger, summary=summary, checks=checks)
         return source
 
     @classmethod

@@ -203,10 +203,11 @@ def build_corpus(
     progress: Callable[[Outcome, int, int], None] | None = None,
     jobs: int | None = None,
     cache: ExtractionCache | None = None,
+    validate: bool = True,
 ) -> tuple[BuildResult, ExportSource | None]:
     """``build_graph``'s documents, and their graph as an ExportSource made of shards (kg.shard):
-    each document's graph, entailments, projection and ledger rows made in the workers, their
-    lines kept in ``spool``. The parent holds the network projection and the documents' summary,
+    each document's graph, entailments, projection and ledger rows made in the workers (and with
+    ``validate`` its graph validated), their lines kept in ``spool``. The parent holds the network projection and the documents' summary,
     never the whole graph. The result's documents keep their document (not its text), genre,
     figures and place, not their entities, mentions, facts and unused text (its ``reports`` say
     what the report needs of them). The source is None when no document could be built."""
@@ -232,7 +233,7 @@ def build_corpus(
         slim, work = [], []
         for number, resolved in enumerate(documents):
             slim.append(dataclasses.replace(resolved, entities=()))
-            work.append((resolved.document.path, (waiting.pop(resolved.document.path), places.get(resolved.document.doc_id, {}))))
+            work.append((resolved.document.path, (waiting.pop(resolved.document.path), places.get(resolved.document.doc_id, {}), validate)))
             documents[number] = None
         collector, built, failed = ShardCollector(spool), [], []
         for resolved, shard in zip(slim, run_each(executor, make_pickled_shard, work)):

@@ -28,6 +28,7 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from .model import Resolved
 from .network import NetworkMerger, Projection
+from .validate import DocumentChecks, ValidationReport
 
 if TYPE_CHECKING:
     from .export import ExportSource
@@ -60,6 +61,8 @@ class Shard:
     network: Projection  # its projection (kg.network), merged with the others'
     ledger: tuple[tuple[str, ...], ...]  # its rows of the responsibility ledger
     report: dict  # its entry of the build report (kg.report.document_report)
+    validation: ValidationReport | None  # its graph and entailments validated (None: not asked)
+    subjects: bytes  # the subjects of its lines and inferred lines, sorted, a line each (kg.validate.validate_shared)
 
 
 def places_by_document(places: dict[tuple[str, str, str], str]) -> dict[str, dict[tuple[str, str, str], str]]:
@@ -70,11 +73,12 @@ def places_by_document(places: dict[tuple[str, str, str], str]) -> dict[str, dic
     return grouped
 
 
-def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> Shard:
-    """One document's graph, entailments, projection and ledger rows. ``places``: its entries of
+def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str], validate: bool = True) -> Shard:
+    """One document's graph, entailments, projection and ledger rows, and with ``validate`` its
+    graph and entailments validated (kg.validate). ``places``: its entries of
     kg.resolve.assign_places over the whole corpus. The document's triples are kept in sets, not
-    in an rdflib store, and go to pyoxigraph (for the inference rules and the ledger's query) as
-    the N-Triples lines they are written as anyway."""
+    in an rdflib store, and go to pyoxigraph (for the inference rules, the ledger's query and
+    the shapes) as the N-Triples lines they are written as anyway."""
     from .ids import INFERRED_GRAPH, document_graph_iri, document_iri
     from .infer import entailment_triples
     from .ledger import engine_to_ledger
@@ -82,7 +86,7 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> S
     from .query import OxigraphEngine
     from .rdf import document_triples
     from .report import document_report
-    from .validate import load_ontology
+    from .validate import load_ontology, validate_store
     from .vocab import RKG
 
     iri, document = document_graph_iri(resolved.document), document_iri(resolved.document)
@@ -90,7 +94,8 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> S
     lines = sorted_lines(graph)
     inferred.update(entailment_triples(_store({iri: lines, INFERRED_GRAPH: sorted_lines(inferred)}), load_ontology()))
     inferred_lines = sorted_lines(inferred)
-    # The ledger's query reads the default graph, which holds the union (as kg.query's stores do).
+    # The ledger's query and the shapes read the default graph, which holds the union (as
+    # kg.query's stores do).
     store = _store({iri: lines, INFERRED_GRAPH: inferred_lines}, union=True)
     network = graph_to_network(graph | inferred)
     figures = {o for s, p, o in graph if s == document and p == RKG.statesFigure}
@@ -103,6 +108,8 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str]) -> S
         network=network,
         ledger=tuple(tuple(row) for row in engine_to_ledger(OxigraphEngine(store))),
         report=document_report(resolved),
+        validation=validate_store(store) if validate else None,
+        subjects=join_sorted(line[: line.find(b" ")] for line in (*lines.splitlines(), *inferred_lines.splitlines())) if validate else b"",
     )
 
 
@@ -119,10 +126,10 @@ def _store(graphs: dict, union: bool = False):
     return store
 
 
-def make_pickled_shard(resolved: bytes, places: dict[tuple[str, str, str], str]) -> Shard:
+def make_pickled_shard(resolved: bytes, places: dict[tuple[str, str, str], str], validate: bool = True) -> Shard:
     """``make_shard`` of a Resolved pickled and compressed with zlib (how kg.pipeline.build_corpus
     keeps the documents waiting for their shards)."""
-    return make_shard(pickle.loads(zlib.decompress(resolved)), places)
+    return make_shard(pickle.loads(zlib.decompress(resolved)), places, validate)
 
 
 class ShardCollector:
@@ -136,6 +143,8 @@ class ShardCollector:
         self.summary = Graph()
         self.ledgers: list[tuple[tuple[str, str], tuple[tuple[str, ...], ...]]] = []
         self.reports: list[dict] = []
+        self.validations: list[ValidationReport] = []  # those that found something
+        self.subject_runs: list[tuple[int, int]] = []  # one a validated document
 
     def add(self, shard: Shard) -> None:
         from .export import Run
@@ -148,6 +157,10 @@ class ShardCollector:
         self.summary.parse(data=shard.summary, format="nt")
         self.ledgers.append((shard.order, shard.ledger))
         self.reports.append(shard.report)
+        if shard.validation is not None:
+            self.subject_runs.append(self.spool.add(shard.subjects))
+            if not shard.validation.conforms:
+                self.validations.append(shard.validation)
 
     def source(self) -> ExportSource:
         from .export import ExportSource
@@ -156,7 +169,9 @@ class ShardCollector:
         # document's rows come.
         ledger = [list(row) for _, rows in sorted(self.ledgers) for row in rows]
         self.spool.seal()
-        return ExportSource.from_shards(sorted(self.runs, key=lambda run: run.graph), self.networks.network(), ledger, self.summary)
+        found = ValidationReport.of((v for r in self.validations for v in r.violations), (t for r in self.validations for t in r.undeclared))
+        checks = DocumentChecks(found, self.spool.path, tuple(self.subject_runs)) if self.subject_runs else None
+        return ExportSource.from_shards(sorted(self.runs, key=lambda run: run.graph), self.networks.network(), ledger, self.summary, checks)
 
 
 class Spool:
@@ -242,18 +257,20 @@ def _read_lines(fd: int, position: int, end: int) -> Iterator[bytes]:
         yield rest
 
 
-def merge_lines(runs: list[Iterable[bytes]], spill: str | None = None) -> Iterator[bytes]:
-    """The sorted runs merged into one sorted stream, each line once. Beyond MERGE_WIDTH runs, groups
-    of them are merged first into temporary files in ``spill`` (a folder; the system's default if None)."""
+def merge_lines(runs: list[Iterable[bytes]], spill: str | None = None, unique: bool = True) -> Iterator[bytes]:
+    """The sorted runs merged into one sorted stream, each line once (or, not ``unique``, as often
+    as the runs have it). Beyond MERGE_WIDTH runs, groups of them are merged first into temporary
+    files in ``spill`` (a folder; the system's default if None)."""
+    keep = _unique if unique else iter
     while len(runs) > MERGE_WIDTH:
         merged = []
         for start in range(0, len(runs), MERGE_WIDTH):
             handle = tempfile.TemporaryFile(prefix="kg-merge-", dir=spill)
-            handle.writelines(_unique(heapq.merge(*runs[start : start + MERGE_WIDTH])))
+            handle.writelines(keep(heapq.merge(*runs[start : start + MERGE_WIDTH])))
             handle.seek(0)
             merged.append(_read_closing(handle))
         runs = merged
-    return _unique(heapq.merge(*runs))
+    return keep(heapq.merge(*runs))
 
 
 def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:

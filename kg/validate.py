@@ -10,6 +10,14 @@ is written into the text (``$PATH`` in SHACL), and so are its parameters, as N-T
 from shapes.ttl, never from the data. A shape that uses a component with no template is an error
 (ShapesError), never skipped. Nested shapes (sh:or, sh:xone, sh:qualifiedValueShape) compile to
 ``NOT EXISTS`` tests with variables of their own.
+
+A corpus is validated a document at a time (``kg build``): each document's graph, with what the
+rules infer from it, in the worker that makes its shard, so that validation grows with the
+corpus and runs on every core. Merging graphs can only break the constraints that bound how many
+values a node has (``counts`` in components.toml): those are checked again over the merged
+triples of the nodes that several documents describe (``validate_shared``). A document's graph
+must conform on its own: a person whose post only another document states fails in the document
+that names it alone. SPARQL constraints are checked per document only.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from functools import lru_cache
 from itertools import count
 from pathlib import Path
 from string import Template
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -64,6 +72,25 @@ class ValidationReport:
         if self.conforms:
             return "conforms"
         return f"{len(self.violations)} SHACL violation(s), {len(self.undeclared)} undeclared term(s)"
+
+    @classmethod
+    def of(cls, violations: Iterable[Violation], undeclared: Iterable[str]) -> ValidationReport:
+        """A report of violations and terms found in any order, more than once (by several documents)."""
+        return cls(tuple(sorted(set(violations), key=lambda v: (v.focus, v.path, v.message))), tuple(sorted(set(undeclared))))
+
+    def merge(self, other: ValidationReport) -> ValidationReport:
+        return ValidationReport.of((*self.violations, *other.violations), (*self.undeclared, *other.undeclared))
+
+
+@dataclass(frozen=True)
+class DocumentChecks:
+    """What a corpus build's workers found validating each document's graph on its own, and
+    where each document's subjects are for ``validate_shared``: sorted lines, one run each of
+    the spool's file at ``path`` (kg.shard.read_run)."""
+
+    report: ValidationReport
+    path: str
+    subject_runs: tuple[tuple[int, int], ...]
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +142,7 @@ class CompiledConstraint:
     path: str
     message: str
     prefixes: tuple[tuple[str, str], ...] = ()
+    counts: bool = False  # uses a component that merging graphs can break (components.toml)
 
 
 @dataclass(frozen=True)
@@ -141,6 +169,7 @@ class ShapeCompiler:
         self.components = {name: spec for name, spec in templates.items() if "parameters" in spec}
         self.parameters = {SH[p] for spec in self.components.values() for p in spec["parameters"] + spec.get("optional", [])}
         self.counter = count(1)
+        self.counting = False  # whether the constraint being compiled uses a component that counts
 
     def fail(self, shape: Node, message: str) -> ShapesError:
         name = shape.n3(self.shapes.namespace_manager) if isinstance(shape, URIRef) else "a blank-node shape"
@@ -203,6 +232,7 @@ class ShapeCompiler:
 
     def component_failure(self, shape: Node, name: str, scope: _Scope) -> str:
         spec = self.components[name]
+        self.counting |= spec.get("counts", False)
         if spec["path"] == "required" and not scope.values:
             raise self.fail(shape, f"sh:{name} needs a property shape (one with sh:path)")
         fill = {
@@ -279,9 +309,10 @@ class ShapeCompiler:
         message = self.message(shape, *([parent] if parent is not None else []))
         compiled = []
         for name in self.constraints_of(shape):
+            self.counting = False
             failure = self.component_failure(shape, name, scope)
             query = _fill(self.templates["query"]["select"], this=this, value=scope.value, focus=focus, failure=failure)
-            compiled.append(CompiledConstraint(str(shape), name, query, path_name, message))
+            compiled.append(CompiledConstraint(str(shape), name, query, path_name, message, counts=self.counting))
         for child in sorted(self.shapes.objects(shape, SH.property)):
             compiled += self.compile_shape(child, scope.value, self.nested_scope(scope)[1], shape)
         for constraint in self.shapes.objects(shape, SH.sparql):
@@ -333,13 +364,15 @@ def constraint_violations(store, constraint: CompiledConstraint, union: bool = F
     return [Violation(_term_text(row["focus"]), constraint.path, constraint.message) for row in results]
 
 
-def validate_store(store, union: bool = False, ontology: Graph | None = None) -> ValidationReport:
+def validate_store(store, union: bool = False, ontology: Graph | None = None, constraints: Iterable[CompiledConstraint] | None = None) -> ValidationReport:
     """Validate a pyoxigraph store whose default graph holds the data (as ``kg.query`` loads a
     dataset: the union of its graphs); ``union``: the data is in named graphs, and each query
-    reads their union instead."""
+    reads their union instead. ``constraints``: these only, and no check of the terms used."""
+    if constraints is not None:
+        return ValidationReport.of((v for c in constraints for v in constraint_violations(store, c, union)), ())
     violations = [v for constraint in compile_shapes() for v in constraint_violations(store, constraint, union)]
     undeclared = undeclared_store_terms(store, ontology if ontology is not None else load_ontology(), union)
-    return ValidationReport(tuple(sorted(violations, key=lambda v: (v.focus, v.path, v.message))), tuple(undeclared))
+    return ValidationReport.of(violations, undeclared)
 
 
 def validate_graph(graph: Graph) -> ValidationReport:
@@ -349,43 +382,47 @@ def validate_graph(graph: Graph) -> ValidationReport:
     return validate_store(open_engine(graph, "oxigraph").store)
 
 
-# Above this many triples the store validation loads is kept on disk (pyoxigraph holds about
-# 320 bytes a triple in memory): a corpus's validation runs in bounded memory, if slower.
-IN_MEMORY_TRIPLES = 1_000_000
-# An on-disk store is bulk-loaded this many lines at a time: pyoxigraph's bulk loader holds what
-# it is given until it writes it. 3.2 million triples at once: 1.4 to 2.0 GiB; in parts of
-# 250,000: 0.3 GiB, loaded in 54 s against 42 s, and queried as fast.
-BULK_LOAD_LINES = 250_000
-
-
 def validate_source(source: ExportSource) -> ValidationReport:
-    """``validate_store`` of an export source's union graph (a corpus build's, made of shards),
-    loaded from its merged lines into a store of its own."""
+    """An export source's graph validated: a corpus build's (made of shards) as ``kg build`` does,
+    from what its workers found and ``validate_shared``; any other as a whole."""
     from .shard import spool_directory
 
-    path, run = source.union_run()
-    return validate_lines(path, run, source.stats.triples, spool_directory())
+    if source.checks is None:
+        return validate_graph(source.graph)
+    return source.checks.report.merge(validate_shared(*source.union_run(), source.checks.path, source.checks.subject_runs, spool_directory()))
 
 
-def validate_lines(path: str, run: tuple[int, int], triples: int, directory: str | None = None) -> ValidationReport:
-    """``validate_store`` of the ``triples`` sorted N-Triples lines of a run of a spool's file
-    (kg.shard.read_run), loaded into a store of its own: on disk (in ``directory``) above
-    IN_MEMORY_TRIPLES, a part at a time. It reads the file by its path, so that a process
-    started apart can run it."""
-    import itertools
-    import tempfile
-
+def validate_shared(path: str, run: tuple[int, int], subjects_path: str, subject_runs: Iterable[tuple[int, int]], directory: str | None = None) -> ValidationReport:
+    """What validating each document's graph on its own cannot see: the constraints that count
+    values (``counts``), over the merged triples of the nodes that are the subject of triples in
+    several documents' graphs. Those triples only: they hold every value of such a node along
+    a predicate, which is what shapes.ttl bounds; a bound along an inverse or longer path, or on
+    what its values are, is checked in each document's graph only. ``path`` and ``run``: the corpus's sorted N-Triples lines (the
+    union of its graphs); ``subject_runs``: each document's subjects, sorted lines of the spool's
+    file at ``subjects_path`` (kg.shard.read_run), merged in ``directory`` if there are many.
+    It reads the files by their paths, so that a process started apart can run it."""
     import pyoxigraph as ox
 
-    from .shard import lines_reader, read_run
+    from .shard import lines_reader, merge_lines, read_run
 
-    with tempfile.TemporaryDirectory(prefix="kg-validate-", dir=directory) as folder:
-        if triples <= IN_MEMORY_TRIPLES:
-            store = ox.Store()
-            store.bulk_load(lines_reader(read_run(path, run)), ox.RdfFormat.N_TRIPLES)
-        else:
-            store = ox.Store(folder)
-            lines = read_run(path, run)
-            while part := b"".join(itertools.islice(lines, BULK_LOAD_LINES)):
-                store.bulk_load(part, ox.RdfFormat.N_TRIPLES)
-        return validate_store(store)
+    constraints = [c for c in compile_shapes() if c.counts]
+    subject_runs = list(subject_runs)
+    if not constraints or len(subject_runs) < 2:
+        return ValidationReport((), ())
+    # Each run holds a subject once: a line met twice in the merge is in two documents' graphs.
+    merged = merge_lines([read_run(subjects_path, r) for r in subject_runs], directory, unique=False)
+    shared = {line.rstrip(b"\n") for line in _repeated(merged)}
+    if not shared:
+        return ValidationReport((), ())
+    store = ox.Store()
+    store.bulk_load(lines_reader(line for line in read_run(path, run) if line[: line.find(b" ")] in shared), ox.RdfFormat.N_TRIPLES)
+    return validate_store(store, constraints=constraints)
+
+
+def _repeated(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a sorted stream that are the line before them too."""
+    previous = None
+    for line in lines:
+        if line == previous:
+            yield line
+        previous = line

@@ -139,3 +139,38 @@ def test_every_subcommand_has_help(command):
     sub = parser._subparsers._group_actions[0].choices[command]
     assert sub.description and len(sub.description) > 20
     assert all(a.help for a in sub._actions if a.dest != "help")
+
+
+def test_build_validates_each_document_and_fails_on_a_violation(tmp_path, monkeypatch, capsys):
+    import json
+
+    from rdflib import Literal
+
+    from kg import rdf
+    from kg.vocab import RKG
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_bytes(SEED.read_bytes())
+    (corpus / "keypoints.txt").write_bytes((ROOT / "tests" / "corpus" / "01-luohu-2022-reform-keypoints.txt").read_bytes())
+    assert main(["build", str(corpus), "--out", str(tmp_path / "good"), "-q", "-j", "1", "--no-cache"]) == 0
+    assert "validation: conforms" in capsys.readouterr().err
+    assert json.loads((tmp_path / "good" / "report.json").read_text(encoding="utf-8"))["validation"]["conforms"] is True
+
+    # One document's projects numbered twice: the build writes its output, says so and fails.
+    real = rdf.document_triples
+
+    def numbered_twice(resolved, places):
+        graph, inferred = real(resolved, places)
+        if resolved.document.name == "plan.txt":
+            graph |= {(s, RKG.ordinal, Literal(1000)) for s, p, _ in graph if p == RKG.ordinal}
+        return graph, inferred
+
+    monkeypatch.setattr(rdf, "document_triples", numbered_twice)
+    assert main(["build", str(corpus), "--out", str(tmp_path / "bad"), "-q", "-j", "1", "--no-cache"]) == 1
+    err = capsys.readouterr().err
+    validation = json.loads((tmp_path / "bad" / "report.json").read_text(encoding="utf-8"))["validation"]
+    assert validation["conforms"] is False and validation["violations"]
+    assert f"validation: {len(validation['violations'])} SHACL violation(s), 0 undeclared term(s)" in err
+    assert {v["path"] for v in validation["violations"]} == {str(RKG.ordinal)}
+    assert "at most one rkg:ordinal" in validation["violations"][0]["message"]

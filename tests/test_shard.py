@@ -15,6 +15,7 @@ from kg import shard as shard_module
 from kg.export import EXPORTERS, ExportSource, content_bytes, count_lines
 from kg.pipeline import build_corpus, build_graph
 from kg.shard import Spool, join_sorted, merge_lines, open_run, read_run, with_graph
+from kg.vocab import RKG
 from kg.writers import Prefixes, parse_term, write_jsonld, write_rdfxml, write_trig, write_turtle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,10 +85,10 @@ def test_the_streamed_turtle_trig_and_rdfxml_hold_the_union_and_the_named_graphs
 def test_a_shard_that_fails_is_reported_and_the_other_documents_are_built(toolkit, tmp_path, monkeypatch):
     real = shard_module.make_shard
 
-    def broken(resolved, places):
+    def broken(resolved, places, validate):
         if resolved.document.name == PINGSHAN.name:
             raise KeyError("boom")
-        return real(resolved, places)
+        return real(resolved, places, validate)
 
     monkeypatch.setattr(shard_module, "make_shard", broken)
     with Spool(str(tmp_path)) as spool:
@@ -231,14 +232,48 @@ def test_run_each_lets_go_of_each_result_once_it_is_handed_on():
     assert len(seen) == 6
 
 
-def test_validation_on_disk_in_parts_finds_what_it_finds_in_memory(both, monkeypatch):
-    from kg import validate
+def test_a_corpus_validated_a_document_at_a_time_finds_what_validating_it_whole_finds(both):
     from kg.validate import validate_graph, validate_source
 
     whole, sharded, _ = both
-    in_memory = validate_source(sharded)
-    assert in_memory == validate_graph(whole.graph)
-    # A corpus above IN_MEMORY_TRIPLES: an on-disk store, bulk-loaded a part at a time.
-    monkeypatch.setattr(validate, "IN_MEMORY_TRIPLES", 0)
-    monkeypatch.setattr(validate, "BULK_LOAD_LINES", 1_000)
-    assert validate_source(sharded) == in_memory
+    assert len(sharded.checks.subject_runs) == len(DOCUMENTS)
+    assert validate_source(sharded) == validate_graph(whole.graph)
+
+
+def test_a_document_s_violations_and_those_only_the_merge_has_are_found_as_in_the_union(toolkit, tmp_path, monkeypatch):
+    from kg import rdf, validate
+    from kg.validate import ShapeCompiler, load_shapes, load_templates, validate_graph, validate_source
+
+    # Two copies of a plan, a line apart (not duplicates): the problems they target are one node
+    # in both, each with its own evidence. A bound that only the merge breaks: one rkg:evidence
+    # a problem (most have one in a copy).
+    once = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix rkg: <https://w3id.org/reform-kg/ontology#> . "
+        "<urn:once> sh:targetClass rkg:TargetProblem ; sh:property [ sh:path rkg:evidence ; sh:maxCount 1 ] .",
+        format="turtle",
+    )
+    monkeypatch.setattr(validate, "compile_shapes", lambda: ShapeCompiler(load_shapes() + once, load_templates()).compile())
+    # And a violation of one document's own: a second ordinal on each project of the copy.
+    real = rdf.document_triples
+
+    def numbered_twice(resolved, places):
+        graph, inferred = real(resolved, places)
+        if resolved.document.path.endswith("copy.txt"):
+            graph |= {(s, RKG.ordinal, Literal(1000)) for s, p, _ in graph if p == RKG.ordinal}
+        return graph, inferred
+
+    monkeypatch.setattr(rdf, "document_triples", numbered_twice)
+    text = PINGSHAN.read_text(encoding="utf-8")
+    (tmp_path / "plan.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(text + "\n", encoding="utf-8")
+    with Spool(str(tmp_path)) as spool:
+        result, sharded = build_corpus([tmp_path / "plan.txt", tmp_path / "copy.txt"], spool, toolkit, jobs=1)
+        union = Graph().parse(data=b"".join(sharded.triple_lines()), format="nt")
+        report = validate_source(sharded)
+    assert len(result.documents) == 2
+    assert report == validate_graph(union)
+    only_merged = set(report.violations) - set(sharded.checks.report.violations)
+    assert only_merged and {v.path for v in only_merged} == {str(RKG.evidence)}
+    assert {v.focus for v in only_merged} <= {str(s) for s in union.subjects(RDF.type, RKG.TargetProblem)}
+    ordinals = {v.focus for v in report.violations if v.path == str(RKG.ordinal)}
+    assert ordinals == {str(s) for s in union.subjects(RKG.ordinal, Literal(1000))} and ordinals

@@ -11,7 +11,7 @@ from rdflib.namespace import PROV, SH
 
 from kg.errors import ShapesError
 from kg.query import open_engine
-from kg.validate import ShapeCompiler, load_ontology, load_shapes, load_templates, validate_graph, validate_store
+from kg.validate import ShapeCompiler, compile_shapes, load_ontology, load_shapes, load_templates, validate_graph, validate_store
 from kg.vocab import RKG
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -295,3 +295,44 @@ def test_undeclared_terms_from_a_store(small):
     graph.add((first(graph, RKG.Person), RDF.type, URIRef(str(RKG._NS) + "NotAClass")))
     report = validate_store(open_engine(graph, "oxigraph").store, ontology=load_ontology())
     assert report.undeclared == (str(RKG._NS) + "NotAClass", str(RKG._NS) + "notATerm")
+
+
+def _compiled(shape: str):
+    return ShapeCompiler(Graph().parse(data=SHAPE_PREFIXES + shape, format="turtle"), load_templates(), "test.ttl").compile()
+
+
+def test_the_constraints_that_merging_graphs_can_break_are_marked():
+    # In shapes.ttl: the upper bounds and "exactly one of".
+    counting = {(c.shape.rsplit("/", 1)[-1], c.component) for c in compile_shapes() if c.counts}
+    assert ("shapes#StatementShape", "xone") in counting
+    assert ("shapes#ReformProject-label", "maxCount") in counting
+    assert {component for _, component in counting} == {"maxCount", "xone"}
+    # A bound inside a nested shape counts too; at-least constraints do not.
+    nested = _compiled("ex:S a sh:NodeShape ; sh:targetClass rkg:Person ; sh:or ( [ sh:path rkg:x ; sh:maxCount 1 ] [ sh:path rkg:y ; sh:minCount 1 ] ) .")
+    assert [(c.component, c.counts) for c in nested] == [("or", True)]
+    at_least = _compiled("ex:S a sh:NodeShape ; sh:targetClass rkg:Person ; sh:or ( [ sh:path rkg:x ; sh:minCount 1 ] ) ; sh:property [ sh:path rkg:y ; sh:class rkg:Post ] .")
+    assert {(c.component, c.counts) for c in at_least} == {("or", False), ("class", False)}
+
+
+def test_validate_shared_checks_the_bounds_of_the_nodes_several_documents_describe(tmp_path, monkeypatch):
+    from kg import validate
+    from kg.shard import Spool, join_sorted, merge_lines, sorted_lines
+
+    shape = "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:maxCount 1 ; sh:message \"one p\" ] ; sh:property [ sh:path ex:q ; sh:minCount 1 ] ."
+    monkeypatch.setattr(validate, "compile_shapes", lambda: _compiled(shape))
+    ex = "http://example.org/"
+    C, p = URIRef(ex + "C"), URIRef(ex + "p")
+    x, y, z = URIRef(ex + "x"), URIRef(ex + "y"), URIRef(ex + "z")
+    documents = [
+        [(x, RDF.type, C), (x, p, Literal(1)), (z, RDF.type, C), (z, p, Literal(1))],
+        [(x, RDF.type, C), (x, p, Literal(2)), (z, RDF.type, C), (z, p, Literal(1))],
+        [(y, RDF.type, C), (y, p, Literal(1)), (y, p, Literal(2))],  # one document's: its own check
+    ]
+    with Spool(str(tmp_path)) as spool:
+        union = spool.add(b"".join(merge_lines([sorted_lines(d).splitlines(keepends=True) for d in documents])))
+        subjects = [spool.add(join_sorted(line.split(b" ", 1)[0] for line in sorted_lines(d).splitlines())) for d in documents]
+        spool.seal()
+        report = validate.validate_shared(spool.path, union, spool.path, subjects, str(tmp_path))
+    # x has two values of ex:p only in the union; z's documents agree; y is in one document, and
+    # no at-least constraint (ex:q) is checked again: each document's check reports those.
+    assert [(v.focus, v.path, v.message) for v in report.violations] == [(str(x), ex + "p", "one p")]
