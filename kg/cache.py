@@ -85,7 +85,8 @@ class ExtractionCache:
     def prune(self, max_age_days: float = MAX_AGE_DAYS) -> None:
         limit = time.time() - max_age_days * 86400
         try:
-            for path in self.directory.glob("*/*.pickle"):
+            # The tagger's model too (kg.tagger): one made for another version of jieba is unused.
+            for path in (*self.directory.glob("*/*.pickle"), *self.directory.glob("tagger-*.marshal")):
                 if path.stat().st_mtime < limit:
                     path.unlink(missing_ok=True)
         except OSError:

@@ -171,13 +171,12 @@ class Lexicon:
     @cached_property
     def tokenizer(self) -> PosTagger:
         """A private jieba tokenizer that knows our posts, groups and levels as words."""
+        from .tagger import PosTagger, new_tokenizer  # loaded only where text is read
+
         jieba.setLogLevel(logging.WARNING)
-        base = jieba.Tokenizer()
-        base.initialize()
+        base = new_tokenizer()
         for word in (*self.full_posts, *(lv.label for lv in self.levels if len(lv.label) > 1)):
             base.add_word(word, WORD_FREQUENCY, "lex")
-        from .tagger import PosTagger  # jieba's tagging model loads in half a second: only where text is read
-
         return PosTagger(base)
 
 

@@ -11,7 +11,6 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from itertools import combinations
-from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 
@@ -20,7 +19,7 @@ from .lexicon import HAN_CLASS, Lexicon
 from .model import Entity, Extraction, Fact, Resolved, Span, StatedFigure
 
 if TYPE_CHECKING:
-    import jieba.posseg
+    from .tagger import Token
 
 # name → (English description). The rule IRIs and labels in the graph come from here.
 INFERENCE_RULES = {
@@ -194,13 +193,11 @@ def _split_place(name: str, lexicon: Lexicon) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=1)
 def jieba_block() -> re.Pattern:
-    """What jieba.posseg cuts on its own (a block): a run of Chinese characters, letters and
-    digits. Found where a document is read: the module takes half a second to load."""
-    import jieba.posseg
+    """What jieba.posseg cuts on its own (a block): a run of Chinese characters, letters and digits."""
+    from .tagger import HAN_INTERNAL
 
-    return jieba.posseg.re_han_internal
+    return HAN_INTERNAL
 
 
 def find_tagged_blocks(text: str, pattern: re.Pattern) -> list[tuple[int, str]]:
@@ -247,7 +244,7 @@ def _find_place_names(text: str, lexicon: Lexicon) -> tuple[list[tuple[str, int]
 
 def tag_block(
     block: str, lexicon: Lexicon, wanted: re.Pattern, runs: dict[str, list] | None = None, routes: dict[str, dict] | None = None
-) -> list[jieba.posseg.pair]:
+) -> list[Token]:
     """The tokens jieba.posseg gives one block, except that a run of characters it would tag
     with its hidden Markov model stays one untagged token (x) where ``wanted`` occurs neither in
     it nor in the word after it: that model is most of the cost of tagging, and a place name
@@ -258,7 +255,7 @@ def tag_block(
     The model's tokens depend on the run alone: ``runs`` keeps them for the next blocks; the
     route of dictionary words depends on the block alone: ``routes`` keeps it for the same block.
     """
-    import jieba.posseg  # loaded with the tokenizer, which the line below makes
+    from .tagger import Token
 
     runs = {} if runs is None else runs
     posseg = lexicon.tokenizer
@@ -270,19 +267,19 @@ def tag_block(
         base.calc(block, base.get_DAG(block), route)
         if routes is not None:
             routes[block] = route
-    tokens: list[jieba.posseg.pair] = []
+    tokens: list[Token] = []
 
     def add_run(run: str, following: str) -> None:
         if len(run) == 1:
-            tokens.append(jieba.posseg.pair(run, tags.get(run, "x")))
+            tokens.append(Token(run, tags.get(run, "x")))
         elif base.FREQ.get(run):
-            tokens.extend(jieba.posseg.pair(ch, tags.get(ch, "x")) for ch in run)
+            tokens.extend(Token(ch, tags.get(ch, "x")) for ch in run)
         elif wanted.search(run + following):
             if run not in runs:
-                runs[run] = list(posseg._POSTokenizer__cut_detail(run))
+                runs[run] = list(posseg.cut_detail(run))
             tokens.extend(runs[run])
         else:
-            tokens.append(jieba.posseg.pair(run, "x"))
+            tokens.append(Token(run, "x"))
 
     run, x = "", 0
     while x < len(block):
@@ -293,7 +290,7 @@ def tag_block(
             if run:
                 add_run(run, block[x:y])
                 run = ""
-            tokens.append(jieba.posseg.pair(block[x:y], tags.get(block[x:y], "x")))
+            tokens.append(Token(block[x:y], tags.get(block[x:y], "x")))
         x = y
     if run:
         add_run(run, "")

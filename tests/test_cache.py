@@ -83,3 +83,21 @@ def test_no_cache_neither_reads_nor_writes(tmp_path, corpus, capsys, monkeypatch
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     assert build(capsys, str(corpus / DOCUMENTS[0]), "--no-cache", "--out", str(tmp_path / "out"))[0] == 0
     assert not (tmp_path / "cache").exists()
+
+
+def test_prune_removes_what_was_not_used_for_max_age_days(tmp_path):
+    import os
+    import time
+
+    cache = ExtractionCache(tmp_path)
+    (tmp_path / "ab").mkdir()
+    old, recent = tmp_path / "ab" / "old.pickle", tmp_path / "ab" / "recent.pickle"
+    old_model, model = tmp_path / "tagger-0000.marshal", tmp_path / "tagger-1111.marshal"
+    other = tmp_path / "notes.txt"  # not the cache's: left alone
+    for path in (old, recent, old_model, model, other):
+        path.write_bytes(b"x")
+    long_ago = time.time() - 31 * 86400
+    for path in (old, old_model, other):
+        os.utime(path, (long_ago, long_ago))
+    cache.prune(max_age_days=30)
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["notes.txt", "recent.pickle", "tagger-1111.marshal"]

@@ -6,6 +6,9 @@ inside a small document (after ``PREFIX``) so that offsets are checked away from
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from kg.extract import (
@@ -22,6 +25,8 @@ from kg.extract import (
 )
 from kg.model import SourceDocument, Span, StatedFigure, Value
 from kg.segment import segment_document, split_clauses
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PREFIX = "据了解。\n"
 
@@ -629,6 +634,76 @@ def test_pos_tagger_takes_jiebas_word_tags_without_sharing_them(lexicon):
     jiebas = jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
     assert jiebas.keys() <= tagger.word_tag_tab.keys()
     assert {tagger.word_tag_tab[word] for word, tag in jiebas.items() if tagger.word_tag_tab[word] != tag} == {"lex"}
+
+
+@pytest.mark.parametrize("hmm", [True, False])
+def test_pos_tagger_cuts_and_tags_as_jieba_posseg(lexicon, hmm):
+    """The tagger's tokens are jieba.posseg's, word for word and tag for tag, on the seed and a
+    quarter of the corpus (jieba's model is slow: 10 s for all): Chinese, letters, digits, spaces
+    and punctuation, with the model and without."""
+    import jieba.posseg
+
+    ours = lexicon.tokenizer
+    ours.makesure_userdict_loaded()  # the lexicon's words move from the tokenizer to ours
+    theirs = jieba.posseg.POSTokenizer(ours.tokenizer)
+    theirs.word_tag_tab.update(ours.word_tag_tab)  # the lexicon's words, which ours has taken
+    for path in [ROOT / "data" / "pingshan-2017-reform-plan.txt", *sorted((ROOT / "tests" / "corpus").glob("*.txt"))[::4]]:
+        text = path.read_text(encoding="utf-8") + " GDP增长7.5%，R&D投入 C++ 2017年\r\n"
+        assert [(t.word, t.flag) for t in ours.cut(text, HMM=hmm)] == [(p.word, p.flag) for p in theirs.cut(text, HMM=hmm)], path.name
+
+
+def test_the_tagger_s_model_is_read_from_its_cache_file(tmp_path, monkeypatch):
+    import jieba
+
+    from kg import tagger
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    dictionary = None  # jieba's
+    tagger.load_model.cache_clear()
+    try:
+        made = tagger.load_model(dictionary)
+        (cached,) = tmp_path.glob("tagger-*.marshal")
+        tagger.load_model.cache_clear()
+
+        def no_jieba(dictionary, path):
+            raise AssertionError("the model was made again")
+
+        monkeypatch.setattr(tagger, "_tables_from_jieba", no_jieba)
+        assert tagger.load_model(dictionary) == made
+        assert made.word_tags["改革"] == "vn" and ("B", "n") in made.start
+        # The dictionary as jieba's tokenizer loads it (from jieba's own cache).
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        assert made.frequencies == tokenizer.FREQ and made.total == tokenizer.total
+        fresh = tagger.new_tokenizer()
+        assert fresh.initialized and fresh.FREQ == tokenizer.FREQ and fresh.FREQ is not made.frequencies
+        # A broken file is made again, not trusted.
+        cached.write_bytes(b"not marshal")
+        monkeypatch.undo()
+        monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+        tagger.load_model.cache_clear()
+        assert tagger.load_model(dictionary) == made
+    finally:
+        tagger.load_model.cache_clear()
+
+
+def test_tagging_a_document_does_not_import_jieba_posseg(tmp_path):
+    """jieba.posseg reads its dictionary's word tags as it is imported (0.6 s): once the model
+    is in the cache, tagging never imports it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from kg.lexicon import load_lexicon; "
+        "print([tuple(t) for t in load_lexicon().tokenizer.cut('常务副县长负责推进改革')]); "
+        "print('jieba.posseg' in sys.modules)"
+    )
+    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.splitlines() == [again.stdout.splitlines()[0], "True"]  # made from jieba.posseg once
+    assert again.stdout.splitlines()[1] == "False"
+    assert "('常务副县长', 'lex')" in again.stdout
 
 
 def test_pos_tagger_tokens(lexicon):
