@@ -176,11 +176,11 @@ def time_extraction(folder: Path, jobs: int, against_jieba: bool = True) -> Extr
     runs it (wall and CPU, the workers' start-up included), then on one core against jieba.lcut."""
     import jieba
 
-    from kg.pipeline import expand_paths, extract_document, load_toolkit, open_executor, process_document, read_document, run_each
+    from kg.pipeline import count_jobs, expand_paths, extract_document, load_toolkit, open_executor, process_document, read_document, run_each
 
     files = expand_paths([folder])[0]
     wall, cpu = time.perf_counter(), cpu_seconds()
-    with open_executor(jobs) as executor:
+    with open_executor(count_jobs(jobs, files)) as executor:
         documents = list(run_each(executor, read_document, [(str(f), (f,)) for f in files]))
         toolkit = load_toolkit() if executor is None else None
         for _ in run_each(executor, extract_document, [(d.path, (d, None, toolkit)) for d in documents]):
@@ -277,7 +277,7 @@ def measure_sizes(args: argparse.Namespace, cache: Path) -> None:
 def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
     """Each stage of kg build, in the order cmd_build runs them, timed in this process."""
     from kg.export import EXPORTERS, write_outputs
-    from kg.pipeline import BuildResult, expand_paths, extract_document, load_toolkit, open_executor, read_document, run_each
+    from kg.pipeline import BuildResult, count_jobs, expand_paths, extract_document, load_toolkit, open_executor, read_document, run_each
     from kg.render import render_views
     from kg.report import build_report
     from kg.resolve import assign_places
@@ -316,7 +316,7 @@ def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
     def extract_and_shard():
         # The pool is shut down inside the stage, so that its workers' CPU time is counted
         # (a process's children count once they have ended); their toolkit loading is counted too.
-        with open_executor(args.jobs) as executor:
+        with open_executor(count_jobs(args.jobs, files)) as executor:
             own = state["toolkit"] if executor is None else None
             documents = sorted(run_each(executor, extract_document, [(d.path, (d, None, own)) for d in state["load"]]), key=lambda r: (r.document.doc_id, r.document.path))
             places = places_by_document(assign_places(documents))

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shutil
 import sys
@@ -95,12 +96,16 @@ def fit_columns(text: str, columns: int) -> tuple[str, int]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .cache import ExtractionCache, default_cache_dir
-    from .export import EXPORTERS, export_files, json_bytes, release_memory, stage_apart, write_outputs
     from .pipeline import DEFAULT_INPUT, build_corpus, load_toolkit
-    from .render import ASSETS, render_views
-    from .report import build_report, report_to_markdown
     from .shard import Spool, spool_directory
     from .validate import load_ontology, validate_shared
+
+    def load_writers() -> None:
+        # What writes the output (pyvis, jinja2, networkx, the exporters: a second and more),
+        # loaded while the workers extract.
+        for module in OUTPUT_MODULES:
+            importlib.import_module(module)
+        load_ontology()
 
     paths = args.paths or [DEFAULT_INPUT]
     log = BuildLog(args.quiet)
@@ -108,7 +113,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         try:
             # A missing path is not a usage error: like any bad input it gets its line, and the rest builds.
             cache = None if args.no_cache else ExtractionCache(default_cache_dir())
-            result, source = build_corpus(paths, spool, load_toolkit(), args.genre, log.log_outcome, args.jobs, cache, not args.no_validate)
+            result, source = build_corpus(paths, spool, load_toolkit(), args.genre, log.log_outcome, args.jobs, cache, not args.no_validate, load_writers)
             if cache is not None:
                 cache.prune()
         finally:
@@ -117,6 +122,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         if source is None:
             _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
             return 1
+        from .export import EXPORTERS, export_files, json_bytes, release_memory, stage_apart, write_outputs
+        from .render import ASSETS, render_views
+        from .report import build_report, report_to_markdown
+
         # Counted here: counting merges the graph's lines once, into a spool that every export
         # and the processes below then read.
         triples = source.stats.triples
@@ -167,6 +176,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 VIEWS_DIR = "views"
+# The modules that write a build's output, loaded while its workers extract (kg build).
+OUTPUT_MODULES = ["kg.export", "kg.render", "kg.report"]
 
 # Loaded once by the process that helpers of a large build are forked from (see run_apart).
 HELPER_MODULES = ["kg.validate", "kg.export"]

@@ -7,6 +7,7 @@ with a traditional-script document read through a simplified copy and restored a
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 import pickle
 import signal
@@ -150,13 +151,19 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]
     return [p for p in found if unique[os.path.realpath(p)] is p], failures
 
 
-def count_jobs(jobs: int | None, files: list[Path]) -> int:
-    """Worker processes to use (1: work in this process); never more than there are files."""
-    if jobs is None:
-        size = sum(measure_file(f) for f in files)
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        jobs = min(cpus, MAX_DEFAULT_JOBS, size // BYTES_PER_DEFAULT_JOB)
-    return max(1, min(jobs, len(files)))
+def count_jobs(jobs: int | None, files: list[Path], apart: bool = False) -> int:
+    """Worker processes to use, 0 to work in this process; never more than there are files.
+    ``jobs``: as asked (1: this process); None: see BYTES_PER_DEFAULT_JOB, and with ``apart`` one
+    worker at least where there are several CPUs, so that this process can do other work
+    meanwhile."""
+    if jobs is not None:
+        return min(jobs, len(files)) if jobs > 1 else 0
+    size = sum(measure_file(f) for f in files)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    jobs = min(cpus, MAX_DEFAULT_JOBS, size // BYTES_PER_DEFAULT_JOB)
+    if apart and cpus > 1:
+        jobs = max(jobs, 1)
+    return min(jobs, len(files)) if jobs > 1 or apart else 0
 
 
 def measure_file(path: Path) -> int:
@@ -187,7 +194,7 @@ def build_graph(
     """
     toolkit = toolkit or load_toolkit()
     files, failures = _check_inputs(paths, toolkit, genre)
-    with open_executor(count_jobs(jobs, files)) as executor:
+    with open_executor(count_jobs(jobs, files), toolkit) as executor:
         result = _extract_all(executor, files, failures, toolkit, genre, progress, cache)
     dataset = records_to_dataset(list(result.documents))
     if result.documents:
@@ -204,13 +211,19 @@ def build_corpus(
     jobs: int | None = None,
     cache: ExtractionCache | None = None,
     validate: bool = True,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[BuildResult, ExportSource | None]:
     """``build_graph``'s documents, and their graph as an ExportSource made of shards (kg.shard):
     each document's graph, entailments, projection and ledger rows made in the workers (and with
-    ``validate`` its graph validated), their lines kept in ``spool``. The parent holds the network projection and the documents' summary,
-    never the whole graph. The result's documents keep their document (not its text), genre,
-    figures and place, not their entities, mentions, facts and unused text (its ``reports`` say
-    what the report needs of them). The source is None when no document could be built."""
+    ``validate`` its graph validated), their lines kept in ``spool``. The parent holds the
+    network projection and the documents' summary, never the whole graph. The result's documents
+    keep their document (not its text), genre, figures and place, not their entities, mentions,
+    facts and unused text (its ``reports`` say what the report needs of them). The source is None
+    when no document could be built.
+
+    By default there is one worker at least, on a machine of several CPUs, and ``meanwhile()``
+    runs here while it works: what the caller needs next, such as the modules that write the
+    output, loaded on the other core."""
     from .shard import ShardCollector, make_pickled_shard, places_by_document
 
     toolkit = toolkit or load_toolkit()
@@ -224,8 +237,16 @@ def build_corpus(
         waiting[resolved.document.path] = zlib.compress(pickle.dumps(resolved, pickle.HIGHEST_PROTOCOL), 1)
         return dataclasses.replace(resolved, document=dataclasses.replace(resolved.document, text=""), mentions=(), facts=(), unused=())
 
-    with open_executor(count_jobs(jobs, files)) as executor:
-        result = _extract_all(executor, files, failures, toolkit, genre, progress, cache, pack)
+    def start(work: Iterator) -> Iterator:
+        # The work is with the workers: this process does what was asked of it meanwhile, once.
+        nonlocal meanwhile
+        if executor is not None and meanwhile is not None:
+            meanwhile, task = None, meanwhile
+            task()
+        return work
+
+    with open_executor(count_jobs(jobs, files, apart=True), toolkit) as executor:
+        result = _extract_all(executor, files, failures, toolkit, genre, progress, cache, pack, start)
         if not result.documents:
             return result, None
         places = places_by_document(assign_places(list(result.documents)))
@@ -236,7 +257,7 @@ def build_corpus(
             work.append((resolved.document.path, (waiting.pop(resolved.document.path), places.get(resolved.document.doc_id, {}), validate)))
             documents[number] = None
         collector, built, failed = ShardCollector(spool), [], []
-        for resolved, shard in zip(slim, run_each(executor, make_pickled_shard, work)):
+        for resolved, shard in zip(slim, start(run_each(executor, make_pickled_shard, work))):
             if isinstance(shard, Failure):  # a bug met on one document: the others are built
                 failed.append(shard)
             else:
@@ -268,9 +289,11 @@ def _extract_all(
     progress: Callable[[Outcome, int, int], None] | None,
     cache: ExtractionCache | None,
     pack: Callable[[Resolved], Resolved] | None = None,
+    start: Callable[[Iterator], Iterator] = iter,
 ) -> BuildResult:
     """Every input loaded and extracted (or taken from the cache), sorted; no graph yet. ``pack``:
-    what to keep of each document once it is cached and its progress told."""
+    what to keep of each document once it is cached and its progress told; ``start``: called
+    with the extractions' results once they are handed to the executor."""
     total = len(files) + len(failures)
     outcomes: list[Outcome] = []
 
@@ -292,9 +315,12 @@ def _extract_all(
         else:
             to_extract.append(item)
     hits = {d.path: hit for d in to_extract if cache is not None and (hit := cache.get(d, genre)) is not None}
-    # The parent's toolkit goes to the work only when it runs here: a worker has its own.
+    # The parent's toolkit goes to the work only when it runs here: a worker has its own (a
+    # copy of the parent's where it was forked).
     own = toolkit if executor is None else None
     extracted = run_each(executor, extract_document, [(d.path, (d, genre, own)) for d in to_extract if d.path not in hits])
+    if len(hits) < len(to_extract):
+        extracted = start(extracted)
     for document in to_extract:  # in input order, cached or not
         outcome = hits.get(document.path) or next(extracted)
         if cache is not None and isinstance(outcome, Resolved) and document.path not in hits:
@@ -337,23 +363,29 @@ def extract_document(document: SourceDocument, genre: str | None, toolkit: Toolk
     return process_document(document, toolkit or _worker_toolkit, genre)
 
 
-def start_worker() -> None:
-    """Runs once in each worker process: load the toolkit there, instead of pickling the parent's
-    (its jieba tokenizer holds a lock and a large dictionary)."""
+def start_worker(toolkit: Toolkit | None = None) -> None:
+    """Runs once in each worker process: the parent's ``toolkit`` where the worker was forked
+    from it, else one loaded there, never the parent's pickled (its jieba tokenizer holds a lock
+    and a large dictionary)."""
     global _worker_toolkit
     # Ctrl-C reaches every process of the terminal's group; the parent alone handles it (it
     # cancels what is queued), so a worker finishes its document instead of printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_toolkit = load_toolkit()
+    _worker_toolkit = toolkit or load_toolkit()
 
 
 @contextmanager
-def open_executor(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
-    """A process pool for ``jobs`` > 1, else None (work runs in this process, with no start-up cost)."""
-    if jobs <= 1:
+def open_executor(jobs: int, toolkit: Toolkit | None = None) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of ``jobs`` worker processes, or None for 0 (work runs in this process, with no
+    start-up cost). Where a process can be forked, the workers are, and take ``toolkit`` as it
+    is (what it has loaded is not loaded again); else each loads a toolkit of its own."""
+    if jobs < 1:
         yield None
         return
-    executor = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker)
+    if toolkit is not None and "fork" in multiprocessing.get_all_start_methods():
+        executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=start_worker, initargs=(toolkit,))
+    else:
+        executor = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker)
     try:
         yield executor
     finally:
@@ -364,12 +396,14 @@ def open_executor(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
 def run_each(
     executor: ProcessPoolExecutor | None, task: Callable, work: list[tuple[str, tuple]]
 ) -> Iterator[SourceDocument | Outcome]:
-    """``task(*args)`` for each ``(path, args)`` of ``work``, results in order; errors → Failures."""
+    """``task(*args)`` for each ``(path, args)`` of ``work``, results in order; errors → Failures.
+    An executor is given all the work at once; in this process each task runs as its result is read."""
     if executor is None:
-        for path, args in work:
-            yield run_guarded(path, task, *args)
-        return
-    futures: deque[tuple[str, Future]] = deque((path, executor.submit(run_guarded, path, task, *args)) for path, args in work)
+        return (run_guarded(path, task, *args) for path, args in work)
+    return _results(deque((path, executor.submit(run_guarded, path, task, *args)) for path, args in work))
+
+
+def _results(futures: deque[tuple[str, Future]]) -> Iterator[SourceDocument | Outcome]:
     while futures:
         # Taken off the queue before its result is handed on: a future keeps its result, and a
         # corpus's shards, kept until the last came, would hold the whole graph in memory.

@@ -334,9 +334,8 @@ def test_outcomes_pickle_for_the_trip_back_from_a_worker(toolkit):
 
 def test_a_worker_error_or_crash_becomes_a_failure_naming_the_file():
     with ProcessPoolExecutor(max_workers=1) as executor:
-        raised, crashed = run_each(executor, int, [("a.txt", ("not a number",))]), run_each(executor, os._exit, [("b.txt", (3,))])
-        (raised,) = list(raised)
-        (crashed,) = list(crashed)
+        (raised,) = list(run_each(executor, int, [("a.txt", ("not a number",))]))
+        (crashed,) = list(run_each(executor, os._exit, [("b.txt", (3,))]))
     assert raised.path == "a.txt" and "internal error while processing the document: ValueError: invalid literal" in raised.message
     assert crashed.path == "b.txt" and "BrokenProcessPool" in crashed.message
 
