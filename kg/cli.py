@@ -101,11 +101,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .validate import load_ontology, validate_shared
 
     def load_writers() -> None:
-        # What writes the output (pyvis, jinja2, networkx, the exporters: a second and more),
-        # loaded while the workers extract.
+        # What writes the output (pyvis, jinja2, networkx, the exporters, the pages' templates:
+        # a second and more), loaded while the workers extract.
         for module in OUTPUT_MODULES:
             importlib.import_module(module)
         load_ontology()
+        from .render import compile_templates
+
+        compile_templates()
 
     paths = args.paths or [DEFAULT_INPUT]
     log = BuildLog(args.quiet)
@@ -129,12 +132,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         # Counted here: counting merges the graph's lines once, into a spool that every export
         # and the processes below then read.
         triples = source.stats.triples
-        release_memory()  # the shards' garbage goes back to the system
         # The workers validated each document's graph. What merging them can break is checked
         # over the merged lines, and the graph files need those lines only: both run in processes
         # of their own meanwhile, which above HELPERS_APART_ABOVE triples share nothing with this
         # one (see run_apart).
         apart_from_here = triples > HELPERS_APART_ABOVE
+        if apart_from_here:
+            release_memory()  # the shards' garbage goes back to the system (0.1 s at least)
         checks = source.checks
         several = checks is not None and len(checks.subject_runs) > 1  # one graph has nothing to merge
         validating = run_apart(apart_from_here, validate_shared, *source.union_run(), checks.path, checks.subject_runs, spool_directory()) if several else None
