@@ -377,15 +377,14 @@ def start_worker(toolkit: Toolkit | None = None) -> None:
 @contextmanager
 def open_executor(jobs: int, toolkit: Toolkit | None = None) -> Iterator[ProcessPoolExecutor | None]:
     """A pool of ``jobs`` worker processes, or None for 0 (work runs in this process, with no
-    start-up cost). Where a process can be forked, the workers are, and take ``toolkit`` as it
-    is (what it has loaded is not loaded again); else each loads a toolkit of its own."""
+    start-up cost). Where the platform starts a process by forking (Linux, before Python 3.14),
+    the workers take ``toolkit`` as it is (what it has loaded is not loaded again); else each
+    loads a toolkit of its own."""
     if jobs < 1:
         yield None
         return
-    if toolkit is not None and "fork" in multiprocessing.get_all_start_methods():
-        executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=start_worker, initargs=(toolkit,))
-    else:
-        executor = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker)
+    forked = toolkit is not None and multiprocessing.get_start_method() == "fork"
+    executor = ProcessPoolExecutor(jobs, initializer=start_worker, initargs=(toolkit,) if forked else ())
     try:
         yield executor
     finally:
