@@ -28,7 +28,7 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from .model import Resolved
 from .network import NetworkMerger, Projection
-from .validate import DocumentChecks, ValidationReport
+from .validate import DocumentChecks, ValidationReport, load_ontology, validate_store
 
 if TYPE_CHECKING:
     from .export import ExportSource
@@ -86,7 +86,6 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str], vali
     from .query import OxigraphEngine
     from .rdf import document_triples
     from .report import document_report
-    from .validate import load_ontology, validate_store
     from .vocab import RKG
 
     iri, document = document_graph_iri(resolved.document), document_iri(resolved.document)
