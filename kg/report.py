@@ -88,7 +88,7 @@ def build_report(result: BuildResult, stats: GraphStats, validation: ValidationR
         if validation is None
         else {
             "conforms": validation.conforms,
-            "violations": [{"focus": v.focus, "path": v.path, "message": v.message} for v in validation.violations],
+            "violations": [{"document": v.document, "focus": v.focus, "path": v.path, "message": v.message} for v in validation.violations],
             "undeclared_terms": list(validation.undeclared),
         },
     }
@@ -132,7 +132,9 @@ def report_to_markdown(report: dict) -> str:
     elif validation["conforms"]:
         out += ["The graph conforms to shapes.ttl, and every rkg: term it uses is declared in ontology.ttl.", ""]
     else:
-        out += _table(["focus", "path", "message"], [[v["focus"], v["path"], v["message"]] for v in validation["violations"]])
+        # A violation only the merge of several documents shows is credited to none of them.
+        rows = [[v["document"] or "(several)", v["focus"], v["path"], v["message"]] for v in validation["violations"]]
+        out += _table(["document", "focus", "path", "message"], rows)
         out += [f"- undeclared term: {t}" for t in validation["undeclared_terms"]] + [""]
     for doc in report["documents"]:
         out += [f"## {doc['file']}", "", f"Genre `{doc['genre']}`, {doc['chars']} characters, {doc['facts']} facts ({doc['inferred_facts']} inferred).", ""]

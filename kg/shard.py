@@ -107,7 +107,7 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str], vali
         network=network,
         ledger=tuple(tuple(row) for row in engine_to_ledger(OxigraphEngine(store))),
         report=document_report(resolved),
-        validation=validate_store(store) if validate else None,
+        validation=validate_store(store).found_in(resolved.document.name) if validate else None,
         subjects=join_sorted(line[: line.find(b" ")] for line in (*lines.splitlines(), *inferred_lines.splitlines())) if validate else b"",
     )
 

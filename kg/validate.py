@@ -22,6 +22,7 @@ that names it alone. SPARQL constraints are checked per document only.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +58,9 @@ class Violation:
     focus: str
     path: str
     message: str
+    # The document whose graph shows it (kg build validates a document at a time); "" for a
+    # graph validated whole, or what only the merge of several documents shows.
+    document: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,14 @@ class ValidationReport:
     @classmethod
     def of(cls, violations: Iterable[Violation], undeclared: Iterable[str]) -> ValidationReport:
         """A report of violations and terms found in any order, more than once (by several documents)."""
-        return cls(tuple(sorted(set(violations), key=lambda v: (v.focus, v.path, v.message))), tuple(sorted(set(undeclared))))
+        return cls(tuple(sorted(set(violations), key=lambda v: (v.focus, v.path, v.message, v.document))), tuple(sorted(set(undeclared))))
 
     def merge(self, other: ValidationReport) -> ValidationReport:
         return ValidationReport.of((*self.violations, *other.violations), (*self.undeclared, *other.undeclared))
+
+    def found_in(self, document: str) -> ValidationReport:
+        """The report with each violation credited to ``document``."""
+        return ValidationReport(tuple(dataclasses.replace(v, document=document) for v in self.violations), self.undeclared)
 
 
 @dataclass(frozen=True)

@@ -173,4 +173,7 @@ def test_build_validates_each_document_and_fails_on_a_violation(tmp_path, monkey
     assert validation["conforms"] is False and validation["violations"]
     assert f"validation: {len(validation['violations'])} SHACL violation(s), 0 undeclared term(s)" in err
     assert {v["path"] for v in validation["violations"]} == {str(RKG.ordinal)}
+    assert {v["document"] for v in validation["violations"]} == {"plan.txt"}
     assert "at most one rkg:ordinal" in validation["violations"][0]["message"]
+    markdown = (tmp_path / "bad" / "report.md").read_text(encoding="utf-8")
+    assert "| document | focus | path | message |" in markdown and f"| plan.txt | {validation['violations'][0]['focus']} |" in markdown
