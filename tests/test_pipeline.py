@@ -192,3 +192,39 @@ def test_no_document_name_is_written_into_the_extractor(pingshan):
     sources = [p for p in (ROOT / "kg").rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".tsv", ".html", ".js", ".css")]
     hits = [(p.name, n) for p in sources for n in names if n in p.read_text(encoding="utf-8")]
     assert not hits
+
+
+def test_count_jobs_gives_a_build_that_asks_a_worker_of_its_own(monkeypatch, tmp_path):
+    from kg import pipeline
+    from kg.pipeline import count_jobs
+
+    files = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for f in files:
+        f.write_text("x", encoding="utf-8")
+    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    assert count_jobs(None, files) == 0  # small input: this process
+    assert count_jobs(None, files, apart=True) == 1  # one worker, this process free meanwhile
+    assert count_jobs(1, files, apart=True) == 0 and count_jobs(4, files) == 2  # -j as asked, no more than the files
+    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda _: {0}, raising=False)
+    assert count_jobs(None, files, apart=True) == 0  # one CPU: nothing to overlap
+
+
+def test_build_corpus_runs_meanwhile_once_while_its_worker_extracts(toolkit, tmp_path, monkeypatch):
+    from kg import pipeline
+    from kg.pipeline import build_corpus
+    from kg.shard import Spool
+
+    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    real, where = pipeline.process_document, tmp_path / "extracted-in"
+
+    def process_document(*args):  # the worker is forked: it runs this too
+        where.write_text(str(os.getpid()), encoding="utf-8")
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "process_document", process_document)
+    calls = []
+    with Spool(str(tmp_path)) as spool:
+        result, source = build_corpus([ROOT / "data" / "pingshan-2017-reform-plan.txt"], spool, toolkit, meanwhile=lambda: calls.append(os.getpid()))
+        assert source is not None and len(result.documents) == 1 and not result.failures
+    assert calls == [os.getpid()]  # here, once
+    assert int(where.read_text(encoding="utf-8")) != os.getpid()  # while a worker extracted
