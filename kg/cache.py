@@ -71,16 +71,8 @@ class ExtractionCache:
         return resolved
 
     def put(self, resolved: Resolved, genre: str | None) -> None:
-        """Store an extraction; a cache that cannot be written is only a slower build."""
-        path = self._path(self.key(resolved.document, genre))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(resolved, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            return
+        """Store an extraction."""
+        write_cache_file(self._path(self.key(resolved.document, genre)), pickle.dumps(resolved, protocol=pickle.HIGHEST_PROTOCOL))
 
     def prune(self, max_age_days: float = MAX_AGE_DAYS) -> None:
         limit = time.time() - max_age_days * 86400
@@ -91,3 +83,16 @@ class ExtractionCache:
                     path.unlink(missing_ok=True)
         except OSError:
             return
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a file of the cache whole or not at all; a cache that cannot be written is only a
+    slower build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        return

@@ -162,8 +162,8 @@ def count_jobs(jobs: int | None, files: list[Path], apart: bool = False) -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     jobs = min(cpus, MAX_DEFAULT_JOBS, size // BYTES_PER_DEFAULT_JOB)
     if apart and cpus > 1:
-        jobs = max(jobs, 1)
-    return min(jobs, len(files)) if jobs > 1 or apart else 0
+        return min(max(jobs, 1), len(files))
+    return min(jobs, len(files)) if jobs > 1 else 0
 
 
 def measure_file(path: Path) -> int:
@@ -237,13 +237,12 @@ def build_corpus(
         waiting[resolved.document.path] = zlib.compress(pickle.dumps(resolved, pickle.HIGHEST_PROTOCOL), 1)
         return dataclasses.replace(resolved, document=dataclasses.replace(resolved.document, text=""), mentions=(), facts=(), unused=())
 
-    def start(work: Iterator) -> Iterator:
+    def start() -> None:
         # The work is with the workers: this process does what was asked of it meanwhile, once.
         nonlocal meanwhile
         if executor is not None and meanwhile is not None:
             meanwhile, task = None, meanwhile
             task()
-        return work
 
     with open_executor(count_jobs(jobs, files, apart=True), toolkit) as executor:
         result = _extract_all(executor, files, failures, toolkit, genre, progress, cache, pack, start)
@@ -257,7 +256,9 @@ def build_corpus(
             work.append((resolved.document.path, (waiting.pop(resolved.document.path), places.get(resolved.document.doc_id, {}), validate)))
             documents[number] = None
         collector, built, failed = ShardCollector(spool), [], []
-        for resolved, shard in zip(slim, start(run_each(executor, make_pickled_shard, work))):
+        shards = run_each(executor, make_pickled_shard, work)
+        start()
+        for resolved, shard in zip(slim, shards):
             if isinstance(shard, Failure):  # a bug met on one document: the others are built
                 failed.append(shard)
             else:
@@ -289,11 +290,11 @@ def _extract_all(
     progress: Callable[[Outcome, int, int], None] | None,
     cache: ExtractionCache | None,
     pack: Callable[[Resolved], Resolved] | None = None,
-    start: Callable[[Iterator], Iterator] = iter,
+    start: Callable[[], None] = lambda: None,
 ) -> BuildResult:
     """Every input loaded and extracted (or taken from the cache), sorted; no graph yet. ``pack``:
     what to keep of each document once it is cached and its progress told; ``start``: called
-    with the extractions' results once they are handed to the executor."""
+    once the extractions are handed to the executor."""
     total = len(files) + len(failures)
     outcomes: list[Outcome] = []
 
@@ -320,7 +321,7 @@ def _extract_all(
     own = toolkit if executor is None else None
     extracted = run_each(executor, extract_document, [(d.path, (d, genre, own)) for d in to_extract if d.path not in hits])
     if len(hits) < len(to_extract):
-        extracted = start(extracted)
+        start()
     for document in to_extract:  # in input order, cached or not
         outcome = hits.get(document.path) or next(extracted)
         if cache is not None and isinstance(outcome, Resolved) and document.path not in hits:

@@ -11,15 +11,14 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from itertools import combinations
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 
 from .ids import KIND_CLASSES
 from .lexicon import HAN_CLASS, Lexicon
 from .model import Entity, Extraction, Fact, Resolved, Span, StatedFigure
+from .tagger import HAN_INTERNAL, Token
 
-if TYPE_CHECKING:
-    from .tagger import Token
 
 # name → (English description). The rule IRIs and labels in the graph come from here.
 INFERENCE_RULES = {
@@ -193,13 +192,6 @@ def _split_place(name: str, lexicon: Lexicon) -> tuple[str, str] | None:
     return None
 
 
-def jieba_block() -> re.Pattern:
-    """What jieba.posseg cuts on its own (a block): a run of Chinese characters, letters and digits."""
-    from .tagger import HAN_INTERNAL
-
-    return HAN_INTERNAL
-
-
 def find_tagged_blocks(text: str, pattern: re.Pattern) -> list[tuple[int, str]]:
     """(offset, block) for each of jieba's blocks of ``text`` in which ``pattern`` occurs.
 
@@ -208,7 +200,7 @@ def find_tagged_blocks(text: str, pattern: re.Pattern) -> list[tuple[int, str]]:
     that holds no part of what is sought can be left untagged without changing the tokens of
     the others.
     """
-    return [(m.start(), m.group()) for m in jieba_block().finditer(text) if pattern.search(m.group())]
+    return [(m.start(), m.group()) for m in HAN_INTERNAL.finditer(text) if pattern.search(m.group())]
 
 
 def _place_name_pattern(lexicon: Lexicon) -> re.Pattern:
@@ -255,8 +247,6 @@ def tag_block(
     The model's tokens depend on the run alone: ``runs`` keeps them for the next blocks; the
     route of dictionary words depends on the block alone: ``routes`` keeps it for the same block.
     """
-    from .tagger import Token
-
     runs = {} if runs is None else runs
     posseg = lexicon.tokenizer
     posseg.makesure_userdict_loaded()

@@ -17,10 +17,8 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterator
 
 import jieba
@@ -93,7 +91,7 @@ def load_model(dictionary: str | None) -> Model:
     """The dictionary and model of a jieba tokenizer's ``dictionary`` (None: jieba's own file),
     from the cache file, made first if there is none or it is stale. A cache that cannot be
     written is only a slower start."""
-    from .cache import default_cache_dir
+    from .cache import default_cache_dir, write_cache_file
 
     path = os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME) if dictionary is None else dictionary
     status = os.stat(path)
@@ -108,7 +106,7 @@ def load_model(dictionary: str | None) -> Model:
     except (OSError, EOFError, ValueError, TypeError):
         pass
     tables = _tables_from_jieba(dictionary, path)
-    _write_atomically(cache, marshal.dumps((key, tables)))
+    write_cache_file(cache, marshal.dumps((key, tables)))
     return _model(*tables)
 
 
@@ -133,17 +131,6 @@ def _tables_from_jieba(dictionary: str | None, path: str) -> tuple:
                 word_tags[word] = sys.intern(tag)
     posseg = jieba.posseg
     return tokenizer.FREQ, tokenizer.total, posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P, word_tags
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".tagger.", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        return
 
 
 def tag_states(run: str, model: Model | None = None) -> list[tuple[str, str]]:
@@ -225,9 +212,6 @@ class PosTagger:
                         yield Token(char, "eng")
                     else:
                         yield Token(char, "x")
-
-    def lcut(self, sentence: str, HMM: bool = True) -> list[Token]:  # noqa: N803
-        return list(self.cut(sentence, HMM))
 
     def cut_states(self, run: str) -> Iterator[Token]:
         """A run of Chinese characters cut and tagged by the model alone."""
