@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .errors import KgError, UsageError
+from .errors import InputError, KgError, UsageError
 
 DEFAULT_OUT = Path("output")
 
@@ -281,9 +281,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate_files, format_scores
+    from .evaluate import evaluate_files, format_case_scores, format_scores, read_cases, read_predicted, score_case
 
-    print(format_scores(evaluate_files(args.gold, args.graph)))
+    if args.graph is not None:
+        print(format_scores(evaluate_files(args.gold, args.graph)))
+        return 0
+    if not Path(args.gold).is_dir():
+        raise UsageError(f"{args.gold}: give the graph file to score against this gold file, or a folder of cases")
+    # A folder of cases: each document built here, in memory, and scored on its own relations.
+    from .pipeline import build_graph, load_toolkit
+    from .rdf import union_graph
+
+    toolkit, results = load_toolkit(), []
+    for case in read_cases(args.gold):
+        result = build_graph([case.document], toolkit, case.genre, jobs=1)
+        if result.failures:
+            raise InputError(result.failures[0].message, str(case.document))
+        results.append(score_case(case, read_predicted(union_graph(result.dataset))))
+    print(format_case_scores(results), end="")
     return 0
 
 
@@ -420,9 +435,14 @@ def make_parser() -> argparse.ArgumentParser:
     validate.add_argument("graph", nargs="?", default=str(DEFAULT_OUT / "graph.ttl"), help="graph file (default: output/graph.ttl)")
     validate.set_defaults(func=cmd_validate)
 
-    evaluate = sub.add_parser("eval", help="precision, recall and F1 of a graph against a gold annotation", description="Score an extracted graph against a gold TSV, per relation type.")
-    evaluate.add_argument("gold", help="gold annotation (TSV: relation, subject, object, note)")
-    evaluate.add_argument("graph", help="extracted graph file")
+    evaluate = sub.add_parser(
+        "eval",
+        help="precision, recall and F1 of a graph against a gold annotation, or of a folder of cases",
+        description="Score an extracted graph against a gold TSV, per relation type; or build every case of a folder "
+        "(document.txt, case.toml, facts.tsv) and score each on the relations its case.toml lists, with the macro F1 over documents.",
+    )
+    evaluate.add_argument("gold", help="gold annotation (TSV: relation, subject, object, note), or a folder of cases")
+    evaluate.add_argument("graph", nargs="?", help="extracted graph file (with a gold TSV)")
     evaluate.set_defaults(func=cmd_eval)
 
     publish = sub.add_parser(

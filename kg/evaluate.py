@@ -382,3 +382,89 @@ def evaluate_files(gold_path: str | Path, graph_path: str | Path) -> dict[str, R
     """``kg eval GOLD GRAPH``: score the graph file against the gold file."""
     gold = read_gold(gold_path)
     return score(gold, read_predicted(read_graph(graph_path)))
+
+
+# ---------------------------------------------------------------------------------------------
+# a folder of cases: tests/eval/<split>/<case>/{document.txt, case.toml, facts.tsv}
+
+CASE_FILE = "case.toml"
+CASE_DOCUMENT = "document.txt"
+CASE_GOLD = "facts.tsv"
+
+
+class Case(NamedTuple):
+    """One evaluation case: its folder, document, gold rows and the relations its gold covers."""
+
+    name: str
+    folder: Path
+    document: Path
+    gold: list[Row]
+    relations: tuple[str, ...]
+    genre: str | None  # forced genre, where case.toml sets ``force_genre``
+
+
+class CaseScore(NamedTuple):
+    name: str
+    scores: dict[str, RelationScore]  # the relations the case annotates, plus MICRO
+
+    @property
+    def f1(self) -> float:
+        return self.scores[MICRO].strict.f1
+
+
+def read_cases(folder: str | Path) -> list[Case]:
+    """Every case below ``folder`` (a folder holding ``case.toml``), in path order."""
+    import tomllib
+
+    folder = Path(folder)
+    found = sorted(p.parent for p in folder.rglob(CASE_FILE))
+    if not found:
+        raise InputError(f"no {CASE_FILE} below this folder: a case is a folder with {CASE_DOCUMENT}, {CASE_FILE} and {CASE_GOLD}", str(folder))
+    cases = []
+    for case in found:
+        try:
+            meta = tomllib.loads((case / CASE_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"cannot read {CASE_FILE}: {exc}", str(case / CASE_FILE)) from None
+        gold = read_gold(case / CASE_GOLD)
+        relations = tuple(meta.get("relations") or sorted({r.relation for r in gold}, key=_relation_order))
+        unknown = [r for r in relations if r not in RELATIONS]
+        if unknown:
+            raise RuleFileError(f"relations: unknown relation(s) {', '.join(unknown)}; valid: {', '.join(RELATIONS)}", str(case / CASE_FILE))
+        document = case / meta.get("input", CASE_DOCUMENT)
+        cases.append(Case(case.relative_to(folder).as_posix(), case, document, gold, relations, meta.get("force_genre")))
+    return cases
+
+
+def score_case(case: Case, predicted: list[Row]) -> CaseScore:
+    """The case's relations only: a gold file that does not annotate measures does not make
+    every measure found a false positive."""
+    keep = set(case.relations)
+    scores = score([r for r in case.gold if r.relation in keep], [r for r in predicted if r.relation in keep])
+    for relation in case.relations:  # annotated, yet neither side has a row: nothing to miss
+        scores.setdefault(relation, RelationScore(*(counts_to_score(0, 0, 0),) * 2))
+    return CaseScore(case.name, scores)
+
+
+def format_case_scores(results: list[CaseScore]) -> str:
+    """Per document F1, per relation pooled P/R/F1, and the macro average over documents."""
+    lines = ["document  F1  tp/fp/fn"]
+    width = max(len(r.name) for r in results)
+    for r in results:
+        micro = r.scores[MICRO].strict
+        lines.append(f"{r.name.ljust(width)}  {micro.f1:.3f}  {micro.tp}/{micro.fp}/{micro.fn}")
+    pooled: dict[str, list[Score]] = {}
+    for r in results:
+        for relation, s in r.scores.items():
+            pooled.setdefault(relation, []).append(s.strict)
+    order = sorted((k for k in pooled if k != MICRO), key=_relation_order) + [MICRO]
+    table = {relation: RelationScore(_pool(pooled[relation]), _pool([s.lenient for rr in results for k, s in rr.scores.items() if k == relation])) for relation in order}
+    macro = sum(r.f1 for r in results) / len(results)
+    below = [r.name for r in results if r.f1 < LOW_F1]
+    lines += ["", format_scores(table).rstrip("\n"), ""]
+    lines.append(f"macro F1 over {len(results)} documents: {macro:.3f}; below {LOW_F1}: {len(below)}" + (f" ({', '.join(below)})" if below else ""))
+    return "\n".join(lines) + "\n"
+
+
+# A document scoring below this is one a user would not trust: the figure the README reports.
+LOW_F1 = 0.6

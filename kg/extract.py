@@ -29,6 +29,8 @@ CLOSING_BRACKETS = "）)］]】〕"
 OPENING_BRACKET = re.compile(f"[{re.escape(OPENING_BRACKETS)}]")
 CLAUSE_PUNCTUATION = "，,。；;：: "
 LIST_SEPARATORS = "、，,"
+# Words that may join two units of a list ("甲和乙", "甲等有关部门"); see _split_conjoined.
+CONJUNCTIONS = ("以及", "和", "与", "等")
 _NO_QUOTES = str.maketrans("", "", QUOTES)
 # A prose sentence that repeats this much of an item's text speaks of that item.
 MIN_SHARED_CHARS = 20
@@ -112,6 +114,7 @@ class _Collector:
     used: list[Span] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     year: int | None = None  # the document's own year, for deadlines that leave it out
+    first_leads: bool = False  # the document says the first unit of each bracket leads
 
     # The cell whose joined text the rules are reading, while they read it (see ``cell``).
     reading: "Cell | None" = None
@@ -242,9 +245,9 @@ def _field_values(span: Span, rules: Rules) -> tuple[Span, list[tuple[str, Span]
     for i, cue in enumerate(cues):
         end = cues[i + 1].start() if i + 1 < len(cues) else len(span.text)
         value = trim_span(sub_span(span, span.start + cue.end(), span.start + end), ";；,，。 ")
-        word = cue.group().rstrip(":： ")
-        if value.text:
-            pairs.append((rules.fields[word], value))
+        field = rules.field_of(cue.group())
+        if value.text and field:
+            pairs.append((field, value))
     return name, pairs
 
 
@@ -264,11 +267,12 @@ def split_list(span: Span, separators: str) -> list[Span]:
     return [p for p in pieces if p.text]
 
 
-def find_field_regions(span: Span, rules: Rules) -> list[tuple[Span, list[tuple[str, Span]]]]:
+def find_field_regions(span: Span, rules: Rules, first_leads: bool = False) -> list[tuple[Span, list[tuple[str, Span]]]]:
     """Parentheses that hold fields, and their (field, value) pairs.
 
     "（牵头单位：甲，配合单位：乙、丙）", "[牵头单位:甲;责任单位:乙]" by their cues; "（甲牵头，乙按职责
-    分工负责）" and "（甲负责）" by the genre's ``unit_paren`` patterns.
+    分工负责）", "（甲负责）", "（民政局）" by the bracket grammar (kg.brackets), the first unit
+    leading where the document says so (``first_leads``); then the genre's ``unit_paren`` patterns.
     """
     regions: list[tuple[Span, list[tuple[str, Span]]]] = []
     text = span.text
@@ -290,6 +294,12 @@ def find_field_regions(span: Span, rules: Rules) -> list[tuple[Span, list[tuple[
         inside = sub_span(span, span.start + i + 1, span.start + j + (text[j] not in CLOSING_BRACKETS))
         if rules.field_cue.search(inside.text):
             regions.append((Span(span.start + i, span.start + j + 1, text[i : j + 1]), _field_values(inside, rules)[1]))
+    for match, parts in rules.find_brackets(text, first_leads):
+        region = Span(span.start + match.start(), span.start + match.end(), match.group())
+        if any(r.start < region.end and region.start < r.end for r, _ in regions):
+            continue
+        origin = span.start + match.start("inside")
+        regions.append((region, [(part.field, sub_span(span, origin + part.start, origin + part.end)) for part in parts]))
     for pattern in rules.patterns["unit_paren"]:
         for match in pattern.finditer(text):
             region = Span(span.start + match.start(), span.start + match.end(), match.group())
@@ -310,6 +320,9 @@ def _lead_people(c: _Collector, value: Span) -> list[_Official]:
     officials = find_officials(value, c.lexicon)
     if officials:
         return officials
+    before = _official_before(value, c.lexicon)
+    if before:
+        return [before]
     people = []
     for piece in split_list(value, c.rules.list_seps + "/／"):
         compact = re.sub(r"\s+", "", piece.text)
@@ -339,7 +352,7 @@ def _apply_fields(
                 _add_official(c, official, evidence, "field-lead", project)
         elif name in ("leadUnit", "supportUnit", "unit"):
             predicate = name if name != "unit" else ("supportUnit" if has_lead_unit else "leadUnit")
-            for unit in _join_collectives(value, split_list(value, c.rules.list_seps), c.lexicon):
+            for unit in _split_conjoined(_join_collectives(value, split_list(value, c.rules.list_seps), c.lexicon), c.lexicon):
                 unit = _close_brackets(trim_span(unit, QUOTES + c.lexicon.trailing))
                 if len(unit.text) >= 2:
                     c.fact(project, predicate, c.mention(_unit(c, unit), _first(evidence), unit), evidence, f"field-{name}")
@@ -360,6 +373,30 @@ def _join_collectives(value: Span, units: list[Span], lexicon: Lexicon) -> list[
             continue
         joined.append(unit)
     return joined
+
+
+def _split_conjoined(units: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Units joined by a word rather than a list mark: "省直有关部门和各市人民政府",
+    "银保监会等国务院相关部门" (等 ends a list where a collective follows). A conjunction
+    inside a name (工业和信息化部, 区发展和改革局, 平等) is left alone: the part before it must
+    end like a unit, and the part after it must be a unit or a collective."""
+    ends = (*lexicon.unit_suffixes, *lexicon.collective_heads)
+    out: list[Span] = []
+    for unit in units:
+        pieces = [unit]
+        for word in CONJUNCTIONS:
+            split = []
+            for piece in pieces:
+                at = piece.text.find(word)
+                head, tail = piece.text[:at], piece.text[at + len(word) :]
+                joins = at >= 2 and len(tail) >= 2 and tail.endswith(ends) and (word == "等" or head.endswith(ends))
+                if joins and (word != "等" or tail.endswith(lexicon.collective_heads)):
+                    split += [Span(piece.start, piece.start + at, head), Span(piece.start + at + len(word), piece.end, tail)]
+                else:
+                    split.append(piece)
+            pieces = split
+        out += pieces
+    return out
 
 
 def _close_brackets(span: Span) -> Span:
@@ -725,7 +762,7 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     its sentences say (problems, levels, measures, groups, deadlines, units in prose)."""
     title = segment.title or segment.span
     whole = sub_span(segment.span, title.start, segment.span.end)
-    regions = find_field_regions(whole, c.rules)
+    regions = find_field_regions(whole, c.rules, c.first_leads)
     title_end = min([r.start for r, _ in regions if r.start < title.end] + [title.end])
     name_part, title_pairs = _field_values(sub_span(title, title.start, title_end), c.rules)
     name = _name_of(c, name_part)
@@ -928,6 +965,50 @@ def _extract_figures(c: _Collector, sentence: Span, known_tiers: dict[str, Entit
             c.figures.append(StatedFigure(match.group(), stated, counts, scope, sentence))
 
 
+def _official_before(who: Span, lexicon: Lexicon) -> _Official | None:
+    """A name written before its post, as headings write it: "某某某省长", "某某副市长"."""
+    for k in range(2, 5):
+        rest = sub_span(who, who.start + k, who.end)
+        match = lexicon.post_pattern.fullmatch(rest.text)
+        name = who.text[:k]
+        if match and HAN.fullmatch(name[0]) and all(HAN.fullmatch(ch) for ch in name):
+            return _Official((rest,), Span(who.start, who.start + k, name))
+    return None
+
+
+def _heading_leads(c: _Collector, segments: tuple[Segment, ...], segment: Segment) -> list[tuple[list[tuple[str, Span]], Span]]:
+    """What the headings above a task say of who answers for it ("（一）省监察厅牵头的工作" under
+    "一、某某省长负责的工作"): (field, value) pairs with the heading as evidence, innermost first."""
+    found = []
+    parent = segment.parent
+    while parent >= 0:
+        heading = segments[parent]
+        title = heading.title or heading.span
+        for pattern in c.rules.patterns["heading_lead"]:
+            match = pattern.search(title.text)
+            if match:
+                who = sub_span(title, title.start + match.start("who"), title.start + match.end("who"))
+                field = "lead" if find_officials(who, c.lexicon) or _official_before(who, c.lexicon) else "leadUnit"
+                found.append(([(field, who)], title))
+                break
+        parent = heading.parent
+    return found
+
+
+def _apply_heading_leads(c: _Collector, project: Entity, leads: list[tuple[list[tuple[str, Span]], Span]]) -> None:
+    """The innermost heading that names a unit leads the task with it, and the innermost that
+    names an official with that official, unless the task names its own."""
+    own = {f.predicate for f in c.facts if f.subject == project}
+    done = set()
+    for pairs, heading in leads:
+        field = pairs[0][0]
+        predicate = "leadPost" if field == "lead" else "leadUnit"
+        if field in done or predicate in own or (field == "lead" and "leadPerson" in own):
+            continue
+        done.add(field)
+        _apply_fields(c, project, pairs, heading, has_lead_unit=True)
+
+
 def _heading_tier(c: _Collector, segments: tuple[Segment, ...], segment: Segment) -> tuple[Entity, Span] | None:
     """The category a heading gives the items right under it, where the genre says headings
     are tiers: "（一）产业提升人才行动计划。围绕…" → 产业提升人才行动计划."""
@@ -1000,16 +1081,19 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     """Apply every rule strategy to every segment of one document."""
     c = _Collector(document, rules, lexicon)
     c.year = _document_year(c)
+    c.first_leads = any(p.search(document.text) for p in rules.patterns["first_is_lead"])
     items: list[tuple[Segment, Entity]] = []
     listed: list[tuple[Entity, Span]] = []
     for segment in segments:
         if segment.kind == "item":
             project = _extract_item(c, segment, _heading_tier(c, segments, segment))
             if project:
+                _apply_heading_leads(c, project, _heading_leads(c, segments, segment))
                 items.append((segment, project))
                 listed.append((project, segment.title or segment.span))
         elif segment.kind == "row":
             for project in _extract_row(c, segment, _heading_tier(c, segments, segment)):
+                _apply_heading_leads(c, project, _heading_leads(c, segments, segment))
                 listed.append((project, segment.span))
     _list_owner(c, listed)
     known_tiers: dict[str, Entity] = {}

@@ -47,7 +47,7 @@ ALLOWED_VALUES = {
     ("problems.tsv", "kind"): ("marker", "strip", "context"),
     ("projects.tsv", "needs_verb"): ("yes", "no"),
     ("projects.tsv", "any_clause"): ("yes", "no"),
-    ("affixes.tsv", "kind"): ("name_suffix", "trailing", "collective"),
+    ("affixes.tsv", "kind"): ("name_suffix", "trailing", "collective", "collective_head"),
     ("numerals.tsv", "kind"): ("digit", "unit"),
 }
 
@@ -87,6 +87,7 @@ class Lexicon:
     name_suffixes: tuple[str, ...]
     trailing: str  # characters trimmed from the edges of units, problems, measures
     collectives: tuple[str, ...]  # open a unit standing for all units of a level ("各区")
+    collective_heads: tuple[str, ...]  # end a name for several units ("国务院相关部门")
     name_stopwords: frozenset[str]
     numerals: tuple[tuple[str, int, bool], ...]  # (character, value, is a unit like 十)
     boundaries: str  # characters that may stand just before a post
@@ -245,6 +246,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         name_suffixes=_longest_first(r["word"] for r in affixes if r["kind"] == "name_suffix"),
         trailing="".join(r["word"] for r in affixes if r["kind"] == "trailing"),
         collectives=_longest_first(r["word"] for r in affixes if r["kind"] == "collective"),
+        collective_heads=_longest_first(r["word"] for r in affixes if r["kind"] == "collective_head"),
         name_stopwords=frozenset(r["word"] for r in read_table("stopwords.tsv", directory)),
         numerals=tuple((r["char"], int(r["value"]), r["kind"] == "unit") for r in read_table("numerals.tsv", directory)),
         boundaries="".join(r["char"] for r in read_table("boundaries.tsv", directory)),

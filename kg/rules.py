@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from .brackets import BracketRules, Part, parse_bracket
 from .errors import RuleFileError
 from .lexicon import Lexicon
 
@@ -39,9 +40,16 @@ PATTERN_NAMES = (
     "list_owner",
     "project_list",
     "name_frame",
+    "first_is_lead",
+    "heading_lead",
 )
 SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)"}
-TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "columns", "placeholders", "patterns", "options")
+TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")
+# The words of the bracket grammar ([brackets]; see kg.brackets).
+BRACKET_KEYS = ("lead_verbs", "plain_verbs", "support_verbs", "adverbs", "catch_alls", "not_units")
+# The parts of the label grammar ([labels]): role words, level words, the heads of unit and of
+# person labels, and what may stand between a label and its colon.
+LABEL_KEYS = ("roles", "levels", "unit_heads", "person_heads", "qualifier")
 # Switches a genre may set, with their defaults.
 OPTIONS = {"headings_are_tiers": False}
 SEGMENT_KEYS = ("sentence_ends", "clause_seps", "heading_max_chars", "numbering", "list_seps", "bullets", "name_max_chars")
@@ -73,8 +81,36 @@ class Rules:
     level_chain_sep: re.Pattern
     level_grade: re.Pattern
     tier_lead_cue: re.Pattern
-    field_cue: re.Pattern  # a field cue and its colon: "牵头单位:"
+    field_cue: re.Pattern  # a field cue and its colon: "牵头单位:", "市级牵头单位（部门）："
     options: Mapping[str, bool]
+    label: re.Pattern  # the label grammar, a whole label without its colon
+    roles: Mapping[str, tuple[str, str]]  # role word → (field of a unit head, field of a person head)
+    brackets: BracketRules
+    bracket: re.Pattern  # a parenthesis that closes a sentence or a line: a responsibility bracket's place
+
+    def find_brackets(self, text: str, first_leads: bool = False):
+        """Responsibility brackets in ``text``: (match, parts), the parts' offsets relative to
+        the match's ``inside`` group."""
+        for match in self.bracket.finditer(text):
+            parts = parse_bracket(match.group("inside"), self.brackets, first_leads)
+            if parts:
+                yield match, parts
+
+    def field_of(self, label: str) -> str | None:
+        """The field a label introduces: a listed cue ("完成时限"), else what the label grammar
+        makes of its parts — "市级牵头单位" leadUnit, "牵头负责领导" lead, "协同责任单位"
+        supportUnit; None for a label that names no field ("配合领导")."""
+        compact = "".join(label.split()).rstrip(":：")
+        if compact in self.fields:
+            return self.fields[compact]
+        match = self.label.fullmatch(compact)
+        if not match:
+            return None
+        # A run of role words ("牵头负责", "协同责任") takes its part from the first.
+        role = match.group("role")
+        first = next(word for word in self.roles if role.startswith(word))  # longest first
+        unit_field, person_field = self.roles[first]
+        return (person_field if match.group("person") else unit_field) or None
 
     def has_fields(self, text: str) -> bool:
         """Whether ``text`` names fields: "牵头单位:…", a unit parenthesis "（甲牵头，乙负责）", or
@@ -82,6 +118,7 @@ class Rules:
         return (
             bool(self.field_cue.search(text))
             or any(p.search(text) for p in self.patterns["unit_paren"])
+            or any(True for _ in self.find_brackets(text))
             or any(p.search(s) for p in self.patterns["unit_in_prose"] for s in re.split(f"[{re.escape(self.sentence_ends)}]", text))
         )
 
@@ -143,6 +180,22 @@ def _check_file(data: dict, path: Path) -> None:
     for cue, field in data.get("fields", {}).items():
         if field not in FIELD_NAMES:
             fail(f"fields.{cue}: {field!r} is not a field; valid fields: {', '.join(FIELD_NAMES)}")
+    labels = data.get("labels", {})
+    for key, value in labels.items():
+        if key not in LABEL_KEYS:
+            fail(f"labels.{key}: unknown key; valid keys: {', '.join(LABEL_KEYS)}")
+        if key == "qualifier" and not isinstance(value, str):
+            fail("labels.qualifier: must be a regular expression (a string)")
+        if key in ("levels", "unit_heads", "person_heads") and not (isinstance(value, list) and all(isinstance(v, str) and v for v in value)):
+            fail(f"labels.{key}: must be a list of words")
+    for key, value in data.get("brackets", {}).items():
+        if key not in BRACKET_KEYS:
+            fail(f"brackets.{key}: unknown key; valid keys: {', '.join(BRACKET_KEYS)}")
+        if not (isinstance(value, list) and all(isinstance(v, str) and v for v in value)):
+            fail(f"brackets.{key}: must be a list of words")
+    for role, pair in labels.get("roles", {}).items():
+        if not (isinstance(pair, list) and len(pair) == 2 and pair[0] in ("", "leadUnit", "supportUnit", "unit") and pair[1] in ("", "lead")):
+            fail(f"labels.roles.{role}: must be [unit field, person field]: a unit field of leadUnit, supportUnit, unit or \"\", a person field of lead or \"\"")
     for cue, role in data.get("columns", {}).items():
         if role not in COLUMN_ROLES:
             fail(f"columns.{cue}: {role!r} is not a column role; valid roles: {', '.join(COLUMN_ROLES)}")
@@ -177,6 +230,44 @@ def _compile(pattern: str, path: Path, key: str, fill: dict[str, str]) -> re.Pat
         raise RuleFileError(f"{key}: invalid regular expression: {exc}", str(path)) from None
 
 
+def _alternation(words) -> str:
+    """Longest first, so that "牵头负责" is taken before "牵头"."""
+    return "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))) or "(?!)"
+
+
+def _label_pattern(labels: dict, path: Path) -> re.Pattern:
+    """The label grammar: [level[级]] role [level[级]] head [qualifier].
+
+    "市级牵头单位", "牵头负责领导", "协同责任单位", "主责科室", "县级责任单位（人）", "负责人".
+    """
+    level = f"(?:(?:{_alternation(labels.get('levels', ()))})级?)"
+    unit = _alternation(labels.get("unit_heads", ()))
+    person = _alternation(labels.get("person_heads", ()))
+    role = _alternation(labels.get("roles", {}))
+    qualifier = labels.get("qualifier", "(?!)")
+    pattern = f"{level}?(?P<role>(?:{role})+){level}?(?:(?P<unit>{unit})|(?P<person>{person}))(?:{qualifier})?"
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise RuleFileError(f"labels: the grammar is no valid regular expression: {exc}", str(path)) from None
+
+
+def _bracket_rules(words: dict, lexicon: Lexicon) -> BracketRules:
+    def longest_first(key: str) -> tuple[str, ...]:
+        return tuple(sorted(words.get(key, ()), key=lambda w: (-len(w), w)))
+
+    not_units = words.get("not_units", ())
+    return BracketRules(
+        lead_verbs=longest_first("lead_verbs"),
+        plain_verbs=longest_first("plain_verbs"),
+        support_verbs=longest_first("support_verbs"),
+        adverbs=longest_first("adverbs"),
+        catch_alls=longest_first("catch_alls"),
+        unit_ends=tuple(sorted({*lexicon.unit_suffixes, *lexicon.group_suffixes}, key=lambda w: (-len(w), w))),
+        not_units=re.compile(_alternation(not_units)),
+    )
+
+
 def genre_names(directory: Path = GENRE_DIR) -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in directory.glob("*.toml")))
 
@@ -190,6 +281,9 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
     fields = dict(sorted(data.get("fields", {}).items(), key=lambda kv: (-len(kv[0]), kv[0])))
     columns = dict(sorted(data.get("columns", {}).items(), key=lambda kv: (-len(kv[0]), kv[0])))
     cue_alternation = "|".join(map(re.escape, fields)) or "(?!)"
+    labels = data.get("labels", {})
+    label = _label_pattern(labels, path)
+    roles = {word: tuple(labels["roles"][word]) for word in sorted(labels.get("roles", {}), key=lambda w: (-len(w), w))}
     raw_patterns = dict(data.get("patterns", {}))
     # Single patterns (not lists), each with a default that matches nothing special.
     singles = {key: raw_patterns.pop(key, default) for key, default in SINGLE_PATTERNS.items()}
@@ -214,7 +308,11 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
             numbering=numbering,
             fields=MappingProxyType(fields),
             columns=MappingProxyType(columns),
-            field_cue=re.compile(f"(?:{cue_alternation})\\s*[:：]"),
+            field_cue=re.compile(f"(?:{cue_alternation}|{label.pattern})\\s*[:：]"),
+            label=label,
+            roles=MappingProxyType(roles),
+            brackets=_bracket_rules(data.get("brackets", {}), lexicon),
+            bracket=_compile("[（(](?P<inside>{inner}+)[）)]{after}", path, "brackets", fill),
             options=MappingProxyType({**OPTIONS, **data.get("options", {})}),
             patterns=MappingProxyType({k: patterns.get(k, ()) for k in PATTERN_NAMES}),
             **{key: _compile(value, path, f"patterns.{key}", fill) for key, value in singles.items()},

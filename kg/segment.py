@@ -47,8 +47,14 @@ def _classify(line: Span, rules: Rules, lexicon: Lexicon) -> _Line:
 
 
 def _is_heading(line: _Line, rules: Rules) -> bool:
+    """A short line with no sentence end; not one ending in a colon, which leads into what
+    follows ("具体措施：")."""
     text = line.span.text
-    return len(text) <= rules.heading_max_chars and not any(ch in rules.sentence_ends for ch in text[-1:] + text)
+    return (
+        len(text) <= rules.heading_max_chars
+        and not any(ch in rules.sentence_ends for ch in text[-1:] + text)
+        and text[-1] not in ":："
+    )
 
 
 def sub_span(span: Span, start: int, end: int) -> Span:
@@ -96,13 +102,19 @@ def split_clauses(span: Span, rules: Rules) -> list[Span]:
     return split_span(span, rules.clause_seps, keep_separator=False)
 
 
-def _numbered_with_fields(lines: list[_Line], rules: Rules) -> set[int]:
+def _lines_with_fields(lines: list[_Line], rules: Rules) -> set[int]:
     """Numbered lines whose own text — up to the next numbered line — names fields
     ("（牵头单位：…）", "（甲牵头，乙负责）", "牵头单位:区发改局" on the next line, "甲会同乙研究提出了
-    办理意见")."""
+    办理意见"), and unnumbered lines that do by themselves or with the field lines after them."""
     found = set()
     for i, line in enumerate(lines):
         if line.depth is None:
+            # An unnumbered line names fields by itself or with the field lines right after it.
+            j = i + 1
+            while j < len(lines) and lines[j].depth is None and _is_field_line(lines[j], rules):
+                j += 1
+            if not _is_heading(line, rules) and not _is_field_line(line, rules) and any(rules.has_fields(b.span.text) for b in lines[i:j]):
+                found.add(i)
             continue
         j = i + 1
         while j < len(lines) and lines[j].depth is None:
@@ -130,13 +142,37 @@ def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int]) -> in
     return max(candidates, key=lambda d: (counts[d], d))
 
 
+def _is_field_line(line: _Line, rules: Rules) -> bool:
+    """A line that only says who does the task above it: "牵头单位:区发改局", or a bracket of
+    its own, "（市发展改革委、市财政局按职责分工负责）"."""
+    text = line.span.text
+    if rules.field_cue.match(text):
+        return True
+    return text[:1] in "（(" and any(match.start() == 0 and match.end() == len(text) for match, _ in rules.find_brackets(text))
+
+
 def _continues_item(line: _Line, item_depth: int, rules: Rules, starts_subitem: bool) -> bool:
     """A line after an item's first line still belongs to it: unnumbered text that is not a
-    heading, a field line ("牵头单位:区发改局"), or a numbered line deeper than the items —
-    unless that line names fields of its own, when it is a sub-item."""
+    heading, a field line ("牵头单位:区发改局", a bracket on its own line), or a numbered line
+    deeper than the items — unless that line names fields of its own, when it is a sub-item."""
     if line.depth is not None:
         return line.depth > item_depth and not starts_subitem
-    return not _is_heading(line, rules) or bool(rules.field_cue.match(line.span.text))
+    return not _is_heading(line, rules) or _is_field_line(line, rules)
+
+
+def _heading_lead(text: str, rules: Rules) -> re.Match | None:
+    """A heading that says who answers for the tasks under it: "（一）省监察厅牵头的工作",
+    "一、某某省长负责的工作"."""
+    return next((m for p in rules.patterns["heading_lead"] for m in [p.search(text)] if m), None)
+
+
+def _heads_paragraph_tasks(segment: Segment, rules: Rules, lexicon: Lexicon) -> bool:
+    """Whether the paragraphs under a heading are its tasks: under a unit's heading
+    ("（一）省监察厅牵头的工作") they are; under an official's ("一、某某省长负责的工作") a paragraph
+    says what the official does, and the tasks stand under the units' headings below."""
+    match = _heading_lead((segment.title or segment.span).text, rules)
+    who = match.group("who") if match else ""
+    return match is not None and not lexicon.post_pattern.search(who) and not any(lexicon.post_pattern.fullmatch(who[k:]) for k in range(2, 5))
 
 
 def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -> tuple[Segment, ...]:
@@ -150,10 +186,10 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     spans = _lines(document.text)
     # A table's last row stops where a new top-level section starts.
     section = rules.numbering[0].pattern if rules.numbering else None
-    tables = {t.first: t for t in find_tables(spans, document.text, TableRules(rules.columns, rules.bullets, section))}
+    tables = {t.first: t for t in find_tables(spans, document.text, TableRules(rules.columns, rules.bullets, section, rules.field_of))}
     lines = [_classify(line, rules, lexicon) for line in spans]
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
-    with_fields = _numbered_with_fields(lines, rules)
+    with_fields = _lines_with_fields(lines, rules)
     item_depth = _item_depth(lines, with_fields, in_table)
 
     segments: list[Segment] = []
@@ -167,11 +203,12 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
                 segments.append(Segment("row", row.span, None, (item_depth or 0) + 1, parent, cells=row.cells))
             i = tables[i].stop
             continue
-        # A numbered line deeper than the items that names fields of its own is an item too:
-        # "八、关于…问题。" then "1.关于…问题。甲会同乙研究提出了办理意见".
-        is_item = line.depth is not None and (line.depth == item_depth or (item_depth is not None and line.depth > item_depth and i in with_fields))
+        # A numbered line that names fields of its own is an item at any depth: "八、关于…问题。"
+        # then "1.关于…问题。甲会同乙研究提出了办理意见"; "（一）研究…。（财政部等按职责分工负责）"
+        # then "1.及时总结…。（财政部牵头，…）".
+        is_item = line.depth is not None and (line.depth == item_depth or i in with_fields) and not _heading_lead(line.span.text[line.content_start - line.span.start :], rules)
         numbered_heading = line.depth is not None and not is_item
-        if numbered_heading or (line.depth is None and _is_heading(line, rules) and not rules.field_cue.match(line.span.text)):
+        if numbered_heading or (line.depth is None and _is_heading(line, rules) and not _is_field_line(line, rules)):
             # Unnumbered headings sit below every numbered one.
             depth = line.depth if numbered_heading else (item_depth or 0) + 1
             while heading_stack and heading_stack[-1][0] >= depth:
@@ -191,6 +228,19 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
             body = sub_span(Span(line.span.start, end, document.text[line.span.start : end]), line.span.end, end) if j > i + 1 else None
             whole = Span(line.span.start, end, document.text[line.span.start : end])
             segments.append(Segment("item", whole, line.ordinal, line.depth, parent, title=title, body=body))
+            i = j
+            continue
+        # An unnumbered paragraph is a task of its own when it names who does it ("…。（民政部
+        #牵头，各省级人民政府负责）") or stands under a heading that does ("（一）某局牵头的工作");
+        # the field lines after it are its own.
+        if i in with_fields or (parent >= 0 and _heads_paragraph_tasks(segments[parent], rules, lexicon)):
+            j = i + 1
+            while j < len(lines) and j not in tables and lines[j].depth is None and _is_field_line(lines[j], rules):
+                j += 1
+            end = lines[j - 1].span.end
+            whole = Span(line.span.start, end, document.text[line.span.start : end])
+            body = sub_span(whole, line.span.end, end) if j > i + 1 else None
+            segments.append(Segment("item", whole, None, (item_depth or 0) + 1, parent, title=line.span, body=body))
             i = j
             continue
         segments.append(Segment("paragraph", line.span, None, 0, parent))

@@ -47,6 +47,9 @@ class TableRules:
     columns: Mapping[str, str]
     bullets: str = ""
     section: re.Pattern | None = None
+    # The genre's label grammar: a header it reads as a whole label takes that label's field
+    # ("协同责任单位" supports, though it contains "责任单位").
+    label_field: Callable[[str], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,14 @@ class Table:
     rows: tuple[Row, ...]
 
 
-def column_role(header: str, columns: Mapping[str, str]) -> str:
-    """The role of a column from its header: the longest known cue it contains, or "other"."""
+def column_role(header: str, rules: TableRules) -> str:
+    """The role of a column from its header: the field of the label it is, else the longest
+    known cue it contains, else "other"."""
     compact = re.sub(r"\s+", "", header)
-    for cue, role in columns.items():  # longest first
+    field = rules.label_field(compact) if rules.label_field else None
+    if field:
+        return field
+    for cue, role in rules.columns.items():  # longest first
         if cue in compact:
             return role
     return "other"
@@ -114,7 +121,7 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
     cells = [_cell_line(line) for line in lines[at:stop]]
     # The header runs up to the first cell that is a number: the first row's 序号.
     width = next((i for i, c in enumerate(cells) if c.text.isdecimal()), 0)
-    roles = [column_role(c.text, rules.columns) for c in cells[:width]]
+    roles = [column_role(c.text, rules) for c in cells[:width]]
     if not width or not _known(roles):
         return None
     rows = []
@@ -143,7 +150,7 @@ def read_pipe_rows(lines: list[Span], at: int, rules: TableRules) -> Table | Non
     header = _split_pipes(lines[at])
     if len(header) < 2 or _cell_line(lines[at]) is not None:
         return None
-    roles = [column_role(c.text, rules.columns) for c in header]
+    roles = [column_role(c.text, rules) for c in header]
     if not _known(roles):
         return None
     stop, rows = at + 1, []
@@ -168,7 +175,7 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     the columns in order, skipping a code column where the word is not a code. Lines up to the
     next numbered row belong to the row (its long cells, flattened)."""
     words = [m for m in re.finditer(r"\S+", lines[at].text)]
-    roles = [column_role(m.group(), rules.columns) for m in words]
+    roles = [column_role(m.group(), rules) for m in words]
     if len(words) < 3 or not _known(roles) or not (at + 1 < len(lines) and _SPACED_ROW.match(lines[at + 1].text)):
         return None
     starts, stop = [], at + 1
@@ -254,7 +261,7 @@ def read_box(lines: list[Span], at: int, rules: TableRules) -> Table | None:
         if all(_is_border(p) for p in pieces):
             if roles is None and header:
                 # The first full rule under the header: the columns are named.
-                roles = [column_role("".join(p.text for p in col), rules.columns) for col in header]
+                roles = [column_role("".join(p.text for p in col), rules) for col in header]
                 if not _known(roles):
                     break
                 open_cells = [_Open([], index + 1, index) for _ in roles]

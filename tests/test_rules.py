@@ -196,7 +196,7 @@ def test_detect_genre(text, extra, expected, all_rules):
 
 # --- malformed genre files ---------------------------------------------------------------
 
-VALID_TOP_KEYS = "valid keys: name, title, extends, detect, segment, fields, columns, placeholders, patterns, options"
+VALID_TOP_KEYS = "valid keys: name, title, extends, detect, segment, fields, labels, brackets, columns, placeholders, patterns, options"
 VALID_PATTERNS = "valid patterns: responsible_group, group_list, tier_list, tier_count, project_count, problem, lead_in_prose"
 
 # (id, files written besides a copy of base.toml, genre loaded, file named, parts of the message)

@@ -50,7 +50,7 @@ def read_rows(text, table_rules):
     ],
 )
 def test_column_role(header, role, table_rules):
-    assert column_role(header, table_rules.columns) == role
+    assert column_role(header, table_rules) == role
 
 
 CELL_LINES = """2025年重点工作及责任清单

@@ -1,0 +1,143 @@
+"""The bracket that closes a task and says who does it, read as a small grammar.
+
+A responsibility bracket is clauses separated by "，" or "；", each a list of units and a verb
+with its adverbs: "（甲、乙牵头，丙按职责分工负责）", "（甲负责，乙配合）", "（甲、乙指导）",
+"（甲牵头，乙参与，2024年底前完成）"; or units alone, "（民政局）". The verbs and adverbs are the
+genre's (``[brackets]`` in kg/genres/base.toml); what ends a unit's name is the lexicon's.
+
+A lead verb ("牵头") makes its units lead units and a support verb ("配合") supporting ones; a
+plain verb ("负责") leads in the first clause and supports after a lead has been named. A
+document may say that the first unit of every bracket leads ("列第一位者为牵头单位"): then a
+bracket whose units all lead is read as its first unit leading and the others supporting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPEN = "（("
+CLOSE = "）)"
+CLAUSE_SEPARATORS = "，,；;"
+LIST_SEPARATORS = "、，,及和"
+
+
+@dataclass(frozen=True)
+class BracketRules:
+    lead_verbs: tuple[str, ...]  # longest first
+    plain_verbs: tuple[str, ...]
+    support_verbs: tuple[str, ...]
+    adverbs: tuple[str, ...]
+    catch_alls: tuple[str, ...]  # "等有关部门": the end of a list, no unit
+    unit_ends: tuple[str, ...]  # what ends a unit's name: 局, 委员会, 人民政府 …
+    not_units: re.Pattern  # a bracket holding one of these is no bracket of units: 简称, 试行 …
+
+    def verb_at_end(self, clause: str) -> tuple[str, str] | None:
+        """ "甲、乙按职责分工负责" → ("lead"|"plain"|"support", where the units end)."""
+        for kind, verbs in (("lead", self.lead_verbs), ("support", self.support_verbs), ("plain", self.plain_verbs)):
+            for verb in verbs:
+                if clause.endswith(verb):
+                    units = clause[: -len(verb)]
+                    stripped = True
+                    while stripped:  # "…等按职责分工" → "…"
+                        stripped = False
+                        for adverb in self.adverbs:
+                            if units.endswith(adverb) and len(units) > len(adverb):
+                                units, stripped = units[: -len(adverb)], True
+                    return kind, units
+        return None
+
+    def is_unit(self, name: str) -> bool:
+        return len(name) >= 2 and name.endswith(self.unit_ends)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Units of one role inside a bracket: offsets relative to the bracket's inside."""
+
+    field: str  # leadUnit or supportUnit
+    start: int
+    end: int
+
+
+def _bounds(text: str, separators: str) -> list[tuple[int, int]]:
+    """Where the pieces between ``separators`` are, never splitting inside parentheses
+    ("各县（市、区）政府、市财政局" is two units), blank pieces left out."""
+    bounds, begin, depth = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(depth - 1, 0)
+        elif ch in separators and depth == 0:
+            bounds.append((begin, i))
+            begin = i + 1
+    bounds.append((begin, len(text)))
+    return [(a, b) for a, b in bounds if text[a:b].strip()]
+
+
+def _strip_catch_all(units: str, rules: BracketRules) -> str:
+    for tail in rules.catch_alls:
+        if units.endswith(tail) and len(units) > len(tail):
+            return units[: -len(tail)]
+    return units
+
+
+def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -> list[Part] | None:
+    """The units of a responsibility bracket's inside by role, or None if it is no such bracket.
+
+    Clauses that name no unit (a deadline, "年底前完成") are passed over; a bracket needs at
+    least one clause with a verb, or else to be units and nothing more.
+    """
+    if rules.not_units.search(inside):
+        return None
+    parts: list[Part] = []
+    lead_named = False
+    with_verb = 0
+    for begin, end in _bounds(inside, CLAUSE_SEPARATORS):
+        clause = inside[begin:end]
+        lead = len(clause) - len(clause.lstrip())
+        clause = clause.strip()
+        begin += lead
+        found = rules.verb_at_end(clause)
+        if found is None:
+            units = _strip_catch_all(clause, rules)
+            items = [units[a:b].strip() for a, b in _bounds(units, LIST_SEPARATORS)]
+            if items and all(rules.is_unit(item) for item in items):
+                kind = "plain"
+            else:
+                continue
+        else:
+            kind, units = found
+            units = _strip_catch_all(units.rstrip(), rules)
+            with_verb += 1
+        if not units:
+            continue
+        if kind == "lead" or (kind == "plain" and not lead_named):
+            field = "leadUnit"
+            lead_named = lead_named or kind == "lead" or not parts
+        else:
+            field = "supportUnit"
+        parts.append(Part(field, begin, begin + len(units)))
+    if not parts:
+        return None
+    if not with_verb and len(parts) > 1:
+        return None  # several bare clauses: a list of something, not who does the task
+    if first_leads and all(p.field == "leadUnit" for p in parts):
+        return _first_unit_leads(inside, parts)
+    return parts
+
+
+def _first_unit_leads(inside: str, parts: list[Part]) -> list[Part]:
+    """ "列第一位者为牵头单位": the bracket's first unit leads, every other one supports."""
+    first = parts[0]
+    text = inside[first.start : first.end]
+    items = _bounds(text, LIST_SEPARATORS)
+    if len(items) <= 1 and len(parts) == 1:
+        return parts
+    head_end = first.start + items[0][1] if items else first.end
+    out = [Part("leadUnit", first.start, head_end)]
+    if len(items) > 1:
+        out.append(Part("supportUnit", first.start + items[1][0], first.end))
+    out += [Part("supportUnit", p.start, p.end) for p in parts[1:]]
+    return out
