@@ -22,6 +22,8 @@ from .model import Cell, Entity, Extraction, Fact, Mention, Segment, SourceDocum
 from .rules import Rules
 from .segment import split_clauses, split_sentences, split_span, sub_span
 
+# White space next to a Chinese character inside a name: a line end the layout copy joined.
+CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 # Characters that wrap or separate names but are not part of them.
 QUOTES = "“”‘’\"'「」『』《》"
 OPENING_BRACKETS = "（(［[【〔"
@@ -130,6 +132,8 @@ class _Collector:
             self.reading = None
 
     def entity(self, kind: str, label: str, key: str | None = None) -> Entity:
+        # A name read across a joined line end ("区发展 改革局") is written without the space.
+        label = CJK_SPACE.sub("", label)
         return Entity(kind, key if key is not None else normalize_key(label), label)
 
     def mention(self, entity: Entity, sentence: Span, exact: Span) -> Entity:
@@ -502,11 +506,12 @@ def find_problems(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     return sorted(found)
 
 
-def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
+def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon, standalone: bool = True) -> list[Span]:
     """Levels of government the sentence names as levels.
 
-    Chains ("区-街道-社区"), lists ("区、街道、社区") and "X级" name any level; a level word
-    standing alone as its own token ("居民小组党建") names it only if the lexicon says so.
+    Chains ("区-街道-社区"), lists ("区、街道、社区"), "X级" and level words run together before
+    an organ ("乡镇政府") name any level; a level word standing alone as its own token
+    ("居民小组党建") names it only if the lexicon says so, and ``standalone`` asks for them.
     """
     text, found = sentence.text, {}
     if not lexicon.level_pattern.search(text):
@@ -514,7 +519,8 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     level = lexicon.level_pattern.pattern
     sep = rules.level_chain_sep.pattern
     grade = rules.level_grade.pattern
-    runs = f"(?:{level})(?:(?:{sep})(?:{level}))+(?:{grade})?|(?:{level})(?:{grade})"
+    compound = rules.level_compound_next.pattern
+    runs = f"(?:{level})(?:(?:{sep})(?:{level}))+(?:{grade})?|(?:{level})(?:{grade})|(?P<compound>(?:{level}){{2,3}})(?=(?:{compound}))"
     # jieba cuts each block of Chinese, letters and digits by itself, so only the blocks that
     # hold a level word are cut: a run starts with a level word and ends with one or with its
     # grade ("级" right after a level word), and a token that is a level word is one, so each
@@ -546,12 +552,13 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon) -> list[Span]:
     starts = [b.start() for b in blocks]
     for match in re.finditer(runs, text):
         # A run must not be carved out of words: "城市、区域" is no list of 市 and 区.
-        if not is_edge(match.start()) or not is_edge(match.end()):
+        # Level words run together may end inside a token: "乡镇政府" is one.
+        if not is_edge(match.start()) or not (match.group("compound") or is_edge(match.end())):
             continue
         for word in lexicon.level_pattern.finditer(match.group()):
             start = sentence.start + match.start() + word.start()
             found.setdefault(word.group(), Span(start, start + len(word.group()), word.group()))
-    for k, block in enumerate(blocks):
+    for k, block in enumerate(blocks if standalone else ()):
         if lexicon.standalone_level_pattern.search(block.group()):
             for offset, token in cut(k)[1]:
                 found.setdefault(token, Span(sentence.start + offset, sentence.start + offset + len(token), token))
@@ -712,14 +719,18 @@ def _bound_item(paragraph: Span, items: list[tuple[Segment, Entity]], shingles: 
     return best if best_size >= MIN_SHARED_CHARS else None
 
 
+def _add_levels(c: _Collector, project: Entity, sentence: Span, standalone: bool = True) -> None:
+    for level_span in find_levels(sentence, c.rules, c.lexicon, standalone):
+        lv = c.lexicon.level(level_span.text)
+        level = c.mention(c.entity("level", lv.label, lv.key), sentence, level_span)
+        c.fact(project, "involvesLevel", level, sentence, "level-word")
+
+
 def _describe(c: _Collector, project: Entity, sentence: Span, clauses: list[Span], exclude: set[str]) -> None:
     """Problems, levels and measures a sentence states about ``project``."""
     for problem in find_problems(sentence, c.rules, c.lexicon):
         c.fact(project, "addressesProblem", c.mention(c.entity("problem", problem.text), sentence, problem), sentence, "problem-frame")
-    for level_span in find_levels(sentence, c.rules, c.lexicon):
-        lv = c.lexicon.level(level_span.text)
-        level = c.mention(c.entity("level", lv.label, lv.key), sentence, level_span)
-        c.fact(project, "involvesLevel", level, sentence, "level-word")
+    _add_levels(c, project, sentence)
     for measure in find_measures(clauses, c.lexicon, exclude):
         entity = c.entity("measure", measure.text, project.key + "|" + normalize_key(measure.text))
         c.fact(project, "hasMeasure", c.mention(entity, sentence, measure), sentence, "measure-verb")
@@ -769,6 +780,9 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     if len(name.text) < MIN_ITEM_NAME_CHARS:  # "1.目标。…" states a goal, it names no project
         return None
     project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), title, name)
+    # "推进乡镇机构改革": levels a name states as levels are the project's; a lone word such as
+    # 国家 in "按照国家统一部署" or "国家发展改革委" sets no tier the project acts on.
+    _add_levels(c, project, name, standalone=False)
     if segment.ordinal is not None:
         c.fact(project, "ordinal", Value(str(segment.ordinal), "integer"), title, "item-number")
     groups: list[tuple[list[tuple[str, Span]], Span | tuple[Span, ...]]] = [(title_pairs, title)]
@@ -1077,6 +1091,38 @@ def find_project_lists(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
+def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
+    """ "对甲改革、乙改革等工作进行了专题说明" → a project per item; where the paragraph names one
+    special group ("…专项小组"), the projects are that group's. Returns the sentences read."""
+    found: list[Span] = []
+    for pattern in c.rules.patterns["work_list"]:
+        for match in pattern.finditer(paragraph.text):
+            sentence = next((s for s in split_sentences(paragraph, c.rules) if s.start <= paragraph.start + match.start() < s.end), paragraph)
+            items = sub_span(paragraph, paragraph.start + match.start("items"), paragraph.start + match.end("items"))
+            names = [trim_span(item, QUOTES) for item in split_span(items, "、", keep_separator=False)]
+            names = [n for n in names if PROJECT_NAME_CHARS[0] <= len(n.text) <= PROJECT_NAME_CHARS[1]]
+            if len(names) < 2:
+                continue
+            found.append(sentence)
+            groups = {g.key: g for g in _groups_in_prose(c, paragraph)}
+            for name in names:
+                project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
+                if len(groups) == 1:
+                    group = next(iter(groups.values()))
+                    c.fact(project, "responsibleGroup", group, sentence, "work-list-group")
+    return found
+
+
+def _groups_in_prose(c: _Collector, paragraph: Span) -> list[Entity]:
+    groups = []
+    for pattern in c.rules.patterns["group_in_prose"]:
+        for match in pattern.finditer(paragraph.text):
+            span = sub_span(paragraph, paragraph.start + match.start("group"), paragraph.start + match.end("group"))
+            sentence = next((s for s in split_sentences(paragraph, c.rules) if s.start <= span.start < s.end), paragraph)
+            groups.append(c.mention(c.entity("group", span.text), sentence, span))
+    return groups
+
+
 def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rules: Rules, lexicon: Lexicon, genre: str = "") -> Extraction:
     """Apply every rule strategy to every segment of one document."""
     c = _Collector(document, rules, lexicon)
@@ -1101,7 +1147,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     for segment in segments:
         if segment.kind != "paragraph":
             continue
-        lists = find_project_lists(c, segment.span)
+        lists = find_project_lists(c, segment.span) + find_work_lists(c, segment.span)
         for sentence in split_sentences(segment.span, rules):
             if any(span.start <= sentence.start and sentence.end <= span.end for span in lists):
                 continue

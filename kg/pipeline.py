@@ -34,6 +34,7 @@ from .rdf import records_to_dataset
 from .validate import load_ontology
 from .resolve import assign_places, resolve_extraction
 from .rules import Rules, detect_genre, load_all_rules
+from .layout import reflow_document
 from .script import restore_script, simplify_document
 from .segment import segment_document, split_sentences
 
@@ -99,10 +100,14 @@ def process_document(document: SourceDocument, toolkit: Toolkit, genre: str | No
     if genre is not None and genre not in toolkit.genres:
         raise KgError(f"unknown genre {genre!r}; known genres: {', '.join(sorted(toolkit.genres))}")
     # The rules are written in simplified script: a traditional document is read through a
-    # simplified copy of the same length, and what is found there gets the original text back.
+    # simplified copy of the same length, and what is found there gets the original text back
+    # (its script, and the white space the layout copy changed).
     reading = simplify_document(document)
     name = genre or detect_genre(reading.text, toolkit.genres)
     rules = toolkit.genres[name]
+    # Lines as the author meant them: a PDF's wrapped lines joined, run-in paragraphs split,
+    # in a copy of the same length (white space only).
+    reading = reflow_document(reading, rules.item_start, rules.heading_max_chars)
     segments = segment_document(reading, rules, toolkit.lexicon)
     extraction = extract_records(reading, segments, rules, toolkit.lexicon, name)
     sentences = [s for seg in segments for s in split_sentences(seg.span, rules)]

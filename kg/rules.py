@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -42,8 +43,10 @@ PATTERN_NAMES = (
     "name_frame",
     "first_is_lead",
     "heading_lead",
+    "work_list",
+    "group_in_prose",
 )
-SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)"}
+SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")
 # The words of the bracket grammar ([brackets]; see kg.brackets).
 BRACKET_KEYS = ("lead_verbs", "plain_verbs", "support_verbs", "adverbs", "catch_alls", "not_units")
@@ -80,6 +83,7 @@ class Rules:
     patterns: Mapping[str, tuple[re.Pattern, ...]]
     level_chain_sep: re.Pattern
     level_grade: re.Pattern
+    level_compound_next: re.Pattern  # what follows level words run together ("乡镇政府", "市县两级")
     tier_lead_cue: re.Pattern
     field_cue: re.Pattern  # a field cue and its colon: "牵头单位:", "市级牵头单位（部门）："
     options: Mapping[str, bool]
@@ -87,6 +91,11 @@ class Rules:
     roles: Mapping[str, tuple[str, str]]  # role word → (field of a unit head, field of a person head)
     brackets: BracketRules
     bracket: re.Pattern  # a parenthesis that closes a sentence or a line: a responsibility bracket's place
+
+    @property
+    def item_start(self) -> re.Pattern:
+        """Any numbering that opens an item or a heading: "一、", "（一）", "1."."""
+        return _item_start(self.numbering)
 
     def find_brackets(self, text: str, first_leads: bool = False):
         """Responsibility brackets in ``text``: (match, parts), the parts' offsets relative to
@@ -250,6 +259,11 @@ def _label_pattern(labels: dict, path: Path) -> re.Pattern:
         return re.compile(pattern)
     except re.error as exc:
         raise RuleFileError(f"labels: the grammar is no valid regular expression: {exc}", str(path)) from None
+
+
+@lru_cache(maxsize=16)
+def _item_start(numbering: tuple[Numbering, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{n.pattern.pattern})" for n in numbering) or "(?!)")
 
 
 def _bracket_rules(words: dict, lexicon: Lexicon) -> BracketRules:

@@ -1,0 +1,138 @@
+"""Line breaks as the author meant them: a reading copy of the same length.
+
+Two layouts break lines where the text does not:
+
+- text copied from a PDF keeps one visual line per line, so a sentence, a name or a list of
+  units runs over a line end ("区发展\\n改革局"), with page numbers between pages;
+- text copied from a web page may lose its paragraph breaks and run whole sections together on
+  one line ("…制定本工作要点。 一、总体要求 2022年是…").
+
+The rules read a copy in which a line break inside a wrapped sentence is a space (a page number
+line between becomes spaces too) and a space that stood for a paragraph break is a line break.
+Only white space changes and only into white space, character for character, so every offset
+into the copy is an offset into the original (offsets are the truth), and a name read across a
+line end is the name with its white space dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from .model import SourceDocument
+
+# A line that is only a page number: "3", "- 3 -", "— 3 —", "第3页", "3/12".
+PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*)?[0-9０-９]{1,4}(?:\s*页)?(?:\s*[/／]\s*[0-9０-９]{1,4})?[\s\-—–－·]*$")
+# White space between two characters of a line.
+INNER_SPACE = re.compile(r"\S\s+\S")
+# What ends a line that ends its sentence or introduces what follows.
+LINE_ENDS = "。；;！？!?：:）)】」』”\""
+# A wrapped document has at least this many lines of the full width, and they are at least this
+# share of its lines of text.
+MIN_FULL_LINES = 4
+MIN_FULL_SHARE = 0.5
+# A line is of the full width when at most this many characters shorter than the widest common line.
+WIDTH_SLACK = 2
+# Lines shorter than this are never text lines of a wrapped page (headings, cells, numbers).
+MIN_WIDTH = 15
+# A line longer than this may hold paragraphs run together.
+RUN_IN_CHARS = 200
+
+
+def _width(lines: list[str]) -> int | None:
+    """The full width of a wrapped document's lines, or None if its lines are not wrapped.
+
+    Wrapped text has many lines of one length (the page's width, give or take punctuation):
+    the most common length among lines of at least MIN_WIDTH characters must hold, with the
+    lines up to WIDTH_SLACK shorter, MIN_FULL_SHARE of the lines of text.
+    """
+    lengths = [len(line.strip()) for line in lines if len(line.strip()) >= MIN_WIDTH]
+    if len(lengths) < MIN_FULL_LINES:
+        return None
+    common = Counter(lengths)
+    width = max(common, key=lambda n: (sum(common[k] for k in range(n - WIDTH_SLACK, n + 1)), n))
+    full = sum(common[k] for k in range(width - WIDTH_SLACK, width + 1))
+    text_lines = sum(1 for line in lines if line.strip())
+    if full < MIN_FULL_LINES or full < MIN_FULL_SHARE * text_lines:
+        return None
+    return width
+
+
+def _next_text(lines: list[str], i: int) -> int:
+    """The index of the first line from ``i`` on that holds text other than a page number
+    (``len(lines)`` if none does)."""
+    while i < len(lines) and (not lines[i].strip() or PAGE_NUMBER.match(lines[i])):
+        i += 1
+    return i
+
+
+def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
+    """The copy with wrapped lines joined: a line break after a line of the full width (give or
+    take WIDTH_SLACK) that does not end its sentence, before a line that opens no numbered item, becomes a space; page-number lines
+    between two such lines become spaces."""
+    lines = text.split("\n")
+    width = _width(lines)
+    if width is None:
+        return text
+    out = list(lines)
+    joins: list[int] = []  # indexes of lines whose line break becomes a space
+    i = 0
+    while i < len(lines) - 1:
+        line = lines[i].rstrip()
+        if abs(len(line.strip()) - width) > WIDTH_SLACK or line[-1:] in LINE_ENDS:
+            i += 1
+            continue
+        j = i + 1
+        if not lines[j].strip() or PAGE_NUMBER.match(lines[j]):
+            # Across a page number and the blank lines around it; never across a blank line
+            # alone, which ends a paragraph.
+            j = _next_text(lines, i + 1)
+            if not any(lines[k].strip() for k in range(i + 1, j)):
+                i += 1
+                continue
+        # A line with spaces inside is laid out in columns (a table's header or row, a date and
+        # a time), not wrapped prose.
+        if j < len(lines) and lines[j].strip() and not starts_item.match(lines[j].lstrip()) and not (INNER_SPACE.search(line) or INNER_SPACE.search(lines[j])):
+            joins.extend(range(i, j))
+            for k in range(i + 1, j):
+                out[k] = " " * len(lines[k])
+        i = j
+    joined = [ch for ch in "\n".join(out)]
+    position = 0
+    ends = []
+    for k, line in enumerate(out):
+        position += len(line)
+        ends.append(position)
+        position += 1
+    for k in joins:
+        joined[ends[k]] = " "
+    return "".join(joined)
+
+
+def split_run_in(text: str, starts_item: re.Pattern, heading_chars: int) -> str:
+    """The copy with paragraphs run together on one long line split again: white space before
+    a numbered item ("… 一、总体要求"), after a sentence end, or after a short numbered heading
+    ("一、总体要求 2022年是…") becomes a line break."""
+    chars = list(text)
+    offset = 0
+    for line in text.split("\n"):
+        if len(line) > RUN_IN_CHARS:
+            last_break = 0
+            for gap in re.finditer(r"\s+", line):
+                if gap.start() == 0 or gap.end() == len(line):
+                    continue
+                before, after = line[last_break : gap.start()].strip(), line[gap.end() :]
+                heading = starts_item.match(before) is not None and len(before) <= heading_chars
+                if starts_item.match(after) or before[-1:] in "。；;！？!?" or heading:
+                    chars[offset + gap.start()] = "\n"
+                    last_break = gap.end()
+        offset += len(line) + 1
+    return "".join(chars)
+
+
+def reflow_document(document: SourceDocument, starts_item: re.Pattern, heading_chars: int) -> SourceDocument:
+    """The copy the rules read (see the module's docstring): the same length, white space only
+    changed. ``starts_item`` matches a numbered line ("一、", "（一）", "1.")."""
+    text = split_run_in(join_wrapped_lines(document.text, starts_item), starts_item, heading_chars)
+    return document if text == document.text else replace(document, text=text)
