@@ -50,6 +50,8 @@ JIEBA_BLOCK = jieba.re_han_default
 # jieba tags of a lone character that can end a three-character name it cut short: a numeral
 # (日), a noun (电), an adjective — not an adverb (则), a preposition (在) or a particle (等).
 NAME_CHARACTER_FLAGS = frozenset({"m", "n", "a", "ng", "nr", "ag"})
+# jieba tags of proper nouns that may be a name it did not know (see _person_after).
+PROPER_NOUN_FLAGS = frozenset({"ns", "nz", "nt"})
 # Two to four Chinese characters right before punctuation or the end: a whole name.
 NAME_BEFORE_PUNCTUATION = re.compile(f"({HAN_CLASS}{{2,4}})(?:[^\\w]|$)")
 # A document's own year is read from this many characters at its start.
@@ -168,7 +170,15 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     if tokens[0].word in lexicon.name_stopwords:
         return None
     first = tokens[0]
-    if not first.flag.startswith("nr"):
+    # jieba tags some names as places or other proper nouns ("区委书记沈东主持": 沈东 ns); right
+    # after a post, a proper noun of two or three characters is a name unless it ends like a
+    # place ("某某区").
+    proper = (
+        first.flag in PROPER_NOUN_FLAGS
+        and len(first.word) in (2, 3)
+        and not first.word.endswith(tuple(suffix for suffix, _ in lexicon.place_suffixes))
+    )
+    if not first.flag.startswith("nr") and not proper:
         return None
     name = first.word
     if len(name) == 1 and len(tokens) > 1:
@@ -215,6 +225,12 @@ def find_officials(span: Span, lexicon: Lexicon) -> list[_Official]:
         person = _person_after(span, end, lexicon)
         if person:
             officials.append(_Official(tuple(chain), person))
+            # "副区长甲、乙、丙出席": names listed after one post all hold it.
+            while span.text[person.end - span.start : person.end - span.start + 1] == "、" and not lexicon.post_pattern.match(span.text, person.end - span.start + 1):
+                person = _person_after(span, person.end + 1, lexicon)
+                if person is None:
+                    break
+                officials.append(_Official(tuple(chain), person))
             chain = []
     if chain:
         officials.append(_Official(tuple(chain), None))
@@ -884,8 +900,9 @@ def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | No
     has_lead_unit = "leadUnit" in by_role
     for project, task in projects:
         for cell in by_role.get("ordinal", []):
-            if cell.text.strip().isdecimal():
-                c.fact(project, "ordinal", Value(str(int(cell.text.strip())), "integer"), row, "row-number")
+            number = re.match(r"\s*([0-9]+)\*?\s*$", cell.text)  # "12", "1*"
+            if number:
+                c.fact(project, "ordinal", Value(str(int(number.group(1))), "integer"), row, "row-number")
         for cell in by_role.get("category", []):
             category = cell.pieces[0]
             c.fact(project, "tier", c.mention(c.entity("tier", category.text), row, category), row, "row-category")

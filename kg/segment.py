@@ -186,7 +186,8 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     spans = _lines(document.text)
     # A table's last row stops where a new top-level section starts.
     section = rules.numbering[0].pattern if rules.numbering else None
-    tables = {t.first: t for t in find_tables(spans, document.text, TableRules(rules.columns, rules.bullets, section, rules.field_of))}
+    table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start)
+    tables = {t.first: t for t in find_tables(spans, document.text, table_rules)}
     lines = [_classify(line, rules, lexicon) for line in spans]
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
     with_fields = _lines_with_fields(lines, rules)
@@ -194,29 +195,43 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
 
     segments: list[Segment] = []
     heading_stack: list[tuple[int, int]] = []  # (depth, segment index)
+
+    def add_heading(line: _Line, depth: int) -> None:
+        while heading_stack and heading_stack[-1][0] >= depth:
+            heading_stack.pop()
+        parent = heading_stack[-1][1] if heading_stack else -1
+        title = sub_span(line.span, line.content_start, line.span.end)
+        segments.append(Segment("heading", line.span, line.ordinal, depth, parent, title=title))
+        heading_stack.append((depth, len(segments) - 1))
+
     i = 0
     while i < len(lines):
         line = lines[i]
         parent = heading_stack[-1][1] if heading_stack else -1
         if i in tables:
             for row in tables[i].rows:
+                if row.heading:  # "（一）某某副市长牵头重点工作" across the table
+                    heading = _classify(row.span, rules, lexicon)
+                    add_heading(heading, heading.depth if heading.depth is not None else (item_depth or 0) + 1)
+                    continue
+                parent = heading_stack[-1][1] if heading_stack else -1
                 segments.append(Segment("row", row.span, None, (item_depth or 0) + 1, parent, cells=row.cells))
             i = tables[i].stop
             continue
         # A numbered line that names fields of its own is an item at any depth: "八、关于…问题。"
         # then "1.关于…问题。甲会同乙研究提出了办理意见"; "（一）研究…。（财政部等按职责分工负责）"
         # then "1.及时总结…。（财政部牵头，…）".
-        is_item = line.depth is not None and (line.depth == item_depth or i in with_fields) and not _heading_lead(line.span.text[line.content_start - line.span.start :], rules)
+        # A numbered line that heads a table, or says who leads what is under it, is a heading.
+        is_item = (
+            line.depth is not None
+            and (line.depth == item_depth or i in with_fields)
+            and not _heading_lead(line.span.text[line.content_start - line.span.start :], rules)
+            and not (i + 1 in tables and i not in with_fields)
+        )
         numbered_heading = line.depth is not None and not is_item
         if numbered_heading or (line.depth is None and _is_heading(line, rules) and not _is_field_line(line, rules)):
             # Unnumbered headings sit below every numbered one.
-            depth = line.depth if numbered_heading else (item_depth or 0) + 1
-            while heading_stack and heading_stack[-1][0] >= depth:
-                heading_stack.pop()
-            parent = heading_stack[-1][1] if heading_stack else -1
-            title = sub_span(line.span, line.content_start, line.span.end)
-            segments.append(Segment("heading", line.span, line.ordinal, depth, parent, title=title))
-            heading_stack.append((depth, len(segments) - 1))
+            add_heading(line, line.depth if numbered_heading else (item_depth or 0) + 1)
             i += 1
             continue
         if is_item:

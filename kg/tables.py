@@ -46,16 +46,18 @@ class TableRules:
 
     columns: Mapping[str, str]
     bullets: str = ""
-    section: re.Pattern | None = None
+    section: re.Pattern | None = None  # a line opening a new top-level section: "二、…"
     # The genre's label grammar: a header it reads as a whole label takes that label's field
     # ("协同责任单位" supports, though it contains "责任单位").
     label_field: Callable[[str], str | None] | None = None
+    heading: re.Pattern | None = None  # a numbered line that may head rows: "（一）…"
 
 
 @dataclass(frozen=True)
 class Row:
     span: Span  # the lines the row occupies
     cells: tuple[Cell, ...]
+    heading: bool = False  # a line across the table that heads the rows below it: "（一）某某牵头重点工作"
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,81 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
         if row:
             rows.append(row)
     return Table(at, stop, tuple(rows))
+
+
+# --- one cell per line, no marks ----------------------------------------------------------
+
+# A row's number on a line of its own: "1", "12", "1*" (a mark some tables add to a number).
+_ROW_NUMBER = re.compile(r"^[0-9]{1,3}\*?$")
+# A header cell: a short line with no sentence end.
+_HEADER_CELL = re.compile(r"^[^。；;，,]{1,40}$")
+
+
+def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | None:
+    """A table copied from a web page with a cell per line and no marks: "序号", "重点工作",
+    "责任单位", then "1", the task, its units, "2", …. The header starts with the number
+    column and runs to the first row's number; each row runs from its number to the next. A
+    line that names a field ("省牵头单位:某厅") adds that field to its row; a numbered line
+    between rows ("（一）某某副市长牵头重点工作") heads the rows under it. The table ends at a
+    section heading ("二、…") or a line that is neither."""
+    if column_role(lines[at].text, rules) != "ordinal":
+        return None
+    stop = at + 1
+    while (
+        stop < len(lines)
+        and stop - at < 12
+        and _HEADER_CELL.match(lines[stop].text)
+        and not _ROW_NUMBER.match(lines[stop].text)
+        and not (rules.heading and rules.heading.match(lines[stop].text))
+    ):
+        stop += 1
+    roles = [column_role(line.text, rules) for line in lines[at:stop]]
+    if len(roles) < 3 or not _known(roles) or stop >= len(lines):
+        return None
+    rows: list[Row] = []
+    current: list[Cell] = []
+
+    def close() -> None:
+        if current:
+            row = _row(list(current))
+            if row:
+                rows.append(row)
+            current.clear()
+
+    while stop < len(lines):
+        line = lines[stop]
+        complete = not current or len(current) >= len(roles)
+        if _ROW_NUMBER.match(line.text):
+            close()
+            current.append(_cell(roles[0], [line]))
+        elif current and not complete:
+            current.append(_cell(roles[len(current)], [line]))
+        elif rules.label_field and (field := _field_line(line, rules)) is not None:
+            if not current:
+                break
+            current.append(field)
+        elif rules.section and rules.section.match(line.text):
+            break  # "二、…": a new section, which may start a table of its own
+        elif rules.heading and rules.heading.match(line.text) and len(line.text) <= 40:
+            close()
+            rows.append(Row(line, (), heading=True))
+        else:
+            break
+        stop += 1
+    close()
+    while rows and rows[-1].heading:  # a heading after the last row heads what follows the table
+        rows.pop()
+        stop -= 1
+    return Table(at, stop, tuple(rows)) if any(not r.heading for r in rows) else None
+
+
+def _field_line(line: Span, rules: TableRules) -> Cell | None:
+    """ "省牵头单位:省农业农村厅" → a cell of the field the label names."""
+    match = re.match(r"^([^:：]{2,16})[:：]\s*", line.text)
+    field = rules.label_field(match.group(1)) if match else None
+    if not field:
+        return None
+    return _cell(field, [Span(line.start + match.end(), line.end, line.text[match.end() :])])
 
 
 # --- one row per line ----------------------------------------------------------------------
@@ -339,6 +416,7 @@ def _box_rows(roles: list[str], closed: list[list[_Open]], bullets: str) -> list
 TABLE_READERS: dict[str, Callable[[list[Span], int, TableRules], Table | None]] = {
     "box": read_box,
     "cell_lines": read_cell_lines,
+    "bare_cells": read_bare_cells,
     "pipe_rows": read_pipe_rows,
     "spaced": read_spaced,
 }
@@ -352,7 +430,7 @@ def find_tables(lines: list[Span], text: str, rules: TableRules) -> list[Table]:
         if table is None:
             at += 1
             continue
-        rows = tuple(Row(Span(r.span.start, r.span.end, text[r.span.start : r.span.end]), r.cells) for r in table.rows)
+        rows = tuple(Row(Span(r.span.start, r.span.end, text[r.span.start : r.span.end]), r.cells, r.heading) for r in table.rows)
         tables.append(Table(table.first, table.stop, rows))
         at = table.stop
     return tables
