@@ -24,8 +24,9 @@ class _Line:
     content_start: int  # where the text after the number starts
 
 
-def _lines(text: str) -> list[Span]:
-    """Non-blank lines with their offsets, stripped of surrounding white space."""
+def _lines(text: str, numbering: tuple = ()) -> list[Span]:
+    """Non-blank lines with their offsets, stripped of surrounding white space. A line holding
+    several items of one numbering ("（一）…。（甲负责）（二）…。（乙负责）") is a line per item."""
     spans = []
     for match in re.finditer(r"[^\r\n]+", text):
         raw = match.group()
@@ -33,8 +34,32 @@ def _lines(text: str) -> list[Span]:
         body = raw.strip()
         if body:
             start = match.start() + lead
-            spans.append(Span(start, start + len(body), body))
+            spans.extend(_split_items(Span(start, start + len(body), body), numbering))
     return spans
+
+
+# Where a further item may start inside a line: after a sentence end or a closing bracket.
+ITEM_BREAK = re.compile(r"(?<=[。；;）)])")
+
+
+def _split_items(line: Span, numbering: tuple) -> list[Span]:
+    """Split a line that starts with a numbered item where the same numbering opens another
+    after a sentence end or a closing bracket (the next number, as the line's own is one less)."""
+    for n in numbering:
+        first = n.pattern.match(line.text)
+        if not first:
+            continue
+        style = re.sub(r"[0-9一二三四五六七八九十百]+", "#", first.group().strip())
+        cuts = []
+        for gap in ITEM_BREAK.finditer(line.text, first.end()):
+            following = n.pattern.match(line.text[gap.start() :])
+            if following and re.sub(r"[0-9一二三四五六七八九十百]+", "#", following.group().strip()) == style:
+                cuts.append(gap.start())
+        if not cuts:
+            return [line]
+        bounds = [0, *cuts, len(line.text)]
+        return [sub_span(line, line.start + a, line.start + b) for a, b in zip(bounds, bounds[1:]) if line.text[a:b].strip()]
+    return [line]
 
 
 def _classify(line: Span, rules: Rules, lexicon: Lexicon) -> _Line:
@@ -108,17 +133,27 @@ def _lines_with_fields(lines: list[_Line], rules: Rules) -> set[int]:
     办理意见"), and unnumbered lines that do by themselves or with the field lines after them."""
     found = set()
     for i, line in enumerate(lines):
+        j = i + 1
         if line.depth is None:
             # An unnumbered line names fields by itself or with the field lines right after it.
-            j = i + 1
             while j < len(lines) and lines[j].depth is None and _is_field_line(lines[j], rules):
                 j += 1
-            if not _is_heading(line, rules) and not _is_field_line(line, rules) and any(rules.has_fields(b.span.text) for b in lines[i:j]):
+            if not (_is_heading(line, rules) or _is_field_line(line, rules)) and any(rules.has_fields(b.span.text) for b in lines[i:j]):
                 found.add(i)
             continue
-        j = i + 1
+        # A numbered line with the lines up to the next numbered one; but a title over several
+        # paragraphs that each name their own units ("一、深化改革" over paragraph tasks) heads
+        # them and names none itself.
         while j < len(lines) and lines[j].depth is None:
             j += 1
+        fielded = [_is_field_line(lines[k], rules) for k in range(i + 1, j)] + [False]
+        cued = [
+            k
+            for k in range(i + 1, j)
+            if not fielded[k - i - 1] and (fielded[k - i] or rules.has_fields(lines[k].span.text))
+        ]
+        if len(cued) >= 2 and _is_heading(_Line(line.span, None, None, line.content_start), rules):
+            continue
         if any(rules.has_fields(block.span.text) for block in lines[i:j]):
             found.add(i)
     return found
@@ -140,6 +175,20 @@ def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int]) -> in
     if any(cued[d] for d in candidates):
         return max(candidates, key=lambda d: (cued[d], d))
     return max(candidates, key=lambda d: (counts[d], d))
+
+
+def _heads_tasks(lines: list[_Line], i: int, with_fields: set[int], rules: Rules) -> bool:
+    """Whether numbered line ``i`` is a title over deeper numbered lines that name fields:
+    "（一）全力推进产业项目建设。" over "1.抓好…。（省发改委主办，…协办）" is their heading, not a
+    task. A line that says more than a title ("八、关于…问题。你省请求，…") stays a task."""
+    content = lines[i].span.text[lines[i].content_start - lines[i].span.start :].rstrip("。.")
+    if len(content) > rules.heading_max_chars or any(ch in rules.sentence_ends for ch in content):
+        return False
+    depth = lines[i].depth
+    for j in range(i + 1, len(lines)):
+        if lines[j].depth is not None:
+            return depth is not None and lines[j].depth > depth and j in with_fields
+    return False
 
 
 def _is_field_line(line: _Line, rules: Rules) -> bool:
@@ -183,7 +232,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     line after the number, its ``body`` the lines that follow. Tables become one row segment
     per row (``kg.tables``).
     """
-    spans = _lines(document.text)
+    spans = _lines(document.text, rules.numbering)
     # A table's last row stops where a new top-level section starts.
     section = rules.numbering[0].pattern if rules.numbering else None
     table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start)
@@ -227,6 +276,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
             and (line.depth == item_depth or i in with_fields)
             and not _heading_lead(line.span.text[line.content_start - line.span.start :], rules)
             and not (i + 1 in tables and i not in with_fields)
+            and not (i not in with_fields and _heads_tasks(lines, i, with_fields, rules))
         )
         numbered_heading = line.depth is not None and not is_item
         if numbered_heading or (line.depth is None and _is_heading(line, rules) and not _is_field_line(line, rules)):

@@ -114,12 +114,42 @@ SEGMENT_CASES = [
     (
         # A deeper numbered line inside an item is part of it, unless it names fields of its own.
         "sub-item-with-its-own-units",
-        "一、关于甲问题。\n乙部研究提出了办理意见。\n二、关于丙问题。\n1.关于丁问题。戊部会同己部研究提出了办理意见。\n2.说明。\n三、关于庚问题。\n辛部研究提出了办理意见。\n",
+        "一、关于甲问题。\n乙部研究提出了办理意见。\n二、关于丙问题。你省请求，国家给予支持。\n1.关于丁问题。戊部会同己部研究提出了办理意见。\n2.说明。\n三、关于庚问题。\n辛部研究提出了办理意见。\n",
         [
             ("item", 1, 1, -1, "一、关于甲问题。\n乙部研究提出了办理意见。", "关于甲问题。", "乙部研究提出了办理意见。"),
-            ("item", 2, 1, -1, "二、关于丙问题。", "关于丙问题。", None),
+            ("item", 2, 1, -1, "二、关于丙问题。你省请求，国家给予支持。", "关于丙问题。你省请求，国家给予支持。", None),
             ("item", 1, 3, -1, "1.关于丁问题。戊部会同己部研究提出了办理意见。\n2.说明。", "关于丁问题。戊部会同己部研究提出了办理意见。", "2.说明。"),
             ("item", 3, 1, -1, "三、关于庚问题。\n辛部研究提出了办理意见。", "关于庚问题。", "辛部研究提出了办理意见。"),
+        ],
+    ),
+    (
+        # A numbered title over deeper lines that name fields heads them; it is no task itself.
+        "title-over-sub-items-with-units",
+        "（一）甲项目建设。\n1.抓好乙。（丙局负责）\n2.推进丁。（戊局负责）\n",
+        [
+            ("heading", 1, 2, -1, "（一）甲项目建设。", "甲项目建设。", None),
+            ("item", 1, 3, 0, "1.抓好乙。（丙局负责）", "抓好乙。（丙局负责）", None),
+            ("item", 2, 3, 0, "2.推进丁。（戊局负责）", "推进丁。（戊局负责）", None),
+        ],
+    ),
+    (
+        # Several items run together on one line are a line each.
+        "items-run-together-on-one-line",
+        "（一）甲增长5%。（乙局负责）（二）丙增长3%。（丁局主办，戊局协办）\n",
+        [
+            ("item", 1, 2, -1, "（一）甲增长5%。（乙局负责）", "甲增长5%。（乙局负责）", None),
+            ("item", 2, 2, -1, "（二）丙增长3%。（丁局主办，戊局协办）", "丙增长3%。（丁局主办，戊局协办）", None),
+        ],
+    ),
+    (
+        # An unnumbered paragraph closed by its bracket of units is a task; a bracket on a line
+        # of its own belongs to the paragraph above it.
+        "paragraph-tasks",
+        "一、深化改革\n推进甲改革，建立乙机制。（丙部、丁部按职责分工负责）\n完善戊制度。\n（己部牵头）\n",
+        [
+            ("heading", 1, 1, -1, "一、深化改革", "深化改革", None),
+            ("item", None, 1, 0, "推进甲改革，建立乙机制。（丙部、丁部按职责分工负责）", "推进甲改革，建立乙机制。（丙部、丁部按职责分工负责）", None),
+            ("item", None, 1, 0, "完善戊制度。\n（己部牵头）", "完善戊制度。", "（己部牵头）"),
         ],
     ),
     (
