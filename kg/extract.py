@@ -1130,6 +1130,47 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
+def find_prose_tasks(c: _Collector, paragraph: Span) -> list[Span]:
+    """ "第1项任务“甲”，牵头领导是常务副市长某某，主责单位是市发展改革委、各区政府。" → the project 甲
+    with its number and fields. Returns the sentences read."""
+    found: list[Span] = []
+    matches = sorted((m for pattern in c.rules.patterns["task_in_prose"] for m in pattern.finditer(paragraph.text)), key=lambda m: m.start())
+    matches = [m for k, m in enumerate(matches) if k == 0 or m.start() >= matches[k - 1].end()]
+    for k, match in enumerate(matches):
+        # What is said of a task runs to the next task or the end of its sentence (a "；" may
+        # stand between its name and its fields).
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(paragraph.text)
+        full_stop = paragraph.text.find("。", match.end(), end)
+        end = full_stop if full_stop >= 0 else end
+        said = sub_span(paragraph, paragraph.start + match.start(), paragraph.start + end)
+        name = _name_of(c, sub_span(paragraph, paragraph.start + match.start("name"), paragraph.start + match.end("name")))
+        if len(name.text) < MIN_ITEM_NAME_CHARS:
+            continue
+        project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), said, name)
+        number = c.lexicon.parse_count(match.group("num"))
+        if number is not None:
+            c.fact(project, "ordinal", Value(str(number), "integer"), said, "task-number")
+        _apply_fields(c, project, _prose_fields(sub_span(said, paragraph.start + match.end(), said.end), c.rules), said)
+        found += [s for s in split_sentences(paragraph, c.rules) if s.start < said.end and said.start < s.end]
+    return found
+
+
+def _prose_fields(span: Span, rules: Rules) -> list[tuple[str, Span]]:
+    """ "，牵头领导是某某，主责单位是甲、乙" → [("lead", 某某), ("leadUnit", 甲、乙)]: each value runs to
+    the next clause mark or the next cue."""
+    cues = list(rules.prose_field_cue.finditer(span.text))
+    pairs = []
+    for i, cue in enumerate(cues):
+        stop = cues[i + 1].start() if i + 1 < len(cues) else len(span.text)
+        clause_end = re.search("[，,。；;]", span.text[cue.end() : stop])
+        stop = cue.end() + clause_end.start() if clause_end else stop
+        field = rules.field_of(re.sub("(?:分别)?[是为]$", "", cue.group()))
+        value = sub_span(span, span.start + cue.end(), span.start + stop)
+        if field and value.text:
+            pairs.append((field, value))
+    return pairs
+
+
 def _groups_in_prose(c: _Collector, paragraph: Span) -> list[Entity]:
     groups = []
     for pattern in c.rules.patterns["group_in_prose"]:
@@ -1164,7 +1205,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     for segment in segments:
         if segment.kind != "paragraph":
             continue
-        lists = find_project_lists(c, segment.span) + find_work_lists(c, segment.span)
+        lists = find_project_lists(c, segment.span) + find_work_lists(c, segment.span) + find_prose_tasks(c, segment.span)
         for sentence in split_sentences(segment.span, rules):
             if any(span.start <= sentence.start and sentence.end <= span.end for span in lists):
                 continue

@@ -45,6 +45,7 @@ PATTERN_NAMES = (
     "heading_lead",
     "work_list",
     "group_in_prose",
+    "task_in_prose",
 )
 SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")
@@ -86,6 +87,7 @@ class Rules:
     level_compound_next: re.Pattern  # what follows level words run together ("乡镇政府", "市县两级")
     tier_lead_cue: re.Pattern
     field_cue: re.Pattern  # a field cue and its colon: "牵头单位:", "市级牵头单位（部门）："
+    prose_field_cue: re.Pattern  # a field cue and 是 or 为, as prose writes it: "牵头领导是"
     options: Mapping[str, bool]
     label: re.Pattern  # the label grammar, a whole label without its colon
     roles: Mapping[str, tuple[str, str]]  # role word → (field of a unit head, field of a person head)
@@ -323,6 +325,7 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
             fields=MappingProxyType(fields),
             columns=MappingProxyType(columns),
             field_cue=re.compile(f"(?:{cue_alternation}|{label.pattern})\\s*[:：]"),
+            prose_field_cue=re.compile(f"(?:{cue_alternation}|{label.pattern})(?:是|为|分别是|分别为)"),
             label=label,
             roles=MappingProxyType(roles),
             brackets=_bracket_rules(data.get("brackets", {}), lexicon),
