@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 import jieba
 
 from .lexicon import HAN_CLASS, Lexicon
-from .model import Cell, Entity, Extraction, Fact, Mention, Segment, SourceDocument, Span, StatedFigure, Value
+from .model import Cell, Cue, Entity, Extraction, Fact, Mention, Segment, SourceDocument, Span, StatedFigure, Value
 from .rules import Rules
 from .segment import split_clauses, split_sentences, split_span, sub_span
 
@@ -1181,6 +1181,43 @@ def _groups_in_prose(c: _Collector, paragraph: Span) -> list[Entity]:
     return groups
 
 
+# A label before a colon: a run of Chinese after a line start, a mark or a bracket ("督办科室：").
+LABEL_BEFORE_COLON = re.compile(f"(?:^|(?<=[^\\u3400-\\u9fff]))({HAN_CLASS}{{2,10}})\\s*[:：]", re.MULTILINE)
+
+
+def find_unread_cues(c: _Collector, failed_items: list[Segment]) -> list[Cue]:
+    """What looks like responsibility but gave no fact, for the report (see ``Cue``): labels
+    ending like a field ("…科室：", "…领导：") that no label reads, brackets of units at a
+    sentence's end that attached to nothing, names after posts that became no person, numbered
+    items that became no task."""
+    text, cues = c.document.text, []
+    used = sorted((u.start, u.end) for u in c.used if u.end > u.start)
+    starts = [u[0] for u in used]
+
+    def touched(start: int, end: int) -> bool:
+        i = bisect_right(starts, end - 1) - 1
+        return any(used[k][1] > start for k in range(max(i - 8, 0), i + 1))
+
+    for match in LABEL_BEFORE_COLON.finditer(text):
+        label = match.group(1)
+        # "…各部门、各直属机构：" addresses a notice; it labels nothing.
+        addressee = label.startswith(c.lexicon.collectives) or text[match.start(1) - 1 : match.start(1)] in LIST_SEPARATORS or "有关" in label or "直属" in label
+        if label.endswith(c.rules.label_heads) and not addressee and c.rules.field_of(label) is None:
+            cues.append(Cue(Span(match.start(1), match.end(1), label), "label"))
+    for match in c.rules.bracket.finditer(text):
+        items = split_list(Span(match.start("inside"), match.end("inside"), match.group("inside")), c.rules.list_seps)
+        if any(item.text.endswith(c.lexicon.unit_suffixes) for item in items) and not touched(match.start(), match.end()):
+            cues.append(Cue(Span(match.start(), match.end(), match.group()), "bracket"))
+    people = {m.exact.start for m in c.mentions if m.entity.kind == "person"}
+    whole = Span(0, len(text), text)
+    for match in c.lexicon.post_pattern.finditer(text):
+        person = _person_after(whole, match.end(), c.lexicon)
+        if person is not None and person.start not in people:
+            cues.append(Cue(Span(match.start(), person.end, text[match.start() : person.end]), "name"))
+    cues += [Cue(segment.title or segment.span, "item") for segment in failed_items]
+    return sorted(set(cues))
+
+
 def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rules: Rules, lexicon: Lexicon, genre: str = "") -> Extraction:
     """Apply every rule strategy to every segment of one document."""
     c = _Collector(document, rules, lexicon)
@@ -1188,9 +1225,12 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     c.first_leads = any(p.search(document.text) for p in rules.patterns["first_is_lead"])
     items: list[tuple[Segment, Entity]] = []
     listed: list[tuple[Entity, Span]] = []
+    failed_items: list[Segment] = []
     for segment in segments:
         if segment.kind == "item":
             project = _extract_item(c, segment, _heading_tier(c, segments, segment))
+            if project is None:
+                failed_items.append(segment)
             if project:
                 _apply_heading_leads(c, project, _heading_leads(c, segments, segment))
                 items.append((segment, project))
@@ -1222,4 +1262,5 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         figures=tuple(c.figures),
         used=tuple(c.used),
         warnings=tuple(c.warnings),
+        unread=tuple(find_unread_cues(c, failed_items)),
     )

@@ -140,6 +140,19 @@ class StatedFigure:
     evidence: Span
 
 
+@dataclass(frozen=True, order=True)
+class Cue:
+    """Text that looks like it says who is responsible but gave no fact: a label no grammar reads
+    ("督办科室："), a bracket of units that attached to nothing, a name after a post that became
+    no person, a numbered item that became no task. ``kind`` is one of CUE_KINDS."""
+
+    span: Span
+    kind: str
+
+
+CUE_KINDS = ("label", "bracket", "name", "item")
+
+
 @dataclass(frozen=True)
 class Extraction:
     """Everything the rules found in one document, before resolution."""
@@ -152,6 +165,7 @@ class Extraction:
     figures: tuple[StatedFigure, ...]
     used: tuple[Span, ...]  # text some rule consumed, for the "unused text" report
     warnings: tuple[str, ...] = ()
+    unread: tuple[Cue, ...] = ()  # cues of responsibility that gave no fact, for the report
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,7 @@ class Resolved:
     figures: tuple[tuple[StatedFigure, int | None], ...]  # (figure, found count or None)
     unused: tuple[Span, ...]
     warnings: tuple[str, ...] = ()
+    unread: tuple[Cue, ...] = ()  # cues of responsibility that gave no fact (see Cue)
     # Where the document is from ("某某区"), or None where its text does not say (kg.resolve.detect_place).
     place: str | None = None
     # (person key, level words of the posts this document says the person holds): ("张三", ("区",)).

@@ -39,6 +39,14 @@ def describe_status(resolved: Resolved) -> str:
     return STATUS_BUILT if count_projects(resolved) else STATUS_NO_PROJECTS
 
 
+def unread_rate(resolved: Resolved) -> float:
+    """The share of a document's cues of responsibility that gave no fact: its unread cues
+    against those plus the facts its rules stated (inferred ones aside)."""
+    stated = sum(1 for f in resolved.facts if not f.inferred)
+    unread = len(resolved.unread)
+    return round(unread / (unread + stated), 3) if unread else 0.0
+
+
 def document_report(resolved: Resolved) -> dict:
     d = resolved.document
     by_kind = Counter(e.kind for e in resolved.entities)
@@ -68,6 +76,8 @@ def document_report(resolved: Resolved) -> dict:
         "projects_without_leader": sorted(p.label for p in projects if (p, "leadPerson") not in related and (p, "leadPost") not in related),
         "projects_without_group": sorted(p.label for p in projects if (p, "responsibleGroup") not in related),
         "unused_text": [{"start": s.start, "end": s.end, "text": s.text} for s in resolved.unused],
+        "unread_cues": [{"kind": c.kind, "start": c.span.start, "end": c.span.end, "text": c.span.text} for c in resolved.unread],
+        "unread_rate": unread_rate(resolved),
         "warnings": list(resolved.warnings),
     }
 
@@ -122,6 +132,14 @@ def report_to_markdown(report: dict) -> str:
     ]
     header = ["file", "genre", "place", "projects", "facts", "stated vs found", "unused sentences", "status"]
     out += ["## Documents", ""] + _table(header, _summary_rows(report)) + [""]
+    unread = sorted((d for d in report["documents"] if d["unread_cues"]), key=lambda d: (-d["unread_rate"], d["path"]))
+    if unread:
+        # Where a reader should look first: the documents whose cues of responsibility most
+        # often gave no fact (labels no grammar reads, brackets of units attached to nothing, …).
+        out += ["## Documents to check first", ""]
+        out += ["Cues of responsibility that gave no fact, as a share of those cues and the facts stated.", ""]
+        rows = [[d["path"], f"{d['unread_rate']:.0%}", len(d["unread_cues"]), ", ".join(f"{k} {n}" for k, n in sorted(Counter(c["kind"] for c in d["unread_cues"]).items()))] for d in unread]
+        out += _table(["file", "unread", "cues", "kinds"], rows) + [""]
     if report["failures"]:
         out += ["## Failed documents", ""] + _table(["file", "problem"], [[f["path"], f["message"]] for f in report["failures"]]) + [""]
     out += ["## Nodes per class", ""] + _table(["class", "count"], [[k, v] for k, v in report["classes"].items()]) + [""]
@@ -150,6 +168,9 @@ def report_to_markdown(report: dict) -> str:
             out += [f"### {title} ({len(doc[key])})", ""] + [f"- {p}" for p in doc[key]] + [""]
         if doc["warnings"]:
             out += ["### Warnings", ""] + [f"- {w}" for w in doc["warnings"]] + [""]
+        if doc["unread_cues"]:
+            out += [f"### Cues left unread ({len(doc['unread_cues'])})", ""]
+            out += _table(["kind", "where", "text"], [[c["kind"], f"{c['start']}–{c['end']}", c["text"]] for c in doc["unread_cues"]]) + [""]
         out += [f"### Text no rule used ({len(doc['unused_text'])} sentences)", ""]
         out += [f"- [{u['start']}–{u['end']}] {u['text']}" for u in doc["unused_text"]] + [""]
     return "\n".join(out)

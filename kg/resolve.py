@@ -139,6 +139,7 @@ def resolve_extraction(extraction: Extraction, sentences: list[Span], lexicon: L
         figures=counted,
         unused=tuple(_unused(extraction, sentences)),
         warnings=extraction.warnings,
+        unread=extraction.unread,
         place=detect_place(extraction.document.text, lexicon) if lexicon else None,
         person_levels=collect_post_levels(facts, lexicon) if lexicon else (),
     )

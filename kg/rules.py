@@ -90,6 +90,7 @@ class Rules:
     prose_field_cue: re.Pattern  # a field cue and 是 or 为, as prose writes it: "牵头领导是"
     options: Mapping[str, bool]
     label: re.Pattern  # the label grammar, a whole label without its colon
+    label_heads: tuple[str, ...]  # what ends a label: 单位, 部门, 领导, 人 … (for labels no rule reads)
     roles: Mapping[str, tuple[str, str]]  # role word → (field of a unit head, field of a person head)
     brackets: BracketRules
     bracket: re.Pattern  # a parenthesis that closes a sentence or a line: a responsibility bracket's place
@@ -327,6 +328,7 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
             field_cue=re.compile(f"(?:{cue_alternation}|{label.pattern})\\s*[:：]"),
             prose_field_cue=re.compile(f"(?:{cue_alternation}|{label.pattern})(?:是|为|分别是|分别为)"),
             label=label,
+            label_heads=tuple(sorted({*labels.get("unit_heads", ()), *labels.get("person_heads", ())}, key=lambda w: (-len(w), w))),
             roles=MappingProxyType(roles),
             brackets=_bracket_rules(data.get("brackets", {}), lexicon),
             bracket=_compile("[（(](?P<inside>{inner}+)[）)]{after}", path, "brackets", fill),

@@ -202,4 +202,5 @@ def restore_script(resolved: Resolved, document: SourceDocument) -> Resolved:
         facts=tuple(map(restore_fact, resolved.facts)),
         figures=tuple(restore_figure(figure, found) for figure, found in resolved.figures),
         unused=tuple(map(restore_span, resolved.unused)),
+        unread=tuple(replace(cue, span=restore_span(cue.span)) for cue in resolved.unread),
     )
