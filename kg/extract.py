@@ -178,7 +178,10 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
         and len(first.word) in (2, 3)
         and not first.word.endswith(tuple(suffix for suffix, _ in lexicon.place_suffixes))
     )
-    if not first.flag.startswith("nr") and not proper:
+    # "钱志强": jieba reads a surname that is also a word (钱, money) apart from a given name it
+    # tags as one (志强 nrfg).
+    surname = len(first.word) == 1 and HAN.fullmatch(first.word) is not None and len(tokens) > 1 and tokens[1].flag in ("nr", "nrfg") and len(tokens[1].word) <= 2
+    if not first.flag.startswith("nr") and not proper and not surname:
         return None
     name = first.word
     if len(name) == 1 and len(tokens) > 1:
@@ -1191,12 +1194,11 @@ def find_unread_cues(c: _Collector, failed_items: list[Segment]) -> list[Cue]:
     sentence's end that attached to nothing, names after posts that became no person, numbered
     items that became no task."""
     text, cues = c.document.text, []
-    used = sorted((u.start, u.end) for u in c.used if u.end > u.start)
-    starts = [u[0] for u in used]
+    units = sorted(m.exact.start for m in c.mentions if m.entity.kind == "organization")
 
-    def touched(start: int, end: int) -> bool:
-        i = bisect_right(starts, end - 1) - 1
-        return any(used[k][1] > start for k in range(max(i - 8, 0), i + 1))
+    def holds_unit(start: int, end: int) -> bool:
+        i = bisect_right(units, start - 1)
+        return i < len(units) and units[i] < end
 
     for match in LABEL_BEFORE_COLON.finditer(text):
         label = match.group(1)
@@ -1206,7 +1208,7 @@ def find_unread_cues(c: _Collector, failed_items: list[Segment]) -> list[Cue]:
             cues.append(Cue(Span(match.start(1), match.end(1), label), "label"))
     for match in c.rules.bracket.finditer(text):
         items = split_list(Span(match.start("inside"), match.end("inside"), match.group("inside")), c.rules.list_seps)
-        if any(item.text.endswith(c.lexicon.unit_suffixes) for item in items) and not touched(match.start(), match.end()):
+        if any(item.text.endswith(c.lexicon.unit_suffixes) for item in items) and not holds_unit(match.start(), match.end()):
             cues.append(Cue(Span(match.start(), match.end(), match.group()), "bracket"))
     people = {m.exact.start for m in c.mentions if m.entity.kind == "person"}
     whole = Span(0, len(text), text)

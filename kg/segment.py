@@ -127,11 +127,13 @@ def split_clauses(span: Span, rules: Rules) -> list[Span]:
     return split_span(span, rules.clause_seps, keep_separator=False)
 
 
-def _lines_with_fields(lines: list[_Line], rules: Rules) -> set[int]:
+def _lines_with_fields(lines: list[_Line], rules: Rules) -> tuple[set[int], set[int]]:
     """Numbered lines whose own text — up to the next numbered line — names fields
     ("（牵头单位：…）", "（甲牵头，乙负责）", "牵头单位:区发改局" on the next line, "甲会同乙研究提出了
-    办理意见"), and unnumbered lines that do by themselves or with the field lines after them."""
-    found = set()
+    办理意见"), and unnumbered lines that do by themselves or with the field lines after them;
+    and the numbered titles over paragraphs that name their own units, which head them."""
+    found: set[int] = set()
+    candidates: dict[int, int] = {}  # numbered titles over paragraphs that name units → how many
     for i, line in enumerate(lines):
         j = i + 1
         if line.depth is None:
@@ -152,11 +154,14 @@ def _lines_with_fields(lines: list[_Line], rules: Rules) -> set[int]:
             for k in range(i + 1, j)
             if not fielded[k - i - 1] and (fielded[k - i] or rules.has_fields(lines[k].span.text))
         ]
-        if len(cued) >= 2 and _is_heading(_Line(line.span, None, None, line.content_start), rules):
-            continue
+        if cued and _is_heading(_Line(line.span, None, None, line.content_start), rules):
+            candidates[i] = len(cued)
         if any(rules.has_fields(block.span.text) for block in lines[i:j]):
             found.add(i)
-    return found
+    # A title is a heading where it, or another title of its depth, heads several such paragraphs.
+    depths = {lines[i].depth for i, n in candidates.items() if n >= 2}
+    titles = {i for i in candidates if lines[i].depth in depths}
+    return found - titles, titles
 
 
 def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int]) -> int | None:
@@ -239,7 +244,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     tables = {t.first: t for t in find_tables(spans, document.text, table_rules)}
     lines = [_classify(line, rules, lexicon) for line in spans]
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
-    with_fields = _lines_with_fields(lines, rules)
+    with_fields, titles = _lines_with_fields(lines, rules)
     item_depth = _item_depth(lines, with_fields, in_table)
 
     segments: list[Segment] = []
@@ -276,6 +281,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
             and (line.depth == item_depth or i in with_fields)
             and not _heading_lead(line.span.text[line.content_start - line.span.start :], rules)
             and not (i + 1 in tables and i not in with_fields)
+            and i not in titles
             and not (i not in with_fields and _heads_tasks(lines, i, with_fields, rules))
         )
         numbered_heading = line.depth is not None and not is_item

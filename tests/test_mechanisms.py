@@ -1,0 +1,311 @@
+"""The grammars that carry the extractor to documents it has not seen: labels, brackets, layouts,
+headings that name who leads, collectives, deadlines, reports and news of task lists.
+
+Each case is a small document in the shape of a kind of real paper (with invented names), and
+the facts the graph must hold for it — and, where it matters, must not hold.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kg.brackets import parse_bracket
+from kg.layout import join_wrapped_lines, reflow_document, split_run_in
+from kg.model import SourceDocument
+from kg.pipeline import process_document
+
+
+def facts_of(text: str, toolkit, genre: str | None = None) -> set[tuple[str, str, str]]:
+    """(predicate, subject label, object label or value) of every fact extracted from ``text``."""
+    resolved = process_document(SourceDocument("d", "d.txt", "d.txt", text), toolkit, genre)
+    out = set()
+    for fact in resolved.facts:
+        obj = getattr(fact.object, "label", None) or getattr(fact.object, "text", "")
+        out.add((fact.predicate, fact.subject.label, obj))
+    for entity in resolved.entities:
+        out.add(("a", entity.label, entity.kind))
+    return out
+
+
+# --- the label grammar ---------------------------------------------------------------------
+
+LABELS = [
+    ("市级牵头单位", "leadUnit"),
+    ("牵头负责领导", "lead"),
+    ("协同责任单位", "supportUnit"),
+    ("主责科室", "leadUnit"),
+    ("责任单位（人）", "unit"),
+    ("牵头县领导", "lead"),
+    ("县直责任单位", "unit"),
+    ("配合部门", "supportUnit"),
+    ("责任人", "lead"),
+    ("包保领导", "lead"),
+    ("完成时限", "deadline"),
+    ("时限要求", "deadline"),
+    ("配合领导", None),  # a supporting official is no field the graph has
+    ("单位", None),  # a head without a role
+    ("具体措施", None),
+]
+
+
+@pytest.mark.parametrize("label, field", LABELS)
+def test_label_grammar(label, field, all_rules):
+    assert all_rules["tasks"].field_of(label) == field
+
+
+def test_labels_outside_the_list_are_read_in_a_document(toolkit):
+    text = "1.推进甲改革。\n牵头负责领导：副县长张某某\n市级牵头单位：市甲局\n协同责任单位：市乙局、市丙局\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("leadUnit", "推进甲改革", "市甲局") in facts
+    assert {("supportUnit", "推进甲改革", "市乙局"), ("supportUnit", "推进甲改革", "市丙局")} <= facts
+    assert ("leadPost", "推进甲改革", "副县长") in facts
+
+
+def test_table_headers_are_read_by_the_label_grammar(toolkit):
+    text = "序号 | 工作任务 | 主责单位 | 协同责任单位 | 时间节点\n1 | 推进甲工程 | 县甲局 | 县乙局 | 2024年6月底前\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("leadUnit", "推进甲工程", "县甲局") in facts
+    assert ("supportUnit", "推进甲工程", "县乙局") in facts
+    assert ("leadUnit", "推进甲工程", "县乙局") not in facts
+
+
+# --- the bracket grammar -------------------------------------------------------------------
+
+BRACKETS = [
+    ("甲局、乙局负责", False, [("leadUnit", "甲局、乙局")]),
+    ("甲局牵头，乙局参与", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
+    ("甲局、乙委指导", False, [("leadUnit", "甲局、乙委")]),
+    ("甲部等按职责分工负责", False, [("leadUnit", "甲部")]),
+    ("民政局", False, [("leadUnit", "民政局")]),
+    ("甲局主办，乙局、丙局协办", False, [("leadUnit", "甲局"), ("supportUnit", "乙局、丙局")]),
+    ("甲局牵头，乙局配合，2024年底前完成", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
+    ("各县（市、区）政府负责", False, [("leadUnit", "各县（市、区）政府")]),
+    # "列第一位者为牵头单位": the first unit leads, the others support.
+    ("甲部、乙部、丙部按职责分工负责", True, [("leadUnit", "甲部"), ("supportUnit", "乙部、丙部")]),
+    ("甲部牵头，乙部参与", True, [("leadUnit", "甲部"), ("supportUnit", "乙部")]),
+    # Not brackets of units.
+    ("2024年", False, None),
+    ("试行", False, None),
+    ("以下简称甲局", False, None),
+    ("含县级市", False, None),
+]
+
+
+@pytest.mark.parametrize("inside, first_leads, expected", BRACKETS)
+def test_bracket_grammar(inside, first_leads, expected, all_rules):
+    parts = parse_bracket(inside, all_rules["opinions"].brackets, first_leads)
+    got = None if parts is None else [(p.field, inside[p.start : p.end]) for p in parts]
+    assert got == expected
+
+
+def test_a_document_convention_makes_the_first_unit_lead(toolkit):
+    text = "各有关单位：\n列第一位者为牵头单位。\n一、深化改革\n（一）推进甲改革。（甲部、乙部按职责分工负责）\n（二）完善乙制度。（丙部、丁部按职责分工负责）\n"
+    facts = facts_of(text, toolkit, "opinions")
+    assert ("leadUnit", "推进甲改革", "甲部") in facts
+    assert ("supportUnit", "推进甲改革", "乙部") in facts
+    assert ("leadUnit", "推进甲改革", "乙部") not in facts
+    # Without the convention both lead.
+    facts = facts_of(text.replace("列第一位者为牵头单位。\n", ""), toolkit, "opinions")
+    assert {("leadUnit", "推进甲改革", "甲部"), ("leadUnit", "推进甲改革", "乙部")} <= facts
+
+
+def test_paragraph_tasks_under_section_headings(toolkit):
+    """National papers: unnumbered paragraphs each closed by its bracket, under 一、 headings."""
+    text = (
+        "一、优化营商环境\n"
+        "推进甲审批改革，压减审批时限。（甲部牵头，各省级人民政府负责）\n"
+        "完善乙监管制度。\n（乙部、丙部按职责分工负责，长期坚持）\n"
+        "二、保障改善民生\n"
+        "健全丙保障机制。（丁部负责，2025年6月底前）\n"
+    )
+    facts = facts_of(text, toolkit, "opinions")
+    assert ("tier", "推进甲审批改革，压减审批时限", "优化营商环境") in facts
+    assert ("supportUnit", "推进甲审批改革，压减审批时限", "各省级人民政府") in facts
+    assert {("leadUnit", "完善乙监管制度", "乙部"), ("leadUnit", "完善乙监管制度", "丙部")} <= facts
+    assert ("deadline", "完善乙监管制度", "长期坚持") in facts
+    assert ("tier", "健全丙保障机制", "保障改善民生") in facts
+    assert ("deadline", "健全丙保障机制", "2025年6月底前") in facts
+    assert ("a", "优化营商环境", "project") not in facts
+
+
+def test_units_joined_by_words_are_split(toolkit):
+    text = "1.推进甲改革。\n协同单位：省甲厅、省乙厅等省直有关部门和各市人民政府。\n"
+    facts = facts_of(text, toolkit, "tasks")
+    supports = {o for p, s, o in facts if p == "supportUnit"}
+    assert supports == {"省甲厅", "省乙厅", "省直有关部门", "各市人民政府"}
+
+
+def test_unit_names_with_a_conjunction_stay_whole(toolkit):
+    text = "1.推进甲改革。（工业和信息化部、区发展和改革局负责）\n"
+    facts = facts_of(text, toolkit, "opinions")
+    assert {o for p, s, o in facts if p == "leadUnit"} == {"工业和信息化部", "区发展和改革局"}
+
+
+# --- headings ------------------------------------------------------------------------------
+
+
+def test_headings_that_name_who_leads_pass_it_down(toolkit):
+    text = (
+        "一、张某某省长负责的工作\n"
+        "全面负责省政府工作。\n"
+        "（一）省甲厅牵头的工作\n"
+        "加强甲工作。\n"
+        "（二）省乙办牵头的工作\n"
+        "1.深化乙体制改革。\n"
+        "2.推进乡镇机构改革。\n"
+        "协同单位：省丙厅和各市人民政府。\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("leadUnit", "加强甲工作", "省甲厅") in facts
+    assert ("leadPerson", "加强甲工作", "张某某") in facts
+    assert ("leadPost", "深化乙体制改革", "省长") in facts
+    assert ("leadUnit", "推进乡镇机构改革", "省乙办") in facts
+    assert ("supportUnit", "推进乡镇机构改革", "各市人民政府") in facts
+    assert ("tier", "深化乙体制改革", "省乙办牵头的工作") in facts
+    assert {("involvesLevel", "推进乡镇机构改革", "乡"), ("involvesLevel", "推进乡镇机构改革", "镇")} <= facts
+    # What the official's own paragraph says of his role is no task.
+    assert ("a", "全面负责省政府工作", "project") not in facts
+
+
+def test_every_task_under_a_heading_gets_its_tier(toolkit):
+    text = "一、深化甲改革\n（一）推进乙。（乙局负责）\n（二）推进丙。（丙局负责）\n（三）推进丁。（丁局负责）\n"
+    facts = facts_of(text, toolkit, "meeting")  # headings are tiers in every genre
+    assert {("tier", name, "深化甲改革") for name in ("推进乙", "推进丙", "推进丁")} <= facts
+
+
+# --- layouts -------------------------------------------------------------------------------
+
+ITEM_START = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]|^\s*[（(][一二三四五六七八九十]+[）)]|^\s*\d{1,3}[.．、](?!\d)")
+
+
+def test_wrapped_lines_are_joined_across_page_numbers():
+    line = "这是一段从文件中复制的文字它在行尾断开没有"
+    text = "\n".join([line, "结束而是接着写到下一行里面的内容一直到这里", "- 2 -", "才结束了。", line, "1.新的条目", "", line, "", "另一段"])
+    joined = join_wrapped_lines(text, ITEM_START)
+    assert len(joined) == len(text)
+    assert [part.strip() for part in joined.split("\n")] == [
+        line + " 结束而是接着写到下一行里面的内容一直到这里" + " " * 7 + "才结束了。",
+        line,
+        "1.新的条目",
+        "",
+        line,  # a blank line ends a paragraph
+        "",
+        "另一段",
+    ]
+
+
+def test_lines_laid_out_in_columns_are_not_joined():
+    row = "某某街道办事处权力清单和责任清单公布如下"
+    text = "\n".join([row, "序号 权力类型 项目名称", row, row, row, row])
+    assert join_wrapped_lines(text, ITEM_START).split("\n")[1] == "序号 权力类型 项目名称"
+
+
+def test_paragraphs_run_together_are_split():
+    body = "坚持以人民为中心的发展思想，持续推进各项工作。" * 10
+    text = f"要点如下。 一、总体要求 {body} 二、重点任务 1.推进甲改革。（甲局负责） 2.推进乙改革。（乙局负责）"
+    split = split_run_in(text, ITEM_START, 30)
+    assert len(split) == len(text)
+    assert split.split("\n") == ["要点如下。", "一、总体要求", body, "二、重点任务", "1.推进甲改革。（甲局负责）", "2.推进乙改革。（乙局负责）"]
+
+
+def test_a_unit_broken_over_a_line_end_is_one_unit(toolkit):
+    lines = [
+        "推进甲改革要求各有关单位按照分工抓好落实确保",  # 22 characters a line, as a PDF wraps them
+        "按期完成各项任务并及时报送进展情况（市发展和改",
+        "革委员会负责）。各有关单位要高度重视加强领导确",
+        "保各项工作落到实处取得实效，形成工作合力推动落",
+        "实。",
+    ]
+    text = "\n".join(lines)
+    assert reflow_document(SourceDocument("d", "d.txt", "d.txt", text), ITEM_START, 30).text != text
+    resolved = process_document(SourceDocument("d", "d.txt", "d.txt", text), toolkit, "opinions")
+    units = [e for e in resolved.entities if e.kind == "organization"]
+    assert [u.label for u in units] == ["市发展和改革委员会"]
+    mention = next(m for m in resolved.mentions if m.entity == units[0])
+    assert text[mention.exact.start : mention.exact.end] == mention.exact.text == "市发展和改\n革委员会"
+
+
+def test_items_run_together_on_one_line(toolkit):
+    text = "一、主要目标\n（一）甲增长5%左右。（省甲委负责）（二）乙增长8%以上。（省乙厅主办，省丙局协办）\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("leadUnit", "甲增长5%左右", "省甲委") in facts
+    assert ("leadUnit", "乙增长8%以上", "省乙厅") in facts
+    assert ("supportUnit", "乙增长8%以上", "省丙局") in facts
+    assert ("ordinal", "乙增长8%以上", "2") in facts
+
+
+def test_a_web_table_with_a_bare_cell_per_line(toolkit):
+    """A table copied from a page: a cell per line, no marks; heading rows between the rows."""
+    text = "\n".join(
+        [
+            "一、重点工作责任分解",
+            "序号", "重点工作任务", "责任单位",
+            "（一）张某副市长牵头重点工作",
+            "1", "加强甲保障，稳定甲生产。", "市甲局、市乙局", "省牵头单位:省甲厅",
+            "2", "深入实施乙政策。", "市丙局",
+            "（二）李某某常务副市长牵头重点工作",
+            "3", "大力推进丙建设。", "市丁局",
+        ]
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("leadUnit", "加强甲保障，稳定甲生产", "省甲厅") in facts
+    assert ("supportUnit", "加强甲保障，稳定甲生产", "市甲局") in facts
+    assert ("leadUnit", "深入实施乙政策", "市丙局") in facts
+    assert ("ordinal", "大力推进丙建设", "3") in facts
+    assert ("leadPerson", "深入实施乙政策", "张某") in facts
+    assert ("leadPost", "大力推进丙建设", "常务副市长") in facts
+    assert ("tier", "大力推进丙建设", "李某某常务副市长牵头重点工作") in facts
+    assert ("a", "重点工作责任分解", "project") not in facts
+
+
+# --- reports and news ----------------------------------------------------------------------
+
+
+def test_a_report_names_a_groups_reforms(toolkit):
+    text = "督查组来到市委编办，对市委甲改革专项小组上半年工作进行督查。汇报会上，联络员对乙制度改革、丙分类改革、丁职能转变等工作进行了专题说明。"
+    facts = facts_of(text, toolkit, "meeting")
+    for name in ("乙制度改革", "丙分类改革", "丁职能转变"):
+        assert ("responsibleGroup", name, "市委甲改革专项小组") in facts
+
+
+def test_officials_listed_after_one_post(toolkit):
+    text = "会议由区长王建国主持。副区长赵立新、钱志强、孙德明出席会议。"
+    facts = facts_of(text, toolkit, "meeting")
+    assert {("holdsPost", name, "副区长") for name in ("赵立新", "钱志强", "孙德明")} <= facts
+
+
+def test_news_of_a_task_list(toolkit):
+    text = "例如，第3项任务“推进甲工程建设”，牵头领导是副市长赵立新，主责单位是市甲局、各区政府。第12项，启动乙规划编制，抓紧丙建设；牵头领导是副市长钱志强。"
+    facts = facts_of(text, toolkit, "meeting")
+    assert ("ordinal", "推进甲工程建设", "3") in facts
+    assert ("leadPerson", "推进甲工程建设", "赵立新") in facts
+    assert {("leadUnit", "推进甲工程建设", "市甲局"), ("leadUnit", "推进甲工程建设", "各区政府")} <= facts
+    assert ("leadPerson", "启动乙规划编制", "钱志强") in facts
+
+
+DEADLINES = [
+    ("1.推进甲改革，2020年年底前完成。", "2020年年底前"),
+    ("1.推进甲改革，力争8月底前全部完成。", "8月底前"),
+    ("1.推进甲改革，确保7月底完成。", "7月底"),
+    ("1.推进甲改革。（甲局负责，本意见印发之日起30日内）", "本意见印发之日起30日内"),
+    ("1.推进甲改革，春节前发放到位。", "春节前"),
+]
+
+
+@pytest.mark.parametrize("text, deadline", DEADLINES)
+def test_deadlines_as_written(text, deadline, toolkit):
+    facts = facts_of(text + "\n2.推进乙改革。\n", toolkit, "tasks")
+    assert [o for p, s, o in facts if p == "deadline"] == [deadline]
+
+
+def test_unread_cues_are_reported(toolkit):
+    text = "1.推进甲改革。\n督办科室：办公室\n2.推进乙改革。\n3.好。（区甲局、区乙局负责）\n"
+    resolved = process_document(SourceDocument("d", "d.txt", "d.txt", text), toolkit, "tasks")
+    kinds = {(c.kind, c.span.text) for c in resolved.unread}
+    assert ("label", "督办科室") in kinds
+    assert ("item", "好。（区甲局、区乙局负责）") in kinds  # a name too short for a task
+    assert ("bracket", "（区甲局、区乙局负责）") in kinds
+    for cue in resolved.unread:
+        assert text[cue.span.start : cue.span.end] == cue.span.text
