@@ -929,11 +929,11 @@ def _describe_item_sentence(c: _Collector, project: Entity, sentence: Span, excl
     _describe(c, project, sentence, split_clauses(sentence, c.rules), exclude)
 
 
-def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str, Entity], bound: Entity | None) -> None:
+def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str, Entity], bound: Entity | None) -> bool:
     """Groups, tiers, figures, officials and projects stated in running prose.
 
     A sentence ``bound`` to a listed project restates it: what it says is about that project,
-    and it names no new project.
+    and it names no new project. Returns whether the sentence named exactly one project.
     """
     groups = find_group_lists(c, sentence)
     for tier in find_tiers(c, sentence):
@@ -947,6 +947,9 @@ def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str
 
     clauses = split_clauses(sentence, c.rules)
     project, named = bound, 0
+    # "某某负责人介绍，也会探索建立…模式": a clause that only says who speaks does not count as
+    # the sentence's first.
+    opening = next((k for k, clause in enumerate(clauses) if not clause.text.endswith(c.lexicon.report_verbs)), 0)
     for index, clause in enumerate(clauses):
         officials = find_officials(clause, c.lexicon)
         lead = None
@@ -970,7 +973,7 @@ def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str
         for official in officials:
             if official.person:
                 _add_official(c, official, sentence, "post-name")
-        name = None if bound else find_prose_project(clause, c.lexicon, first_in_sentence=index == 0)
+        name = None if bound else find_prose_project(clause, c.lexicon, first_in_sentence=index == opening)
         if name and not groups:
             project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
             named += 1
@@ -978,7 +981,25 @@ def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str
         _describe_item_sentence(c, bound, sentence, {bound.key})
     elif project is not None and named == 1:
         # A sentence naming several projects (a list of names) says nothing about any one.
-        _describe(c, project, sentence, clauses[1:], {project.key})
+        _describe(c, project, sentence, clauses[opening + 1 :], {project.key})
+    return named == 1 and bound is None
+
+
+def _project_in_a_run(c: _Collector, sentence: Span) -> None:
+    """A sentence between two that each name one project in prose, opening with a lead verb as
+    they do, names one too, whatever head its name ends in: "…改革，…。引入某某理念，因地制宜建设
+    某某。以…改革，…" — a plan lists its projects a sentence each."""
+    clauses = split_clauses(sentence, c.rules)
+    if not clauses:
+        return
+    opening = _strip_leading(trim_span(clauses[0], QUOTES), c.lexicon.adverbs, verbs=c.lexicon.lead_verbs)
+    if not opening.text.startswith(c.lexicon.lead_verbs):
+        return
+    name = _balance_quotes(trim_span(_strip_leading(opening, c.lexicon.lead_verbs), QUOTES), opening)
+    if not PROJECT_NAME_CHARS[0] <= len(name.text) <= PROJECT_NAME_CHARS[1]:
+        return
+    project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
+    _describe(c, project, sentence, clauses[1:], {project.key})
 
 
 def _extract_figures(c: _Collector, sentence: Span, known_tiers: dict[str, Entity]) -> None:
@@ -1248,13 +1269,19 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         if segment.kind != "paragraph":
             continue
         lists = find_project_lists(c, segment.span) + find_work_lists(c, segment.span) + find_prose_tasks(c, segment.span)
-        for sentence in split_sentences(segment.span, rules):
+        named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
+        sentences = split_sentences(segment.span, rules)
+        for sentence in sentences:
             if any(span.start <= sentence.start and sentence.end <= span.end for span in lists):
+                named.append(None)
                 continue
             bound = _bound_item(sentence, items, shingles)
             if bound:
                 c.mention(bound, sentence, sentence)
-            _extract_prose_sentence(c, sentence, known_tiers, bound)
+            named.append(_extract_prose_sentence(c, sentence, known_tiers, bound) or (False if bound is None else None))
+        for k in range(1, len(sentences) - 1):
+            if named[k] is False and named[k - 1] and named[k + 1]:
+                _project_in_a_run(c, sentences[k])
     return Extraction(
         document=document,
         genre=genre or rules.name,

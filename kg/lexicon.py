@@ -43,7 +43,7 @@ REQUIRED_COLUMNS = {
 ALLOWED_VALUES = {
     ("posts.tsv", "kind"): ("title", "full"),
     ("levels.tsv", "standalone"): ("yes", "no"),
-    ("verbs.tsv", "role"): ("lead", "measure", "both", "adverb"),
+    ("verbs.tsv", "role"): ("lead", "measure", "both", "adverb", "report"),
     ("problems.tsv", "kind"): ("marker", "strip", "context"),
     ("projects.tsv", "needs_verb"): ("yes", "no"),
     ("projects.tsv", "any_clause"): ("yes", "no"),
@@ -80,6 +80,7 @@ class Lexicon:
     lead_verbs: tuple[str, ...]
     measure_verbs: tuple[str, ...]
     adverbs: tuple[str, ...]
+    report_verbs: tuple[str, ...]  # end a clause that only says who speaks ("…负责人介绍")
     problem_markers: tuple[str, ...]
     problem_strips: tuple[str, ...]
     problem_contexts: tuple[str, ...]
@@ -234,6 +235,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         lead_verbs=_longest_first(r["word"] for r in verbs if r["role"] in ("lead", "both")),
         measure_verbs=_longest_first(r["word"] for r in verbs if r["role"] in ("measure", "both")),
         adverbs=_longest_first(r["word"] for r in verbs if r["role"] == "adverb"),
+        report_verbs=_longest_first(r["word"] for r in verbs if r["role"] == "report"),
         problem_markers=_longest_first(r["word"] for r in problems if r["kind"] == "marker"),
         problem_strips=_longest_first(r["word"] for r in problems if r["kind"] == "strip"),
         problem_contexts=_longest_first(r["word"] for r in problems if r["kind"] == "context"),

@@ -152,7 +152,7 @@ def graph_entities(path: Path) -> dict[str, str]:
 def test_every_page_draws_its_graph_offline_with_no_console_error(tab, built):
     views = built / "views"
     pages = sorted(p for p in views.rglob("*.html") if p.name != "index.html")
-    assert len(pages) == 38  # overview, problem map, 1 document, 2 people, 7 groups, 3 tiers, 23 projects
+    assert len(pages) == 40  # overview, problem map, 1 document, 2 people, 7 groups, 3 tiers, 25 projects
     for path in pages:
         page = tab.open(path)
         expected = page.evaluate("() => JSON.parse(document.getElementById('kg-data').textContent).nodes.length")
@@ -167,7 +167,7 @@ def test_overview_draws_every_entity_of_the_graph(tab, built):
     entities = graph_entities(built / "graph.ttl")
     page = tab.open(built / "views" / "overview.html")
     assert sorted(drawn(page)) == sorted(entities)
-    assert len(entities) == 139
+    assert len(entities) == 141
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "overview.png"))
     assert (SCREENSHOTS / "overview.png").stat().st_size > 20_000
@@ -183,10 +183,10 @@ def test_index_links_every_page_and_states_the_dataset(tab, built):
     assert {"../ledger.xlsx", "../graph.ttl", "../ontology.html", "../void.ttl", "../neo4j/"} <= exports
     assert all((views / link).exists() for link in exports)  # the build wrote each beside views/
     row = page.locator("#kg-documents tbody tr").first.inner_text()
-    assert "pingshan-2017-reform-plan.txt" in row and "坪山区" in row and "23" in row
-    assert "28个改革项目: 28 / 23" in row  # stated against found
+    assert "pingshan-2017-reform-plan.txt" in row and "坪山区" in row and "25" in row
+    assert "28个改革项目: 28 / 25" in row  # stated against found
     classes = dict(r.split("\t")[0::2] for r in page.locator("#kg-classes tbody tr").all_inner_texts())
-    assert classes["改革项目"] == "23" and classes["改革举措"] == "68" and classes["人员"] == "2"
+    assert classes["改革项目"] == "25" and classes["改革举措"] == "68" and classes["人员"] == "2"
     assert page.locator("#kg-person-pages").inner_text().split("\n") == ["区委书记 吕玉印", "区长 陶永欣"]
     assert "kg query projects-by-leader --param leader=" in page.locator("pre").inner_text()
     assert tab.console == [] and tab.outside_requests(views) == []

@@ -30,7 +30,7 @@ def test_build_writes_graph_and_report(built_out):
     report = (built_out / "report.md").read_text(encoding="utf-8")
     assert "28个改革项目" in report and "| 7个改革专项小组 | group |  | 7 | 7 |" in report
     # The document's row names its genre and place.
-    assert "| plan | 坪山区 | 23 | 148 |" in report
+    assert "| plan | 坪山区 | 25 | 148 |" in report
 
 
 def test_build_keeps_the_named_graphs_in_trig(built_out):

@@ -102,7 +102,7 @@ def test_void_describes_the_dataset(out, turtle):
     assert Literal("改革责任知识图谱", lang="zh") in set(void.objects(dataset, DCTERMS.title))
     assert (dataset, DCTERMS.source, URIRef("https://w3id.org/reform-kg/id/document/f3658b2a664128f4")) in void
     classes = {void.value(p, VOID["class"]): void.value(p, VOID.entities).toPython() for p in void.objects(dataset, VOID.classPartition)}
-    assert classes[RKG.ReformProject] == 23 and classes[RKG.Person] == 2 and classes[FOAF.Person] == 2
+    assert classes[RKG.ReformProject] == 25 and classes[RKG.Person] == 2 and classes[FOAF.Person] == 2
     properties = {void.value(p, VOID.property): void.value(p, VOID.triples).toPython() for p in void.objects(dataset, VOID.propertyPartition)}
     assert properties[RKG.leadPerson] == 2 and properties[RKG.leads] == 2
     dumps = {Path(str(d)).name for d in void.objects(dataset, VOID.dataDump)}

@@ -88,7 +88,7 @@ def test_the_columns_are_the_ledger_s_in_order():
 
 
 def test_a_row_per_pingshan_project_with_its_leader_problems_and_sentence(ledger):
-    assert len(ledger) == 23 and all(len(row) == len(HEADERS) for row in ledger)
+    assert len(ledger) == 25 and all(len(row) == len(HEADERS) for row in ledger)
     rows = by_project(ledger)
     first = rows["深化基层治理体制改革"]
     assert (first["序号"], first["层次"], first["牵头领导"]) == ("1", "区主要领导牵头改革项目", "区委书记吕玉印")
@@ -164,7 +164,7 @@ def test_csv_is_the_query_s_rows_column_by_column_with_a_bom(pingshan, trig, cap
     header, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     assert header == HEADERS
     matrix = query_rows(trig, capsys)
-    assert len(rows) == len(matrix) == 23
+    assert len(rows) == len(matrix) == 25
     for row, source in zip(rows, matrix):
         cells = dict(zip(HEADERS, row))
         assert {h: cells[h] for h in QUERY_COLUMN} == {h: source[v] for h, v in QUERY_COLUMN.items()}
@@ -213,7 +213,7 @@ def test_xlsx_reloads_to_the_same_rows_header_frozen_and_filtered(ledger):
     assert values == [HEADERS, *ledger]
     assert sheet.title == load_ledger_spec().sheet and sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1]) and not sheet["B2"].font.b
-    assert sheet.auto_filter.ref == "A1:L24"
+    assert sheet.auto_filter.ref == "A1:L26"
     assert sheet["A2"].value == 1 and sheet["A11"].value is None  # the number is a number; none is empty
     wrapped = {sheet.cell(1, n).value for n in range(1, 13) if sheet.cell(2, n).alignment.wrap_text}
     assert wrapped == {"针对问题", "原文"}

@@ -283,7 +283,7 @@ def test_named_queries_give_the_same_answers_in_the_store_as_locally(server, bui
 def test_the_library_compares_real_rows(server, built, published):
     trig, _ = built
     matrix = open_engine(trig, "oxigraph").run(discover_queries()["responsibility-matrix"])
-    assert len(matrix.rows) == 23
+    assert len(matrix.rows) == 25
 
 
 def test_unreachable_endpoint_is_one_clear_line(built):

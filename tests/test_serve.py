@@ -207,7 +207,7 @@ def test_construct_answers_turtle(server):
     assert status == 200, text
     assert headers["Content-Type"].startswith("text/turtle")
     labels = set(Graph().parse(data=text, format="turtle").objects())
-    assert Literal("深化基层治理体制改革", lang="zh") in labels and len(labels) == 23
+    assert Literal("深化基层治理体制改革", lang="zh") in labels and len(labels) == 25
 
 
 def test_malformed_query_gets_400_with_the_parser_message(server):

@@ -76,7 +76,7 @@ def test_the_projection_reads_like_networkx_in_the_same_order(network):
     assert list(network.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
     assert list(network.edges()) == list(graph.edges())
     assert dict(network.degree()) == dict(graph.degree())
-    assert (network.number_of_nodes(), network.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges()) == (139, 162)
+    assert (network.number_of_nodes(), network.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges()) == (141, 164)
     for node in [*busy, project]:
         assert list(network.out_edges(node, keys=True, data=True)) == list(graph.out_edges(node, keys=True, data=True))
         assert list(network.in_edges(node, keys=True)) == list(graph.in_edges(node, keys=True))
@@ -108,7 +108,7 @@ def test_the_projection_keeps_a_node_s_edges_by_target_as_networkx_does():
 def test_every_entity_is_a_node_and_nothing_else_is(graph, network):
     drawn = {str(s) for cls in ("SourceDocument", "ReformProject", "Person", "Post", "SpecialGroup", "Organization", "ProjectTier", "GovernanceLevel", "TargetProblem", "Measure") for s in graph.subjects(RDF.type, RKG[cls])}
     assert set(network.nodes) == drawn
-    assert network.number_of_nodes() == 139
+    assert network.number_of_nodes() == 141
     assert not any("/evidence/" in n or "/statement/" in n or "/figure/" in n for n in network.nodes)
 
 
@@ -143,7 +143,7 @@ def test_literals_are_attributes_not_nodes(network):
 def test_pages_are_the_overview_the_problem_map_and_one_per_entity_of_each_kind(files, network):
     pages = sorted(name for name in files if name.endswith(".html"))
     kinds = Counter(name.split("/")[0] for name in pages)
-    assert kinds == {"index.html": 1, "overview.html": 1, "problems.html": 1, "document": 1, "person": 2, "group": 7, "tier": 3, "project": 23}
+    assert kinds == {"index.html": 1, "overview.html": 1, "problems.html": 1, "document": 1, "person": 2, "group": 7, "tier": 3, "project": 25}
     assert set(files) - set(pages) == {"assets/vis-network.min.js", "assets/vis-network.css", "assets/views.js", "assets/views.css"}
 
 
@@ -290,7 +290,7 @@ def test_kg_views_writes_the_pages_and_removes_stale_ones(tmp_path):
     (out / "notes.txt").write_text("a user's own file")
     assert main(["views", "--graph", str(GOLDEN), "--out", str(out)]) == 0
     assert (out / "index.html").is_file() and (out / "assets" / "vis-network.min.js").is_file()
-    assert len(list((out / "project").glob("*.html"))) == 23
+    assert len(list((out / "project").glob("*.html"))) == 25
     assert not (out / "project" / "gone.html").exists()
     assert (out / "notes.txt").read_text() == "a user's own file"
 
