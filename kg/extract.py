@@ -908,6 +908,9 @@ def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | No
                 c.fact(project, "ordinal", Value(str(int(number.group(1))), "integer"), row, "row-number")
         for cell in by_role.get("category", []):
             category = cell.pieces[0]
+            numbered = c.rules.item_start.match(category.text)  # "一、深入推进…" → "深入推进…"
+            if numbered and numbered.end() < len(category.text):
+                category = sub_span(category, category.start + numbered.end(), category.end)
             c.fact(project, "tier", c.mention(c.entity("tier", category.text), row, category), row, "row-category")
         for role, cell in pairs:
             with c.cell(cell):

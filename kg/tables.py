@@ -103,7 +103,12 @@ def _known(roles: list[str]) -> bool:
     return sum(1 for r in roles if r != "other") >= MIN_KNOWN_COLUMNS and "project" in roles
 
 
-# --- one cell per line ---------------------------------------------------------------------
+# --- a cell per line, with pipes ----------------------------------------------------------
+
+# A line that is pipes only: "|", "||||".
+_PIPES_ONLY = re.compile(f"^[{re.escape(PIPE)}\\s]+$")
+# A header cell: at most this long, or a known column.
+HEADER_CELL_CHARS = 8
 
 
 def _cell_line(line: Span) -> Span | None:
@@ -114,25 +119,178 @@ def _cell_line(line: Span) -> Span | None:
     return _strip(Span(line.start, line.start + len(text) - 1, text[:-1])) or Span(line.start, line.start, "")
 
 
-def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | None:
+def _stream(lines: list[Span], at: int) -> tuple[list[Span | str], int]:
+    """The pipes and cell texts of a table copied with a cell per line: "重点工作 |" lines, "|"
+    lines between cells or on their own (an empty cell), "| 甲 | 乙 |" lines. Returns the tokens
+    (a Span for a cell's text, "|" for a pipe) and the index after the last line read."""
+    tokens: list[Span | str] = []
     stop = at
-    while stop < len(lines) and _cell_line(lines[stop]) is not None:
+    while stop < len(lines):
+        line = lines[stop]
+        has_pipe = PIPE_CHARACTER.search(line.text) is not None
+        after_pipe = stop + 1 < len(lines) and _PIPES_ONLY.match(lines[stop + 1].text) is not None
+        if not has_pipe and not after_pipe:
+            break
+        if len([p for p in PIPE_CHARACTER.split(line.text) if p.strip()]) > 1:
+            break  # "甲 | 乙": a row a line (read_pipe_rows)
+        begin = 0
+        for pipe in PIPE_CHARACTER.finditer(line.text):
+            cell = _strip(Span(line.start + begin, line.start + pipe.start(), line.text[begin : pipe.start()]))
+            if cell:
+                tokens.append(cell)
+            tokens.append("|")
+            begin = pipe.end()
+        cell = _strip(Span(line.start + begin, line.end, line.text[begin:]))
+        if cell:
+            tokens.append(cell)
         stop += 1
-    if stop - at < MIN_CELL_LINES:
+    return tokens, stop
+
+
+def _stream_cells(tokens: list[Span | str]) -> tuple[list[list[Span | None]], bool]:
+    """Rows of cells (None for an empty one). Where every row opens with a pipe ("| 甲 | 乙 |"),
+    two pipes together end a row and open the next; otherwise one long row, a pipe after each
+    cell and a lone pipe an empty cell, to be cut by its row numbers."""
+    leading = bool(tokens) and tokens[0] == "|"
+    rows: list[list[Span | None]] = [[]]
+    previous: Span | str | None = None
+    for token in tokens:
+        if token == "|":
+            if previous == "|":
+                if leading:
+                    rows.append([])
+                else:
+                    rows[-1].append(None)
+        else:
+            if previous is not None and previous != "|":
+                rows[-1].append(None)  # never: two texts without a pipe are one line each
+            rows[-1].append(token)
+        previous = token
+    return [r for r in rows if r], leading
+
+
+def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | None:
+    """A table copied from a web page with a cell per line and pipes: "重点工作 |" lines, pipes on
+    lines of their own, or "| 甲 |" rows split over lines. The header is its first cells that
+    name columns; rows are cut at their numbers (the 序号 column), or, where every row opens with a
+    pipe, at two pipes together. A leading column a row leaves empty spans rows above it (a
+    category such as 工作任务 over several tasks): each row takes it from the row above, and such
+    a column is the rows' tier, the task being the next unnamed column."""
+    tokens, stop = _stream(lines, at)
+    if sum(1 for t in tokens if t == "|") < MIN_CELL_LINES:
         return None
-    cells = [_cell_line(line) for line in lines[at:stop]]
-    # The header runs up to the first cell that is a number: the first row's 序号.
-    width = next((i for i, c in enumerate(cells) if c.text.isdecimal()), 0)
-    roles = [column_role(c.text, rules) for c in cells[:width]]
-    if not width or not _known(roles):
+    rows, leading = _stream_cells(tokens)
+    if not rows:
+        return None
+    cells = [c for row in rows for c in row] if not leading else rows[0]
+    # Rows that open with a pipe show where the header row ends; otherwise it is worked out.
+    header = [c for c in rows[0] if c is not None] if leading else _header(cells, rules)
+    roles = [column_role(c.text, rules) for c in header]
+    if len(header) < 2 or not _known([*roles, "project"] if "category" in roles else roles):
+        return None
+    if leading:
+        after = [c for row in rows[1:] for c in row]
+    else:
+        last = cells.index(header[-1])
+        after = cells[last + 1 :]
+    numbered = _rows_by_number(after, len(header), "ordinal" in roles)
+    if numbered is not None and len(numbered[0]) < 2 and "ordinal" in roles and not leading:
+        # One number in a long run: the rows are not numbered alike; cut by the header's width.
+        body = [after[k : k + len(header)] for k in range(0, len(after), len(header))]
+    elif numbered is not None:
+        body, lead = numbered
+        if "ordinal" not in roles:
+            roles = roles[:lead] + ["ordinal"] + roles[lead:]
+    elif leading:
+        body = [list(row) for row in rows[1:]]
+    else:
+        return None
+    return _spanning_rows(body, roles, at, stop)
+
+
+def _is_number(cell: Span | None) -> bool:
+    return cell is not None and re.fullmatch(r"[0-9]{1,3}\*?", cell.text) is not None
+
+
+def _header(cells: list[Span | None], rules: TableRules) -> list[Span]:
+    """The header's cells: those before the first row number less the first row's leading cells.
+
+    With rows numbered, the cells between two numbers are the columns after the number column
+    (at least; more where the next row's leading cells stand there too), so the fewest between
+    two numbers is how many columns follow the number, and what stands before the first number
+    is the header and the first row's leading cells: as many columns lead in a row as in the
+    header. Without numbers: the cells that name columns or are short enough to be names.
+    """
+    texts = [c for c in cells if c is not None]
+    numbers = [k for k, c in enumerate(texts) if _is_number(c)]
+    if len(numbers) >= 2:
+        trail = min(b - a - 1 for a, b in zip(numbers, numbers[1:]))
+        before = numbers[0]
+        numbered = any(column_role(c.text, rules) == "ordinal" for c in texts[:before])
+        lead2 = before - trail - (1 if numbered else 0)  # twice the leading columns
+        if trail >= 1 and lead2 >= 0 and lead2 % 2 == 0:
+            return texts[: before - lead2 // 2]
+    header = []
+    for cell in texts:
+        role = column_role(cell.text, rules)
+        if cell.text.isdecimal() or (role == "other" and len(cell.text) > HEADER_CELL_CHARS):
+            break
+        header.append(cell)
+    return header
+
+
+def _rows_by_number(cells: list[Span | None], width: int, numbered_header: bool) -> tuple[list[list[Span | None]], int] | None:
+    """Cut a run of cells into rows at its row numbers. A row is its leading cells (before the
+    number; None where the row above spans it), the number, and as many cells after it as the
+    header has columns after the number column. Returns the rows and how many leading cells."""
+    numbers = [k for k, c in enumerate(cells) if _is_number(c)]
+    if not numbers:
+        return None
+    lead = sum(1 for c in cells[: numbers[0]] if c is not None)
+    trail = width - lead - (1 if numbered_header else 0)
+    if trail < 1:
         return None
     rows = []
-    for begin in range(width, len(cells), width):
-        chunk = cells[begin : begin + width]
-        row = _row([_cell(role, [c]) for role, c in zip(roles, chunk)])
+    for k, at in enumerate(numbers):
+        before = [c for c in cells[(numbers[k - 1] + 1 + trail if k else 0) : at]]
+        before = ([None] * lead + [c for c in before if c is not None])[-lead:] if lead else []
+        after = cells[at + 1 : at + 1 + trail]
+        rows.append([*before, cells[at], *after])
+    return rows, lead
+
+
+def _spanning_rows(body: list[list[Span | None]], roles: list[str], at: int, stop: int) -> Table | None:
+    """Rows of typed cells; a row shorter than the header, or with empty leading cells, takes
+    the leading cells of the row above (cells spanning rows). A leading column that spans is a
+    category: the rows' tier, and the task is then the first column no cue names."""
+    width = len(roles)
+    full: list[list[Span | None]] = []
+    spans = [False] * width
+    for row in body:
+        row = [None] * (width - len(row)) + list(row) if len(row) < width else list(row[:width])
+        for k in range(width):
+            if row[k] is None and full and full[-1][k] is not None and all(r is None or k < len(roles) for r in row[:k + 1]):
+                if all(row[j] is None for j in range(k + 1)):
+                    row[k] = full[-1][k]
+                    spans[k] = True
+        full.append(row)
+    roles = list(roles)
+    for k, spanned in enumerate(spans):
+        if spanned and roles[k] == "project":
+            roles[k] = "category"
+            free = next((j for j in range(k + 1, width) if roles[j] == "other"), None)
+            if free is not None:
+                roles[free] = "project"
+    if not _known(roles):
+        return None
+    rows = []
+    for cells in full:
+        if not any(c is not None and roles[k] == "project" for k, c in enumerate(cells)):
+            continue
+        row = _row([_cell(role, [c] if c is not None else []) for role, c in zip(roles, cells)])
         if row:
             rows.append(row)
-    return Table(at, stop, tuple(rows))
+    return Table(at, stop, tuple(rows)) if rows else None
 
 
 # --- one cell per line, no marks ----------------------------------------------------------

@@ -309,3 +309,26 @@ def test_unread_cues_are_reported(toolkit):
     assert ("bracket", "（区甲局、区乙局负责）") in kinds
     for cue in resolved.unread:
         assert text[cue.span.start : cue.span.end] == cue.span.text
+
+
+def test_a_web_table_with_pipes_on_lines_of_their_own_and_cells_spanning_rows(toolkit):
+    """"工作任务" spans rows (a category: the tier); the numbered rows are the tasks."""
+    cells = ["工作任务", "具体要求", "责任科室", "时限要求", "强化甲公开", "1", "对甲文件进行全面清理。", "办公室", "年底前",
+             "做好乙工作", "2", "严格规范乙专栏。", "各科室", "持续推进", "3", "规范做好乙年报。", "办公室", "持续推进"]
+    text = "\n".join(f"{cell}\n|" for cell in cells)
+    facts = facts_of(text, toolkit, "keypoints")
+    assert ("tier", "规范做好乙年报", "做好乙工作") in facts  # row 3 takes the category of row 2
+    assert ("leadUnit", "对甲文件进行全面清理", "办公室") in facts
+    assert ("ordinal", "严格规范乙专栏", "2") in facts
+    assert ("deadline", "严格规范乙专栏", "持续推进") in facts
+    assert ("a", "做好乙工作", "project") not in facts
+
+
+def test_a_table_whose_rows_open_with_a_pipe(toolkit):
+    """"| 甲 | 乙 | 丙 |" a cell per line: two pipes together end a row; a short row spans."""
+    rows = [["工作任务", "具体内容", "责任部门"], ["推进甲公开", "常态化公开甲信息。", "财政所"], ["积极探索乙渠道。", "便民服务中心"]]
+    text = "\n".join("|\n" + "\n|\n".join(row) + "\n|" for row in rows)
+    facts = facts_of(text, toolkit, "keypoints")
+    assert ("tier", "积极探索乙渠道", "推进甲公开") in facts
+    assert ("leadUnit", "积极探索乙渠道", "便民服务中心") in facts
+    assert ("leadUnit", "常态化公开甲信息", "财政所") in facts
