@@ -99,6 +99,19 @@ def _row(cells: list[Cell]) -> Row | None:
     return Row(Span(start, end, ""), tuple(cells))
 
 
+RESPONSIBILITY_ROLES = ("lead", "leadUnit", "unit", "supportUnit")
+
+
+def _task_column(roles: list[str]) -> list[str]:
+    """A header that names who does the work but no task column ("序号 | 民生实事 | 责任单位 |
+    完成时限", "内容与要求"): its first column no cue names holds the tasks."""
+    if "project" in roles or not any(r in RESPONSIBILITY_ROLES for r in roles) or "other" not in roles:
+        return roles
+    roles = list(roles)
+    roles[roles.index("other")] = "project"
+    return roles
+
+
 def _known(roles: list[str]) -> bool:
     return sum(1 for r in roles if r != "other") >= MIN_KNOWN_COLUMNS and "project" in roles
 
@@ -185,7 +198,7 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
     cells = [c for row in rows for c in row] if not leading else rows[0]
     # Rows that open with a pipe show where the header row ends; otherwise it is worked out.
     header = [c for c in rows[0] if c is not None] if leading else _header(cells, rules)
-    roles = [column_role(c.text, rules) for c in header]
+    roles = _task_column([column_role(c.text, rules) for c in header])
     if len(header) < 2 or not _known([*roles, "project"] if "category" in roles else roles):
         return None
     if leading:
@@ -319,36 +332,37 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
         and not (rules.heading and rules.heading.match(lines[stop].text))
     ):
         stop += 1
-    roles = [column_role(line.text, rules) for line in lines[at:stop]]
+    roles = _task_column([column_role(line.text, rules) for line in lines[at:stop]])
     if len(roles) < 3 or not _known(roles) or stop >= len(lines):
         return None
     rows: list[Row] = []
-    current: list[Cell] = []
+    current: list[Span] = []  # the row's lines, its number first
+    fields: list[Cell] = []  # the row's labelled lines
 
     def close() -> None:
         if current:
-            row = _row(list(current))
+            row = _row(_bare_row(current, roles) + fields)
             if row:
                 rows.append(row)
-            current.clear()
+        current.clear()
+        fields.clear()
 
     while stop < len(lines):
         line = lines[stop]
-        complete = not current or len(current) >= len(roles)
         if _ROW_NUMBER.match(line.text):
             close()
-            current.append(_cell(roles[0], [line]))
-        elif current and not complete:
-            current.append(_cell(roles[len(current)], [line]))
+            current.append(line)
         elif rules.label_field and (field := _field_line(line, rules)) is not None:
             if not current:
                 break
-            current.append(field)
-        elif rules.section and rules.section.match(line.text):
+            fields.append(field)
+        elif rules.section and rules.section.match(line.text) and len(current) >= len(roles):
             break  # "二、…": a new section, which may start a table of its own
-        elif rules.heading and rules.heading.match(line.text) and len(line.text) <= 40:
+        elif rules.heading and rules.heading.match(line.text) and len(line.text) <= 40 and (not current or len(current) >= len(roles)):
             close()
             rows.append(Row(line, (), heading=True))
+        elif current and not fields:
+            current.append(line)
         else:
             break
         stop += 1
@@ -357,6 +371,20 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
         rows.pop()
         stop -= 1
     return Table(at, stop, tuple(rows)) if any(not r.heading for r in rows) else None
+
+
+def _bare_row(lines: list[Span], roles: list[str]) -> list[Cell]:
+    """A row's lines as cells, a line a column. A row with more lines than columns has a cell
+    that runs over several (a list of units a line, "县水务局", "县住建局"): the last column of
+    who does the task takes the lines the columns before and after it leave."""
+    if len(lines) <= len(roles):
+        return [_cell(role, [line]) for role, line in zip(roles, lines)]
+    wide = max((k for k, role in enumerate(roles) if role in RESPONSIBILITY_ROLES), default=len(roles) - 1)
+    after = len(roles) - wide - 1
+    cells = [_cell(role, [line]) for role, line in zip(roles[:wide], lines[:wide])]
+    cells += [_cell(roles[wide], [line]) for line in lines[wide : len(lines) - after]]
+    cells += [_cell(role, [line]) for role, line in zip(roles[wide + 1 :], lines[len(lines) - after :])]
+    return cells
 
 
 def _field_line(line: Span, rules: TableRules) -> Cell | None:
@@ -385,7 +413,7 @@ def read_pipe_rows(lines: list[Span], at: int, rules: TableRules) -> Table | Non
     header = _split_pipes(lines[at])
     if len(header) < 2 or _cell_line(lines[at]) is not None:
         return None
-    roles = [column_role(c.text, rules) for c in header]
+    roles = _task_column([column_role(c.text, rules) for c in header])
     if not _known(roles):
         return None
     stop, rows = at + 1, []
@@ -410,7 +438,7 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     the columns in order, skipping a code column where the word is not a code. Lines up to the
     next numbered row belong to the row (its long cells, flattened)."""
     words = [m for m in re.finditer(r"\S+", lines[at].text)]
-    roles = [column_role(m.group(), rules) for m in words]
+    roles = _task_column([column_role(m.group(), rules) for m in words])
     if len(words) < 3 or not _known(roles) or not (at + 1 < len(lines) and _SPACED_ROW.match(lines[at + 1].text)):
         return None
     starts, stop = [], at + 1
@@ -496,7 +524,7 @@ def read_box(lines: list[Span], at: int, rules: TableRules) -> Table | None:
         if all(_is_border(p) for p in pieces):
             if roles is None and header:
                 # The first full rule under the header: the columns are named.
-                roles = [column_role("".join(p.text for p in col), rules) for col in header]
+                roles = _task_column([column_role("".join(p.text for p in col), rules) for col in header])
                 if not _known(roles):
                     break
                 open_cells = [_Open([], index + 1, index) for _ in roles]

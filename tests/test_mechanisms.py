@@ -332,3 +332,13 @@ def test_a_table_whose_rows_open_with_a_pipe(toolkit):
     assert ("tier", "积极探索乙渠道", "推进甲公开") in facts
     assert ("leadUnit", "积极探索乙渠道", "便民服务中心") in facts
     assert ("leadUnit", "常态化公开甲信息", "财政所") in facts
+
+
+def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
+    """No task column is named ("民生实事"); a row's units stand a line each."""
+    text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县水务局", "县住建局", "12月底前", "2", "新建乙天桥。", "县住建局", "9月底前"])
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "启动甲工程建设", "县水务局"), ("leadUnit", "启动甲工程建设", "县住建局")} <= facts
+    assert ("deadline", "启动甲工程建设", "12月底前") in facts
+    assert ("leadUnit", "新建乙天桥", "县住建局") in facts
+    assert ("deadline", "新建乙天桥", "9月底前") in facts
