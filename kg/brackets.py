@@ -86,32 +86,38 @@ def _strip_catch_all(units: str, rules: BracketRules) -> str:
 def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -> list[Part] | None:
     """The units of a responsibility bracket's inside by role, or None if it is no such bracket.
 
-    Clauses that name no unit (a deadline, "年底前完成") are passed over; a bracket needs at
-    least one clause with a verb, or else to be units and nothing more.
+    A clause without a verb belongs to the next clause that has one, the comma between them
+    only a list's ("甲、乙，丙、丁配合": all four support); with no verb after it, it must be units
+    and nothing more. Clauses that name no unit (a deadline, "年底前完成") are passed over; a
+    bracket needs at least one clause with a verb, or else to be units and nothing more.
     """
     if rules.not_units.search(inside):
         return None
-    parts: list[Part] = []
-    lead_named = False
-    with_verb = 0
+    clauses: list[tuple[str | None, int, str]] = []  # (verb kind or None, start, units)
     for begin, end in _bounds(inside, CLAUSE_SEPARATORS):
         clause = inside[begin:end]
-        lead = len(clause) - len(clause.lstrip())
+        begin += len(clause) - len(clause.lstrip())
         clause = clause.strip()
-        begin += lead
         found = rules.verb_at_end(clause)
         if found is None:
-            units = _strip_catch_all(clause, rules)
-            items = [units[a:b].strip() for a, b in _bounds(units, LIST_SEPARATORS)]
-            if items and all(rules.is_unit(item) for item in items):
-                kind = "plain"
-            else:
-                continue
+            clauses.append((None, begin, _strip_catch_all(clause, rules)))
         else:
-            kind, units = found
-            units = _strip_catch_all(units.rstrip(), rules)
-            with_verb += 1
-        if not units:
+            clauses.append((found[0], begin, _strip_catch_all(found[1].rstrip(), rules)))
+    with_verb = sum(1 for kind, _, _ in clauses if kind is not None)
+    following: str | None = None
+    kinds = []
+    for kind, _, units in reversed(clauses):
+        if kind is None:
+            items = [units[a:b].strip() for a, b in _bounds(units, LIST_SEPARATORS)]
+            all_units = bool(items) and all(rules.is_unit(item) for item in items)
+            kind = following if following is not None else ("plain" if all_units else "")
+        else:
+            following = kind
+        kinds.append(kind)
+    parts: list[Part] = []
+    lead_named = False
+    for (_, begin, units), kind in zip(clauses, reversed(kinds)):
+        if not units or not kind:
             continue
         if kind == "lead" or (kind == "plain" and not lead_named):
             field = "leadUnit"

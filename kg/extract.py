@@ -760,6 +760,10 @@ def _name_of(c: _Collector, span: Span) -> Span:
     → "全面实施某某管理"), or the first clause of a long one; unframed ("关于某某问题" → "某某")."""
     sentences = split_sentences(span, c.rules)
     name = trim_span(sentences[0], QUOTES + "。.；;：:， ") if sentences else span
+    # "某某产业园项目：该项目位于…": a title before a colon names the item, what follows says more.
+    titled = re.match(f"([^：:，,]{{{MIN_ITEM_NAME_CHARS},{c.rules.heading_max_chars}}})[：:]", name.text)
+    if titled:
+        name = trim_span(sub_span(name, name.start, name.start + titled.end(1)), QUOTES)
     if len(name.text) > c.rules.name_max_chars:
         clauses = split_clauses(name, c.rules)
         name = trim_span(clauses[0], QUOTES) if clauses else name

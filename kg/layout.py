@@ -31,9 +31,9 @@ LINE_ENDS = "。；;！？!?：:）)】」』”\""
 # A wrapped document has at least this many lines of the full width, and they are at least this
 # share of its lines of text.
 MIN_FULL_LINES = 4
-MIN_FULL_SHARE = 0.5
+MIN_FULL_SHARE = 0.4
 # A line is of the full width when at most this many characters shorter than the widest common line.
-WIDTH_SLACK = 2
+WIDTH_SLACK = 3
 # Lines shorter than this are never text lines of a wrapped page (headings, cells, numbers).
 MIN_WIDTH = 15
 # A line longer than this may hold paragraphs run together.
@@ -69,8 +69,8 @@ def _next_text(lines: list[str], i: int) -> int:
 
 def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
     """The copy with wrapped lines joined: a line break after a line of the full width (give or
-    take WIDTH_SLACK) that does not end its sentence, before a line that opens no numbered item, becomes a space; page-number lines
-    between two such lines become spaces."""
+    take WIDTH_SLACK) that does not end its sentence, before a line that opens no numbered item,
+    becomes a space; page-number lines between two such lines become spaces."""
     lines = text.split("\n")
     width = _width(lines)
     if width is None:
@@ -134,5 +134,7 @@ def split_run_in(text: str, starts_item: re.Pattern, heading_chars: int) -> str:
 def reflow_document(document: SourceDocument, starts_item: re.Pattern, heading_chars: int) -> SourceDocument:
     """The copy the rules read (see the module's docstring): the same length, white space only
     changed. ``starts_item`` matches a numbered line ("一、", "（一）", "1.")."""
-    text = split_run_in(join_wrapped_lines(document.text, starts_item), starts_item, heading_chars)
+    # Split first: only white space the author wrote may stand for a paragraph break, never a
+    # space that joined two wrapped lines.
+    text = join_wrapped_lines(split_run_in(document.text, starts_item, heading_chars), starts_item)
     return document if text == document.text else replace(document, text=text)

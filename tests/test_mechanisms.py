@@ -82,6 +82,8 @@ BRACKETS = [
     ("甲局主办，乙局、丙局协办", False, [("leadUnit", "甲局"), ("supportUnit", "乙局、丙局")]),
     ("甲局牵头，乙局配合，2024年底前完成", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
     ("各县（市、区）政府负责", False, [("leadUnit", "各县（市、区）政府")]),
+    # A comma inside a list: the clauses before a verb take its part.
+    ("甲厅、乙厅牵头；丙委、丁局，戊银行分行，各州、市人民政府配合", False, [("leadUnit", "甲厅、乙厅"), ("supportUnit", "丙委、丁局"), ("supportUnit", "戊银行分行"), ("supportUnit", "各州、市人民政府")]),
     # "列第一位者为牵头单位": the first unit leads, the others support.
     ("甲部、乙部、丙部按职责分工负责", True, [("leadUnit", "甲部"), ("supportUnit", "乙部、丙部")]),
     ("甲部牵头，乙部参与", True, [("leadUnit", "甲部"), ("supportUnit", "乙部")]),
