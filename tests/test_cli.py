@@ -108,6 +108,34 @@ def test_eval_prints_scores(built_out):
     assert any(line.startswith("leadPerson") for line in proc.stdout.splitlines())
 
 
+def test_eval_scores_a_folder_of_cases(tmp_path):
+    """Each case is built and scored on the relations its case.toml lists: measures found in the
+    document but not annotated are no false positives."""
+    case = tmp_path / "cases" / "a"
+    case.mkdir(parents=True)
+    (case / "document.txt").write_text("1.推进甲改革。（甲局负责）\n2.推进乙改革。（乙局牵头，丙局配合）\n", encoding="utf-8")
+    (case / "case.toml").write_text('relations = ["project", "leadUnit", "supportUnit"]\n', encoding="utf-8")
+    (case / "facts.tsv").write_text(
+        "relation\tsubject\tobject\tnote\nproject\t推进甲改革\t\t\nproject\t推进乙改革\t\t\nleadUnit\t推进甲改革\t甲局\t\n"
+        "leadUnit\t推进乙改革\t乙局\t\nsupportUnit\t推进乙改革\t丁局\t\n",
+        encoding="utf-8",
+    )
+    proc = run("eval", str(tmp_path / "cases"))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[1].split() == ["a", "0.800", "4/1/1"]  # 丙局 found, 丁局 annotated
+    assert "ordinal" not in proc.stdout  # not annotated, so not scored
+    assert lines[-1] == "macro F1 over 1 documents: 0.800; below 0.6: 0"
+
+
+def test_eval_errors_are_one_line(tmp_path):
+    gold = ROOT / "tests" / "gold" / "pingshan-2017.tsv"
+    proc = run("eval", str(gold))
+    assert proc.returncode == 2 and "give the graph file" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    proc = run("eval", str(tmp_path))
+    assert proc.returncode != 0 and "no case.toml below this folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_validate_fails_readably_on_a_broken_graph(tmp_path, built_out):
     from rdflib import Graph, Namespace
 

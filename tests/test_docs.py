@@ -51,3 +51,50 @@ def test_named_queries_have_headers_and_run_with_bound_parameters():
     )
     assert {str(r.relation).rsplit("#")[-1] for r in rows} == {"leadPerson"}
     assert any("区委书记吕玉印亲自牵头" in str(r.quote) for r in rows)
+
+
+def _table_rows(page: str, header: str) -> list[list[str]]:
+    """The rows of the Markdown table under ``header`` in docs/``page``."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    table = text[text.index(header) :].split("\n\n")[0]
+    return [[c.strip().strip("`") for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+
+
+def test_the_label_examples_of_docs_reading_hold(all_rules):
+    rows = _table_rows("reading.md", "| label | field |")
+    assert len(rows) >= 10
+    for label, field in rows:
+        assert all_rules["tasks"].field_of(label) == (None if field == "none" else field), label
+
+
+def test_the_bracket_examples_of_docs_reading_hold(all_rules):
+    from kg.brackets import parse_bracket
+
+    rows = _table_rows("reading.md", "| bracket | lead units | supporting units |")
+    assert len(rows) >= 5
+    for bracket, lead, support in rows:
+        inside = bracket[1:-1]
+        parts = parse_bracket(inside, all_rules["opinions"].brackets)
+        got = {f: [inside[p.start : p.end] for p in parts if p.field == f] for f in ("leadUnit", "supportUnit")}
+        assert got["leadUnit"] == [x.strip() for x in lead.split(" / ") if x.strip()], bracket
+        assert got["supportUnit"] == [x.strip() for x in support.split(" / ") if x.strip()], bracket
+
+
+def test_the_figures_of_docs_quality_are_what_kg_eval_measures_now(toolkit):
+    """The "now" column of docs/quality.md (and the README's) cannot drift from the extractor:
+    a change that moves a figure must say so in the docs."""
+    from kg.evaluate import format_case_scores, read_cases, read_predicted, score_case
+    from kg.pipeline import build_graph
+    from kg.rdf import union_graph
+
+    rows = {r[0].split(",")[0].strip("` "): r for r in _table_rows("quality.md", "| set | before the grammars |")}
+    for split in ("dev", "blind"):
+        results = []
+        for case in read_cases(ROOT / "tests" / "eval" / split):
+            result = build_graph([case.document], toolkit, case.genre, jobs=1)
+            results.append(score_case(case, read_predicted(union_graph(result.dataset))))
+        macro = sum(r.f1 for r in results) / len(results)
+        below = sum(1 for r in results if r.f1 < 0.6)
+        assert rows[f"{split}/"][-1] == f"{macro:.3f} ({below} below 0.6)", format_case_scores(results)
+    readme_now = re.search(r"The blind half, studied since, scores ([0-9.]+) \(([0-9]+) below 0.6\)", README)
+    assert readme_now and rows["blind/"][-1] == f"{readme_now.group(1)} ({readme_now.group(2)} below 0.6)"
