@@ -58,6 +58,7 @@ class Part:
     field: str  # leadUnit or supportUnit
     start: int
     end: int
+    said: bool = True  # a verb says the part ("牵头", "配合"), not the place in the bracket
 
 
 def _bounds(text: str, separators: str) -> list[tuple[int, int]]:
@@ -110,26 +111,28 @@ def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -
         if kind is None:
             items = [units[a:b].strip() for a, b in _bounds(units, LIST_SEPARATORS)]
             all_units = bool(items) and all(rules.is_unit(item) for item in items)
-            kind = following if following is not None else ("plain" if all_units else "")
+            kind = following if following is not None else ("bare" if all_units else "")
         else:
             following = kind
         kinds.append(kind)
+    kinds.reverse()
     parts: list[Part] = []
     lead_named = False
-    for (_, begin, units), kind in zip(clauses, reversed(kinds)):
+    for (_, begin, units), kind in zip(clauses, kinds):
         if not units or not kind:
             continue
-        if kind == "lead" or (kind == "plain" and not lead_named):
+        if kind == "lead" or (kind in ("plain", "bare") and not lead_named):
             field = "leadUnit"
             lead_named = lead_named or kind == "lead" or not parts
         else:
             field = "supportUnit"
-        parts.append(Part(field, begin, begin + len(units)))
+        parts.append(Part(field, begin, begin + len(units), kind != "bare"))
     if not parts:
         return None
     if not with_verb and len(parts) > 1:
         return None  # several bare clauses: a list of something, not who does the task
-    if first_leads and all(p.field == "leadUnit" for p in parts):
+    # The convention is for units whose part the bracket does not say: "（甲、乙分别牵头）" leads.
+    if first_leads and all(p.field == "leadUnit" for p in parts) and "lead" not in kinds:
         return _first_unit_leads(inside, parts)
     return parts
 

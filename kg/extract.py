@@ -19,6 +19,7 @@ import jieba
 
 from .lexicon import HAN_CLASS, Lexicon
 from .model import Cell, Cue, Entity, Extraction, Fact, Mention, Segment, SourceDocument, Span, StatedFigure, Value
+from .brackets import parse_bracket
 from .rules import Rules
 from .segment import split_clauses, split_sentences, split_span, sub_span
 
@@ -375,23 +376,60 @@ def _apply_fields(
                 _add_official(c, official, evidence, "field-lead", project)
         elif name in ("leadUnit", "supportUnit", "unit"):
             predicate = name if name != "unit" else ("supportUnit" if has_lead_unit else "leadUnit")
-            for unit in _split_conjoined(_join_collectives(value, split_list(value, c.rules.list_seps), c.lexicon), c.lexicon):
-                unit = _close_brackets(trim_span(unit, QUOTES + c.lexicon.trailing))
-                if len(unit.text) >= 2:
-                    c.fact(project, predicate, c.mention(_unit(c, unit), _first(evidence), unit), evidence, f"field-{name}")
+            for role, units in _units_by_role(c, name, predicate, value):
+                for unit in units:
+                    c.fact(project, role, c.mention(_unit(c, unit), _first(evidence), unit), evidence, f"field-{name}")
         elif name == "deadline":
             _add_deadline(c, project, value, evidence, "field-deadline")
+
+
+def _unit_list(c: _Collector, value: Span) -> list[Span]:
+    """The units of a list: "甲、乙和丙", "各县、市、区政府" (one collective), a note in brackets
+    after a unit ("市卫生健康委（除标注…外，列第一位为牵头单位，下同）") dropped."""
+    units = []
+    for unit in _split_conjoined(_join_collectives(value, split_list(value, c.rules.list_seps), c.lexicon), c.lexicon):
+        unit = _close_brackets(_drop_note(trim_span(unit, QUOTES + c.lexicon.trailing)))
+        if len(unit.text) >= 2:
+            units.append(unit)
+    return units
+
+
+def _drop_note(unit: Span) -> Span:
+    """A unit's closing parenthesis that holds a sentence is a note, not part of its name."""
+    match = re.search(r"[（(]([^（）()]*[，,；;][^（）()]*)[）)]$", unit.text)
+    return trim_span(Span(unit.start, unit.start + match.start(), unit.text[: match.start()]), "") if match else unit
+
+
+def _units_by_role(c: _Collector, name: str, predicate: str, value: Span) -> list[tuple[str, list[Span]]]:
+    """A field's units by role. A value that says who leads ("责任单位：甲、乙牵头，丙、丁") is read
+    as a bracket is; under the document's convention that the first unit leads, a responsible
+    unit field ("责任单位：甲、乙、丙") has its first unit leading and the others supporting."""
+    if name != "supportUnit":
+        parts = parse_bracket(value.text, c.rules.brackets)
+        # Read as a bracket where a verb says a part ("甲牵头，乙配合").
+        if parts and any(p.said for p in parts):
+            # Units after a said lead support ("甲牵头，乙"); the rest take the field's part.
+            return [
+                (p.field if p.said or p.field == "supportUnit" else predicate, _unit_list(c, sub_span(value, value.start + p.start, value.start + p.end)))
+                for p in parts
+            ]
+    units = _unit_list(c, value)
+    if c.first_leads and predicate == "leadUnit" and name == "unit" and len(units) > 1:
+        return [("leadUnit", units[:1]), ("supportUnit", units[1:])]
+    return [(predicate, units)]
 
 
 def _join_collectives(value: Span, units: list[Span], lexicon: Lexicon) -> list[Span]:
     """ "各区、县级市" is one unit (every district and county-level city), not 各区 and 县级市: a
     bare level ("县级市", "镇") after a collective unit ("各区") continues it."""
     level = lexicon.level_pattern.pattern
-    bare_level = re.compile(f"(?:{level})(?:级(?:{level}))?")
+    organ = "|".join(map(re.escape, lexicon.organs))
+    # "县级市", "镇", and a level with its organ closing the list: "各县、市、区政府", "各州、市人民政府".
+    bare_level = re.compile(f"(?:{level})(?:级(?:{level}))?(?:{organ})?")
     joined: list[Span] = []
     for unit in units:
         previous = joined[-1] if joined else None
-        if previous and previous.text.startswith(lexicon.collectives) and bare_level.fullmatch(unit.text):
+        if previous and previous.text.startswith(lexicon.collectives) and bare_level.fullmatch(unit.text) and len(previous.text) <= 4:
             joined[-1] = sub_span(value, previous.start, unit.end)
             continue
         joined.append(unit)

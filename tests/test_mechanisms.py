@@ -344,3 +344,22 @@ def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     assert ("deadline", "启动甲工程建设", "12月底前") in facts
     assert ("leadUnit", "新建乙天桥", "县乙局") in facts
     assert ("deadline", "新建乙天桥", "9月底前") in facts
+
+
+def test_the_first_unit_convention_applies_to_unit_fields_and_its_note_is_no_name(toolkit):
+    text = (
+        "1.推进甲改革。\n责任单位：市甲局、市乙局、市丙委（除标注“分别牵头”外，列第一位为牵头或汇总单位，下同）\n"
+        "2.推进乙改革。\n责任单位：市丁局、市戊局分别牵头\n"
+        "3.推进丙改革。\n责任单位：市甲局、市乙局牵头，市丙委\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("leadUnit", "推进甲改革", "市甲局") in facts
+    assert {("supportUnit", "推进甲改革", "市乙局"), ("supportUnit", "推进甲改革", "市丙委")} <= facts
+    assert {("leadUnit", "推进乙改革", "市丁局"), ("leadUnit", "推进乙改革", "市戊局")} <= facts  # 分别牵头: both lead
+    assert {("leadUnit", "推进丙改革", "市甲局"), ("leadUnit", "推进丙改革", "市乙局"), ("supportUnit", "推进丙改革", "市丙委")} <= facts
+
+
+@pytest.mark.parametrize("units", ["各县、市、区政府", "各州、市人民政府", "各区、县级市"])
+def test_a_collective_over_several_levels_is_one_unit(units, toolkit):
+    facts = facts_of(f"1.推进甲改革。（市甲局牵头，{units}配合）\n2.推进乙改革。（市乙局负责）\n", toolkit, "opinions")
+    assert {o for p, s, o in facts if p == "supportUnit" and s == "推进甲改革"} == {units}
