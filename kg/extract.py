@@ -45,6 +45,8 @@ SHINGLE_CHARS = MIN_SHARED_CHARS - SHINGLE_STEP + 1
 MIN_ITEM_NAME_CHARS = 3
 # Project names in prose are at least this long and at most this long (characters).
 PROJECT_NAME_CHARS = (4, 40)
+# A reform a report lists may be shorter ("河长制"): the list says it is one.
+WORK_NAME_CHARS = (3, 40)
 HAN = re.compile(HAN_CLASS)
 # The runs of Chinese, letters and digits that jieba.Tokenizer.cut cuts each by itself.
 JIEBA_BLOCK = jieba.re_han_default
@@ -974,7 +976,7 @@ def _describe_item_sentence(c: _Collector, project: Entity, sentence: Span, excl
     _describe(c, project, sentence, split_clauses(sentence, c.rules), exclude)
 
 
-def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str, Entity], bound: Entity | None) -> bool:
+def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str, Entity], bound: Entity | None, names_projects: bool = True) -> bool:
     """Groups, tiers, figures, officials and projects stated in running prose.
 
     A sentence ``bound`` to a listed project restates it: what it says is about that project,
@@ -1018,7 +1020,7 @@ def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str
         for official in officials:
             if official.person:
                 _add_official(c, official, sentence, "post-name")
-        name = None if bound else find_prose_project(clause, c.lexicon, first_in_sentence=index == opening)
+        name = None if bound or not names_projects else find_prose_project(clause, c.lexicon, first_in_sentence=index == opening)
         if name and not groups:
             project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
             named += 1
@@ -1177,6 +1179,18 @@ def find_project_lists(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
+def _split_conjoined_names(items: list[Span]) -> list[Span]:
+    """ "甲试点和乙试点" is two reforms where both sides are long enough to be names."""
+    out = []
+    for item in items:
+        at = item.text.find("和")
+        if at >= PROJECT_NAME_CHARS[0] and len(item.text) - at - 1 >= PROJECT_NAME_CHARS[0]:
+            out += [Span(item.start, item.start + at, item.text[:at]), Span(item.start + at + 1, item.end, item.text[at + 1 :])]
+        else:
+            out.append(item)
+    return out
+
+
 def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
     """ "对甲改革、乙改革等工作进行了专题说明" → a project per item; where the paragraph names one
     special group ("…专项小组"), the projects are that group's. Returns the sentences read."""
@@ -1184,10 +1198,14 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
     for pattern in c.rules.patterns["work_list"]:
         for match in pattern.finditer(paragraph.text):
             sentence = next((s for s in split_sentences(paragraph, c.rules) if s.start <= paragraph.start + match.start() < s.end), paragraph)
-            items = sub_span(paragraph, paragraph.start + match.start("items"), paragraph.start + match.end("items"))
-            names = [trim_span(item, QUOTES) for item in split_span(items, "、", keep_separator=False)]
-            names = [n for n in names if PROJECT_NAME_CHARS[0] <= len(n.text) <= PROJECT_NAME_CHARS[1]]
-            if len(names) < 2:
+            group = "items" if match.groupdict().get("items") else "item"
+            items = sub_span(paragraph, paragraph.start + match.start(group), paragraph.start + match.end(group))
+            names = []
+            for item in _split_conjoined_names(split_span(items, "、", keep_separator=False)):
+                name = _balance_quotes(trim_span(_strip_leading(trim_span(item, QUOTES), (*c.lexicon.adverbs, *c.lexicon.lead_verbs)), QUOTES), item)
+                if WORK_NAME_CHARS[0] <= len(name.text.strip(QUOTES)) <= PROJECT_NAME_CHARS[1]:
+                    names.append(trim_span(name, QUOTES))
+            if len(names) < (2 if group == "items" else 1):
                 continue
             found.append(sentence)
             groups = {g.key: g for g in _groups_in_prose(c, paragraph)}
@@ -1313,7 +1331,9 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     for segment in segments:
         if segment.kind != "paragraph":
             continue
-        lists = find_project_lists(c, segment.span) + find_work_lists(c, segment.span) + find_prose_tasks(c, segment.span)
+        # A report's list of reforms names the sentence's projects; its officials are read still.
+        reported = find_work_lists(c, segment.span)
+        lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
         sentences = split_sentences(segment.span, rules)
         for sentence in sentences:
@@ -1323,7 +1343,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
             bound = _bound_item(sentence, items, shingles)
             if bound:
                 c.mention(bound, sentence, sentence)
-            named.append(_extract_prose_sentence(c, sentence, known_tiers, bound) or (False if bound is None else None))
+            named.append(_extract_prose_sentence(c, sentence, known_tiers, bound, names_projects=sentence not in reported) or (False if bound is None else None))
         for k in range(1, len(sentences) - 1):
             if named[k] is False and named[k - 1] and named[k + 1]:
                 _project_in_a_run(c, sentences[k])

@@ -363,3 +363,13 @@ def test_the_first_unit_convention_applies_to_unit_fields_and_its_note_is_no_nam
 def test_a_collective_over_several_levels_is_one_unit(units, toolkit):
     facts = facts_of(f"1.推进甲改革。（市甲局牵头，{units}配合）\n2.推进乙改革。（市乙局负责）\n", toolkit, "opinions")
     assert {o for p, s, o in facts if p == "supportUnit" and s == "推进甲改革"} == {units}
+
+
+def test_a_report_lists_reforms_it_heard_of(toolkit):
+    text = (
+        "会议听取了县甲委关于甲服务机制创新试点和乙经营权有偿退出试点情况的汇报、县乙委关于丙体制改革推进情况的汇报，"
+        "以及关于2017年上半年改革工作情况的汇报。丁水权抵押、戊经营权抵押贷款等一批改革工作的探索得到肯定。"
+    )
+    projects = {s for p, s, o in facts_of(text, toolkit, "meeting") if p == "a" and o == "project"}
+    assert {"甲服务机制创新试点", "乙经营权有偿退出试点", "丙体制改革", "丁水权抵押", "戊经营权抵押贷款"} <= projects
+    assert not any(name.startswith("2017") for name in projects)
