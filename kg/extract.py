@@ -32,6 +32,8 @@ CLOSING_BRACKETS = "）)］]】〕"
 OPENING_BRACKET = re.compile(f"[{re.escape(OPENING_BRACKETS)}]")
 CLAUSE_PUNCTUATION = "，,。；;：: "
 LIST_SEPARATORS = "、，,"
+# After a level word in a collective: "省级", "市直" (the level's own departments).
+COLLECTIVE_LEVEL_MARKS = "级直"
 # Words that may join two units of a list ("甲和乙", "甲等有关部门"); see _split_conjoined.
 CONJUNCTIONS = ("以及", "和", "与", "等")
 _NO_QUOTES = str.maketrans("", "", QUOTES)
@@ -381,8 +383,28 @@ def _apply_fields(
             for role, units in _units_by_role(c, name, predicate, value):
                 for unit in units:
                     c.fact(project, role, c.mention(_unit(c, unit), _first(evidence), unit), evidence, f"field-{name}")
+                    _add_collective_levels(c, project, unit, evidence)
         elif name == "deadline":
             _add_deadline(c, project, value, evidence, "field-deadline")
+
+
+def _add_collective_levels(c: _Collector, project: Entity, unit: Span, evidence: Span | tuple[Span, ...]) -> None:
+    """A collective unit names the levels it stands for: "各县（市、区）政府" → 县, 市, 区;
+    "各省级人民政府" → 省; "市直各有关单位" → 市. A unit named by itself sets no level: 国家 in
+    "国家发展改革委" is part of a name."""
+    if c.lexicon.collectives[0] not in unit.text and not unit.text.startswith(c.lexicon.collectives):
+        return
+    offset = unit.start
+    for token in c.lexicon.tokenizer.tokenizer.cut(unit.text, HMM=False):
+        lead = next((len(w) for w in c.lexicon.collectives if token.startswith(w) and len(token) > len(w)), 0)  # "各县"
+        word = token[lead:]
+        word = word[:-1] if len(word) > 1 and word[-1] in COLLECTIVE_LEVEL_MARKS else word
+        lv = c.lexicon.level(word)
+        if lv is not None:
+            where = Span(offset + lead, offset + lead + len(word), word)
+            level = c.mention(c.entity("level", lv.label, lv.key), _first(evidence), where)
+            c.fact(project, "involvesLevel", level, evidence, "collective-level")
+        offset += len(token)
 
 
 def _unit_list(c: _Collector, value: Span) -> list[Span]:

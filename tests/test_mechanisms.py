@@ -373,3 +373,12 @@ def test_a_report_lists_reforms_it_heard_of(toolkit):
     projects = {s for p, s, o in facts_of(text, toolkit, "meeting") if p == "a" and o == "project"}
     assert {"甲服务机制创新试点", "乙经营权有偿退出试点", "丙体制改革", "丁水权抵押", "戊经营权抵押贷款"} <= projects
     assert not any(name.startswith("2017") for name in projects)
+
+
+@pytest.mark.parametrize(
+    "unit, levels",
+    [("各县（市、区）政府", {"县", "市", "区"}), ("各省级人民政府", {"省"}), ("市直各有关单位", {"市"}), ("各街道党工委", {"街道"}), ("各地区", set()), ("国家发展改革委", set())],
+)
+def test_a_collective_unit_names_its_levels(unit, levels, toolkit):
+    facts = facts_of(f"1.推进甲改革。（{unit}负责）\n2.推进乙改革。（市乙局负责）\n", toolkit, "opinions")
+    assert {o for p, s, o in facts if p == "involvesLevel" and s == "推进甲改革"} == levels
