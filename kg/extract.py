@@ -32,10 +32,6 @@ CLOSING_BRACKETS = "）)］]】〕"
 OPENING_BRACKET = re.compile(f"[{re.escape(OPENING_BRACKETS)}]")
 CLAUSE_PUNCTUATION = "，,。；;：: "
 LIST_SEPARATORS = "、，,"
-# After a level word in a collective: "省级", "市直" (the level's own departments).
-COLLECTIVE_LEVEL_MARKS = "级直"
-# Words that may join two units of a list ("甲和乙", "甲等有关部门"); see _split_conjoined.
-CONJUNCTIONS = ("以及", "和", "与", "等")
 _NO_QUOTES = str.maketrans("", "", QUOTES)
 # A prose sentence that repeats this much of an item's text speaks of that item.
 MIN_SHARED_CHARS = 20
@@ -398,7 +394,7 @@ def _add_collective_levels(c: _Collector, project: Entity, unit: Span, evidence:
     for token in c.lexicon.tokenizer.tokenizer.cut(unit.text, HMM=False):
         lead = next((len(w) for w in c.lexicon.collectives if token.startswith(w) and len(token) > len(w)), 0)  # "各县"
         word = token[lead:]
-        word = word[:-1] if len(word) > 1 and word[-1] in COLLECTIVE_LEVEL_MARKS else word
+        word = word[:-1] if len(word) > 1 and word[-1] in c.lexicon.level_marks else word
         lv = c.lexicon.level(word)
         if lv is not None:
             where = Span(offset + lead, offset + lead + len(word), word)
@@ -466,16 +462,21 @@ def _split_conjoined(units: list[Span], lexicon: Lexicon) -> list[Span]:
     inside a name (工业和信息化部, 区发展和改革局, 平等) is left alone: the part before it must
     end like a unit, and the part after it must be a unit or a collective."""
     ends = (*lexicon.unit_suffixes, *lexicon.collective_heads)
+    # Words that trim a list's end (等) join only before a collective: "甲等有关部门".
+    closing = [w for w in lexicon.conjunctions if w in lexicon.trailing]
     out: list[Span] = []
     for unit in units:
         pieces = [unit]
-        for word in CONJUNCTIONS:
+        for word in [*(w for w in lexicon.conjunctions if w not in closing), *closing]:
             split = []
             for piece in pieces:
                 at = piece.text.find(word)
                 head, tail = piece.text[:at], piece.text[at + len(word) :]
-                joins = at >= 2 and len(tail) >= 2 and tail.endswith(ends) and (word == "等" or head.endswith(ends))
-                if joins and (word != "等" or tail.endswith(lexicon.collective_heads)):
+                if word in closing:
+                    joins = at >= 2 and len(tail) >= 2 and tail.endswith(lexicon.collective_heads)
+                else:
+                    joins = at >= 2 and len(tail) >= 2 and tail.endswith(ends) and head.endswith(ends)
+                if joins:
                     split += [Span(piece.start, piece.start + at, head), Span(piece.start + at + len(word), piece.end, tail)]
                 else:
                     split.append(piece)
@@ -1201,13 +1202,13 @@ def find_project_lists(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
-def _split_conjoined_names(items: list[Span]) -> list[Span]:
+def _split_conjoined_names(items: list[Span], lexicon: Lexicon) -> list[Span]:
     """ "甲试点和乙试点" is two reforms where both sides are long enough to be names."""
     out = []
     for item in items:
-        at = item.text.find("和")
-        if at >= PROJECT_NAME_CHARS[0] and len(item.text) - at - 1 >= PROJECT_NAME_CHARS[0]:
-            out += [Span(item.start, item.start + at, item.text[:at]), Span(item.start + at + 1, item.end, item.text[at + 1 :])]
+        at, word = next(((item.text.find(w), w) for w in lexicon.conjunctions if w not in lexicon.trailing and w in item.text), (-1, ""))
+        if at >= PROJECT_NAME_CHARS[0] and len(item.text) - at - len(word) >= PROJECT_NAME_CHARS[0]:
+            out += [Span(item.start, item.start + at, item.text[:at]), Span(item.start + at + len(word), item.end, item.text[at + len(word) :])]
         else:
             out.append(item)
     return out
@@ -1223,7 +1224,7 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
             group = "items" if match.groupdict().get("items") else "item"
             items = sub_span(paragraph, paragraph.start + match.start(group), paragraph.start + match.end(group))
             names = []
-            for item in _split_conjoined_names(split_span(items, "、", keep_separator=False)):
+            for item in _split_conjoined_names(split_span(items, "、", keep_separator=False), c.lexicon):
                 name = _balance_quotes(trim_span(_strip_leading(trim_span(item, QUOTES), (*c.lexicon.adverbs, *c.lexicon.lead_verbs)), QUOTES), item)
                 if WORK_NAME_CHARS[0] <= len(name.text.strip(QUOTES)) <= PROJECT_NAME_CHARS[1]:
                     names.append(trim_span(name, QUOTES))
@@ -1273,7 +1274,7 @@ def _prose_fields(span: Span, rules: Rules) -> list[tuple[str, Span]]:
         stop = cues[i + 1].start() if i + 1 < len(cues) else len(span.text)
         clause_end = re.search("[，,。；;]", span.text[cue.end() : stop])
         stop = cue.end() + clause_end.start() if clause_end else stop
-        field = rules.field_of(re.sub("(?:分别)?[是为]$", "", cue.group()))
+        field = rules.field_of(cue.group()[: cue.start("link") - cue.start()])
         value = sub_span(span, span.start + cue.end(), span.start + stop)
         if field and value.text:
             pairs.append((field, value))
@@ -1309,7 +1310,11 @@ def find_unread_cues(c: _Collector, failed_items: list[Segment]) -> list[Cue]:
     for match in LABEL_BEFORE_COLON.finditer(text):
         label = match.group(1)
         # "…各部门、各直属机构：" addresses a notice; it labels nothing.
-        addressee = label.startswith(c.lexicon.collectives) or text[match.start(1) - 1 : match.start(1)] in LIST_SEPARATORS or "有关" in label or "直属" in label
+        addressee = (
+            label.startswith(c.lexicon.collectives)
+            or text[match.start(1) - 1 : match.start(1)] in LIST_SEPARATORS
+            or any(word in label for word in c.lexicon.addressees)
+        )
         if label.endswith(c.rules.label_heads) and not addressee and c.rules.field_of(label) is None:
             cues.append(Cue(Span(match.start(1), match.end(1), label), "label"))
     for match in c.rules.bracket.finditer(text):

@@ -47,7 +47,7 @@ ALLOWED_VALUES = {
     ("problems.tsv", "kind"): ("marker", "strip", "context"),
     ("projects.tsv", "needs_verb"): ("yes", "no"),
     ("projects.tsv", "any_clause"): ("yes", "no"),
-    ("affixes.tsv", "kind"): ("name_suffix", "trailing", "collective", "collective_head"),
+    ("affixes.tsv", "kind"): ("name_suffix", "trailing", "collective", "collective_head", "conjunction", "level_mark", "addressee"),
     ("numerals.tsv", "kind"): ("digit", "unit"),
 }
 
@@ -89,6 +89,9 @@ class Lexicon:
     trailing: str  # characters trimmed from the edges of units, problems, measures
     collectives: tuple[str, ...]  # open a unit standing for all units of a level ("各区")
     collective_heads: tuple[str, ...]  # end a name for several units ("国务院相关部门")
+    conjunctions: tuple[str, ...]  # join two units of a list ("甲和乙")
+    level_marks: str  # follow a level word in a collective ("省级", "市直")
+    addressees: tuple[str, ...]  # words of a notice's salutation, not of a label ("各直属机构：")
     name_stopwords: frozenset[str]
     numerals: tuple[tuple[str, int, bool], ...]  # (character, value, is a unit like 十)
     boundaries: str  # characters that may stand just before a post
@@ -249,6 +252,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         trailing="".join(r["word"] for r in affixes if r["kind"] == "trailing"),
         collectives=_longest_first(r["word"] for r in affixes if r["kind"] == "collective"),
         collective_heads=_longest_first(r["word"] for r in affixes if r["kind"] == "collective_head"),
+        conjunctions=_longest_first(r["word"] for r in affixes if r["kind"] == "conjunction"),
+        level_marks="".join(r["word"] for r in affixes if r["kind"] == "level_mark"),
+        addressees=_longest_first(r["word"] for r in affixes if r["kind"] == "addressee"),
         name_stopwords=frozenset(r["word"] for r in read_table("stopwords.tsv", directory)),
         numerals=tuple((r["char"], int(r["value"]), r["kind"] == "unit") for r in read_table("numerals.tsv", directory)),
         boundaries="".join(r["char"] for r in read_table("boundaries.tsv", directory)),

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from .brackets import BracketRules, Part, parse_bracket
+from .brackets import BracketRules, parse_bracket
 from .errors import RuleFileError
 from .lexicon import Lexicon
 
@@ -47,7 +47,7 @@ PATTERN_NAMES = (
     "group_in_prose",
     "task_in_prose",
 )
-SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)"}
+SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")
 # The words of the bracket grammar ([brackets]; see kg.brackets).
 BRACKET_KEYS = ("lead_verbs", "plain_verbs", "support_verbs", "adverbs", "catch_alls", "not_units")
@@ -85,6 +85,7 @@ class Rules:
     level_chain_sep: re.Pattern
     level_grade: re.Pattern
     level_compound_next: re.Pattern  # what follows level words run together ("乡镇政府", "市县两级")
+    prose_field_link: re.Pattern  # what stands for a label's colon in prose: "牵头领导是…"
     tier_lead_cue: re.Pattern
     field_cue: re.Pattern  # a field cue and its colon: "牵头单位:", "市级牵头单位（部门）："
     prose_field_cue: re.Pattern  # a field cue and 是 or 为, as prose writes it: "牵头领导是"
@@ -326,7 +327,7 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
             fields=MappingProxyType(fields),
             columns=MappingProxyType(columns),
             field_cue=re.compile(f"(?:{cue_alternation}|{label.pattern})\\s*[:：]"),
-            prose_field_cue=re.compile(f"(?:{cue_alternation}|{label.pattern})(?:是|为|分别是|分别为)"),
+            prose_field_cue=re.compile(f"(?:{cue_alternation}|{label.pattern})(?P<link>{singles.get('prose_field_link') or '(?!)'})"),
             label=label,
             label_heads=tuple(sorted({*labels.get("unit_heads", ()), *labels.get("person_heads", ())}, key=lambda w: (-len(w), w))),
             roles=MappingProxyType(roles),
