@@ -38,8 +38,15 @@ def _lines(text: str, numbering: tuple = ()) -> list[Span]:
     return spans
 
 
+# The number in a numbering: digits, or Chinese numerals.
+NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百]+")
 # Where a further item may start inside a line: after a sentence end or a closing bracket.
 ITEM_BREAK = re.compile(r"(?<=[。；;）)])")
+
+
+def _numbering_style(number: str) -> str:
+    """ "（一）" and "（二）" are one style, "1." another: the number made "#"."""
+    return NUMBER.sub("#", number.strip())
 
 
 def _split_items(line: Span, numbering: tuple) -> list[Span]:
@@ -49,11 +56,11 @@ def _split_items(line: Span, numbering: tuple) -> list[Span]:
         first = n.pattern.match(line.text)
         if not first:
             continue
-        style = re.sub(r"[0-9一二三四五六七八九十百]+", "#", first.group().strip())
+        style = _numbering_style(first.group())
         cuts = []
         for gap in ITEM_BREAK.finditer(line.text, first.end()):
             following = n.pattern.match(line.text[gap.start() :])
-            if following and re.sub(r"[0-9一二三四五六七八九十百]+", "#", following.group().strip()) == style:
+            if following and _numbering_style(following.group()) == style:
                 cuts.append(gap.start())
         if not cuts:
             return [line]

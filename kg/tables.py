@@ -118,6 +118,8 @@ def _known(roles: list[str]) -> bool:
 
 # --- a cell per line, with pipes ----------------------------------------------------------
 
+# A row's number as a cell of its own: "1", "12", "1*" (a mark some tables add to a number).
+_ROW_NUMBER = re.compile(r"^[0-9]{1,3}\*?$")
 # A line that is pipes only: "|", "||||".
 _PIPES_ONLY = re.compile(f"^[{re.escape(PIPE)}\\s]+$")
 # A header cell: at most this long, or a known column.
@@ -175,8 +177,6 @@ def _stream_cells(tokens: list[Span | str]) -> tuple[list[list[Span | None]], bo
                 else:
                     rows[-1].append(None)
         else:
-            if previous is not None and previous != "|":
-                rows[-1].append(None)  # never: two texts without a pipe are one line each
             rows[-1].append(token)
         previous = token
     return [r for r in rows if r], leading
@@ -199,7 +199,7 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
     # Rows that open with a pipe show where the header row ends; otherwise it is worked out.
     header = [c for c in rows[0] if c is not None] if leading else _header(cells, rules)
     roles = _task_column([column_role(c.text, rules) for c in header])
-    if len(header) < 2 or not _known([*roles, "project"] if "category" in roles else roles):
+    if len(header) < 2 or not _known(roles):
         return None
     if leading:
         after = [c for row in rows[1:] for c in row]
@@ -222,7 +222,7 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
 
 
 def _is_number(cell: Span | None) -> bool:
-    return cell is not None and re.fullmatch(r"[0-9]{1,3}\*?", cell.text) is not None
+    return cell is not None and _ROW_NUMBER.match(cell.text) is not None
 
 
 def _header(cells: list[Span | None], rules: TableRules) -> list[Span]:
@@ -281,11 +281,12 @@ def _spanning_rows(body: list[list[Span | None]], roles: list[str], at: int, sto
     spans = [False] * width
     for row in body:
         row = [None] * (width - len(row)) + list(row) if len(row) < width else list(row[:width])
+        # The empty cells a row opens with are those the row above spans.
         for k in range(width):
-            if row[k] is None and full and full[-1][k] is not None and all(r is None or k < len(roles) for r in row[:k + 1]):
-                if all(row[j] is None for j in range(k + 1)):
-                    row[k] = full[-1][k]
-                    spans[k] = True
+            if row[k] is not None:
+                break
+            if full and full[-1][k] is not None:
+                row[k], spans[k] = full[-1][k], True
         full.append(row)
     roles = list(roles)
     for k, spanned in enumerate(spans):
@@ -308,8 +309,6 @@ def _spanning_rows(body: list[list[Span | None]], roles: list[str], at: int, sto
 
 # --- one cell per line, no marks ----------------------------------------------------------
 
-# A row's number on a line of its own: "1", "12", "1*" (a mark some tables add to a number).
-_ROW_NUMBER = re.compile(r"^[0-9]{1,3}\*?$")
 # A header cell: a short line with no sentence end.
 _HEADER_CELL = re.compile(r"^[^。；;，,]{1,40}$")
 
