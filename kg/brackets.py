@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 OPEN = "（("
 CLOSE = "）)"
@@ -31,6 +32,11 @@ class BracketRules:
     catch_alls: tuple[str, ...]  # "等有关部门": the end of a list, no unit
     unit_ends: tuple[str, ...]  # what ends a unit's name: 局, 委员会, 人民政府 …
     not_units: re.Pattern  # a bracket holding one of these is no bracket of units: 简称, 试行 …
+
+    @property
+    def verb(self) -> re.Pattern:
+        """Any verb of the grammar: a text without one says no part."""
+        return _verbs(self.lead_verbs + self.plain_verbs + self.support_verbs)
 
     def verb_at_end(self, clause: str) -> tuple[str, str] | None:
         """ "甲、乙按职责分工负责" → ("lead"|"plain"|"support", where the units end)."""
@@ -49,6 +55,11 @@ class BracketRules:
 
     def is_unit(self, name: str) -> bool:
         return len(name) >= 2 and name.endswith(self.unit_ends)
+
+
+@lru_cache(maxsize=8)
+def _verbs(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
 
 
 @dataclass(frozen=True)

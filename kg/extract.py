@@ -424,7 +424,7 @@ def _units_by_role(c: _Collector, name: str, predicate: str, value: Span) -> lis
     """A field's units by role. A value that says who leads ("责任单位：甲、乙牵头，丙、丁") is read
     as a bracket is; under the document's convention that the first unit leads, a responsible
     unit field ("责任单位：甲、乙、丙") has its first unit leading and the others supporting."""
-    if name != "supportUnit":
+    if name != "supportUnit" and c.rules.brackets.verb.search(value.text):
         parts = parse_bracket(value.text, c.rules.brackets)
         # Read as a bracket where a verb says a part ("甲牵头，乙配合").
         if parts and any(p.said for p in parts):
@@ -1123,6 +1123,8 @@ def _heading_leads(c: _Collector, segments: tuple[Segment, ...], segment: Segmen
 def _apply_heading_leads(c: _Collector, project: Entity, leads: list[tuple[list[tuple[str, Span]], Span]]) -> None:
     """The innermost heading that names a unit leads the task with it, and the innermost that
     names an official with that official, unless the task names its own."""
+    if not leads:
+        return
     own = {f.predicate for f in c.facts if f.subject == project}
     done = set()
     for pairs, heading in leads:
@@ -1324,6 +1326,8 @@ def find_unread_cues(c: _Collector, failed_items: list[Segment]) -> list[Cue]:
     people = {m.exact.start for m in c.mentions if m.entity.kind == "person"}
     whole = Span(0, len(text), text)
     for match in c.lexicon.post_pattern.finditer(text):
+        if match.end() in people:  # read: the usual case, and no tagging needed to know it
+            continue
         person = _person_after(whole, match.end(), c.lexicon)
         if person is not None and person.start not in people:
             cues.append(Cue(Span(match.start(), person.end, text[match.start() : person.end]), "name"))

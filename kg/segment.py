@@ -141,13 +141,22 @@ def _lines_with_fields(lines: list[_Line], rules: Rules) -> tuple[set[int], set[
     and the numbered titles over paragraphs that name their own units, which head them."""
     found: set[int] = set()
     candidates: dict[int, int] = {}  # numbered titles over paragraphs that name units → how many
+    # Each line is looked at once: whether it is a field line, whether it names fields at all.
+    fielded = [line.depth is None and _is_field_line(line, rules) for line in lines] + [False]
+    known: dict[int, bool] = {}
+
+    def names(k: int) -> bool:
+        if k not in known:
+            known[k] = rules.has_fields(lines[k].span.text)
+        return known[k]
+
     for i, line in enumerate(lines):
         j = i + 1
         if line.depth is None:
             # An unnumbered line names fields by itself or with the field lines right after it.
-            while j < len(lines) and lines[j].depth is None and _is_field_line(lines[j], rules):
+            while j < len(lines) and fielded[j]:
                 j += 1
-            if not (_is_heading(line, rules) or _is_field_line(line, rules)) and any(rules.has_fields(b.span.text) for b in lines[i:j]):
+            if not (fielded[i] or _is_heading(line, rules)) and any(names(k) for k in range(i, j)):
                 found.add(i)
             continue
         # A numbered line with the lines up to the next numbered one; but a title over several
@@ -155,15 +164,11 @@ def _lines_with_fields(lines: list[_Line], rules: Rules) -> tuple[set[int], set[
         # them and names none itself.
         while j < len(lines) and lines[j].depth is None:
             j += 1
-        fielded = [_is_field_line(lines[k], rules) for k in range(i + 1, j)] + [False]
-        cued = [
-            k
-            for k in range(i + 1, j)
-            if not fielded[k - i - 1] and (fielded[k - i] or rules.has_fields(lines[k].span.text))
-        ]
-        if cued and _is_heading(_Line(line.span, None, None, line.content_start), rules):
-            candidates[i] = len(cued)
-        if any(rules.has_fields(block.span.text) for block in lines[i:j]):
+        if _is_heading(_Line(line.span, None, None, line.content_start), rules):
+            cued = [k for k in range(i + 1, j) if not fielded[k] and (fielded[k + 1] and k + 1 < j or names(k))]
+            if cued:
+                candidates[i] = len(cued)
+        if any(names(k) for k in range(i, j)):
             found.add(i)
     # A title is a heading where it, or another title of its depth, heads several such paragraphs.
     depths = {lines[i].depth for i, n in candidates.items() if n >= 2}

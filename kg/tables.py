@@ -320,7 +320,7 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
     line that names a field ("省牵头单位:某厅") adds that field to its row; a numbered line
     between rows ("（一）某某副市长牵头重点工作") heads the rows under it. The table ends at a
     section heading ("二、…") or a line that is neither."""
-    if column_role(lines[at].text, rules) != "ordinal":
+    if len(lines[at].text) > HEADER_CELL_CHARS or column_role(lines[at].text, rules) != "ordinal":
         return None
     stop = at + 1
     while (
