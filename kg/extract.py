@@ -213,14 +213,28 @@ def _third_character(lone, after, lexicon: Lexicon) -> bool:
     )
 
 
+def _post_matches(text: str, lexicon: Lexicon) -> list[re.Match]:
+    """The posts of a text in order, with those a place name heads ("岳阳市委书记": the post
+    市委书记) where the tagger reads the place as one."""
+    matches = list(lexicon.post_pattern.finditer(text))
+    for placed in lexicon.placed_post_pattern.finditer(text):
+        if any(m.start() < placed.end("post") and placed.start() < m.end() for m in matches):
+            continue
+        first = next(iter(lexicon.tokenizer.cut(text[placed.start() : placed.end("post")])), None)
+        if first is not None and first.flag == "ns" and len(first.word) >= len(placed.group("place")):
+            matches.append(placed)
+    return sorted(matches, key=lambda m: m.start())
+
+
 def find_officials(span: Span, lexicon: Lexicon) -> list[_Official]:
     """Posts and the person holding them: "区委书记张三", "县委书记、县人大常委会主任李四"."""
     officials, chain = [], []
-    for match in lexicon.post_pattern.finditer(span.text):
-        if match.group("chained") and not chain:
+    for match in _post_matches(span.text, lexicon):
+        if match.groupdict().get("chained") and not chain:
             continue  # a unit's post without a level word only continues a chain
-        start, end = span.start + match.start(), span.start + match.end()
-        post = Span(start, end, match.group())
+        group = "post" if "post" in match.groupdict() else 0
+        start, end = span.start + match.start(group), span.start + match.end(group)
+        post = Span(start, end, match.group(group))
         # A chain continues when only "、" separates this post from the previous one.
         if chain and span.text[chain[-1].end - span.start : start - span.start] not in ("、", "，"):
             officials.append(_Official(tuple(chain), None))

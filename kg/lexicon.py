@@ -164,6 +164,17 @@ class Lexicon:
         return re.compile(f"{start}(?:{body})")
 
     @cached_property
+    def placed_post_pattern(self) -> re.Pattern:
+        """A post headed by a level word with a place name before it: "岳阳市委书记", "坪山区委
+        书记" (``place`` and ``post``). Whether ``place`` is a place is for the tagger to say."""
+        alt = lambda words: "(?:" + "|".join(map(re.escape, words)) + ")"  # noqa: E731
+        level, organ, title = alt(lv.label for lv in self.levels), alt(self.organs), alt(self.titles)
+        unit = alt((*self.unit_suffixes, *self.group_suffixes))
+        han = HAN_CLASS
+        start = f"(?:^|(?<=[^{han[1:-1]}])|(?<=[{re.escape(self.boundaries)}]))"
+        return re.compile(f"{start}(?P<place>{han}{{2,3}}?)(?P<post>{level}{organ}+{title}|{level}{han}{{1,14}}?{unit}{title})")
+
+    @cached_property
     def level_pattern(self) -> re.Pattern:
         return re.compile("|".join(re.escape(lv.label) for lv in self.levels))
 

@@ -382,3 +382,8 @@ def test_a_report_lists_reforms_it_heard_of(toolkit):
 def test_a_collective_unit_names_its_levels(unit, levels, toolkit):
     facts = facts_of(f"1.推进甲改革。（{unit}负责）\n2.推进乙改革。（市乙局负责）\n", toolkit, "opinions")
     assert {o for p, s, o in facts if p == "involvesLevel" and s == "推进甲改革"} == levels
+
+
+def test_a_post_with_its_place_name_before_it(toolkit):
+    facts = facts_of("会议由岳阳市委书记王建国主持，通城县委书记李志强出席。", toolkit, "meeting")
+    assert {("holdsPost", "王建国", "市委书记"), ("holdsPost", "李志强", "县委书记")} <= facts
