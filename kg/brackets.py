@@ -95,8 +95,10 @@ def _strip_catch_all(units: str, rules: BracketRules) -> str:
     return units
 
 
-def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -> list[Part] | None:
-    """The units of a responsibility bracket's inside by role, or None if it is no such bracket.
+@lru_cache(maxsize=4096)
+def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -> tuple[Part, ...] | None:
+    """The units of a responsibility bracket's inside by role, or None if it is no such bracket
+    (kept for the next look: a document's segmenter and extractor both read each bracket).
 
     A clause without a verb belongs to the next clause that has one, the comma between them
     only a list's ("甲、乙，丙、丁配合": all four support); with no verb after it, it must be units
@@ -144,8 +146,8 @@ def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -
         return None  # several bare clauses: a list of something, not who does the task
     # The convention is for units whose part the bracket does not say: "（甲、乙分别牵头）" leads.
     if first_leads and all(p.field == "leadUnit" for p in parts) and "lead" not in kinds:
-        return _first_unit_leads(inside, parts)
-    return parts
+        return tuple(_first_unit_leads(inside, parts))
+    return tuple(parts)
 
 
 def _first_unit_leads(inside: str, parts: list[Part]) -> list[Part]:

@@ -13,6 +13,7 @@ from datetime import date
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from difflib import SequenceMatcher
 
 import jieba
@@ -453,13 +454,25 @@ def _units_by_role(c: _Collector, name: str, predicate: str, value: Span) -> lis
     return [(predicate, units)]
 
 
+@lru_cache(maxsize=4)
+def _bare_level(lexicon: Lexicon) -> re.Pattern:
+    """ "县级市", "镇", and a level with its organ closing a list: "各县、市、区政府"."""
+    level = lexicon.level_pattern.pattern
+    organ = "|".join(map(re.escape, lexicon.organs))
+    return re.compile(f"(?:{level})(?:级(?:{level}))?(?:{organ})?")
+
+
+@lru_cache(maxsize=4)
+def _conjunctions(lexicon: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words that join units, those that trim a list's end (等) last, and those."""
+    closing = tuple(w for w in lexicon.conjunctions if w in lexicon.trailing)
+    return (*(w for w in lexicon.conjunctions if w not in closing), *closing), closing
+
+
 def _join_collectives(value: Span, units: list[Span], lexicon: Lexicon) -> list[Span]:
     """ "各区、县级市" is one unit (every district and county-level city), not 各区 and 县级市: a
     bare level ("县级市", "镇") after a collective unit ("各区") continues it."""
-    level = lexicon.level_pattern.pattern
-    organ = "|".join(map(re.escape, lexicon.organs))
-    # "县级市", "镇", and a level with its organ closing the list: "各县、市、区政府", "各州、市人民政府".
-    bare_level = re.compile(f"(?:{level})(?:级(?:{level}))?(?:{organ})?")
+    bare_level = _bare_level(lexicon)
     joined: list[Span] = []
     for unit in units:
         previous = joined[-1] if joined else None
@@ -477,11 +490,13 @@ def _split_conjoined(units: list[Span], lexicon: Lexicon) -> list[Span]:
     end like a unit, and the part after it must be a unit or a collective."""
     ends = (*lexicon.unit_suffixes, *lexicon.collective_heads)
     # Words that trim a list's end (等) join only before a collective: "甲等有关部门".
-    closing = [w for w in lexicon.conjunctions if w in lexicon.trailing]
+    words, closing = _conjunctions(lexicon)
     out: list[Span] = []
     for unit in units:
         pieces = [unit]
-        for word in [*(w for w in lexicon.conjunctions if w not in closing), *closing]:
+        for word in words:
+            if not any(word in piece.text for piece in pieces):
+                continue
             split = []
             for piece in pieces:
                 at = piece.text.find(word)
