@@ -38,6 +38,8 @@ def _lines(text: str, numbering: tuple = ()) -> list[Span]:
     return spans
 
 
+# A label's colon or a bracket: what an unnumbered line that names fields must hold.
+FIELD_MARKS = "：:（("
 # The number in a numbering: digits, or Chinese numerals.
 NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百]+")
 # Where a further item may start inside a line: after a sentence end or a closing bracket.
@@ -150,13 +152,17 @@ def _lines_with_fields(lines: list[_Line], rules: Rules) -> tuple[set[int], set[
             known[k] = rules.has_fields(lines[k].span.text)
         return known[k]
 
+    def names_alone(k: int) -> bool:
+        """An unnumbered line is a task of its own by a label or a bracket, not by prose."""
+        return any(ch in lines[k].span.text for ch in FIELD_MARKS) and names(k)
+
     for i, line in enumerate(lines):
         j = i + 1
         if line.depth is None:
             # An unnumbered line names fields by itself or with the field lines right after it.
             while j < len(lines) and fielded[j]:
                 j += 1
-            if not (fielded[i] or _is_heading(line, rules)) and any(names(k) for k in range(i, j)):
+            if not (fielded[i] or _is_heading(line, rules)) and any(names_alone(k) for k in range(i, j)):
                 found.add(i)
             continue
         # A numbered line with the lines up to the next numbered one; but a title over several
@@ -165,7 +171,7 @@ def _lines_with_fields(lines: list[_Line], rules: Rules) -> tuple[set[int], set[
         while j < len(lines) and lines[j].depth is None:
             j += 1
         if _is_heading(_Line(line.span, None, None, line.content_start), rules):
-            cued = [k for k in range(i + 1, j) if not fielded[k] and (fielded[k + 1] and k + 1 < j or names(k))]
+            cued = [k for k in range(i + 1, j) if not fielded[k] and (fielded[k + 1] and k + 1 < j or names_alone(k))]
             if cued:
                 candidates[i] = len(cued)
         if any(names(k) for k in range(i, j)):
