@@ -311,7 +311,7 @@ def find_field_regions(span: Span, rules: Rules, first_leads: bool = False) -> l
 
     "（牵头单位：甲，配合单位：乙、丙）", "[牵头单位:甲;责任单位:乙]" by their cues; "（甲牵头，乙按职责
     分工负责）", "（甲负责）", "（民政局）" by the bracket grammar (kg.brackets), the first unit
-    leading where the document says so (``first_leads``); then the genre's ``unit_paren`` patterns.
+    leading where the document says so (``first_leads``); then any ``unit_paren`` patterns a genre adds.
     """
     regions: list[tuple[Span, list[tuple[str, Span]]]] = []
     text = span.text
