@@ -12,15 +12,22 @@ line between becomes spaces too) and a space that stood for a paragraph break is
 Only white space changes and only into white space, character for character, so every offset
 into the copy is an offset into the original (offsets are the truth), and a name read across a
 line end is the name with its white space dropped.
+
+One more thing stands in the way of reading, and it is no line break: mirror sites write a
+character's reading in pinyin after it ("領(lǐng)導小組"), cutting every name it falls in. The
+rules read a copy without these readings (``drop_glosses``), and what they find is given the
+original's offsets back (``restore_glosses``): its evidence quotes the page as published, its
+names are the names without the readings.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+import dataclasses
 from dataclasses import replace
 
-from .model import SourceDocument
+from .model import Cue, Fact, Mention, Resolved, SourceDocument, Span, StatedFigure
 
 # A line that is only a page number: "3", "- 3 -", "— 3 —", "第3页", "3/12".
 PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*)?[0-9０-９]{1,4}(?:\s*页)?(?:\s*[/／]\s*[0-9０-９]{1,4})?[\s\-—–－·]*$")
@@ -138,3 +145,54 @@ def reflow_document(document: SourceDocument, starts_item: re.Pattern, heading_c
     # space that joined two wrapped lines.
     text = join_wrapped_lines(split_run_in(document.text, starts_item, heading_chars), starts_item)
     return document if text == document.text else replace(document, text=text)
+
+
+# A reading in pinyin after a character: "領(lǐng)", "區(qū)". Every one carries a tone mark, which no
+# code or abbreviation in brackets does ("(GDP)", "(PPP)", "(试行)").
+PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ][a-zü]{0,5}[)）]")
+
+
+def drop_glosses(document: SourceDocument) -> tuple[SourceDocument, tuple[int, ...] | None]:
+    """The copy without pinyin readings, and for each of its characters the offset of that
+    character in the original (None, and the document itself, where there is no reading)."""
+    glosses = list(PINYIN_GLOSS.finditer(document.text))
+    if not glosses:
+        return document, None
+    kept, last = [], 0
+    for gloss in glosses:
+        kept.extend(range(last, gloss.start()))
+        last = gloss.end()
+    kept.extend(range(last, len(document.text)))
+    return replace(document, text="".join(document.text[i] for i in kept)), tuple(kept)
+
+
+def restore_glosses(resolved: Resolved, document: SourceDocument, offsets: tuple[int, ...]) -> Resolved:
+    """What the rules found in ``drop_glosses(document)``, at ``document``'s offsets: every span
+    quotes the original, readings included; a mention whose name held a reading keeps the name
+    as read (``Mention.written``)."""
+
+    def restore_span(span: Span) -> Span:
+        start = offsets[span.start] if span.start < len(offsets) else len(document.text)
+        end = offsets[span.end - 1] + 1 if span.end > span.start else start
+        return Span(start, end, document.text[start:end])
+
+    def restore_fact(fact: Fact) -> Fact:
+        return dataclasses.replace(fact, evidence=tuple(map(restore_span, fact.evidence)), premises=tuple(map(restore_fact, fact.premises)))
+
+    def restore_mention(mention: Mention) -> Mention:
+        exact = restore_span(mention.exact)
+        written = mention.written or (mention.exact.text if exact.text != mention.exact.text else "")
+        return Mention(mention.entity, restore_span(mention.span), exact, written)
+
+    def restore_figure(figure: StatedFigure, found: int | None) -> tuple[StatedFigure, int | None]:
+        return dataclasses.replace(figure, evidence=restore_span(figure.evidence)), found
+
+    return dataclasses.replace(
+        resolved,
+        document=document,
+        mentions=tuple(map(restore_mention, resolved.mentions)),
+        facts=tuple(map(restore_fact, resolved.facts)),
+        figures=tuple(restore_figure(figure, found) for figure, found in resolved.figures),
+        unused=tuple(map(restore_span, resolved.unused)),
+        unread=tuple(Cue(restore_span(cue.span), cue.kind) for cue in resolved.unread),
+    )

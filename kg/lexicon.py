@@ -152,7 +152,7 @@ class Lexicon:
         body = "|".join(
             (
                 f"{level}{organ}+{title}",
-                f"{level}{han}{{1,14}}?{unit}{title}",
+                f"{level}{han}{{0,14}}?{unit}{title}",
                 f"{organ}{title}",
                 alt(self.full_posts),
                 # In a chain, after "、", a unit's post needs no level word:

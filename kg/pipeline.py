@@ -34,7 +34,7 @@ from .rdf import records_to_dataset
 from .validate import load_ontology
 from .resolve import assign_places, resolve_extraction
 from .rules import Rules, detect_genre, load_all_rules
-from .layout import reflow_document
+from .layout import drop_glosses, reflow_document, restore_glosses
 from .script import restore_script, simplify_document
 from .segment import segment_document, split_sentences
 
@@ -102,7 +102,9 @@ def process_document(document: SourceDocument, toolkit: Toolkit, genre: str | No
     # The rules are written in simplified script: a traditional document is read through a
     # simplified copy of the same length, and what is found there gets the original text back
     # (its script, and the white space the layout copy changed).
-    reading = simplify_document(document)
+    # A mirror site's pinyin readings ("領(lǐng)導") are read around, in a copy without them.
+    bare, offsets = drop_glosses(document)
+    reading = simplify_document(bare)
     name = genre or detect_genre(reading.text, toolkit.genres)
     rules = toolkit.genres[name]
     # Lines as the author meant them: a PDF's wrapped lines joined, run-in paragraphs split,
@@ -112,7 +114,8 @@ def process_document(document: SourceDocument, toolkit: Toolkit, genre: str | No
     extraction = extract_records(reading, segments, rules, toolkit.lexicon, name)
     sentences = [s for seg in segments for s in split_sentences(seg.span, rules)]
     resolved = resolve_extraction(extraction, sentences, toolkit.lexicon)
-    return resolved if reading is document else restore_script(resolved, document)
+    resolved = resolved if reading is bare else restore_script(resolved, bare)
+    return resolved if offsets is None else restore_glosses(resolved, document, offsets)
 
 
 MAX_EXTRACTION_CHARS = 1_000_000

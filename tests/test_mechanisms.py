@@ -12,7 +12,7 @@ import re
 import pytest
 
 from kg.brackets import parse_bracket
-from kg.layout import join_wrapped_lines, reflow_document, split_run_in
+from kg.layout import drop_glosses, join_wrapped_lines, reflow_document, split_run_in
 from kg.model import SourceDocument
 from kg.pipeline import process_document
 
@@ -227,6 +227,36 @@ def test_a_unit_broken_over_a_line_end_is_one_unit(toolkit):
     assert [u.label for u in units] == ["市发展和改革委员会"]
     mention = next(m for m in resolved.mentions if m.entity == units[0])
     assert text[mention.exact.start : mention.exact.end] == mention.exact.text == "市发展和改\n革委员会"
+
+
+def test_pinyin_readings_of_a_mirror_page_are_read_around(toolkit):
+    text = "市委全面深化改革領(lǐng)導小組副組長趙(zhào)立新主持會議。(GDP)增長5%。"
+    document = SourceDocument("d", "d.txt", "d.txt", text, script="traditional")
+    bare, offsets = drop_glosses(document)
+    assert bare.text == "市委全面深化改革領導小組副組長趙立新主持會議。(GDP)增長5%。"  # a code is no reading
+    assert [text[i] for i in offsets] == list(bare.text)
+    resolved = process_document(document, toolkit, "meeting")
+    person = next(e for e in resolved.entities if e.kind == "person")
+    post = next(e for e in resolved.entities if e.kind == "post")
+    assert (person.label, post.label) == ("趙立新", "市委全面深化改革領導小組副組長")
+    # Evidence quotes the page as published, at its own offsets; the name is kept as read.
+    mention = next(m for m in resolved.mentions if m.entity == post)
+    assert mention.exact.text == text[mention.exact.start : mention.exact.end] == "市委全面深化改革領(lǐng)導小組副組長"
+    assert mention.written == "市委全面深化改革領導小組副組長"
+    for fact in resolved.facts:
+        assert all(span.text == text[span.start : span.end] for span in fact.evidence)
+
+
+@pytest.mark.parametrize(
+    "text, person, post",
+    [
+        ("省社副主任赵立新率督察组到市督察改革工作。", "赵立新", "省社副主任"),  # 社: a 供销社 as its members call it
+        ("省供销合作总社理事会副主任钱志强一行来市调研。", "钱志强", "省供销合作总社理事会副主任"),
+        ("牵头领导是市政府党组成员、公安局局长孙德明。", "孙德明", "市政府党组成员"),
+    ],
+)
+def test_posts_of_bodies_and_members(text, person, post, toolkit):
+    assert ("holdsPost", person, post) in facts_of(text, toolkit, "meeting")
 
 
 def test_items_run_together_on_one_line(toolkit):
