@@ -1322,6 +1322,30 @@ def _groups_in_prose(c: _Collector, paragraph: Span) -> list[Entity]:
     return groups
 
 
+def find_work_groups(c: _Collector, paragraph: Span) -> None:
+    """ "成立镇粮食生产工作领导小组" → the project 粮食生产, that group's, where the document names
+    the work outside the group's name too. A group for reform as a whole ("全面深化改革领导小组")
+    names no one work."""
+    generic = tuple(verb + head for verb in c.lexicon.lead_verbs for head, _, _ in c.lexicon.project_heads)
+    found = []
+    for pattern in c.rules.patterns["work_group"]:
+        for match in pattern.finditer(paragraph.text):
+            # The name starts at the last place it may: "听取了四个县市区某某领导小组" names 某某.
+            match = next((m for pos in range(match.end("work") - 3, match.start(), -1) if (m := pattern.match(paragraph.text, pos)) and m.end() == match.end()), match)
+            work = sub_span(paragraph, paragraph.start + match.start("work"), paragraph.start + match.end("work"))
+            if not work.text.endswith(generic) and c.document.text.count(work.text) >= 2:
+                found.append((sub_span(paragraph, paragraph.start + match.start("group"), paragraph.start + match.end("group")), work))
+    for span, work in found:
+        # "菏泽市某某建设领导小组" and "市某某建设领导小组" are one group's names: the work is 某某建设,
+        # the group named as where its work is named shortest.
+        shortest = min((f for f in found if work.text.endswith(f[1].text)), key=lambda f: len(f[1].text))
+        name = shortest[1].text
+        sentence = next((s for s in split_sentences(paragraph, c.rules) if s.start <= work.start < s.end), paragraph)
+        group = c.mention(c.entity("group", shortest[0].text), sentence, span)
+        project = c.mention(c.entity("project", name, project_key(name, c.lexicon)), sentence, work)
+        c.fact(project, "responsibleGroup", group, sentence, "work-group")
+
+
 # A label before a colon: a run of Chinese after a line start, a mark or a bracket ("督办科室：").
 LABEL_BEFORE_COLON = re.compile(f"(?:^|(?<=[^\\u3400-\\u9fff]))({HAN_CLASS}{{2,10}})\\s*[:：]", re.MULTILINE)
 
@@ -1393,6 +1417,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
             continue
         # A report's list of reforms names the sentence's projects; its officials are read still.
         reported = find_work_lists(c, segment.span)
+        find_work_groups(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
         sentences = split_sentences(segment.span, rules)

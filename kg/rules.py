@@ -45,6 +45,7 @@ PATTERN_NAMES = (
     "heading_lead",
     "work_list",
     "group_in_prose",
+    "work_group",
     "task_in_prose",
 )
 SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}

@@ -302,6 +302,18 @@ def test_a_report_names_a_groups_reforms(toolkit):
         assert ("responsibleGroup", name, "市委甲改革专项小组") in facts
 
 
+def test_a_group_named_for_its_work_answers_for_it(toolkit):
+    text = (
+        "甲镇召开粮食生产工作会议，全面部署全镇粮食生产工作。会议要求，全镇成立镇粮食生产工作领导小组，组长由镇长王建国担任。"
+        "会议听取了四个县市区深化乙社综合改革领导小组的汇报，要求抓好深化乙社综合改革各项工作。会议传达了市委全面深化改革领导小组会议精神，部署全面深化改革各项任务。"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    assert ("responsibleGroup", "粮食生产", "镇粮食生产工作领导小组") in facts
+    assert ("responsibleGroup", "深化乙社综合改革", "县市区深化乙社综合改革领导小组") in facts
+    # The group for reform as a whole names no one work.
+    assert {f[1] for f in facts if f[0] == "a" and f[2] == "project"} == {"粮食生产", "深化乙社综合改革"}
+
+
 def test_officials_listed_after_one_post(toolkit):
     text = "会议由区长王建国主持。副区长赵立新、钱志强、孙德明出席会议。"
     facts = facts_of(text, toolkit, "meeting")
