@@ -64,6 +64,9 @@ SEGMENT_KEYS = ("sentence_ends", "clause_seps", "heading_max_chars", "numbering"
 class Numbering:
     pattern: re.Pattern
     depth: int
+    # Points of an argument ("一是…。二是…"): a heading over the numbered items under it, else a
+    # paragraph, never an item of its own.
+    heads_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,8 @@ def _check_file(data: dict, path: Path) -> None:
     for i, entry in enumerate(segment.get("numbering", ())):
         if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str) or not isinstance(entry.get("depth"), int):
             fail(f"segment.numbering[{i}]: each entry needs pattern (a string) and depth (a whole number)")
+        if not isinstance(entry.get("heads_only", False), bool):
+            fail(f"segment.numbering[{i}]: heads_only is true or false")
     for cue, field in data.get("fields", {}).items():
         if field not in FIELD_NAMES:
             fail(f"fields.{cue}: {field!r} is not a field; valid fields: {', '.join(FIELD_NAMES)}")
@@ -312,7 +317,8 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
         patterns[key] = tuple(_compile(p, path, f"patterns.{key}", fill) for p in items)
     try:
         numbering = tuple(
-            Numbering(_compile(n["pattern"], path, "segment.numbering", fill), int(n["depth"])) for n in segment.get("numbering", ())
+            Numbering(_compile(n["pattern"], path, "segment.numbering", fill), int(n["depth"]), bool(n.get("heads_only", False)))
+            for n in segment.get("numbering", ())
         )
         return Rules(
             name=data.get("name", name),

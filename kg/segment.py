@@ -22,6 +22,7 @@ class _Line:
     depth: int | None  # numbering depth, or None
     ordinal: int | None
     content_start: int  # where the text after the number starts
+    heads_only: bool = False  # numbered as points of an argument (Numbering.heads_only)
 
 
 def _lines(text: str, numbering: tuple = ()) -> list[Span]:
@@ -75,8 +76,9 @@ def _classify(line: Span, rules: Rules, lexicon: Lexicon) -> _Line:
     for numbering in rules.numbering:
         match = numbering.pattern.match(line.text)
         if match:
-            number = match.groupdict().get("num") or re.sub(r"\W", "", match.group())
-            return _Line(line, numbering.depth, lexicon.parse_count(number), line.start + match.end())
+            # The number without its marks: "（三）" → 三, "一是" → 一.
+            number = match.groupdict().get("num") or re.sub(r"\W|是$", "", match.group().strip())
+            return _Line(line, numbering.depth, lexicon.parse_count(number), line.start + match.end(), numbering.heads_only)
     return _Line(line, None, None, line.start)
 
 
@@ -182,6 +184,19 @@ def _lines_with_fields(lines: list[_Line], rules: Rules) -> tuple[set[int], set[
     return found - titles, titles
 
 
+def _points_as_paragraphs(lines: list[_Line]) -> list[_Line]:
+    """Points of an argument ("一是…") stay numbered only where a deeper numbered line follows
+    before the next point: they head it. Otherwise they are paragraphs."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if not line.heads_only:
+            continue
+        following = next((other for other in lines[i + 1 :] if other.depth is not None), None)
+        if following is None or following.depth <= line.depth:  # type: ignore[operator]
+            out[i] = _Line(line.span, None, None, line.span.start)
+    return out
+
+
 def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int]) -> int | None:
     """The numbering depth whose lines are the document's items.
 
@@ -189,7 +204,7 @@ def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int]) -> in
     carry fields in their own text; without fields anywhere, the one used most (the deepest on
     a tie).
     """
-    counts = Counter(line.depth for i, line in enumerate(lines) if line.depth is not None and i not in skip)
+    counts = Counter(line.depth for i, line in enumerate(lines) if line.depth is not None and not line.heads_only and i not in skip)
     cued = Counter(lines[i].depth for i in with_fields if i not in skip)
     # A depth used once still makes items when it carries fields (a text cut after one item).
     candidates = [d for d, n in counts.items() if n >= 2 or cued[d]]
@@ -260,7 +275,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     section = rules.numbering[0].pattern if rules.numbering else None
     table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start)
     tables = {t.first: t for t in find_tables(spans, document.text, table_rules)}
-    lines = [_classify(line, rules, lexicon) for line in spans]
+    lines = _points_as_paragraphs([_classify(line, rules, lexicon) for line in spans])
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
     with_fields, titles = _lines_with_fields(lines, rules)
     item_depth = _item_depth(lines, with_fields, in_table)

@@ -182,6 +182,14 @@ def test_every_task_under_a_heading_gets_its_tier(toolkit):
 ITEM_START = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]|^\s*[（(][一二三四五六七八九十]+[）)]|^\s*\d{1,3}[.．、](?!\d)")
 
 
+def test_points_of_an_argument_head_the_items_under_them_and_are_no_tasks(toolkit):
+    plan = "一是扎实推进产业强镇。乡村振兴，产业先行。\n（一）甲种植产业园项目：该项目位于甲村。\n（二）乙加工项目：该项目占地10亩。\n"
+    facts = facts_of(plan, toolkit, "plan")
+    assert {("tier", "甲种植产业园项目", "扎实推进产业强镇"), ("tier", "乙加工项目", "扎实推进产业强镇")} <= facts
+    news = "县委常委王建国介绍有关情况。\n一是抓规定动作。今年以来，研究制定了14个改革方案。\n二是抓督察考核。开展督察5次。\n"
+    assert not {f for f in facts_of(news, toolkit, "meeting") if f[2] == "project"}
+
+
 def test_wrapped_lines_are_joined_across_page_numbers():
     line = "这是一段从文件中复制的文字它在行尾断开没有"
     text = "\n".join([line, "结束而是接着写到下一行里面的内容一直到这里", "- 2 -", "才结束了。", line, "1.新的条目", "", line, "", "另一段"])
