@@ -221,8 +221,14 @@ def _post_matches(text: str, lexicon: Lexicon) -> list[re.Match]:
     for placed in lexicon.placed_post_pattern.finditer(text):
         if any(m.start() < placed.end("post") and placed.start() < m.end() for m in matches):
             continue
-        first = next(iter(lexicon.tokenizer.cut(text[placed.start() : placed.end("post")])), None)
-        if first is not None and first.flag == "ns" and len(first.word) >= len(placed.group("place")):
+        # The place's last word is tagged a place ("岳阳", "龙子|湖", "涔|南镇"): a small place is
+        # seldom one word to the tagger, but its last character names what it is.
+        words, at = [], 0
+        for word in lexicon.tokenizer.cut(text[placed.start() : placed.end("post")]):
+            if at < len(placed.group("place")):
+                words.append(word)
+            at += len(word.word)
+        if words and words[-1].flag == "ns":
             matches.append(placed)
     return sorted(matches, key=lambda m: m.start())
 
