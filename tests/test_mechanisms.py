@@ -396,6 +396,12 @@ def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     assert ("deadline", "新建乙天桥", "9月底前") in facts
 
 
+@pytest.mark.parametrize("note", ["列第一位者为牵头单位", "排在第一位的为牵头单位", "列第一位的为工作牵头单位或汇总单位，下同"])
+def test_the_first_unit_convention_as_documents_word_it(note, toolkit):
+    facts = facts_of(f"1.推进甲改革。\n责任单位：市甲局、市乙局（{note}）\n2.推进乙改革。\n责任单位：市丙局、市丁局\n", toolkit, "tasks")
+    assert {("leadUnit", "推进乙改革", "市丙局"), ("supportUnit", "推进乙改革", "市丁局")} <= facts
+
+
 def test_the_first_unit_convention_applies_to_unit_fields_and_its_note_is_no_name(toolkit):
     text = (
         "1.推进甲改革。\n责任单位：市甲局、市乙局、市丙委（除标注“分别牵头”外，列第一位为牵头或汇总单位，下同）\n"
