@@ -1332,14 +1332,13 @@ def find_work_groups(c: _Collector, paragraph: Span) -> None:
     """ "成立镇粮食生产工作领导小组" → the project 粮食生产, that group's, where the document names
     the work outside the group's name too. A group for reform as a whole ("全面深化改革领导小组")
     names no one work."""
-    generic = tuple(verb + head for verb in c.lexicon.lead_verbs for head, _, _ in c.lexicon.project_heads)
     found = []
     for pattern in c.rules.patterns["work_group"]:
         for match in pattern.finditer(paragraph.text):
             # The name starts at the last place it may: "听取了四个县市区某某领导小组" names 某某.
             match = next((m for pos in range(match.end("work") - 3, match.start(), -1) if (m := pattern.match(paragraph.text, pos)) and m.end() == match.end()), match)
             work = sub_span(paragraph, paragraph.start + match.start("work"), paragraph.start + match.end("work"))
-            if not work.text.endswith(generic) and c.document.text.count(work.text) >= 2:
+            if not work.text.endswith(c.lexicon.generic_works) and c.document.text.count(work.text) >= 2:
                 found.append((sub_span(paragraph, paragraph.start + match.start("group"), paragraph.start + match.end("group")), work))
     for span, work in found:
         # "菏泽市某某建设领导小组" and "市某某建设领导小组" are one group's names: the work is 某某建设,

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-import dataclasses
 from dataclasses import replace
 
 from .model import Cue, Fact, Mention, Resolved, SourceDocument, Span, StatedFigure
@@ -177,7 +176,7 @@ def restore_glosses(resolved: Resolved, document: SourceDocument, offsets: tuple
         return Span(start, end, document.text[start:end])
 
     def restore_fact(fact: Fact) -> Fact:
-        return dataclasses.replace(fact, evidence=tuple(map(restore_span, fact.evidence)), premises=tuple(map(restore_fact, fact.premises)))
+        return replace(fact, evidence=tuple(map(restore_span, fact.evidence)), premises=tuple(map(restore_fact, fact.premises)))
 
     def restore_mention(mention: Mention) -> Mention:
         exact = restore_span(mention.exact)
@@ -185,9 +184,9 @@ def restore_glosses(resolved: Resolved, document: SourceDocument, offsets: tuple
         return Mention(mention.entity, restore_span(mention.span), exact, written)
 
     def restore_figure(figure: StatedFigure, found: int | None) -> tuple[StatedFigure, int | None]:
-        return dataclasses.replace(figure, evidence=restore_span(figure.evidence)), found
+        return replace(figure, evidence=restore_span(figure.evidence)), found
 
-    return dataclasses.replace(
+    return replace(
         resolved,
         document=document,
         mentions=tuple(map(restore_mention, resolved.mentions)),

@@ -175,6 +175,11 @@ class Lexicon:
         return re.compile(f"{start}(?P<place>{han}{{2,3}}?)(?P<post>{level}{organ}+{title}|{level}{han}{{1,14}}?{unit}{title})")
 
     @cached_property
+    def generic_works(self) -> tuple[str, ...]:
+        """A lead verb and a project head: work that names reform as a whole ("深化改革")."""
+        return tuple(verb + head for verb in self.lead_verbs for head, _, _ in self.project_heads)
+
+    @cached_property
     def level_pattern(self) -> re.Pattern:
         return re.compile("|".join(re.escape(lv.label) for lv in self.levels))
 
