@@ -39,7 +39,18 @@ class BracketRules:
         return _verbs(self.lead_verbs + self.plain_verbs + self.support_verbs)
 
     def verb_at_end(self, clause: str) -> tuple[str, str] | None:
-        """ "甲、乙按职责分工负责" → ("lead"|"plain"|"support", where the units end)."""
+        """ "甲、乙按职责分工负责" → ("lead"|"plain"|"support", where the units end). Verbs in a
+        row ("负责落实", "配合实施") are one verb of the strongest kind among them."""
+        found = self._one_verb_at_end(clause)
+        if found is None:
+            return None
+        kind, units = found
+        while (more := self._one_verb_at_end(units)) is not None and more[1]:
+            units = more[1]
+            kind = min(kind, more[0], key=("lead", "support", "plain").index)
+        return kind, units
+
+    def _one_verb_at_end(self, clause: str) -> tuple[str, str] | None:
         for kind, verbs in (("lead", self.lead_verbs), ("support", self.support_verbs), ("plain", self.plain_verbs)):
             for verb in verbs:
                 if clause.endswith(verb):
@@ -120,7 +131,9 @@ def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -
     with_verb = sum(1 for kind, _, _ in clauses if kind is not None)
     following: str | None = None
     kinds = []
+    borrowed = []  # whether a clause takes the verb of the clause after it
     for kind, _, units in reversed(clauses):
+        borrowed.append(kind is None and following is not None)
         if kind is None:
             items = [units[a:b].strip() for a, b in _bounds(units, LIST_SEPARATORS)]
             all_units = bool(items) and all(rules.is_unit(item) for item in items)
@@ -129,17 +142,25 @@ def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -
             following = kind
         kinds.append(kind)
     kinds.reverse()
+    borrowed.reverse()
     parts: list[Part] = []
     lead_named = False
-    for (_, begin, units), kind in zip(clauses, kinds):
+    shared: str | None = None  # the field of a list whose verb comes in a later clause
+    before = 0  # how many parts stood before the list being read
+    for (_, begin, units), kind, shares in zip(clauses, kinds, borrowed):
         if not units or not kind:
             continue
-        if kind == "lead" or (kind in ("plain", "bare") and not lead_named):
-            field = "leadUnit"
-            lead_named = lead_named or kind == "lead" or not parts
-        else:
-            field = "supportUnit"
+        # Clauses that share a verb are one list ("甲，乙负责"): they take one field.
+        if shared is None:
+            before = len(parts)
+            lead = kind == "lead" or (kind in ("plain", "bare") and not lead_named)
+            shared = "leadUnit" if lead else "supportUnit"
+        field = shared
         parts.append(Part(field, begin, begin + len(units), kind != "bare"))
+        if not shares:
+            if field == "leadUnit":
+                lead_named = lead_named or kind == "lead" or not before
+            shared = None
     if not parts:
         return None
     if not with_verb and len(parts) > 1:

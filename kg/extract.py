@@ -994,11 +994,18 @@ def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | No
         with c.cell(cell):
             for task in split_span(_cell_span(cell), c.rules.bullets, keep_separator=False) if c.rules.bullets else [_cell_span(cell)]:
                 task = trim_span(task, c.rules.bullets)
+                # "1.积极推进…": a task numbered in its cell; the number is its ordinal.
+                numbered = c.rules.item_start.match(task.text)
+                number = numbered.groupdict().get("num") if numbered and numbered.end() < len(task.text) else None
+                if numbered and numbered.end() < len(task.text):
+                    task = sub_span(task, task.start + numbered.end(), task.end)
                 name = _name_of(c, task)
                 if len(name.text) < 2:
                     continue
                 label = re.sub(r"\s+", "", name.text)
                 project = c.mention(c.entity("project", label, project_key(label, c.lexicon)), row, name)
+                if number and "ordinal" not in by_role:
+                    c.fact(project, "ordinal", Value(str(int(number)), "integer"), name, "item-number")
                 # Sentences of a cell that runs over lines have no span of their own to cite.
                 projects.append((project, task if len(cell.pieces) == 1 else None))
     pairs = [(cell.role, cell) for role in FIELD_ROLES for cell in by_role.get(role, [])]
@@ -1008,7 +1015,8 @@ def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | No
             number = re.match(r"\s*([0-9]+)\*?\s*$", cell.text)  # "12", "1*"
             if number:
                 c.fact(project, "ordinal", Value(str(int(number.group(1))), "integer"), row, "row-number")
-        for cell in by_role.get("category", []):
+        # Of several category columns ("一、…" then "（一）…"), the innermost is the task's tier.
+        for cell in by_role.get("category", [])[-1:]:
             category = cell.pieces[0]
             numbered = c.rules.item_start.match(category.text)  # "一、深入推进…" → "深入推进…"
             if numbered and numbered.end() < len(category.text):

@@ -273,7 +273,10 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     spans = _lines(document.text, rules.numbering)
     # A table's last row stops where a new top-level section starts.
     section = rules.numbering[0].pattern if rules.numbering else None
-    table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start)
+    def depth_of(text: str) -> int | None:
+        return next((n.depth for n in rules.numbering if n.pattern.match(text)), None)
+
+    table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start, depth_of)
     tables = {t.first: t for t in find_tables(spans, document.text, table_rules)}
     lines = _points_as_paragraphs([_classify(line, rules, lexicon) for line in spans])
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}

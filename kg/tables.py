@@ -19,7 +19,10 @@ made of, so every piece keeps ``document.text[start:end] == text``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
 from typing import Callable, Mapping
 
 from .model import Cell, Span
@@ -51,6 +54,8 @@ class TableRules:
     # ("协同责任单位" supports, though it contains "责任单位").
     label_field: Callable[[str], str | None] | None = None
     heading: re.Pattern | None = None  # a numbered line that may head rows: "（一）…"
+    # The depth of a numbered cell ("一、" → 1, "（一）" → 2, "1." → 3), None if it is not numbered.
+    depth_of: Callable[[str], int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,11 +109,18 @@ RESPONSIBILITY_ROLES = ("lead", "leadUnit", "unit", "supportUnit")
 
 def _task_column(roles: list[str]) -> list[str]:
     """A header that names who does the work but no task column ("序号 | 民生实事 | 责任单位 |
-    完成时限", "内容与要求"): its first column no cue names holds the tasks."""
+    完成时限", "内容与要求"): its first column no cue names after the number holds the tasks,
+    and columns before the number are categories ("目标 | 序号 | 任务 | …")."""
     if "project" in roles or not any(r in RESPONSIBILITY_ROLES for r in roles) or "other" not in roles:
         return roles
     roles = list(roles)
-    roles[roles.index("other")] = "project"
+    number = roles.index("ordinal") if "ordinal" in roles else -1
+    free = [k for k, role in enumerate(roles) if role == "other"]
+    task = next((k for k in free if k > number), free[0])
+    for k in free:
+        if k < min(task, number):
+            roles[k] = "category"
+    roles[task] = "project"
     return roles
 
 
@@ -210,12 +222,17 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
     if numbered is not None and len(numbered[0]) < 2 and "ordinal" in roles and not leading:
         # One number in a long run: the rows are not numbered alike; cut by the header's width.
         body = [after[k : k + len(header)] for k in range(0, len(after), len(header))]
+        return _merged_rows(body, roles, rules, at, stop)
     elif numbered is not None:
         body, lead = numbered
         if "ordinal" not in roles:
             roles = roles[:lead] + ["ordinal"] + roles[lead:]
     elif leading:
         body = [list(row) for row in rows[1:]]
+    elif after and len(after) % len(header) == 0:
+        # No row numbers, but every row padded to the header's width with empty cells: a grid.
+        body = [after[k : k + len(header)] for k in range(0, len(after), len(header))]
+        return _merged_rows(body, roles, rules, at, stop)
     else:
         return None
     return _spanning_rows(body, roles, at, stop)
@@ -223,6 +240,32 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
 
 def _is_number(cell: Span | None) -> bool:
     return cell is not None and _ROW_NUMBER.match(cell.text) is not None
+
+
+# A cell of figures: "1100", "96.64%", "-" (a progress table's counts and rates).
+_FIGURE = re.compile(r"^[-－—]$|^[0-9]+(?:\.[0-9]+)?[%％]?$")
+# Numbers a row may skip (rows cut from a copy, numbers missed).
+MAX_ROW_GAP = 3
+
+
+def _row_numbers(cells: list[Span | None]) -> list[int]:
+    """Where the rows' numbers are: numbers that count up from the first (skipping at most
+    MAX_ROW_GAP), each followed by a cell that is no figure. A progress table's counts ("1100",
+    "4", "7") are cells, not rows."""
+    found: list[int] = []
+    last = 0
+    for k, cell in enumerate(cells):
+        if not _is_number(cell):
+            continue
+        value = int(cell.text.rstrip("*"))
+        following = next((c for c in cells[k + 1 :] if c is not None), None)
+        if found and not last < value <= last + MAX_ROW_GAP:
+            continue
+        if following is not None and _FIGURE.match(following.text):
+            continue
+        found.append(k)
+        last = value
+    return found
 
 
 def _header(cells: list[Span | None], rules: TableRules) -> list[Span]:
@@ -235,7 +278,7 @@ def _header(cells: list[Span | None], rules: TableRules) -> list[Span]:
     header. Without numbers: the cells that name columns or are short enough to be names.
     """
     texts = [c for c in cells if c is not None]
-    numbers = [k for k, c in enumerate(texts) if _is_number(c)]
+    numbers = _row_numbers(texts)
     if len(numbers) >= 2:
         trail = min(b - a - 1 for a, b in zip(numbers, numbers[1:]))
         before = numbers[0]
@@ -256,7 +299,7 @@ def _rows_by_number(cells: list[Span | None], width: int, numbered_header: bool)
     """Cut a run of cells into rows at its row numbers. A row is its leading cells (before the
     number; None where the row above spans it), the number, and as many cells after it as the
     header has columns after the number column. Returns the rows and how many leading cells."""
-    numbers = [k for k, c in enumerate(cells) if _is_number(c)]
+    numbers = _row_numbers(cells)
     if not numbers:
         return None
     lead = sum(1 for c in cells[: numbers[0]] if c is not None)
@@ -267,7 +310,9 @@ def _rows_by_number(cells: list[Span | None], width: int, numbered_header: bool)
     for k, at in enumerate(numbers):
         before = [c for c in cells[(numbers[k - 1] + 1 + trail if k else 0) : at]]
         before = ([None] * lead + [c for c in before if c is not None])[-lead:] if lead else []
-        after = cells[at + 1 : at + 1 + trail]
+        # A row ends where the next begins (its leading cells before its number).
+        end = min(at + 1 + trail, numbers[k + 1] - lead) if k + 1 < len(numbers) and not lead else at + 1 + trail
+        after = cells[at + 1 : end]
         rows.append([*before, cells[at], *after])
     return rows, lead
 
@@ -305,6 +350,110 @@ def _spanning_rows(body: list[list[Span | None]], roles: list[str], at: int, sto
         if row:
             rows.append(row)
     return Table(at, stop, tuple(rows)) if rows else None
+
+
+# --- rows that leave out the cells of the rows above ----------------------------------------
+
+# A cell this long or shorter, with no sentence end, is a name (a unit, a leader, a deadline).
+NAME_CELL_CHARS = 30
+# Short rows of a table wider than this are placed at its right, not cell by cell.
+MAX_PLACED_COLUMNS = 10
+_EMPTY = Span(0, 0, "")
+
+
+def _shape(cell: Span | None, rules: TableRules) -> str:
+    """What a cell looks like: a row number, a numbered heading or item of some depth, a name, a
+    sentence."""
+    if cell is None or not cell.text:
+        return "empty"
+    if _ROW_NUMBER.match(cell.text):
+        return "number"
+    depth = rules.depth_of(cell.text) if rules.depth_of else None
+    if depth is not None:
+        return f"numbered{depth}"
+    return "name" if len(cell.text) <= NAME_CELL_CHARS and not re.search("[。；;]", cell.text) else "text"
+
+
+def _place(row: list[Span | None], profiles: list[Counter], rules: TableRules) -> list[Span | None]:
+    """A short row's cells in the columns whose cells in full rows are shaped like them (in
+    order, the columns furthest right where shapes do not decide); None in the columns left out."""
+    width = len(profiles)
+    if width > MAX_PLACED_COLUMNS:
+        return [None] * (width - len(row)) + row
+    shapes = [_shape(cell, rules) for cell in row]
+    best = max(combinations(range(width), len(row)), key=lambda columns: (sum(profiles[k][shape] for k, shape in zip(columns, shapes)), columns))
+    placed: list[Span | None] = [None] * width
+    for k, cell in zip(best, row):
+        placed[k] = cell
+    return placed
+
+
+def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRules, at: int, stop: int) -> Table | None:
+    """Rows of typed cells from a table copied from HTML, where a cell that spans several rows
+    is written in the first of them only and the rows below it are short.
+
+    Each cell of a short row goes to the column whose cells in full rows are shaped like it (a
+    row number, a numbered heading "一、", a numbered item "1.", a name, a sentence; ``_shape``),
+    and the columns it leaves out take the cells of the row above. A row of one numbered cell,
+    shaped like no cell of the first column, is a heading across the table over the rows below
+    it. Then columns are read by what they hold: one of row numbers only is the ordinal; one of
+    numbered headings that spans rows is a category (the rows' tier); where the task column
+    was either, the first column no header names holds the tasks."""
+    width = len(roles)
+    rows_in = [[cell if cell is not None else _EMPTY for cell in _trim(row)] for row in body]
+    full = [row for row in rows_in if len(row) == width]
+    profiles = [Counter(_shape(row[k], rules) for row in full) for k in range(width)]
+    grid: list[list[Span | None] | Span] = []  # a row's cells, or the span of a heading row
+    spans = [False] * width
+    above: list[Span | None] | None = None
+    for row in rows_in:
+        if not row:
+            continue
+        shape = _shape(row[0], rules)
+        if len(row) == 1 < width and shape.startswith("numbered") and not profiles[0][shape]:
+            grid.append(row[0])
+            above = None  # no cell spans a row across the table
+            continue
+        placed = _place(row, profiles, rules) if len(row) < width else list(row[:width])
+        for k in range(width):
+            if placed[k] is None and above is not None:
+                placed[k], spans[k] = above[k], True
+        grid.append(placed)
+        above = placed
+    cells_of = [[row[k] for row in grid if isinstance(row, list) and row[k] is not None and row[k].text] for k in range(width)]
+    roles = list(roles)
+    for k, cells in enumerate(cells_of):
+        shapes = Counter(_shape(cell, rules) for cell in cells)
+        if set(shapes) == {"number"} and roles[k] in ("other", "project", "ordinal"):
+            roles[k] = "ordinal"
+            # A number over several rows numbers the category they share, not each task.
+            if spans[k]:
+                for row in grid:
+                    if isinstance(row, list) and row[k] is not None:
+                        row[k] = None
+            continue
+        if roles[k] not in ("other", "project") or not shapes:
+            continue
+        if spans[k] and (roles[k] == "project" or shapes.most_common(1)[0][0].startswith("numbered")):
+            roles[k] = "category"
+    if "project" not in roles:
+        free = next((k for k, role in enumerate(roles) if role == "other" and cells_of[k]), None)
+        if free is None:
+            return None
+        roles[free] = "project"
+    if not _known(roles):
+        return None
+    rows = []
+    for row in grid:
+        if isinstance(row, Span):
+            rows.append(Row(row, (), heading=True))
+            continue
+        if not any(c is not None and c.text and roles[k] == "project" for k, c in enumerate(row)):
+            continue
+        typed = _row([_cell(role, [c] if c is not None else []) for role, c in zip(roles, row)])
+        if typed:
+            rows.append(typed)
+    return Table(at, stop, tuple(rows)) if any(not r.heading for r in rows) else None
 
 
 # --- one cell per line, no marks ----------------------------------------------------------
@@ -408,52 +557,79 @@ def _split_pipes(line: Span) -> list[Span]:
     return pieces
 
 
+def _trim(cells: list[Span | None]) -> list[Span | None]:
+    """A row without the empty cells a copy pads it with at its end."""
+    cells = list(cells)
+    while cells and (cells[-1] is None or not cells[-1].text):
+        cells.pop()
+    return cells
+
+
 def read_pipe_rows(lines: list[Span], at: int, rules: TableRules) -> Table | None:
-    header = _split_pipes(lines[at])
+    """A row a line, cells separated by "|". Rows are padded at their end with empty cells ("甲 |
+    乙 | |") where cells of rows above span them (see ``_merged_rows``)."""
+    header = _trim(_split_pipes(lines[at]))
     if len(header) < 2 or _cell_line(lines[at]) is not None:
         return None
     roles = _task_column([column_role(c.text, rules) for c in header])
     if not _known(roles):
         return None
-    stop, rows = at + 1, []
+    stop, body = at + 1, []
     while stop < len(lines):
         cells = _split_pipes(lines[stop])
         if len(cells) < 2:
             break
-        row = _row([_cell(role, [c]) for role, c in zip(roles, cells)])
-        if row:
-            rows.append(row)
+        body.append(_trim(cells))
         stop += 1
-    return Table(at, stop, tuple(rows)) if rows else None
+    # A header cell over several columns (a category, a number and the task under "工作任务")
+    # stands over the first of them: rows wider than the header extend it to the left.
+    width = max([len(roles), *(len(row) for row in body)])
+    roles = ["other"] * (width - len(roles)) + roles
+    return _merged_rows(body, roles, rules, at, stop)
 
 
 # --- header of spaced words, numbered rows -------------------------------------------------
 
-_SPACED_ROW = re.compile(r"^(?P<num>\d{1,4})\s+\S")
+# Leading columns a spaced row may have before its number ("目标 序号 任务 …": a category).
+MAX_SPACED_LEAD = 2
+
+
+@lru_cache(maxsize=8)
+def _spaced_row(lead: int) -> re.Pattern:
+    """A row's first line: its number after at most ``lead`` leading cells ("1 行政确认 …",
+    "加强解读回应 1 做好…")."""
+    return re.compile(rf"^(?P<lead>(?:\S+\s+){{0,{lead}}}?)(?P<num>\d{{1,4}})\s+\S")
 
 
 def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     """ "序号 权力类型 项目编码 项目名称 …" then "1 行政确认 某某证核发": the words of a row fill
-    the columns in order, skipping a code column where the word is not a code. Lines up to the
-    next numbered row belong to the row (its long cells, flattened)."""
+    the columns in order, skipping a code column where the word is not a code. Columns before
+    the number ("目标 序号 任务 …") are written in the first row they hold only; rows that open
+    with their number take them from the row above. Lines up to the next numbered row belong to
+    the row (its long cells, flattened)."""
     words = [m for m in re.finditer(r"\S+", lines[at].text)]
     roles = _task_column([column_role(m.group(), rules) for m in words])
-    if len(words) < 3 or not _known(roles) or not (at + 1 < len(lines) and _SPACED_ROW.match(lines[at + 1].text)):
+    lead = roles.index("ordinal") if "ordinal" in roles else 0
+    row_start = _spaced_row(lead)
+    if len(words) < 3 or lead > MAX_SPACED_LEAD or not _known(roles) or not (at + 1 < len(lines) and row_start.match(lines[at + 1].text)):
         return None
     starts, stop = [], at + 1
     # Rows run to the next row, but never past a new section or MAX_ROW_LINES lines.
     while stop < len(lines) and not (rules.section and rules.section.match(lines[stop].text)):
-        if _SPACED_ROW.match(lines[stop].text):
+        if row_start.match(lines[stop].text):
             starts.append(stop)
         elif starts and stop - starts[-1] >= MAX_ROW_LINES:
             break
         stop += 1
     rows = []
+    above: list[Cell] = []
     for n, first in enumerate(starts):
         last = (starts[n + 1] if n + 1 < len(starts) else stop) - 1
         line = lines[first]
         tokens = [Span(line.start + m.start(), line.start + m.end(), m.group()) for m in re.finditer(r"\S+", line.text)]
-        cells, column = [], 0
+        # Leading cells this row leaves out are those of the row above.
+        given = len(row_start.match(line.text).group("lead").split())
+        cells, column = list(above[: lead - given]), lead - given
         for token in tokens:
             while column < len(roles) and roles[column] == "code" and not re.fullmatch(r"[0-9A-Za-z\-]+", token.text):
                 column += 1
@@ -461,6 +637,7 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
                 break
             cells.append(_cell(roles[column], [token]))
             column += 1
+        above = cells[:lead]
         cells.append(_cell("other", list(lines[first + 1 : last + 1])))
         row = _row(cells)
         if row:

@@ -84,6 +84,11 @@ BRACKETS = [
     ("各县（市、区）政府负责", False, [("leadUnit", "各县（市、区）政府")]),
     # A comma inside a list: the clauses before a verb take its part.
     ("甲厅、乙厅牵头；丙委、丁局，戊银行分行，各州、市人民政府配合", False, [("leadUnit", "甲厅、乙厅"), ("supportUnit", "丙委、丁局"), ("supportUnit", "戊银行分行"), ("supportUnit", "各州、市人民政府")]),
+    # Clauses sharing one verb are one list, all leading (荆州, 洮南).
+    ("市甲局，各县市区人民政府负责落实", False, [("leadUnit", "市甲局"), ("leadUnit", "各县市区人民政府")]),
+    # Verbs in a row are one verb ("负责落实", "配合落实").
+    ("甲局牵头，乙局配合落实", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
+    ("甲局负责，乙局负责", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
     # "列第一位者为牵头单位": the first unit leads, the others support.
     ("甲部、乙部、丙部按职责分工负责", True, [("leadUnit", "甲部"), ("supportUnit", "乙部、丙部")]),
     ("甲部牵头，乙部参与", True, [("leadUnit", "甲部"), ("supportUnit", "乙部")]),
@@ -384,6 +389,80 @@ def test_a_table_whose_rows_open_with_a_pipe(toolkit):
     assert ("tier", "积极探索乙渠道", "推进甲公开") in facts
     assert ("leadUnit", "积极探索乙渠道", "便民服务中心") in facts
     assert ("leadUnit", "常态化公开甲信息", "财政所") in facts
+
+
+def test_a_table_of_rows_that_leave_out_the_cells_spanning_them(toolkit):
+    """An HTML table copied a row a line: rows under a cell spanning them are short and padded
+    at their end ("| |"); each cell goes to the column its shape fits (福建, 江门, 荆州)."""
+    text = (
+        "工作任务 | 具体要求 | 责任部门 |\n"
+        "一、做好甲公开。 | 1.积极推进甲预算公开。 | 财务科 |\n"
+        "二、做好乙公开。 | 2.及时更新乙信息。 | 办公室 |\n"
+        "3.及时反馈乙意见。 | 各科室 | |\n"
+    )
+    facts = facts_of(text, toolkit, "keypoints")
+    assert ("leadUnit", "及时反馈乙意见", "各科室") in facts
+    assert ("tier", "及时反馈乙意见", "做好乙公开。") in facts  # the category of the row above
+    assert ("ordinal", "及时反馈乙意见", "3") in facts  # the number in its cell
+    assert ("ordinal", "积极推进甲预算公开", "1") in facts
+    assert ("a", "做好甲公开。", "project") not in facts
+
+
+def test_a_table_wider_than_its_header_with_a_heading_row_across_it(toolkit):
+    """Rows wider than the header (a category, a sub-category and a number under "工作任务");
+    a row of one numbered cell heads the rows below it."""
+    text = (
+        "工作任务 | 具体要求 | 责任单位 | 时限要求 | ||\n"
+        "一、以公开促甲发展。 | （一）加强甲信息公开。 | 1 | 增强甲文件的透明度。 | 市政府各有关部门 | 持续推进 | ||\n"
+        "2 | 开设乙专题。 | 市乙局 | 6月底前 | ||\n"
+        "（二）推进丙公开 | ||\n"
+        "3 | 公开丙信息。 | 市丙局 | 年底前 | ||\n"
+    )
+    facts = facts_of(text, toolkit, "keypoints")
+    assert ("tier", "开设乙专题", "加强甲信息公开。") in facts  # the innermost category
+    assert ("tier", "开设乙专题", "以公开促甲发展。") not in facts
+    assert {("ordinal", "开设乙专题", "2"), ("leadUnit", "开设乙专题", "市乙局"), ("deadline", "开设乙专题", "6月底前")} <= facts
+    assert ("leadUnit", "公开丙信息", "市丙局") in facts
+    assert ("tier", "公开丙信息", "推进丙公开") in facts  # the heading row across the table
+
+
+def test_a_grid_of_cells_a_line_padded_to_the_header(toolkit):
+    """A cell per line, each closed by "|", and short rows padded with lone pipes: the cells
+    form a grid as wide as the header; a task numbered in its cell ("1.…") has that ordinal."""
+    text = "\n".join([
+        "工 作 任 务 |", "牵头单位 |", "责 任 单 位 |",
+        "（一）推进甲清单公开 | ||",
+        "1.甲审批事项信息公开 |", "省甲办 |", "省直各部门 |",
+        "2.甲权力清单信息公开 | ||",
+        "3.乙采购信息公开 |", "各设区市 | |",
+    ])
+    facts = facts_of(text, toolkit, "keypoints")
+    assert {("leadUnit", "甲审批事项信息公开", "省甲办"), ("supportUnit", "甲审批事项信息公开", "省直各部门")} <= facts
+    assert ("leadUnit", "甲权力清单信息公开", "省甲办") in facts  # the cells of the row above span it
+    assert ("ordinal", "甲权力清单信息公开", "2") in facts
+    assert ("tier", "甲权力清单信息公开", "推进甲清单公开") in facts
+
+
+def test_a_spaced_table_with_a_category_before_the_number(toolkit):
+    """"目标 序号 任务 …": the column before the number is a category that later rows leave out."""
+    text = "目标 序号 任务 有关要求 责任单位\n加强甲解读 1 做好甲政策解读工作 全面公开精准解读甲政策。 市政府办\n2 积极回应乙关切 提高乙回应的及时性。 市乙局\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("tier", "积极回应乙关切", "加强甲解读") in facts
+    assert ("leadUnit", "做好甲政策解读工作", "市政府办") in facts
+    assert ("ordinal", "积极回应乙关切", "2") in facts
+    assert ("a", "加强甲解读", "project") not in facts
+
+
+def test_figures_of_a_progress_table_are_no_row_numbers(toolkit):
+    """"1100 |", "4 |": counts in a progress table's columns; rows count up, each number
+    followed by a cell that is no figure."""
+    cells = ["序号", "项目名称", "牵头单位", "目标", "完成", "1", "促进甲就业", "县甲局", "4", "4",
+             "2", "支持乙创业", "县乙局", "7", "3", "3", "放心丙行动", "县丙局", "613", "626"]
+    text = "\n".join(f"{cell} |" for cell in cells)
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "促进甲就业", "县甲局"), ("leadUnit", "支持乙创业", "县乙局"), ("leadUnit", "放心丙行动", "县丙局")} <= facts
+    assert ("ordinal", "放心丙行动", "3") in facts
+    assert not any(f[0] == "a" and f[2] == "project" and f[1][0].isdigit() for f in facts)
 
 
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
