@@ -359,6 +359,52 @@ def find_field_regions(span: Span, rules: Rules, first_leads: bool = False) -> l
     return sorted(regions, key=lambda r: r[0].start)
 
 
+# "由甲会同乙、丙等部门研究提出落实意见": who answers, with whom, in a clause of prose.
+TOGETHER = re.compile(r"^由(?P<lead>[^，,。；;：:]{2,40}?)会同(?P<support>[^，,。；;：:]{2,120}?)(?:等(?:有关|相关)?部门)?(?:共同)?(?:研究|负责|牵头|落实|办理)")
+# A clause that says who does the task is short: "由某某副市长负责", "市发改委牵头".
+MAX_RESPONSIBILITY_CLAUSE_CHARS = 40
+
+
+def find_responsibility_clauses(c: _Collector, sentence: Span) -> tuple[Span, list[tuple[str, Span]]] | None:
+    """Clauses of a sentence that say who does its task, read by the bracket grammar: a run
+    that opens the sentence or a clause opening with 由 ("由某某副市长负责，市发改委牵头，相关部门
+    配合，尽快完成…"; "关于…的问题，由甲会同乙等部门负责落实"). Returns the run and its (field,
+    value) pairs, an official being the task's leader. Needed by 兰州, 湟中 and 国务院办公厅 papers."""
+    clauses = split_span(sentence, c.rules.clause_seps)
+    for k, clause in enumerate(clauses):
+        text = clause.text.rstrip(c.rules.clause_seps)
+        if k and not text.startswith("由"):
+            continue
+        together = TOGETHER.match(text)
+        if together:
+            pairs = [("leadUnit", together.span("lead")), ("supportUnit", together.span("support"))]
+            return clause, [(field, sub_span(clause, clause.start + a, clause.start + b)) for field, (a, b) in pairs]
+        end = None
+        for following in clauses[k:]:
+            words = following.text.rstrip(c.rules.clause_seps).removeprefix("由")
+            # A label's value ("责任单位：甲局牵头") is read as a field, not here.
+            plain = len(words) <= MAX_RESPONSIBILITY_CLAUSE_CHARS and not any(ch in words for ch in ":：")
+            found = c.rules.brackets.verb_at_end(words) if plain else None
+            if found is None or not found[1]:
+                break
+            end = following.end
+        if end is None or not (text.startswith("由") or c.rules.brackets.is_unit(c.rules.brackets.verb_at_end(text)[1])):
+            continue
+        run = sub_span(sentence, clause.start, end)
+        # 由 marks who answers; blanked, the run reads as a bracket's inside, offsets kept.
+        inside = re.sub(r"(^|(?<=[，,；;]))由", " ", run.text)
+        parts = parse_bracket(inside, c.rules.brackets, c.first_leads)
+        if not parts or not any(p.said for p in parts):
+            continue
+        pairs = []
+        for part in parts:
+            value = sub_span(run, run.start + part.start, run.start + part.end)
+            official = find_officials(value, c.lexicon) or _official_before(value, c.lexicon)
+            pairs.append(("lead" if official else part.field, value))
+        return run, pairs
+    return None
+
+
 def _lead_people(c: _Collector, value: Span) -> list[_Official]:
     """Officials in a lead field: "区委书记张三" by posts; without posts, bare names: "张三、李四",
     or names that run together where spaces pad each one ("张 三李 四" is 张三 and 李四)."""
@@ -865,6 +911,11 @@ def _name_of(c: _Collector, span: Span) -> Span:
     if len(name.text) > c.rules.name_max_chars:
         clauses = split_clauses(name, c.rules)
         name = trim_span(clauses[0], QUOTES) if clauses else name
+        # A clause cut inside a parenthesis ("培育新的载体（探索设立甲，推动乙…）"): the name is
+        # what stands before it.
+        opened = max(name.text.rfind(ch) for ch in OPENING_BRACKETS)
+        if opened >= MIN_ITEM_NAME_CHARS and not any(ch in CLOSING_BRACKETS for ch in name.text[opened:]):
+            name = trim_span(sub_span(name, name.start, name.start + opened), QUOTES)
     for pattern in c.rules.patterns["name_frame"]:
         match = pattern.search(name.text)
         if match:
@@ -895,7 +946,14 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     title = segment.title or segment.span
     whole = sub_span(segment.span, title.start, segment.span.end)
     regions = find_field_regions(whole, c.rules, c.first_leads)
-    title_end = min([r.start for r, _ in regions if r.start < title.end] + [title.end])
+    # Clauses of prose that say who does the task ("由某某副市长负责，市发改委牵头"): fields; one
+    # after the name in the title ends the name ("关于…的问题，由甲会同乙负责落实").
+    said = []
+    for sentence in split_sentences(whole, c.rules):
+        found = find_responsibility_clauses(c, sentence)
+        if found and not any(r.start < found[0].end and found[0].start < r.end for r, _ in regions):
+            said.append(found)
+    title_end = min([r.start for r, _ in regions if r.start < title.end] + [r.start for r, _ in said if title.start < r.start < title.end] + [title.end])
     name_part, title_pairs = _field_values(sub_span(title, title.start, title_end), c.rules)
     name = _name_of(c, name_part)
     if len(name.text) < MIN_ITEM_NAME_CHARS:  # "1.目标。…" states a goal, it names no project
@@ -907,7 +965,7 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     if segment.ordinal is not None:
         c.fact(project, "ordinal", Value(str(segment.ordinal), "integer"), title, "item-number")
     groups: list[tuple[list[tuple[str, Span]], Span | tuple[Span, ...]]] = [(title_pairs, title)]
-    groups += [(pairs, (name, region)) for region, pairs in regions]
+    groups += [(pairs, (name, region)) for region, pairs in regions + said]
     field_lines = []
     if segment.body:
         for line in split_span(segment.body, "\n"):
@@ -1152,6 +1210,9 @@ def _heading_leads(c: _Collector, segments: tuple[Segment, ...], segment: Segmen
     while parent >= 0:
         heading = segments[parent]
         title = heading.title or heading.span
+        # "三、六项保障措施（牵头领导：甲、乙）": fields in the heading's own bracket.
+        for _, pairs in find_field_regions(title, c.rules, c.first_leads):
+            found.extend(([pair], title) for pair in pairs)
         for pattern in c.rules.patterns["heading_lead"]:
             match = pattern.search(title.text)
             if match:
@@ -1169,14 +1230,14 @@ def _apply_heading_leads(c: _Collector, project: Entity, leads: list[tuple[list[
     if not leads:
         return
     own = {f.predicate for f in c.facts if f.subject == project}
-    done = set()
+    given = {"lead": ("leadPost", "leadPerson"), "unit": ("leadUnit",)}
+    done: set[tuple[str, int]] = set()  # (field, heading): a heading may name several of one field
     for pairs, heading in leads:
         field = pairs[0][0]
-        predicate = "leadPost" if field == "lead" else "leadUnit"
-        if field in done or predicate in own or (field == "lead" and "leadPerson" in own):
+        if any(f == field and h != heading.start for f, h in done) or any(p in own for p in given.get(field, (field,))):
             continue
-        done.add(field)
-        _apply_fields(c, project, pairs, heading, has_lead_unit=True)
+        done.add((field, heading.start))
+        _apply_fields(c, project, pairs, heading, has_lead_unit="leadUnit" in own or field != "unit")
 
 
 def _heading_tier(c: _Collector, segments: tuple[Segment, ...], segment: Segment) -> tuple[Entity, Span] | None:
@@ -1187,7 +1248,11 @@ def _heading_tier(c: _Collector, segments: tuple[Segment, ...], segment: Segment
     heading = segments[segment.parent]
     if heading.ordinal is None:  # a title over a table, not a numbered section
         return None
-    name = _name_of(c, heading.title or heading.span)
+    title = heading.title or heading.span
+    regions = find_field_regions(title, c.rules, c.first_leads)
+    if regions and regions[0][0].start > title.start:  # "六项保障措施（牵头领导：甲）" → 六项保障措施
+        title = sub_span(title, title.start, regions[0][0].start)
+    name = _name_of(c, title)
     if len(name.text) < 2:
         return None
     return c.entity("tier", name.text), name

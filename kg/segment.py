@@ -215,11 +215,19 @@ def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int]) -> in
     return max(candidates, key=lambda d: (counts[d], d))
 
 
+# A bracket closing a line: "（牵头领导：甲、乙）".
+_FIELD_BRACKET_AT_END = re.compile(r"[（(][^（）()]*[）)]$")
+
+
 def _heads_tasks(lines: list[_Line], i: int, with_fields: set[int], rules: Rules) -> bool:
     """Whether numbered line ``i`` is a title over deeper numbered lines that name fields:
     "（一）全力推进产业项目建设。" over "1.抓好…。（省发改委主办，…协办）" is their heading, not a
     task. A line that says more than a title ("八、关于…问题。你省请求，…") stays a task."""
     content = lines[i].span.text[lines[i].content_start - lines[i].span.start :].rstrip("。.")
+    # "三、六项保障措施（牵头领导：甲、乙）": a title with the fields it passes to the tasks under it.
+    fields = next((m for m in _FIELD_BRACKET_AT_END.finditer(content) if rules.has_fields(m.group())), None)
+    if fields is not None and fields.start() > 0:
+        content = content[: fields.start()]
     if len(content) > rules.heading_max_chars or any(ch in rules.sentence_ends for ch in content):
         return False
     depth = lines[i].depth
@@ -318,7 +326,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
             and not _heading_lead(line.span.text[line.content_start - line.span.start :], rules)
             and not (i + 1 in tables and i not in with_fields)
             and i not in titles
-            and not (i not in with_fields and _heads_tasks(lines, i, with_fields, rules))
+            and not _heads_tasks(lines, i, with_fields, rules)
         )
         numbered_heading = line.depth is not None and not is_item
         if numbered_heading or (line.depth is None and _is_heading(line, rules) and not _is_field_line(line, rules)):

@@ -465,6 +465,56 @@ def test_figures_of_a_progress_table_are_no_row_numbers(toolkit):
     assert not any(f[0] == "a" and f[2] == "project" and f[1][0].isdigit() for f in facts)
 
 
+def test_a_heading_names_the_leaders_of_the_tasks_under_it_in_its_bracket(toolkit):
+    """"三、保障措施（牵头领导：甲、乙）" heads its items and passes its fields to those that do
+    not name their own."""
+    text = (
+        "三、六项保障措施（牵头领导：张甲、李乙）\n"
+        "1.建立甲工作体系。\n（责任单位：市政府办公室）\n"
+        "2.推进乙区划调整。\n（牵头领导：王丙，责任单位：市民政局）\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadPerson", "建立甲工作体系", "张甲"), ("leadPerson", "建立甲工作体系", "李乙")} <= facts
+    assert ("leadPerson", "推进乙区划调整", "王丙") in facts
+    assert ("leadPerson", "推进乙区划调整", "张甲") not in facts  # the task names its own
+    assert ("tier", "建立甲工作体系", "六项保障措施") in facts
+    assert ("a", "六项保障措施", "project") not in facts
+
+
+def test_a_long_name_is_not_cut_inside_its_parenthesis(toolkit):
+    text = "1.培育新的开发开放载体（探索设立甲区域合作示范区，推动乙高新区申报升格为国家级高新区，丙新区创建为国家级开发区）。\n（责任单位：市甲局）\n2.推进乙改革。\n（责任单位：市乙局）\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("leadUnit", "培育新的开发开放载体", "市甲局") in facts
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # 兰州: the official answers, a unit leads, the rest support.
+        ("由杨甲副市长负责，市甲委牵头，市乙局配合，尽快完成甲方案。", {("leadPerson", "杨甲"), ("leadPost", "副市长"), ("leadUnit", "市甲委"), ("supportUnit", "市乙局")}),
+        # 湟中: a unit answers at the opening of the task.
+        ("由县甲局负责，于7月11日前完成甲衔接工作。", {("leadUnit", "县甲局")}),
+        # 国务院办公厅: who answers together with whom, after the question it answers.
+        ("关于“严守甲红线”的问题，由甲资源部会同乙业部、丙政部等部门负责落实。", {("leadUnit", "甲资源部"), ("supportUnit", "乙业部、丙政部")}),
+    ],
+)
+def test_clauses_of_prose_that_say_who_does_a_task(sentence, expected, toolkit):
+    facts = facts_of(f"（一）推进甲工作。\n{sentence}\n（二）推进乙工作。\n{sentence}\n", toolkit, "tasks")
+    got = {(p, o) for p, subject, o in facts if subject == "推进乙工作" and p in ("leadPerson", "leadPost", "leadUnit", "supportUnit")}
+    units = {(p, o) for p, o in expected if p.endswith("Unit")}
+    for predicate, value in expected - units:
+        assert (predicate, value) in got
+    for predicate, value in units:
+        assert all((predicate, unit) in got for unit in value.split("、"))
+
+
+def test_a_question_is_named_without_the_clause_that_answers_it(toolkit):
+    text = "（一）关于“严守甲红线，划定乙农田”的问题，由甲资源部会同乙业部等部门负责落实。\n（二）关于“推进丙改革”的问题，由丙改委负责。\n"
+    facts = facts_of(text, toolkit, "opinions")
+    assert ("leadUnit", "“严守甲红线，划定乙农田”", "甲资源部") in facts
+    assert ("supportUnit", "“严守甲红线，划定乙农田”", "乙业部") in facts
+
+
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     """No task column is named ("民生实事"); a row's units stand a line each."""
     text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县甲局", "县乙局", "12月底前", "2", "新建乙天桥。", "县乙局", "9月底前"])
