@@ -1350,6 +1350,112 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
+# A note on a reviewed document's title: "（送审稿）", "（草案）", "(征求意见稿)".
+DRAFT_NOTE = re.compile(r"[（(][^（）()]{0,6}(?:稿|草案)[）)]?$")
+# A year's plan a meeting adopts names every reform of the year, not one: "《区委全面深化改革委员会
+# 2025年工作要点》" (湖北 黄石 西塞山), "《福田区2017年改革计划》" (广东 福田).
+YEAR_PLAN = re.compile(r"[0-9]{4}年度?[^《》]{0,12}(?:要点|计划)$")
+# What ends a reform reported on: "甲试点推进情况" → 甲试点.
+REPORT_TAIL = re.compile(r"(?:的)?(?:推进|进展|工作)?情况$")
+
+
+def find_agenda(c: _Collector, paragraph: Span) -> list[Span]:
+    """What a meeting took up: documents it reviewed ("审议了《甲方案》《乙纲要》", "审议了关于甲的
+    实施方案") and reports it heard on a reform ("听取甲局关于“乙改革”的汇报"), each a project, a
+    report's unit leading it. Returns the sentences read."""
+    found: list[Span] = []
+
+    def sentence_at(offset: int) -> Span:
+        return next((s for s in split_sentences(paragraph, c.rules) if s.start <= offset < s.end), paragraph)
+
+    def project(name: Span, sentence: Span) -> Entity:
+        return c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
+
+    for pattern in c.rules.patterns["reviewed"]:
+        for match in pattern.finditer(paragraph.text):
+            sentence = sentence_at(paragraph.start + match.start())
+            names = []
+            if match.groupdict().get("titles"):
+                for title in re.finditer(r"《([^《》]+)》", match.group("titles")):
+                    at = paragraph.start + match.start("titles") + title.start(1)
+                    text = DRAFT_NOTE.sub("", title.group(1))
+                    if not YEAR_PLAN.search(text):
+                        names.append(Span(at, at + len(text), text))
+            else:
+                names.append(sub_span(paragraph, paragraph.start + match.start("item"), paragraph.start + match.end("item")))
+            who = match.groupdict().get("who")
+            units = _unit_list(c, sub_span(paragraph, paragraph.start + match.start("who"), paragraph.start + match.end("who"))) if who else []
+            for name in names:
+                reform = project(name, sentence)
+                for unit in units:
+                    c.fact(reform, "leadUnit", c.mention(_unit(c, unit), sentence, unit), sentence, "submitted-by")
+            found.append(sentence)
+    for pattern in c.rules.patterns["reported"]:
+        for match in pattern.finditer(paragraph.text):
+            sentence = sentence_at(paragraph.start + match.start())
+            item = sub_span(paragraph, paragraph.start + match.start("item"), paragraph.start + match.end("item"))
+            tail = REPORT_TAIL.search(item.text)
+            item = trim_span(sub_span(item, item.start, item.start + tail.start()) if tail else item, QUOTES)
+            who = sub_span(paragraph, paragraph.start + match.start("who"), paragraph.start + match.end("who"))
+            for name in _split_conjoined_names([item], c.lexicon):
+                if len(name.text) < PROJECT_NAME_CHARS[0]:
+                    continue
+                reform = project(name, sentence)
+                if c.rules.brackets.is_unit(who.text):
+                    c.fact(reform, "leadUnit", c.mention(_unit(c, who), sentence, who), sentence, "reported-by")
+            found.append(sentence)
+    return found
+
+
+# A line of a group's member list: "组 长：蓝某某 自治区主席", "副主任：竞某某（市科技局局长）", and
+# lines under a label that go on with it: "秦某某 自治区党委常委、自治区常务副主席". A name is
+# two to four characters (spaces between two: "潘 巍"), or a transcribed one ("尼加提·尼亚孜").
+MEMBER_LINE = re.compile(
+    r"^\s*(?:(?P<label>(?:[\u4e00-\u9fff]\s*){2,6})[:：]\s*)?"
+    r"(?P<name>[\u4e00-\u9fff]{2,8}·[\u4e00-\u9fff]{2,8}|[\u4e00-\u9fff][ \u3000]{1,2}[\u4e00-\u9fff]|[\u4e00-\u9fff]{2,4})"
+    r"(?:[ \u3000]*[（(](?P<bracketed>[^（）()]{2,60})[）)]|[ \u3000]+(?P<spaced>[^\s（）()][^（）()]{1,59}?))\s*$"
+)
+# A member list has at least this many such lines.
+MIN_MEMBER_LINES = 3
+# The label of a plain member: no post of its own.
+MEMBER_LABEL = "成员"
+
+
+def find_member_lists(c: _Collector) -> None:
+    """A special group's members as its founding notice lists them (广西 平陆运河, 新疆 吐鲁番): each
+    name holds the posts written after it (those ending in a title the lexicon knows) and the
+    group post of its label (组长, 副主任), which lines under the label share."""
+    titles = (*c.lexicon.titles, *c.lexicon.full_posts)
+    members = []
+    label: Span | None = None
+    for line in split_span(Span(0, len(c.document.text), c.document.text), "\n", keep_separator=False):
+        match = MEMBER_LINE.match(line.text)
+        group = "bracketed" if match and match.group("bracketed") else "spaced"
+        if match is None or c.lexicon.name_stopwords and re.sub(r"\s+", "", match.group("name")) in c.lexicon.name_stopwords:
+            label = None if line.text.strip() and match is None and not line.text.strip().endswith(("：", ":")) else label
+            continue
+        if match.group("label"):
+            label = sub_span(line, line.start + match.start("label"), line.start + match.end("label"))
+            if re.sub(r"\s+", "", label.text) not in c.lexicon.titles:
+                label = None
+        written = match.group(group)
+        at = line.start + match.start(group)
+        posts = [p for p in split_span(Span(at, at + len(written), written), "、", keep_separator=False) if p.text.endswith(titles)]
+        if not posts:
+            continue
+        own = [label] if label is not None and re.sub(r"\s+", "", label.text) != MEMBER_LABEL else []
+        name = sub_span(line, line.start + match.start("name"), line.start + match.end("name"))
+        members.append((_Official(tuple(posts), name), own, line))
+    if len(members) < MIN_MEMBER_LINES:
+        return
+    for official, own, line in members:
+        _add_official(c, official, line, "member-list")
+        person = c.entity("person", re.sub(r"\s+", "", official.person.text))
+        for post_span in own:
+            post = c.mention(c.entity("post", re.sub(r"\s+", "", post_span.text)), line, post_span)
+            c.fact(person, "holdsPost", post, line, "member-list")
+
+
 def find_prose_tasks(c: _Collector, paragraph: Span) -> list[Span]:
     """ "第1项任务“甲”，牵头领导是常务副市长某某，主责单位是市发展改革委、各区政府。" → the project 甲
     with its number and fields. Returns the sentences read."""
@@ -1488,13 +1594,14 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
                 _apply_heading_leads(c, project, _heading_leads(c, segments, segment))
                 listed.append((project, segment.span))
     _list_owner(c, listed)
+    find_member_lists(c)
     known_tiers: dict[str, Entity] = {}
     shingles = _item_shingles(items)
     for segment in segments:
         if segment.kind != "paragraph":
             continue
         # A report's list of reforms names the sentence's projects; its officials are read still.
-        reported = find_work_lists(c, segment.span)
+        reported = find_work_lists(c, segment.span) + find_agenda(c, segment.span)
         find_work_groups(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)

@@ -47,6 +47,8 @@ PATTERN_NAMES = (
     "group_in_prose",
     "work_group",
     "task_in_prose",
+    "reviewed",
+    "reported",
 )
 SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")

@@ -197,7 +197,14 @@ def _points_as_paragraphs(lines: list[_Line]) -> list[_Line]:
     return out
 
 
-def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int]) -> int | None:
+def _says_more(line: _Line, rules: Rules) -> bool:
+    """A numbered line that goes on after its first sentence: a task, not a title."""
+    content = line.span.text[line.content_start - line.span.start :]
+    first = next((k for k, ch in enumerate(content) if ch in rules.sentence_ends), len(content))
+    return bool(content[first + 1 :].strip())
+
+
+def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int], rules: Rules) -> int | None:
     """The numbering depth whose lines are the document's items.
 
     Among depths used at least twice (or once, with fields): the one whose lines most often
@@ -206,8 +213,12 @@ def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int]) -> in
     """
     counts = Counter(line.depth for i, line in enumerate(lines) if line.depth is not None and not line.heads_only and i not in skip)
     cued = Counter(lines[i].depth for i in with_fields if i not in skip)
-    # A depth used once still makes items when it carries fields (a text cut after one item).
+    # A depth used once still makes items when it carries fields, or where nothing else does,
+    # when its line says more than a title (a text cut after its first item: "（一）成立甲机构。
+    # 1月20日前，镇设立…").
     candidates = [d for d, n in counts.items() if n >= 2 or cued[d]]
+    if not candidates:
+        candidates = [line.depth for i, line in enumerate(lines) if line.depth is not None and not line.heads_only and i not in skip and _says_more(line, rules)]
     if not candidates:
         return None
     if any(cued[d] for d in candidates):
@@ -289,7 +300,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     lines = _points_as_paragraphs([_classify(line, rules, lexicon) for line in spans])
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
     with_fields, titles = _lines_with_fields(lines, rules)
-    item_depth = _item_depth(lines, with_fields, in_table)
+    item_depth = _item_depth(lines, with_fields, in_table, rules)
 
     segments: list[Segment] = []
     heading_stack: list[tuple[int, int]] = []  # (depth, segment index)

@@ -515,6 +515,46 @@ def test_a_question_is_named_without_the_clause_that_answers_it(toolkit):
     assert ("supportUnit", "“严守甲红线，划定乙农田”", "乙业部") in facts
 
 
+def test_a_text_cut_after_its_first_task_still_has_that_task(toolkit):
+    """Copies that stop after one numbered task ("（一）成立甲机构。1月20日前，…"): the one line
+    that says more than a title is a task, under its heading's tier."""
+    text = "一、前期准备\n（一）成立甲指导机构。1月20日前，镇设立甲指导机构，指导甲工作。其主要职责是：宣传甲"
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("a", "成立甲指导机构", "project") in facts
+    assert ("tier", "成立甲指导机构", "前期准备") in facts
+    assert ("ordinal", "成立甲指导机构", "1") in facts
+
+
+def test_what_a_meeting_reviewed_and_the_reports_it_heard_are_its_projects(toolkit):
+    text = (
+        "3月1日，甲区召开区委全面深化改革委员会会议。会议审议了《甲区乙行动方案》《甲区丙发展纲要（2021-2030年）》。\n"
+        "会议审议了区纪委提交的《中共甲区委关于全面开展丁工作的意见（送审稿）》，听取区发改局关于“优化甲流程改革”、"
+        "区物业中心关于“政府物业统筹机制改革”的汇报。\n"
+        "会议还审议了关于促进甲开发区改革和创新发展的实施方案。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    for name in ("甲区乙行动方案", "甲区丙发展纲要（2021-2030年）", "促进甲开发区改革和创新发展"):
+        assert ("a", name, "project") in facts
+    assert ("leadUnit", "中共甲区委关于全面开展丁工作的意见", "区纪委") in facts  # the draft note dropped
+    assert ("leadUnit", "优化甲流程改革", "区发展和改革局") in facts  # 区发改局, by its full name
+    assert ("leadUnit", "政府物业统筹机制改革", "区物业中心") in facts
+
+
+def test_a_groups_member_list_gives_each_member_the_posts_written_after_the_name(toolkit):
+    text = (
+        "关于成立甲运河项目建设工作领导小组的通知\n二、组成人员\n"
+        "组 长：蓝甲甲 自治区主席\n副组长：刘乙乙 自治区党委副书记\n秦丙丙 自治区党委常委、自治区常务副主席\n"
+        "成 员：潘 丁 自治区发展改革委党组书记、副主任\n"
+        "副主任：竞戊戊（市科技局局长）\n"
+    )
+    facts = facts_of(text, toolkit, "dutylist")
+    assert {("holdsPost", "蓝甲甲", "自治区主席"), ("holdsPost", "蓝甲甲", "组长")} <= facts
+    assert {("holdsPost", "秦丙丙", "自治区常务副主席"), ("holdsPost", "秦丙丙", "副组长")} <= facts  # under the label
+    assert {("holdsPost", "潘丁", "自治区发展改革委党组书记"), ("holdsPost", "潘丁", "副主任")} <= facts
+    assert ("holdsPost", "潘丁", "副组长") not in facts and ("holdsPost", "潘丁", "成员") not in facts
+    assert {("holdsPost", "竞戊戊", "市科技局局长"), ("holdsPost", "竞戊戊", "副主任")} <= facts
+
+
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     """No task column is named ("民生实事"); a row's units stand a line each."""
     text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县甲局", "县乙局", "12月底前", "2", "新建乙天桥。", "县乙局", "9月底前"])
