@@ -55,6 +55,9 @@ NAME_CHARACTER_FLAGS = frozenset({"m", "n", "a", "ng", "nr", "ag"})
 # jieba tags of proper nouns that may be a name it did not know (see _person_after).
 PROPER_NOUN_FLAGS = frozenset({"ns", "nz", "nt"})
 # Two to four Chinese characters right before punctuation or the end: a whole name.
+# A name followed by the honorific a speakers' list or a notice gives it: "符革先生", "韩燕女士",
+# "竞中梅同志" (海南, 吐鲁番 and other notices).
+HONOURED_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})(?:先生|女士|同志)")
 NAME_BEFORE_PUNCTUATION = re.compile(f"({HAN_CLASS}{{2,4}})(?:[^\\w]|$)")
 # A document's own year is read from this many characters at its start.
 DOCUMENT_YEAR_CHARS = 300
@@ -184,7 +187,9 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     # tags as one (志强 nrfg).
     surname = len(first.word) == 1 and HAN.fullmatch(first.word) is not None and len(tokens) > 1 and tokens[1].flag in ("nr", "nrfg") and len(tokens[1].word) <= 2
     if not first.flag.startswith("nr") and not proper and not surname:
-        return None
+        # "副厅长符革先生": a name the tagger does not know, said to be one by its honorific.
+        honoured = HONOURED_NAME.match(rest)
+        return Span(at, at + len(honoured.group(1)), honoured.group(1)) if honoured else None
     name = first.word
     if len(name) == 1 and len(tokens) > 1:
         nxt = tokens[1]
@@ -237,7 +242,7 @@ def find_officials(span: Span, lexicon: Lexicon) -> list[_Official]:
     """Posts and the person holding them: "区委书记张三", "县委书记、县人大常委会主任李四"."""
     officials, chain = [], []
     for match in _post_matches(span.text, lexicon):
-        if match.groupdict().get("chained") and not chain:
+        if (match.groupdict().get("chained") or match.groupdict().get("bare")) and not chain:
             continue  # a unit's post without a level word only continues a chain
         group = "post" if "post" in match.groupdict() else 0
         start, end = span.start + match.start(group), span.start + match.end(group)

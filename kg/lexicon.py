@@ -152,12 +152,15 @@ class Lexicon:
         body = "|".join(
             (
                 f"{level}{organ}+{title}",
-                f"{level}{han}{{0,14}}?{unit}{title}",
+                # "省生态环境厅党组成员", "市科技局党组书记": an organ of the unit before the title.
+                f"{level}{han}{{0,14}}?{unit}{organ}?{title}",
                 f"{organ}{title}",
                 alt(self.full_posts),
                 # In a chain, after "、", a unit's post needs no level word:
                 # "党工委副书记、全面深化改革小组办公室主任". find_officials checks the chain.
                 f"(?<=、)(?P<chained>{han}{{1,14}}?{unit}{title})",
+                # "省生态环境厅党组成员、副厅长": a bare title continues a chain.
+                f"(?<=、)(?P<bare>{title})",
             )
         )
         start = f"(?:^|(?<=[^{han[1:-1]}])|(?<=[{re.escape(self.boundaries)}]))"
@@ -172,7 +175,7 @@ class Lexicon:
         unit = alt((*self.unit_suffixes, *self.group_suffixes))
         han = HAN_CLASS
         start = f"(?:^|(?<=[^{han[1:-1]}])|(?<=[{re.escape(self.boundaries)}]))"
-        return re.compile(f"{start}(?P<place>{han}{{2,3}}?)(?P<post>{level}{organ}+{title}|{level}{han}{{1,14}}?{unit}{title})")
+        return re.compile(f"{start}(?P<place>{han}{{2,3}}?)(?P<post>{level}{organ}+{title}|{level}{han}{{1,14}}?{unit}{organ}?{title})")
 
     @cached_property
     def generic_works(self) -> tuple[str, ...]:

@@ -266,6 +266,11 @@ def test_pinyin_readings_of_a_mirror_page_are_read_around(toolkit):
         ("省社副主任赵立新率督察组到市督察改革工作。", "赵立新", "省社副主任"),  # 社: a 供销社 as its members call it
         ("省供销合作总社理事会副主任钱志强一行来市调研。", "钱志强", "省供销合作总社理事会副主任"),
         ("牵头领导是市政府党组成员、公安局局长孙德明。", "孙德明", "市政府党组成员"),
+        # An organ of the unit before the title; a bare title going on with the chain; a name the
+        # tagger does not know, said to be one by its honorific.
+        ("出席发布会的有：省营商环境建设厅党组成员、副厅长符革先生。", "符革", "省营商环境建设厅党组成员"),
+        ("出席发布会的有：省营商环境建设厅党组成员、副厅长符革先生。", "符革", "副厅长"),
+        ("市科技局党组书记张三同志主持会议。", "张三", "市科技局党组书记"),
     ],
 )
 def test_posts_of_bodies_and_members(text, person, post, toolkit):
