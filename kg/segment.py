@@ -6,6 +6,7 @@ Also splits any span into sentences and clauses: evidence is the sentence that s
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,7 +79,9 @@ def _classify(line: Span, rules: Rules, lexicon: Lexicon) -> _Line:
         if match:
             # The number without its marks: "（三）" → 三, "一是" → 一.
             number = match.groupdict().get("num") or re.sub(r"\W|是$", "", match.group().strip())
-            return _Line(line, numbering.depth, lexicon.parse_count(number), line.start + match.end(), numbering.heads_only)
+            sign = match.groupdict().get("sign")  # "⑴", "①": a number of one character
+            value = int(unicodedata.numeric(sign)) if sign else lexicon.parse_count(number)
+            return _Line(line, numbering.depth, value, line.start + match.end(), numbering.heads_only)
     return _Line(line, None, None, line.start)
 
 

@@ -560,6 +560,15 @@ def test_a_groups_member_list_gives_each_member_the_posts_written_after_the_name
     assert {("holdsPost", "竞戊戊", "市科技局局长"), ("holdsPost", "竞戊戊", "副主任")} <= facts
 
 
+@pytest.mark.parametrize("first, second", [("⑴", "⑵"), ("①", "②"), ("（1）", "（2）")])
+def test_the_fourth_level_of_numbering_makes_tasks(first, second, toolkit):
+    text = f"一、主要目标\n（一）主要规划指标。\n1.约束性指标。\n{first}甲巩固率达到97%。\n责任单位：省甲厅。\n{second}乙保有量保持在6120万亩。\n责任单位：省乙厅。\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "甲巩固率达到97%", "省甲厅"), ("ordinal", "甲巩固率达到97%", "1")} <= facts
+    assert {("leadUnit", "乙保有量保持在6120万亩", "省乙厅"), ("ordinal", "乙保有量保持在6120万亩", "2")} <= facts
+    assert ("tier", "乙保有量保持在6120万亩", "约束性指标") in facts
+
+
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     """No task column is named ("民生实事"); a row's units stand a line each."""
     text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县甲局", "县乙局", "12月底前", "2", "新建乙天桥。", "县乙局", "9月底前"])
