@@ -814,6 +814,11 @@ def find_group_lists(c: _Collector, sentence: Span) -> list[Entity]:
             items_span = sub_span(sentence, sentence.start + match.start("items"), sentence.start + match.end("items"))
             suffix = match.group("suffix")
             items = [trim_span(i, QUOTES) for i in split_span(items_span, "、", keep_separator=False)]
+            stated = c.lexicon.parse_count(match.group("count"))
+            # A list before its count and not closed by 等 names every group: as many as it says.
+            closed = sentence.text[match.start("count") - 1] == "等"
+            if match.start("items") < match.start("count") and not closed and stated != len(items):
+                continue
             found = []
             for item in items:
                 # "分别是甲专项小组、乙专项小组": an item with a group suffix of its own is whole.
@@ -821,7 +826,6 @@ def find_group_lists(c: _Collector, sentence: Span) -> list[Entity]:
                 label = item.text if whole else item.text + suffix
                 found.append(c.mention(c.entity("group", label), sentence, item))
             groups.extend(found)
-            stated = c.lexicon.parse_count(match.group("count"))
             count_span = sub_span(sentence, sentence.start + match.start("count"), sentence.start + match.end("suffix"))
             if stated is not None:
                 c.figures.append(StatedFigure(count_span.text, stated, "group", None, sentence))

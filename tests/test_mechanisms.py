@@ -569,6 +569,15 @@ def test_the_fourth_level_of_numbering_makes_tasks(first, second, toolkit):
     assert ("tier", "乙保有量保持在6120万亩", "约束性指标") in facts
 
 
+def test_a_list_of_groups_without_etc_is_read_where_its_count_is_right(toolkit):
+    text = "会议决定，结合实际，在区委全面深化改革领导小组下设甲体制改革、乙和丙体制改革、丁制度建设改革3个专项小组。"
+    facts = facts_of(text, toolkit, "meeting")
+    for group in ("甲体制改革专项小组", "乙和丙体制改革专项小组", "丁制度建设改革专项小组"):
+        assert ("a", group, "group") in facts
+    wrong = facts_of("区委全面深化改革领导小组下设甲体制改革、乙体制改革4个专项小组。", toolkit, "meeting")
+    assert ("a", "甲体制改革专项小组", "group") not in wrong  # a whole list of 2 cannot be 4 groups
+
+
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     """No task column is named ("民生实事"); a row's units stand a line each."""
     text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县甲局", "县乙局", "12月底前", "2", "新建乙天桥。", "县乙局", "9月底前"])
