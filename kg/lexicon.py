@@ -41,7 +41,7 @@ REQUIRED_COLUMNS = {
     "places.tsv": ("suffix", "level"),
 }
 ALLOWED_VALUES = {
-    ("posts.tsv", "kind"): ("title", "full"),
+    ("posts.tsv", "kind"): ("title", "full", "level"),
     ("levels.tsv", "standalone"): ("yes", "no"),
     ("verbs.tsv", "role"): ("lead", "measure", "both", "adverb", "report"),
     ("problems.tsv", "kind"): ("marker", "strip", "context"),
@@ -74,6 +74,7 @@ class Lexicon:
     levels: tuple[Level, ...]
     titles: tuple[str, ...]  # need an organ or level before them
     full_posts: tuple[str, ...]  # complete posts by themselves
+    post_levels: tuple[str, ...]  # head a post as a level word does, though no level of ours ("自治区")
     organs: tuple[str, ...]
     unit_suffixes: tuple[str, ...]
     group_suffixes: tuple[str, ...]
@@ -140,18 +141,27 @@ class Lexicon:
         return total + current
 
     @cached_property
+    def _post_level(self) -> str:
+        """What heads a post as its level: a level word, or a word for the same tier of an
+        autonomous area ("自治区党委书记", "旗委副书记")."""
+        words = sorted({*(lv.label for lv in self.levels), *self.post_levels}, key=lambda w: (-len(w), w))
+        return "(?:" + "|".join(map(re.escape, words)) + ")"
+
+    @cached_property
     def post_pattern(self) -> re.Pattern:
         """A post: "区长", "区委书记", "县人大常委会主任", "县科技局局长", "纪工委书记".
 
         It must start where a post can start: after a non-Chinese character or a boundary word.
         """
         alt = lambda words: "(?:" + "|".join(map(re.escape, words)) + ")"  # noqa: E731
-        level, organ, title = alt(lv.label for lv in self.levels), alt(self.organs), alt(self.titles)
+        level, organ, title = self._post_level, alt(self.organs), alt(self.titles)
         unit = alt((*self.unit_suffixes, *self.group_suffixes))
         han = HAN_CLASS
         body = "|".join(
             (
                 f"{level}{organ}+{title}",
+                # "县政府常务副县长": a complete post after its government.
+                f"{level}{organ}+{alt(self.full_posts)}",
                 # "省生态环境厅党组成员", "市科技局党组书记": an organ of the unit before the title.
                 f"{level}{han}{{0,14}}?{unit}{organ}?{title}",
                 f"{organ}{title}",
@@ -171,7 +181,7 @@ class Lexicon:
         """A post headed by a level word with a place name before it: "岳阳市委书记", "坪山区委
         书记" (``place`` and ``post``). Whether ``place`` is a place is for the tagger to say."""
         alt = lambda words: "(?:" + "|".join(map(re.escape, words)) + ")"  # noqa: E731
-        level, organ, title = alt(lv.label for lv in self.levels), alt(self.organs), alt(self.titles)
+        level, organ, title = self._post_level, alt(self.organs), alt(self.titles)
         unit = alt((*self.unit_suffixes, *self.group_suffixes))
         han = HAN_CLASS
         start = f"(?:^|(?<=[^{han[1:-1]}])|(?<=[{re.escape(self.boundaries)}]))"
@@ -251,6 +261,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         levels=tuple(sorted(levels, key=lambda lv: (-len(lv.label), lv.label))),
         titles=_longest_first(r["word"] for r in posts if r["kind"] == "title"),
         full_posts=_longest_first(r["word"] for r in posts if r["kind"] == "full"),
+        post_levels=_longest_first(r["word"] for r in posts if r["kind"] == "level"),
         organs=_longest_first(r["word"] for r in read_table("organs.tsv", directory)),
         unit_suffixes=_longest_first(r["suffix"] for r in read_table("units.tsv", directory)),
         group_suffixes=_longest_first(r["suffix"] for r in read_table("groups.tsv", directory)),

@@ -271,6 +271,12 @@ def test_pinyin_readings_of_a_mirror_page_are_read_around(toolkit):
         ("出席发布会的有：省营商环境建设厅党组成员、副厅长符革先生。", "符革", "省营商环境建设厅党组成员"),
         ("出席发布会的有：省营商环境建设厅党组成员、副厅长符革先生。", "符革", "副厅长"),
         ("市科技局党组书记张三同志主持会议。", "张三", "市科技局党组书记"),
+        # The tiers of autonomous areas head posts as level words do; a complete post after its
+        # government; a department's head named short.
+        ("自治区党委书记马甲主持会议。", "马甲", "自治区党委书记"),
+        ("旗委副书记菅乙出席会议。", "菅乙", "旗委副书记"),
+        ("县人民政府常务副县长李丙主持。", "李丙", "县人民政府常务副县长"),
+        ("县委常委、组织部长裴丁讲话。", "裴丁", "组织部长"),
     ],
 )
 def test_posts_of_bodies_and_members(text, person, post, toolkit):
