@@ -1343,12 +1343,19 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
             group = "items" if match.groupdict().get("items") else "item"
             items = sub_span(paragraph, paragraph.start + match.start(group), paragraph.start + match.end(group))
             names = []
+            counted = bool(match.groupdict().get("count"))
             for item in _split_conjoined_names(split_span(items, "、", keep_separator=False), c.lexicon):
-                name = _balance_quotes(trim_span(_strip_leading(trim_span(item, QUOTES), (*c.lexicon.adverbs, *c.lexicon.lead_verbs)), QUOTES), item)
+                # A counted list names its items as written ("深化全面从严治党等六项重点改革").
+                lead = () if counted else (*c.lexicon.adverbs, *c.lexicon.lead_verbs)
+                name = _balance_quotes(trim_span(_strip_leading(trim_span(item, QUOTES), lead), QUOTES), item)
                 if WORK_NAME_CHARS[0] <= len(name.text.strip(QUOTES)) <= PROJECT_NAME_CHARS[1]:
                     names.append(trim_span(name, QUOTES))
             if len(names) < (2 if group == "items" else 1):
                 continue
+            if counted:
+                stated = c.lexicon.parse_count(match.group("count"))
+                if stated is None or len(names) > stated or (not match.group("closed") and len(names) != stated):
+                    continue
             found.append(sentence)
             groups = {g.key: g for g in _groups_in_prose(c, paragraph)}
             for name in names:

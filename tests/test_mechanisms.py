@@ -584,6 +584,18 @@ def test_a_list_of_groups_without_etc_is_read_where_its_count_is_right(toolkit):
     assert ("a", "甲体制改革专项小组", "group") not in wrong  # a whole list of 2 cannot be 4 groups
 
 
+def test_a_list_of_reforms_with_its_count_names_each_as_written(toolkit):
+    text = (
+        "其中，甲体制改革、乙综合改革、深化全面从严治党等三项重点改革呈现鲜明特点。"
+        "重点突出丙改革试点、丁试点两个试点。明确了包括健全戊体制、推进己防治等在内的57项重点工作。"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    for name in ("甲体制改革", "乙综合改革", "深化全面从严治党", "丙改革试点", "丁试点", "健全戊体制", "推进己防治"):
+        assert ("a", name, "project") in facts
+    wrong = facts_of("重点突出丙改革试点、丁试点三个试点。", toolkit, "meeting")
+    assert ("a", "丁试点", "project") not in wrong  # two named, three said, no 等: no such list
+
+
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     """No task column is named ("民生实事"); a row's units stand a line each."""
     text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县甲局", "县乙局", "12月底前", "2", "新建乙天桥。", "县乙局", "9月底前"])
