@@ -19,7 +19,7 @@ from functools import lru_cache
 
 OPEN = "（("
 CLOSE = "）)"
-CLAUSE_SEPARATORS = "，,；;"
+CLAUSE_SEPARATORS = "，,；;。"
 LIST_SEPARATORS = "、，,及和"
 
 

@@ -6,6 +6,7 @@ Every rule here is generic: its words come from the genre file (kg/genres/) and 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from bisect import bisect_right
@@ -479,9 +480,11 @@ def _unit_list(c: _Collector, value: Span) -> list[Span]:
     """The units of a list: "甲、乙和丙", "各县、市、区政府" (one collective), a note in brackets
     after a unit ("市卫生健康委（除标注…外，列第一位为牵头单位，下同）") dropped."""
     units = []
+    posts = (*c.lexicon.titles, *c.lexicon.full_posts)
     for unit in _split_conjoined(_join_collectives(value, split_list(value, c.rules.list_seps), c.lexicon), c.lexicon):
         unit = _close_brackets(_drop_note(trim_span(unit, QUOTES + c.lexicon.trailing)))
-        if len(unit.text) >= 2:
+        # "（分管副省长、协管副秘书长负责，省科技厅牵头）": a post is no unit.
+        if len(unit.text) >= 2 and not unit.text.endswith(posts):
             units.append(unit)
     return units
 
@@ -947,6 +950,37 @@ def _add_tier(c: _Collector, project: Entity, tier: tuple[Entity, Span] | None, 
         entity, heading = tier
         c.mention(entity, heading, heading)
         c.fact(project, "tier", entity, (heading, name) if heading != name else heading, "heading-tier")
+
+
+# Fields of a bracket that say who does a task (a deadline alone closes no task).
+UNIT_FIELDS = ("lead", "leadUnit", "supportUnit", "unit")
+
+
+def _bracket_runs(c: _Collector, segment: Segment) -> tuple[Span | None, list[Span]]:
+    """An item holding several tasks, each closed by its own bracket of units: "（一）增强创新能力。
+    推进甲（省科技厅牵头）。实施乙（省发改委负责）。" (湖南), or a line of them under a numbered
+    title (天津). Returns the item's title sentence, when it is a short one of its own, and the
+    runs of text each bracket closes (empty where the item holds fewer than two)."""
+    title = segment.title or segment.span
+    whole = sub_span(segment.span, title.start, segment.span.end)
+    regions = [
+        region
+        for region, pairs in find_field_regions(whole, c.rules, c.first_leads)
+        # Brackets of the bracket grammar ("（省科技厅牵头）"); a labelled one ("（牵头单位：…）")
+        # gives the fields of its whole item.
+        if region.text[:1] in OPENING_BRACKETS and not c.rules.field_cue.search(region.text) and any(field in UNIT_FIELDS for field, _ in pairs)
+    ]
+    if len(regions) < 2:
+        return None, []
+    first = split_sentences(whole, c.rules)[0]
+    heading = first if first.end <= regions[0].start and len(first.text) <= c.rules.heading_max_chars else None
+    runs, start = [], heading.end if heading else whole.start
+    for region in regions:
+        run = sub_span(whole, start, region.end)
+        if len(run.text) > len(region.text):
+            runs.append(run)
+        start = region.end
+    return heading, runs if len(runs) >= 2 else []
 
 
 def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | None) -> Entity | None:
@@ -1598,6 +1632,20 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     failed_items: list[Segment] = []
     for segment in segments:
         if segment.kind == "item":
+            heading, runs = _bracket_runs(c, segment)
+            if runs:
+                tier = _heading_tier(c, segments, segment)
+                if heading is not None:
+                    name = _name_of(c, heading)
+                    tier = (c.entity("tier", name.text), name)
+                for run in runs:
+                    task = dataclasses.replace(segment, span=run, title=run, body=None, ordinal=None)
+                    project = _extract_item(c, task, tier)
+                    if project:
+                        _apply_heading_leads(c, project, _heading_leads(c, segments, segment))
+                        items.append((task, project))
+                        listed.append((project, run))
+                continue
             project = _extract_item(c, segment, _heading_tier(c, segments, segment))
             if project is None:
                 failed_items.append(segment)

@@ -341,7 +341,9 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
             label_heads=tuple(sorted({*labels.get("unit_heads", ()), *labels.get("person_heads", ())}, key=lambda w: (-len(w), w))),
             roles=MappingProxyType(roles),
             brackets=_bracket_rules(data.get("brackets", {}), lexicon),
-            bracket=_compile("[（(](?P<inside>{inner}+)[）)]{after}", path, "brackets", fill),
+            # A bracket closes what stands before it: where a sentence end or a line end follows
+            # it, or where it follows a sentence end ("…左右。（市甲局牵头）万元…").
+            bracket=_compile("(?P<closing>(?<=[。；;]))?[（(](?P<inside>{inner}+)[）)](?(closing)|{after})", path, "brackets", fill),
             options=MappingProxyType({**OPTIONS, **data.get("options", {})}),
             patterns=MappingProxyType({k: patterns.get(k, ()) for k in PATTERN_NAMES}),
             **{key: _compile(value, path, f"patterns.{key}", fill) for key, value in singles.items()},

@@ -596,6 +596,29 @@ def test_a_list_of_reforms_with_its_count_names_each_as_written(toolkit):
     assert ("a", "丁试点", "project") not in wrong  # two named, three said, no 等: no such list
 
 
+def test_an_item_of_several_tasks_each_closed_by_its_bracket(toolkit):
+    """"（一）增强甲能力。推进甲建设（分管副省长负责，省甲厅牵头。…）。实施乙项目（省乙委牵头，
+    省丙厅参与）。" (湖南): each bracket closes a task, the title is their tier, and a post is no
+    unit."""
+    text = "一、保持经济平稳发展\n（一）增强甲能力。推进甲示范区建设（分管副省长负责，省甲厅牵头。省戊局配合）。实施一批乙攻关项目（省乙委牵头，省丙厅参与）。\n（二）扩大丙需求。推进丙建设（省丁厅牵头）。\n"
+    facts = facts_of(text, toolkit, "opinions")
+    assert {("leadUnit", "推进甲示范区建设", "省甲厅"), ("tier", "推进甲示范区建设", "增强甲能力")} <= facts
+    assert ("supportUnit", "推进甲示范区建设", "省戊局") in facts  # 。 inside a bracket ends a clause
+    assert {("leadUnit", "实施一批乙攻关项目", "省乙委"), ("supportUnit", "实施一批乙攻关项目", "省丙厅")} <= facts
+    assert ("tier", "实施一批乙攻关项目", "增强甲能力") in facts
+    assert not any(f[0] in ("leadUnit", "supportUnit") and f[2].endswith("副省长") for f in facts)
+    assert ("a", "增强甲能力", "project") not in facts
+
+
+def test_a_bracket_after_a_sentence_end_closes_that_sentence(toolkit):
+    """"…左右。（市甲委、市乙局牵头）万元…降低20%。（市丙委牵头）" (天津): tasks run on in one line."""
+    text = "（一）主要目标。\n1.主要指标的责任部门。\n常住人口控制在1150万人左右。（市甲委、市乙局牵头）万元生产总值能耗降低20%。（市丙委牵头）\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "常住人口控制在1150万人左右", "市甲委"), ("leadUnit", "常住人口控制在1150万人左右", "市乙局")} <= facts
+    assert ("leadUnit", "万元生产总值能耗降低20%", "市丙委") in facts
+    assert ("tier", "万元生产总值能耗降低20%", "主要指标的责任部门") in facts
+
+
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     """No task column is named ("民生实事"); a row's units stand a line each."""
     text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县甲局", "县乙局", "12月底前", "2", "新建乙天桥。", "县乙局", "9月底前"])
