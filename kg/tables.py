@@ -594,6 +594,21 @@ def read_pipe_rows(lines: list[Span], at: int, rules: TableRules) -> Table | Non
 MAX_SPACED_LEAD = 2
 
 
+def _header_words(text: str) -> list[str]:
+    """A spaced header's column names; a name written with a space between its characters is
+    one ("序号 工 作 任 务 牵头负责部门": 工作任务)."""
+    words: list[str] = []
+    spaced = False
+    for match in re.finditer(r"(\S+)(\s*)", text):
+        word, gap = match.groups()
+        if spaced and len(word) == 1:
+            words[-1] += word
+        else:
+            words.append(word)
+        spaced = len(word) == 1 and gap == " "
+    return words
+
+
 @lru_cache(maxsize=8)
 def _spaced_row(lead: int) -> re.Pattern:
     """A row's first line: its number after at most ``lead`` leading cells ("1 行政确认 …",
@@ -607,8 +622,8 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     the number ("目标 序号 任务 …") are written in the first row they hold only; rows that open
     with their number take them from the row above. Lines up to the next numbered row belong to
     the row (its long cells, flattened)."""
-    words = [m for m in re.finditer(r"\S+", lines[at].text)]
-    roles = _task_column([column_role(m.group(), rules) for m in words])
+    words = _header_words(lines[at].text)
+    roles = _task_column([column_role(word, rules) for word in words])
     lead = roles.index("ordinal") if "ordinal" in roles else 0
     row_start = _spaced_row(lead)
     if len(words) < 3 or lead > MAX_SPACED_LEAD or not _known(roles) or not (at + 1 < len(lines) and row_start.match(lines[at + 1].text)):

@@ -619,6 +619,12 @@ def test_a_bracket_after_a_sentence_end_closes_that_sentence(toolkit):
     assert ("tier", "万元生产总值能耗降低20%", "主要指标的责任部门") in facts
 
 
+def test_a_spaced_header_whose_names_are_letter_spaced(toolkit):
+    text = "序号 工 作 任 务 牵头负责部门\n1 居民消费价格涨幅3%左右 甲改委\n2 城镇新增就业1000万人以上 乙保障部\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "居民消费价格涨幅3%左右", "甲改委"), ("ordinal", "城镇新增就业1000万人以上", "2")} <= facts
+
+
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     """No task column is named ("民生实事"); a row's units stand a line each."""
     text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县甲局", "县乙局", "12月底前", "2", "新建乙天桥。", "县乙局", "9月底前"])
