@@ -797,7 +797,8 @@ def find_prose_project(clause: Span, lexicon: Lexicon, first_in_sentence: bool) 
         else:
             # Without a verb the whole clause is the name: it must read as one ("市区共建…改革").
             name = text
-            if re.search(r"[0-9０-９]", name.text) or lexicon.parse_count(name.text[:1]) is not None:
+            # Nor does a clause with a colon: "某某就做好甲改革提三点希望：一是正确面对改革".
+            if re.search(r"[0-9０-９:：]", name.text) or lexicon.parse_count(name.text[:1]) is not None:
                 return None
         name = _balance_quotes(trim_span(name, QUOTES), text)
         if PROJECT_NAME_CHARS[0] <= len(name.text) <= PROJECT_NAME_CHARS[1] and len(name.text) > len(head):
@@ -1578,6 +1579,7 @@ def find_work_groups(c: _Collector, paragraph: Span) -> None:
         group = c.mention(c.entity("group", shortest[0].text), sentence, span)
         project = c.mention(c.entity("project", name, project_key(name, c.lexicon)), sentence, work)
         c.fact(project, "responsibleGroup", group, sentence, "work-group")
+        _add_levels(c, project, work, standalone=False)  # "深化乡镇改革": the levels it names
 
 
 # A label before a colon: a run of Chinese after a line start, a mark or a bracket ("督办科室：").

@@ -625,6 +625,18 @@ def test_a_spaced_header_whose_names_are_letter_spaced(toolkit):
     assert {("leadUnit", "居民消费价格涨幅3%左右", "甲改委"), ("ordinal", "城镇新增就业1000万人以上", "2")} <= facts
 
 
+def test_levels_run_together_before_a_reform_of_their_tier(toolkit):
+    facts = facts_of("1.深化乡镇改革。（县委编办牵头）\n2.推进乡镇行政区划调整改革。（县民政局负责）\n3.推进乡村振兴。（县农业农村局负责）\n", toolkit, "tasks")
+    assert {("involvesLevel", "深化乡镇改革", "乡"), ("involvesLevel", "深化乡镇改革", "镇")} <= facts
+    assert ("involvesLevel", "推进乡镇行政区划调整改革", "镇") in facts
+    assert not any(p == "involvesLevel" and s == "推进乡村振兴" for p, s, _ in facts)
+
+
+def test_a_clause_with_a_colon_names_no_project(toolkit):
+    facts = facts_of("会议强调。张某就做好甲改革提三点希望：一是正确面对改革，深刻认识甲改革的意义。", toolkit, "meeting")
+    assert not any(f[0] == "a" and f[2] == "project" and "：" in f[1] for f in facts)
+
+
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     """No task column is named ("民生实事"); a row's units stand a line each."""
     text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县甲局", "县乙局", "12月底前", "2", "新建乙天桥。", "县乙局", "9月底前"])
