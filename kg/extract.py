@@ -43,6 +43,9 @@ SHINGLE_STEP = 5
 SHINGLE_CHARS = MIN_SHARED_CHARS - SHINGLE_STEP + 1
 # A numbered item whose name is shorter than this is no project.
 MIN_ITEM_NAME_CHARS = 3
+# A name this short that ends like a unit or a place ("金寨县", "市民政局"), with nothing more
+# said, names no task.
+MAX_PLACE_NAME_CHARS = 6
 # Project names in prose are at least this long and at most this long (characters).
 PROJECT_NAME_CHARS = (4, 40)
 # A reform a report lists may be shorter ("河长制"): the list says it is one.
@@ -295,6 +298,9 @@ def _field_values(span: Span, rules: Rules) -> tuple[Span, list[tuple[str, Span]
     pairs = []
     for i, cue in enumerate(cues):
         end = cues[i + 1].start() if i + 1 < len(cues) else len(span.text)
+        # A value ends with its sentence: "牵头单位：市民政局。其中，高龄津贴发放进度较慢的为…".
+        full_stop = span.text.find("。", cue.end(), end)
+        end = full_stop if full_stop >= 0 else end
         value = trim_span(sub_span(span, span.start + cue.end(), span.start + end), ";；,，。 ")
         field = rules.field_of(cue.group())
         if value.text and field:
@@ -1001,6 +1007,11 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     name_part, title_pairs = _field_values(sub_span(title, title.start, title_end), c.rules)
     name = _name_of(c, name_part)
     if len(name.text) < MIN_ITEM_NAME_CHARS:  # "1.目标。…" states a goal, it names no project
+        return None
+    # "1、金寨县；2、裕安区" ranks places, "640.webp.jpg" names a picture: neither is a task.
+    places = tuple(suffix for suffix, _ in c.lexicon.place_suffixes)
+    alone = whole.text.strip(CLAUSE_PUNCTUATION + "。 ") == name.text  # nothing said but the name
+    if not HAN.search(name.text) or (alone and len(name.text) <= MAX_PLACE_NAME_CHARS and (c.rules.brackets.is_unit(name.text) or name.text.endswith(places))):
         return None
     project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), title, name)
     # "推进乡镇机构改革": levels a name states as levels are the project's; a lone word such as

@@ -637,6 +637,18 @@ def test_a_clause_with_a_colon_names_no_project(toolkit):
     assert not any(f[0] == "a" and f[2] == "project" and "：" in f[1] for f in facts)
 
 
+def test_a_label_value_ends_with_its_sentence_and_places_are_no_tasks(toolkit):
+    text = (
+        "一、各县区进度排名\n1、甲寨县；2、乙安区；3、丙山县。\n640.webp.jpg\n"
+        "二、部分项目进展情况\n1、技能培训提升，牵头单位：市甲局。其中，技能培训进度较慢的为甲寨县。\n"
+        "2、养老服务和智慧养老，牵头单位：市乙局。其中，高龄津贴发放进度较慢的为乙安区。\n"
+    )
+    facts = facts_of(text, toolkit, "keypoints")
+    assert ("leadUnit", "技能培训提升", "市甲局") in facts
+    assert not any(f[0] == "leadUnit" and "其中" in f[2] for f in facts)
+    assert ("a", "甲寨县", "project") not in facts and ("a", "webp.jpg", "project") not in facts
+
+
 def test_a_bare_table_whose_unit_cell_runs_over_lines(toolkit):
     """No task column is named ("民生实事"); a row's units stand a line each."""
     text = "\n".join(["序号", "民生实事", "责任单位", "完成时限", "1", "启动甲工程建设。", "县甲局", "县乙局", "12月底前", "2", "新建乙天桥。", "县乙局", "9月底前"])
