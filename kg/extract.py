@@ -1569,6 +1569,16 @@ def _groups_in_prose(c: _Collector, paragraph: Span) -> list[Entity]:
     return groups
 
 
+def _is_place(text: str, lexicon: Lexicon) -> bool:
+    """Whether the tagger reads ``text`` as one place name ("甘肃", "菏泽")."""
+    tokens = list(lexicon.tokenizer.cut(text))
+    return len(tokens) == 1 and tokens[0].flag == "ns"
+
+
+# A place before the work a group is named for: "甘肃省", "菏泽市".
+PLACE_BEFORE_WORK = re.compile(f"{HAN_CLASS}{{2,4}}?[省市县区](?={HAN_CLASS}{{3}})")
+
+
 def find_work_groups(c: _Collector, paragraph: Span) -> None:
     """ "成立镇粮食生产工作领导小组" → the project 粮食生产, that group's, where the document names
     the work outside the group's name too. A group for reform as a whole ("全面深化改革领导小组")
@@ -1579,6 +1589,10 @@ def find_work_groups(c: _Collector, paragraph: Span) -> None:
             # The name starts at the last place it may: "听取了四个县市区某某领导小组" names 某某.
             match = next((m for pos in range(match.end("work") - 3, match.start(), -1) if (m := pattern.match(paragraph.text, pos)) and m.end() == match.end()), match)
             work = sub_span(paragraph, paragraph.start + match.start("work"), paragraph.start + match.end("work"))
+            # "甘肃省黄标车和老旧车淘汰工作领导小组": the work without the place the group is of.
+            placed = PLACE_BEFORE_WORK.match(work.text)
+            if placed and c.document.text.count(work.text) < 2 and _is_place(placed.group()[:-1], c.lexicon):
+                work = sub_span(work, work.start + placed.end(), work.end)
             if not work.text.endswith(c.lexicon.generic_works) and c.document.text.count(work.text) >= 2:
                 found.append((sub_span(paragraph, paragraph.start + match.start("group"), paragraph.start + match.end("group")), work))
     for span, work in found:

@@ -277,6 +277,7 @@ def test_pinyin_readings_of_a_mirror_page_are_read_around(toolkit):
         ("旗委副书记菅乙出席会议。", "菅乙", "旗委副书记"),
         ("县人民政府常务副县长李丙主持。", "李丙", "县人民政府常务副县长"),
         ("县委常委、组织部长裴丁讲话。", "裴丁", "组织部长"),
+        ("省工信委副巡视员孟戊出席。", "孟戊", "省工信委副巡视员"),  # 甘肃, 广西 (一级巡视员)
     ],
 )
 def test_posts_of_bodies_and_members(text, person, post, toolkit):
@@ -336,6 +337,13 @@ def test_a_group_named_for_its_work_answers_for_it(toolkit):
     assert ("responsibleGroup", "深化乙社综合改革", "县市区深化乙社综合改革领导小组") in facts
     # The group for reform as a whole names no one work.
     assert {f[1] for f in facts if f[0] == "a" and f[2] == "project"} == {"粮食生产", "深化乙社综合改革"}
+
+
+def test_a_group_named_for_its_work_with_its_place_before_it(toolkit):
+    text = "为切实推进全省黄标车和老旧车淘汰工作，省政府决定成立甘肃省黄标车和老旧车淘汰工作领导小组。贯彻落实省绿色发展领导小组部署。"
+    facts = facts_of(text, toolkit, "dutylist")
+    assert ("responsibleGroup", "黄标车和老旧车淘汰", "甘肃省黄标车和老旧车淘汰工作领导小组") in facts
+    assert ("a", "绿色发展", "project") not in facts  # 贯彻落实 is no place
 
 
 def test_officials_listed_after_one_post(toolkit):
