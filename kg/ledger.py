@@ -167,13 +167,25 @@ def engine_to_ledger(engine: QueryEngine) -> list[list[str]]:
 # --- files -----------------------------------------------------------------------------------
 
 
+# What makes a spreadsheet read a cell as a formula: "=HYPERLINK(…)", "+1", "-1+1", "@SUM(…)",
+# and a tab or carriage return before one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(text: str) -> str:
+    """A cell a spreadsheet shows as the text it is: one that would start a formula is written
+    after an apostrophe, which Excel and LibreOffice take as "text follows" and do not show."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def ledger_to_csv(rows: list[list[str]], spec: LedgerSpec | None = None) -> bytes:
-    """UTF-8 with a byte-order mark, by which Excel knows the Chinese is UTF-8; the header first."""
+    """UTF-8 with a byte-order mark, by which Excel knows the Chinese is UTF-8; the header first.
+    No cell is a formula (``text_cell``): document text and file names reach the sheet as text."""
     spec = spec or load_ledger_spec()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(spec.headers)
-    writer.writerows(rows)
+    writer.writerows([text_cell(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 

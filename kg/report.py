@@ -6,6 +6,7 @@ Pure: builds a dict (for report.json) and renders it as Markdown (report.md).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -104,10 +105,21 @@ def build_report(result: BuildResult, stats: GraphStats, validation: ValidationR
     }
 
 
+# Characters that mean something to Markdown or to the HTML it may hold.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|&])")
+
+
+def md(text) -> str:
+    """Text as Markdown shows it literally: file names and document text can hold "<script>",
+    "|", "*" or "[a](b)"; each such character is escaped, and a line break is a space. ("_"
+    is left alone: inside a word, as in file names, it emphasises nothing.)"""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+
+
 def _table(header: list[str], rows: list[list]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
-        lines.append("| " + " | ".join("" if c is None else str(c).replace("|", "\\|") for c in row) + " |")
+        lines.append("| " + " | ".join("" if c is None else md(c) for c in row) + " |")
     return lines
 
 
@@ -153,9 +165,9 @@ def report_to_markdown(report: dict) -> str:
         # A violation only the merge of several documents shows is credited to none of them.
         rows = [[v["document"] or "(several)", v["focus"], v["path"], v["message"]] for v in validation["violations"]]
         out += _table(["document", "focus", "path", "message"], rows)
-        out += [f"- undeclared term: {t}" for t in validation["undeclared_terms"]] + [""]
+        out += [f"- undeclared term: {md(t)}" for t in validation["undeclared_terms"]] + [""]
     for doc in report["documents"]:
-        out += [f"## {doc['file']}", "", f"Genre `{doc['genre']}`, {doc['chars']} characters, {doc['facts']} facts ({doc['inferred_facts']} inferred).", ""]
+        out += [f"## {md(doc['file'])}", "", f"Genre `{doc['genre']}`, {doc['chars']} characters, {doc['facts']} facts ({doc['inferred_facts']} inferred).", ""]
         out += _table(["kind", "count"], [[k, v] for k, v in doc["entities"].items()]) + [""]
         out += ["### Stated vs found", ""]
         out += _table(["figure", "counts", "scope", "stated", "found"], [[f["label"], f["counts"], f["scope"], f["stated"], f["found"]] for f in doc["figures"]])
@@ -165,12 +177,12 @@ def report_to_markdown(report: dict) -> str:
             ("projects_without_leader", "Projects with no leader"),
             ("projects_without_group", "Projects with no special group"),
         ):
-            out += [f"### {title} ({len(doc[key])})", ""] + [f"- {p}" for p in doc[key]] + [""]
+            out += [f"### {title} ({len(doc[key])})", ""] + [f"- {md(p)}" for p in doc[key]] + [""]
         if doc["warnings"]:
-            out += ["### Warnings", ""] + [f"- {w}" for w in doc["warnings"]] + [""]
+            out += ["### Warnings", ""] + [f"- {md(w)}" for w in doc["warnings"]] + [""]
         if doc["unread_cues"]:
             out += [f"### Cues left unread ({len(doc['unread_cues'])})", ""]
             out += _table(["kind", "where", "text"], [[c["kind"], f"{c['start']}–{c['end']}", c["text"]] for c in doc["unread_cues"]]) + [""]
         out += [f"### Text no rule used ({len(doc['unused_text'])} sentences)", ""]
-        out += [f"- [{u['start']}–{u['end']}] {u['text']}" for u in doc["unused_text"]] + [""]
+        out += [f"- \\[{u['start']}–{u['end']}\\] {md(u['text'])}" for u in doc["unused_text"]] + [""]
     return "\n".join(out)

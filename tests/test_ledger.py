@@ -177,6 +177,17 @@ def test_csv_quotes_what_needs_quoting():
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))) == [HEADERS, row]
 
 
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+def test_csv_writes_no_cell_a_spreadsheet_would_run_as_a_formula(cell):
+    """OWASP's CSV injection: a cell opening with = + - @ (or a tab or CR before one) is written
+    after an apostrophe, which spreadsheets take as "text follows"."""
+    row = ["1", cell, "", "", "", "", "", "", "", "", cell + ".txt", "正文"]
+    data = ledger_to_csv([row])
+    _, written = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    assert written[1] == written[10][: len(cell) + 1] == "'" + cell
+    assert written[0] == "1" and written[11] == "正文"  # what starts no formula is as it was
+
+
 def test_kg_export_writes_the_ledger(pingshan, trig, tmp_path):
     from kg.cli import main
 

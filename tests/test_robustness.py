@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import zipfile
@@ -108,6 +109,22 @@ def test_bad_input_gets_one_line_and_the_rest_builds(tmp_path, capsys, name, mak
     assert words in report["failures"][0]["message"]
     md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert f"| {bad} |  |  |  |  |  |  | failed |" in md and "## Failed documents" in md
+
+
+def test_report_md_shows_file_names_and_text_as_text(tmp_path, capsys):
+    """A file name or a sentence holding Markdown or HTML ("<img src=x onerror=…>", "|", "*") is
+    escaped where report.md writes it, so no renderer runs or re-tables it."""
+    hostile = "<img src=x onerror=alert(1)>*a*|b"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"{hostile}.txt").write_text(SEED.read_text(encoding="utf-8") + f"\n{hostile}。\n", encoding="utf-8")
+    code, _ = build(capsys, str(folder), "--out", str(tmp_path / "out"))
+    assert code == 0
+    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert not re.search(r"(?<!\\)<", md)  # no tag a renderer would open
+    assert "\\<img src=x onerror=alert(1)\\>\\*a\\*\\|b" in md
+    heading = next(line for line in md.splitlines() if line.startswith("## ") and "img" in line)
+    assert heading == "## \\<img src=x onerror=alert(1)\\>\\*a\\*\\|b.txt"
 
 
 def test_unreadable_file_gets_one_line(tmp_path, capsys, monkeypatch):
