@@ -36,6 +36,7 @@ import html
 import http.client
 import ipaddress
 import os
+import re
 import shutil
 import signal
 import socket
@@ -68,6 +69,7 @@ FORMATS = {
     "turtle": "text/turtle",
     "ntriples": "application/n-triples",
     "rdfxml": "application/rdf+xml",
+    "n3": "text/n3",  # SPARQLWrapper's name for a graph's format; Turtle is N3
 }
 # A query form → the formats its answer can take, the first one the page's default.
 FORMAT_CHOICES = {
@@ -77,6 +79,8 @@ FORMAT_CHOICES = {
     "DESCRIBE": ("turtle", "ntriples", "rdfxml"),
 }
 
+# A media type given as a format: "text/csv", "application/sparql-results+json".
+MEDIA_TYPE = re.compile(r"[a-z]+/[a-z0-9.+-]+", re.IGNORECASE)
 FORM = "application/x-www-form-urlencoded"
 MAX_REQUEST_BYTES = 1 << 20
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
@@ -90,6 +94,20 @@ CORS = {
 # Oxigraph prints a backtrace with each error when RUST_BACKTRACE asks for one; its messages are enough.
 ENGINE_ENV = {**os.environ, "RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"}
 ENGINE_START_SECONDS = 30
+
+
+# What a query's text holds that is no keyword: IRIs, strings (long or short), comments.
+_NOT_KEYWORDS = re.compile(r"""<[^<>\s]*>|'\''[\s\S]*?'\''|"\"\"[\s\S]*?"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|#[^\n]*""")
+# The keyword, not a variable (?service), nor a prefixed name's part (ex:service).
+SERVICE = re.compile(r"(?<![?$:\w])SERVICE(?![\w:])", re.IGNORECASE)
+NO_SERVICE = "this endpoint fetches nothing a query names: SERVICE is refused"
+
+
+def names_a_service(query: str) -> bool:
+    """Whether a query calls a SERVICE: the word as a keyword, not inside an IRI, a string or a
+    comment. The engine would send a request to any address a query names, for any web page a
+    user opens to make it (CORS lets every origin ask)."""
+    return SERVICE.search(_NOT_KEYWORDS.sub(" ", query)) is not None
 
 
 class Refused(Exception):
@@ -380,12 +398,17 @@ class Handler(BaseHTTPRequestHandler):
     def run_query(self, fields: list[tuple[str, str]], body: bytes | None) -> None:
         if any(key == "update" for key, _ in fields):
             raise Refused(403, READ_ONLY)
+        query = body.decode("utf-8", errors="replace") if body is not None else next((value for key, value in fields if key == "query"), "")
+        if names_a_service(query):
+            raise Refused(403, NO_SERVICE)
         accept = self.headers.get("Accept")
         choice = [value for key, value in fields if key == "format"]
         if choice:
-            if choice[-1] not in FORMATS:
-                raise Refused(400, f"unknown format {choice[-1]!r}; use one of {', '.join(FORMATS)}")
-            accept = FORMATS[choice[-1]]
+            # A short name ("tsv"), or a media type as SPARQLWrapper and others send it
+            # ("text/tab-separated-values"), which the engine negotiates as an Accept header.
+            if choice[-1] not in FORMATS and not MEDIA_TYPE.fullmatch(choice[-1]):
+                raise Refused(400, f"unknown format {choice[-1]!r}; use one of {', '.join(FORMATS)}, or a media type")
+            accept = FORMATS.get(choice[-1], choice[-1])
             fields = [(key, value) for key, value in fields if key != "format"]
         status, content_type, content = self.server.engine.ask(fields, body, accept)
         self.respond(status, content, content_type, {"Vary": "Accept"})
@@ -410,8 +433,10 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(content)
 
     def log_request(self, code="-", size="-") -> None:
-        if not self.server.quiet:  # the path without its query string, which can be long
-            _log(f"{self.command} {self.path.partition('?')[0]} {int(code)}")
+        # The path without its query string, which can be long; a request line too long to read
+        # (answered 414 by the base class) has no path.
+        if not self.server.quiet:
+            _log(f"{self.command or '-'} {getattr(self, 'path', '-').partition('?')[0]} {int(code)}")
 
     def log_message(self, format, *args) -> None:
         if not self.server.quiet:

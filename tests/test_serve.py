@@ -257,6 +257,96 @@ def test_result_larger_than_the_cap_gets_413(server):
     assert server.get(text_of("all-triples.rq") + " LIMIT 10")[0] == 200
 
 
+class _Listener:
+    """An HTTP server on a free loopback port that records every request it is sent."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        seen = self.seen = []
+
+        class Record(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                seen.append(self.path)
+                self.send_response(200)
+                self.end_headers()
+
+            do_POST = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.mark.parametrize("form", ["SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", "select * {{ service silent <{url}> {{ ?s ?p ?o }} }}"])
+def test_a_query_naming_a_service_is_refused_and_nothing_is_fetched(server, form):
+    listener = _Listener()
+    try:
+        query = form.format(url=listener.url)
+        for status, _, text in (server.get(query), server.request("POST", "/query", query, {"Content-Type": "application/sparql-query"})):
+            assert status == 403 and "SERVICE is refused" in text
+        assert listener.seen == []
+    finally:
+        listener.close()
+    # The word as a variable, in a string or an IRI is no call: those queries run.
+    assert server.get('SELECT ?service WHERE { BIND("SERVICE" AS ?service) }')[0] == 200
+
+
+@pytest.mark.parametrize(
+    "format_, content_type",
+    [("text/tab-separated-values", "text/tab-separated-values"), ("text/csv", "text/csv"), ("application/sparql-results+json", "application/sparql-results+json")],
+)
+def test_format_may_be_a_media_type(server, format_, content_type):
+    status, headers, text = server.get(text_of("place.rq"), format=format_)
+    assert status == 200, text
+    assert headers["Content-Type"].split(";")[0] == content_type and PLACE in text
+
+
+@pytest.mark.parametrize("return_format", ["json", "xml", "csv", "tsv"])
+def test_sparqlwrapper_reads_every_select_format(server, return_format):
+    """SPARQLWrapper, a protocol client of others' making, sends format= as it does (a media type
+    for TSV and CSV) and parses what comes back."""
+    from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
+
+    client = SPARQLWrapper(server.url + "query")
+    client.setQuery(text_of("place.rq"))
+    client.setReturnFormat({"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV}[return_format])
+    result = client.query().convert()
+    if return_format == "json":
+        assert result["results"]["bindings"][0]["place"]["value"] == PLACE
+    elif return_format == "xml":
+        assert PLACE in result.toxml()
+    else:
+        assert PLACE in result.decode("utf-8")
+
+
+def test_sparqlwrapper_describe_as_n3_and_turtle(server):
+    from SPARQLWrapper import N3, TURTLE, SPARQLWrapper
+
+    for return_format in (TURTLE, N3):
+        client = SPARQLWrapper(server.url + "query")
+        client.setQuery("DESCRIBE ?p WHERE { ?p a <https://w3id.org/reform-kg/ontology#ReformProject> } LIMIT 1")
+        client.setReturnFormat(return_format)
+        text = client.query().convert()
+        graph = Graph().parse(data=text if isinstance(text, str) else text.decode("utf-8"), format="turtle" if return_format == TURTLE else "n3")
+        assert len(graph) > 0
+
+
+def test_a_request_line_too_long_gets_414(server):
+    """A GET past the 64 KiB a request line may hold gets 414, and the server goes on."""
+    status, _, _ = server.request("GET", "/query?" + urlencode({"query": "SELECT * {} #" + "x" * 70000}))
+    assert status == 414
+    assert server.select(text_of("place.rq"))[0]["place"] == PLACE
+    assert "Traceback" not in server.stderr.read_text(encoding="utf-8") and "AttributeError" not in server.stderr.read_text(encoding="utf-8")
+
+
 def test_cors_preflight(server):
     status, headers, _ = server.request(
         "OPTIONS", "/query", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
