@@ -262,7 +262,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     target = Path(args.out or DEFAULT_OUT / exporter.path)
-    write_outputs({target.name: data}, target.parent)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # A device or a pipe ("--out /dev/stdout", a FIFO) is written into, never replaced.
+        try:
+            with open(target, "wb") as handle:
+                write_content(data, handle)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
+    else:
+        write_outputs({target.name: data}, target.parent)
     _log(f"wrote {target} ({exporter.description})")
     return 0
 
@@ -480,6 +488,10 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What a shell reports for a process its reader left: 128 + SIGPIPE.
+BROKEN_PIPE_EXIT = 141
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     try:
@@ -497,6 +509,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _log("interrupted")
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading ("kg export --out - | head -1"): nothing more to say to it.
+        # Python would flush stdout at exit and fail again, so stdout goes nowhere from here.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE_EXIT
+    except OSError as exc:
+        # The system refused a file: one that exists where a folder must go, a folder that is
+        # not writable, a full disk. One line naming it; the previous output stays (see writers).
+        where = f"{exc.filename}: " if exc.filename else ""
+        _log(f"error: {where}{exc.strerror or exc}")
+        return 1
 
 
 def main_entry() -> None:

@@ -286,6 +286,40 @@ def test_bad_inputs_in_a_subprocess_show_no_traceback(tmp_path):
     assert "1 document(s) built, 4 failed, 0 duplicate(s) skipped" in proc.stderr
 
 
+def test_outputs_the_system_refuses_get_one_line(tmp_path):
+    """--out on an existing file, and an export to a full disk (/dev/full, which is written into
+    and never replaced), each get one line naming the path; no traceback."""
+    docs = tmp_path / "docs"
+    write_seed(docs)
+    taken = tmp_path / "taken"
+    taken.write_text("a file where the output folder would go", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kg", "build", str(docs), "--out", str(taken), "--no-validate", "-q"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == f"error: {taken}: File exists"
+    assert taken.read_text(encoding="utf-8").startswith("a file")
+    build_dir = tmp_path / "out"
+    assert subprocess.run([sys.executable, "-m", "kg", "build", str(docs), "--out", str(build_dir), "--no-validate", "-q"], cwd=ROOT).returncode == 0
+    if Path("/dev/full").is_char_device():
+        proc = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "ttl", "--graph", str(build_dir / "graph.trig"), "--out", "/dev/full"], capture_output=True, text=True, cwd=ROOT)
+        assert (proc.returncode, proc.stderr) == (1, "error: /dev/full: No space left on device\n")
+        assert Path("/dev/full").is_char_device()
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(tmp_path):
+    """"kg export --out - | head -1": the pipe closes, the export stops with 141 and says nothing."""
+    docs = tmp_path / "docs"
+    write_seed(docs)
+    assert subprocess.run([sys.executable, "-m", "kg", "build", str(docs), "--out", str(tmp_path / "out"), "--no-validate", "-q"], cwd=ROOT).returncode == 0
+    export = subprocess.Popen(
+        [sys.executable, "-m", "kg", "export", "--format", "ttl", "--graph", str(tmp_path / "out" / "graph.trig"), "--out", "-"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    assert export.stdout.readline().startswith(b"@prefix")
+    export.stdout.close()  # as head does after its line
+    assert export.wait(60) == 141
+    assert export.stderr.read() == b""
+
+
 # --- what the build says on stderr ---------------------------------------------------------
 
 
