@@ -56,6 +56,8 @@ class BuildLog:
             path = outcome.path
         else:
             path = outcome.document.path
+            for note in outcome.document.notes:  # the file was read, with this to know
+                self.write_line(f"warning: {path}: {note}")
             projects = count_projects(outcome)
             line = f"{path}: genre {outcome.genre}, {projects} projects, {len(outcome.facts)} facts"
             # Not a failure: the document is in the graph, and meeting reports often name no project.

@@ -151,6 +151,7 @@ class LoadedText:
     encoding: str
     media_type: str
     title: str = ""
+    notes: tuple[str, ...] = ()
 
 
 def load_document(
@@ -205,6 +206,7 @@ def load_document(
         media_type=loaded.media_type,
         title=loaded.title,
         script=detect_script(loaded.text),
+        notes=loaded.notes,
     )
 
 
@@ -226,8 +228,8 @@ def describe_error(error: Exception) -> str:
 
 
 def load_text(data: bytes, path: str) -> LoadedText:
-    text, encoding = decode_bytes(data, path)
-    return LoadedText(text=text, encoding=encoding, media_type=MEDIA_TYPES["text"])
+    text, encoding, notes = decode_bytes(data, path)
+    return LoadedText(text=text, encoding=encoding, media_type=MEDIA_TYPES["text"], notes=notes)
 
 
 def load_markdown(data: bytes, path: str) -> LoadedText:
@@ -235,17 +237,17 @@ def load_markdown(data: bytes, path: str) -> LoadedText:
     return replace(load_text(data, path), media_type=MEDIA_TYPES["markdown"])
 
 
-def decode_bytes(data: bytes, path: str, declared: str = "") -> tuple[str, str]:
-    """Decode ``data`` → (text, codec name). Only decoding: the text's length is the file's.
+def decode_bytes(data: bytes, path: str, declared: str = "") -> tuple[str, str, tuple[str, ...]]:
+    """Decode ``data`` → (text, codec name, notes). Only decoding: the text's length is the file's.
 
-    Order: a byte-order mark; strict UTF-8; the ``declared`` charset (HTML); detection.
-    UTF-8 goes before the declaration because valid UTF-8 is near-proof by itself (GB or Big5
-    text almost never is), and pages declaring "gb2312" while serving UTF-8 are common.
+    Order: a byte-order mark; strict UTF-8; the ``declared`` charset (HTML); detection; and last,
+    UTF-8 with its few bad bytes replaced by U+FFFD (a file damaged in a few places), which the
+    notes tell, with where the first is.
     """
     for mark, codec in BYTE_ORDER_MARKS:
         if data.startswith(mark):
             try:
-                return data.decode(codec), codec
+                return data.decode(codec), codec, ()
             except UnicodeDecodeError:
                 raise DecodeError(
                     f"starts with a {codec} byte-order mark but is not valid {codec}", path
@@ -262,12 +264,44 @@ def decode_bytes(data: bytes, path: str, declared: str = "") -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError):
             continue
         check_text_is_textual(text, path)
-        return text, codec
+        return text, codec, ()
+    damaged = _utf8_with_bad_bytes(data)
+    if damaged is not None:
+        text, note = damaged
+        check_text_is_textual(text, path)
+        return text, "utf-8", (note,)
     raise DecodeError(
         "cannot detect the text encoding (tried UTF-8, GB18030, Big5 and others); "
         "save it as UTF-8",
         path,
     )
+
+
+# UTF-8 with at most this share of its bytes bad is a damaged UTF-8 file, not another encoding.
+MAX_BAD_BYTE_SHARE = 0.001
+MIN_BAD_BYTES_ALLOWED = 16
+
+
+def _utf8_with_bad_bytes(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 text with the few bytes that are not UTF-8 replaced, and a note saying how many and
+    where the first is; None where too many are bad to call it UTF-8."""
+    bad: list[int] = []
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    at = 0
+    while at < len(data):
+        try:
+            decoder.decode(data[at:], final=True)
+            break
+        except UnicodeDecodeError as error:
+            bad.append(at + error.start)
+            at += error.end
+            decoder.reset()
+            if len(bad) > max(MIN_BAD_BYTES_ALLOWED, len(data) * MAX_BAD_BYTE_SHARE):
+                return None
+    if not bad:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    return text, f"{len(bad)} byte sequence(s) that are not UTF-8 replaced by U+FFFD, the first at byte {bad[0]:,}"
 
 
 def list_candidate_codecs(data: bytes, declared: str) -> Iterator[str]:
@@ -309,7 +343,7 @@ def check_text_is_textual(text: str, path: str) -> None:
 def load_html(data: bytes, path: str) -> LoadedText:
     from bs4 import BeautifulSoup
 
-    text, encoding = decode_bytes(data, path, declared=find_declared_charset(data))
+    text, encoding, notes = decode_bytes(data, path, declared=find_declared_charset(data))
     try:
         soup = BeautifulSoup(text, "lxml")
     except Exception as error:  # bs4/lxml raise assorted errors for markup they cannot take
@@ -321,7 +355,7 @@ def load_html(data: bytes, path: str) -> LoadedText:
     except RecursionError:  # the walk recurses once per nesting level; real pages nest < 100
         raise InputError("HTML is nested too deeply to read", path) from None
     text = "\n".join(lines)
-    return LoadedText(text=text, encoding=encoding, media_type=MEDIA_TYPES["html"], title=title)
+    return LoadedText(text=text, encoding=encoding, media_type=MEDIA_TYPES["html"], title=title, notes=notes)
 
 
 def find_declared_charset(data: bytes) -> str:

@@ -21,6 +21,7 @@ class SourceDocument:
     media_type: str = "text/plain"
     title: str = ""
     script: str = "simplified"  # or "traditional", as kg.script.detect_script reads the text
+    notes: tuple[str, ...] = ()  # what reading it had to do: "3 bytes that are not UTF-8 replaced, …"
 
 
 @dataclass(frozen=True, order=True)

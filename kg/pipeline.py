@@ -115,7 +115,10 @@ def process_document(document: SourceDocument, toolkit: Toolkit, genre: str | No
     sentences = [s for seg in segments for s in split_sentences(seg.span, rules)]
     resolved = resolve_extraction(extraction, sentences, toolkit.lexicon)
     resolved = resolved if reading is bare else restore_script(resolved, bare)
-    return resolved if offsets is None else restore_glosses(resolved, document, offsets)
+    resolved = resolved if offsets is None else restore_glosses(resolved, document, offsets)
+    # What reading the file took (bad bytes replaced) is said with the document's warnings.
+    notes = tuple(f"{document.name}: {note}" for note in document.notes)
+    return dataclasses.replace(resolved, warnings=(*notes, *resolved.warnings)) if notes else resolved
 
 
 MAX_EXTRACTION_CHARS = 1_000_000

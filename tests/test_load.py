@@ -90,6 +90,21 @@ def test_text_file_decodes_to_exactly_the_original(tmp_path, text, data, codec):
     assert document.path == str(path)
 
 
+def test_utf8_damaged_in_a_few_places_is_read_with_the_bad_bytes_replaced(tmp_path):
+    """Six bad bytes in the middle of a UTF-8 plan: the text is read, each bad sequence is one
+    U+FFFD, and the document's note says how many and where the first is."""
+    seed = (pathlib.Path(__file__).resolve().parents[1] / "data" / "pingshan-2017-reform-plan.txt").read_bytes()
+    middle = seed.index("。".encode()) + 3
+    damaged = seed[:middle] + b"\xff\xfe\x80\x81\xc3(" + seed[middle:]
+    document = load_document(write(tmp_path, "plan.txt", damaged))
+    assert document.encoding == "utf-8"
+    assert document.text == seed[:middle].decode() + "\ufffd" * 5 + "(" + seed[middle:].decode()
+    assert document.notes == (f"5 byte sequence(s) that are not UTF-8 replaced by U+FFFD, the first at byte {middle:,}",)
+    # Text with far more bad bytes than a damaged copy holds is no UTF-8: refused as before.
+    with pytest.raises(DecodeError):
+        load_document(write(tmp_path, "noise.txt", bytes(range(0x80, 0x100)) * 40 + b"\xff" * 200))
+
+
 def test_doc_id_is_the_same_for_the_same_text_in_any_encoding(tmp_path):
     ids = {
         load_document(write(tmp_path, f"{case_id}.txt", data)).doc_id

@@ -286,6 +286,17 @@ def test_bad_inputs_in_a_subprocess_show_no_traceback(tmp_path):
     assert "1 document(s) built, 4 failed, 0 duplicate(s) skipped" in proc.stderr
 
 
+def test_a_damaged_utf8_file_builds_with_a_warning_line(tmp_path, capsys):
+    damaged = tmp_path / "plan.txt"
+    seed = SEED.read_bytes()
+    middle = seed.index("。".encode()) + 3
+    damaged.write_bytes(seed[:middle] + b"\xff\xfe" + seed[middle:])
+    code, lines = build(capsys, str(damaged), "--out", str(tmp_path / "out"))
+    assert code == 0
+    assert f"warning: {damaged}: 2 byte sequence(s) that are not UTF-8 replaced by U+FFFD, the first at byte {middle:,}" in lines
+    assert "not UTF-8 replaced" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
 def test_outputs_the_system_refuses_get_one_line(tmp_path):
     """--out on an existing file, and an export to a full disk (/dev/full, which is written into
     and never replaced), each get one line naming the path; no traceback."""
