@@ -139,11 +139,20 @@ extraction runs at about 250 KB of input a second; below a MiB a worker costs mo
 _worker_toolkit: Toolkit | None = None
 
 
+# A folder kg build wrote holds its report.json beside its graph.
+OUTPUT_MARK = "report.json"
+OUTPUT_GRAPHS = ("graph.trig", "graph.ttl")
+
+
+def _is_output_folder(folder: Path) -> bool:
+    return (folder / OUTPUT_MARK).is_file() and any((folder / name).is_file() for name in OUTPUT_GRAPHS)
+
+
 def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]]:
     """Files as given, and the supported files inside folders (sorted, so builds are stable).
 
     Inside a folder other suffixes are skipped silently: folders hold notes, images and
-    spreadsheets. A file named explicitly is kept whatever its suffix, so that loading it says
+    spreadsheets; so are the folders a build wrote (``_is_output_folder``). A file named explicitly is kept whatever its suffix, so that loading it says
     what is wrong. A folder with nothing to build is a failure of its own.
     """
     found: list[Path] = []
@@ -151,7 +160,14 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            # A build's own output (its report.md, its views' pages) is no document: "kg build ."
+            # would read the last build back in, and grow with every run.
+            outputs = {report.parent for report in path.rglob(OUTPUT_MARK) if _is_output_folder(report.parent)}
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not any(folder in p.parents for folder in outputs)
+            )
             if not files:
                 failures.append(Failure(str(path), f"folder holds no supported document ({', '.join(SUPPORTED_SUFFIXES)})"))
             found.extend(files)

@@ -28,7 +28,7 @@ from kg.cli import BuildLog, fit_columns, main
 from kg.export import EXPORTERS
 from kg.load import hash_text
 from kg.model import SourceDocument
-from kg.pipeline import MAX_EXTRACTION_CHARS, Duplicate, Failure, build_graph, process_document, run_each
+from kg.pipeline import MAX_EXTRACTION_CHARS, Duplicate, Failure, build_graph, expand_paths, process_document, run_each
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "pingshan-2017-reform-plan.txt"
@@ -189,6 +189,20 @@ def test_folder_skips_other_suffixes_silently_and_an_empty_folder_is_a_failure(t
     assert not lines_naming(lines, "table.xlsx") and not lines_naming(lines, "photo.png")
     (line,) = lines_naming(lines, "nothing")
     assert line.startswith(f"error: {tmp_path / 'nothing'}: folder holds no supported document (.txt")
+
+
+def test_a_build_inside_its_input_folder_never_reads_its_own_output(tmp_path, capsys):
+    """"kg build ." with --out inside the folder: the output's report.md and view pages are no
+    documents, so every build reads the one plan and writes the same graph."""
+    write_seed(tmp_path)
+    graphs = []
+    for _ in range(3):
+        code, lines = build(capsys, str(tmp_path), "--out", str(tmp_path / "out"), "-q")
+        assert code == 0 and any("1 document(s) built" in line for line in lines), lines
+        graphs.append((tmp_path / "out" / "graph.ttl").read_bytes())
+    assert graphs[0] == graphs[1] == graphs[2]
+    # A file inside an output named by itself is read: the user asked for it.
+    assert expand_paths([tmp_path / "out" / "report.md"])[0] == [tmp_path / "out" / "report.md"]
 
 
 def test_when_nothing_builds_the_previous_output_stays_byte_for_byte(tmp_path, capsys):
