@@ -19,6 +19,7 @@ import io
 import os
 import pathlib
 import re
+import zipfile
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+# What a packaged document (.docx) may expand to once unzipped.
+MAX_EXPANDED_BYTES = 256 * 1024 * 1024
 """Larger files are refused: reform documents are kilobytes, so 50 MB means a wrong file."""
 
 DOC_ID_LENGTH = 16
@@ -507,9 +510,23 @@ def render_html_row(row: Tag) -> list[str]:
 # --- DOCX ---------------------------------------------------------------------------------
 
 
+def check_expansion(data: bytes, path: str) -> None:
+    """A zip package (.docx) may say it expands to no more than MAX_EXPANDED_BYTES: a 3 MB file can
+    hold a gigabyte of XML (a "zip bomb"). The sizes its directory declares bound what reading it
+    yields (zipfile stops each member at its declared size), so they are checked before it is read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            declared = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise InputError(f"not a readable .docx file ({describe_error(error)})", path) from error
+    if declared > MAX_EXPANDED_BYTES:
+        raise InputError(f"the file expands to {describe_size(declared)}, over the {describe_size(MAX_EXPANDED_BYTES)} limit", path)
+
+
 def load_docx(data: bytes, path: str) -> LoadedText:
     import docx
 
+    check_expansion(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
         # iter_inner_content yields paragraphs and tables in body order, so a table's rows

@@ -294,6 +294,24 @@ def test_docx_gives_paragraphs_and_table_rows_in_document_order(tmp_path):
     assert document.media_type.endswith("wordprocessingml.document")
 
 
+def test_docx_that_would_expand_past_the_limit_is_refused_before_reading(tmp_path, monkeypatch):
+    """A valid .docx carrying a member that unzips to far more than the file's size (a zip bomb)
+    is refused by what its directory declares, before python-docx reads any of it."""
+    import zipfile
+
+    buffer = io.BytesIO(build_docx())
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/media/padding.bin", b"\0" * (8 << 20))  # 8 MiB of zeros: a few KB zipped
+    data = buffer.getvalue()
+    assert len(data) < 100_000
+    monkeypatch.setattr(kg.load, "MAX_EXPANDED_BYTES", 4 << 20)
+    read = []
+    monkeypatch.setattr(docx, "Document", lambda *a, **k: read.append(1))
+    with pytest.raises(InputError, match=r"expands to 8\.\d MB, over the 4\.0 MB limit"):
+        load_document(write(tmp_path, "bomb.docx", data))
+    assert read == []
+
+
 def test_docx_vertically_merged_cell_is_not_repeated(tmp_path):
     document = docx.Document()
     table = document.add_table(rows=2, cols=2)
