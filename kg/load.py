@@ -16,10 +16,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import logging
 import os
 import pathlib
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -593,22 +595,48 @@ def find_docx_heading(document: DocxDocument) -> str:
 # where pdfminer adds a blank line after each; pypdf is pure Python with no dependencies.
 
 
+@contextmanager
+def _library_warnings(name: str) -> Iterator[list[str]]:
+    """What a library logs while reading a file, collected instead of reaching stderr unlabelled
+    ("Ignoring wrong pointing object 7 0"): the loader says it, naming the file."""
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    logger, handler = logging.getLogger(name), Collect(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 def load_pdf(data: bytes, path: str) -> LoadedText:
     import pypdf
 
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            # Many government PDFs are "encrypted" with an empty user password only to stop
-            # editing; they open without one.
-            reader.decrypt("")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        metadata = reader.metadata
-        title = str(metadata.title or "").strip() if metadata is not None else ""
-    except Exception as error:  # pypdf raises PdfReadError, ValueError, KeyError… for damage
-        raise InputError(f"not a readable .pdf file ({describe_error(error)})", path) from error
+    with _library_warnings("pypdf") as warned:
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                # Many government PDFs are "encrypted" with an empty user password only to stop
+                # editing; they open without one.
+                reader.decrypt("")
+            pages = [page.extract_text() or "" for page in reader.pages]
+            metadata = reader.metadata
+            title = str(metadata.title or "").strip() if metadata is not None else ""
+        except Exception as error:  # pypdf raises PdfReadError, ValueError, KeyError… for damage
+            said = f"; pypdf: {warned[0]}" if warned else ""
+            raise InputError(f"not a readable .pdf file ({describe_error(error)}{said})", path) from error
     if not pages:
         raise EmptyDocumentError("PDF has no pages", path)
+    if not any(page.strip() for page in pages) and warned:
+        # Damage, not a scan: what pypdf met says so.
+        raise InputError(f"PDF is damaged and no text could be read from it (pypdf: {warned[0]}; {len(warned)} warning(s))", path)
     if not any(page.strip() for page in pages):
         raise NoTextLayerError(
             f"PDF has no text layer ({len(pages)} page(s) without text, probably a scan); "
@@ -617,7 +645,8 @@ def load_pdf(data: bytes, path: str) -> LoadedText:
         )
     # Pages one after another; pypdf ends a page with a line break or not, so normalise the seam.
     text = "\n".join(page.rstrip("\n") for page in pages)
-    return LoadedText(text=text, encoding="", media_type=MEDIA_TYPES["pdf"], title=title)
+    notes = (f"pypdf met {len(warned)} problem(s) reading it, the first: {warned[0]}",) if warned else ()
+    return LoadedText(text=text, encoding="", media_type=MEDIA_TYPES["pdf"], title=title, notes=notes)
 
 
 LOADERS: dict[str, Callable[[bytes, str], LoadedText]] = {

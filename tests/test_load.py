@@ -373,6 +373,33 @@ def test_pdf_without_text_layer_says_it_needs_ocr(tmp_path):
     assert "OCR" in caught.value.message
 
 
+def damaged_pdf() -> bytes:
+    """A text PDF whose every content stream is overwritten with zeros: it opens, and no page
+    gives text."""
+    import re
+
+    data = bytearray(build_pdf([[SIMPLIFIED.splitlines()[0]], [SIMPLIFIED.splitlines()[2]]]))
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", bytes(data), re.S):
+        start, end = stream.span(1)
+        if end - start > 20:
+            data[start : end - 1] = b"\0" * (end - 1 - start)
+    return bytes(data)
+
+
+def test_a_damaged_pdf_is_called_damaged_not_a_scan_and_pypdf_says_nothing_itself(tmp_path, capfd):
+    with pytest.raises(InputError) as caught:
+        load_document(write(tmp_path, "damaged.pdf", damaged_pdf()))
+    assert not isinstance(caught.value, NoTextLayerError)
+    assert caught.value.message.startswith("PDF is damaged and no text could be read from it (pypdf: ")
+    # A PDF too damaged to open says what pypdf met, in the one line.
+    data = build_pdf([[SIMPLIFIED.splitlines()[0]]])
+    middle = len(data) // 2
+    with pytest.raises(InputError, match=r"not a readable \.pdf file \(PdfReadError: .*; pypdf: "):
+        load_document(write(tmp_path, "broken.pdf", data[:middle] + b"\0" * 200 + data[middle + 200 :]))
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""  # nothing unlabelled on the terminal
+
+
 # --- errors -------------------------------------------------------------------------------
 
 
