@@ -57,8 +57,10 @@ def describe_dataset(stats: GraphStats, graph: Graph, distributions: list[tuple[
     """VoID and DCAT for the built dataset: title, licence, source documents (from ``graph``,
     which holds at least their triples), counts of triples, entities, classes and properties
     (``stats``, over the union graph), the named graphs as subsets, the files as distributions
-    (``(path under output/, description)``; relative IRIs, so they resolve beside void.ttl) and
-    the tool that made it. No timestamp, so the same graph gives the same description."""
+    (``(path under output/, description)``, each an IRI under the dataset's own, ``…/dataset/H/graph.ttl``:
+    a strict parser takes no relative IRI without a base, and the dataset's IRI is where a
+    publisher serves its files) and the tool that made it. No timestamp, so the same graph gives
+    the same description."""
     text = text or load_dataset_text()
     documents = sorted(graph.subjects(RDF.type, RKG.SourceDocument))
     hashes = sorted(str(graph.value(d, RKG.contentHash)) for d in documents)
@@ -101,8 +103,9 @@ def describe_dataset(stats: GraphStats, graph: Graph, distributions: list[tuple[
             out.add((node, VOID.subset, URIRef(named)))
             out.add((URIRef(named), RDF.type, VOID.Dataset))
             out.add((URIRef(named), VOID.triples, Literal(count)))
+    out.add((node, VOID.uriSpace, Literal(str(ID))))
     for path, description in distributions:
-        file = URIRef(path)
+        file = URIRef(f"{node}/{path}")
         out.add((node, DCAT.distribution, file))
         out.add((file, RDF.type, DCAT.Distribution))
         out.add((file, DCAT.downloadURL, file))
