@@ -391,7 +391,7 @@ def find_responsibility_clauses(c: _Collector, sentence: Span) -> tuple[Span, li
         if together:
             pairs = [("leadUnit", together.span("lead")), ("supportUnit", together.span("support"))]
             return clause, [(field, sub_span(clause, clause.start + a, clause.start + b)) for field, (a, b) in pairs]
-        end = None
+        end, opening = None, None
         for following in clauses[k:]:
             words = following.text.rstrip(c.rules.clause_seps).removeprefix("由")
             # A label's value ("责任单位：甲局牵头") is read as a field, not here.
@@ -399,8 +399,9 @@ def find_responsibility_clauses(c: _Collector, sentence: Span) -> tuple[Span, li
             found = c.rules.brackets.verb_at_end(words) if plain else None
             if found is None or not found[1]:
                 break
-            end = following.end
-        if end is None or not (text.startswith("由") or c.rules.brackets.is_unit(c.rules.brackets.verb_at_end(text)[1])):
+            end, opening = following.end, opening or found[1]
+        # Without 由, the run must open with units: "市发改委牵头", not "全面落实".
+        if end is None or not (text.startswith("由") or c.rules.brackets.is_unit(opening)):
             continue
         run = sub_span(sentence, clause.start, end)
         # 由 marks who answers; blanked, the run reads as a bracket's inside, offsets kept.
@@ -1492,10 +1493,14 @@ def find_member_lists(c: _Collector) -> None:
     label: Span | None = None
     for line in split_span(Span(0, len(c.document.text), c.document.text), "\n", keep_separator=False):
         match = MEMBER_LINE.match(line.text)
-        group = "bracketed" if match and match.group("bracketed") else "spaced"
-        if match is None or c.lexicon.name_stopwords and re.sub(r"\s+", "", match.group("name")) in c.lexicon.name_stopwords:
-            label = None if line.text.strip() and match is None and not line.text.strip().endswith(("：", ":")) else label
+        if match is None:
+            # Other text ends a label's run of lines; a blank line or a lead-in ("成员如下：") does not.
+            if line.text.strip() and not line.text.strip().endswith(("：", ":")):
+                label = None
             continue
+        if re.sub(r"\s+", "", match.group("name")) in c.lexicon.name_stopwords:
+            continue
+        group = "bracketed" if match.group("bracketed") else "spaced"
         if match.group("label"):
             label = sub_span(line, line.start + match.start("label"), line.start + match.end("label"))
             if re.sub(r"\s+", "", label.text) not in c.lexicon.titles:

@@ -239,8 +239,8 @@ def _heads_tasks(lines: list[_Line], i: int, with_fields: set[int], rules: Rules
     task. A line that says more than a title ("八、关于…问题。你省请求，…") stays a task."""
     content = lines[i].span.text[lines[i].content_start - lines[i].span.start :].rstrip("。.")
     # "三、六项保障措施（牵头领导：甲、乙）": a title with the fields it passes to the tasks under it.
-    fields = next((m for m in _FIELD_BRACKET_AT_END.finditer(content) if rules.has_fields(m.group())), None)
-    if fields is not None and fields.start() > 0:
+    fields = _FIELD_BRACKET_AT_END.search(content)
+    if fields is not None and fields.start() > 0 and rules.has_fields(fields.group()):
         content = content[: fields.start()]
     if len(content) > rules.heading_max_chars or any(ch in rules.sentence_ends for ch in content):
         return False
