@@ -152,8 +152,9 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]
     """Files as given, and the supported files inside folders (sorted, so builds are stable).
 
     Inside a folder other suffixes are skipped silently: folders hold notes, images and
-    spreadsheets; so are the folders a build wrote (``_is_output_folder``). A file named explicitly is kept whatever its suffix, so that loading it says
-    what is wrong. A folder with nothing to build is a failure of its own.
+    spreadsheets; so are the folders a build wrote (``_is_output_folder``). A file named
+    explicitly is kept whatever its suffix, so that loading it says what is wrong. A folder with
+    nothing to build is a failure of its own.
     """
     found: list[Path] = []
     failures: list[Failure] = []
