@@ -23,6 +23,10 @@ CLAUSE_SEPARATORS = "，,；;。"
 LIST_SEPARATORS = "、，,及和"
 
 
+# What a clause says when it says when, not who: "（甲负责，年内持续推进）", "（甲牵头，长期坚持）".
+WHEN = re.compile(r"(?:[0-9]{4}年|年内|全年|今年|明年|长期|持续|常态化|逐年|每年)+")
+
+
 @dataclass(frozen=True)
 class BracketRules:
     lead_verbs: tuple[str, ...]  # longest first
@@ -124,6 +128,8 @@ def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -
         begin += len(clause) - len(clause.lstrip())
         clause = clause.strip()
         found = rules.verb_at_end(clause)
+        if found is not None and WHEN.fullmatch(found[1].strip()):
+            continue
         if found is None:
             clauses.append((None, begin, _strip_catch_all(clause, rules)))
         else:

@@ -626,6 +626,9 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     roles = _task_column([column_role(word, rules) for word in words])
     lead = roles.index("ordinal") if "ordinal" in roles else 0
     row_start = _spaced_row(lead)
+    # Column names are bare words: "责任单位: 甲、乙, 丙" is a field line whose text was spaced out.
+    if any(re.search(r"[、，,；;：:。]", word) for word in words):
+        return None
     if len(words) < 3 or lead > MAX_SPACED_LEAD or not _known(roles) or not (at + 1 < len(lines) and row_start.match(lines[at + 1].text)):
         return None
     starts, stop = [], at + 1

@@ -92,6 +92,9 @@ BRACKETS = [
     # "列第一位者为牵头单位": the first unit leads, the others support.
     ("甲部、乙部、丙部按职责分工负责", True, [("leadUnit", "甲部"), ("supportUnit", "乙部、丙部")]),
     ("甲部牵头，乙部参与", True, [("leadUnit", "甲部"), ("supportUnit", "乙部")]),
+    # A clause that says when, not who, names no unit (国务院, 天津).
+    ("甲部门分别负责，年内持续推进", False, [("leadUnit", "甲部门")]),
+    ("甲局牵头，乙局配合，长期坚持", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
     # Not brackets of units.
     ("2024年", False, None),
     ("试行", False, None),
@@ -193,6 +196,36 @@ def test_points_of_an_argument_head_the_items_under_them_and_are_no_tasks(toolki
     assert {("tier", "甲种植产业园项目", "扎实推进产业强镇"), ("tier", "乙加工项目", "扎实推进产业强镇")} <= facts
     news = "县委常委王建国介绍有关情况。\n一是抓规定动作。今年以来，研究制定了14个改革方案。\n二是抓督察考核。开展督察5次。\n"
     assert not {f for f in facts_of(news, toolkit, "meeting") if f[2] == "project"}
+
+
+def test_numbers_written_with_a_space_or_a_full_stop_open_items(toolkit):
+    """"一 、", "1 ." (a page whose words were spaced out, 新密) and "1。" (天津) number items;
+    a field line spaced out like a table's header is still a field line."""
+    spaced = (
+        "一 、 承担的 重点工作任务\n"
+        "1 . 严格管控 地方政府债务。\n责任单位:市 财政局\n"
+        "2 . 强化县城 综合承载能力。\n牵头单位:市 甲中心\n责任单位: 市乙委、丙局, 各乡镇政府 、丁 管委 会\n"
+        "3 . 加强城市风貌管理。\n责任单位: 市 戊局 、己 局\n"
+    )
+    facts = facts_of(spaced, toolkit, "tasks")
+    assert {f for f in facts if f[0] in ("ordinal", "leadUnit", "supportUnit")} == {
+        ("ordinal", "严格管控地方政府债务", "1"),
+        ("ordinal", "强化县城综合承载能力", "2"),
+        ("ordinal", "加强城市风貌管理", "3"),
+        ("leadUnit", "严格管控地方政府债务", "市财政局"),
+        ("leadUnit", "强化县城综合承载能力", "市甲中心"),
+        ("supportUnit", "强化县城综合承载能力", "市乙委"),
+        ("supportUnit", "强化县城综合承载能力", "丙局"),
+        ("supportUnit", "强化县城综合承载能力", "各乡镇政府"),
+        ("supportUnit", "强化县城综合承载能力", "丁管委会"),
+        ("leadUnit", "加强城市风貌管理", "市戊局"),
+        ("leadUnit", "加强城市风貌管理", "己局"),
+    }
+    assert ("tier", "加强城市风貌管理", "承担的重点工作任务") in facts
+    full_stop = "1。推动甲项工作落地见效。（市政府各部门分别负责，年内持续推进）\n2。做好乙项工作。（市甲局牵头）\n"
+    facts = facts_of(full_stop, toolkit, "opinions")
+    assert {("leadUnit", "推动甲项工作落地见效", "市政府各部门"), ("leadUnit", "做好乙项工作", "市甲局")} <= facts
+    assert not {f for f in facts if f[0] == "supportUnit"}
 
 
 def test_wrapped_lines_are_joined_across_page_numbers():
