@@ -63,6 +63,9 @@ PROPER_NOUN_FLAGS = frozenset({"ns", "nz", "nt"})
 # "竞中梅同志" (海南, 吐鲁番 and other notices).
 HONOURED_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})(?:先生|女士|同志)")
 NAME_BEFORE_PUNCTUATION = re.compile(f"({HAN_CLASS}{{2,4}})(?:[^\\w]|$)")
+# A name written in transliteration, its parts joined by a middle dot ("艾尔肯·吐尼亚孜", "阿孜古力•阿不都拉"
+# in 新疆 and 湖南 reports): the tagger reads only its first part.
+JOINED_NAME = re.compile(f"{HAN_CLASS}{{1,8}}[·•・‧]{HAN_CLASS}{{1,10}}")
 # A document's own year is read from this many characters at its start.
 DOCUMENT_YEAR_CHARS = 300
 # Table columns that carry fields, in the order their facts are made.
@@ -175,6 +178,13 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     rest = span.text[at - span.start : at - span.start + 8]
     if not rest or not HAN.match(rest):  # no name follows: tagging would not find one
         return None
+    joined = JOINED_NAME.match(span.text, at - span.start)
+    if joined:
+        # The last part runs up to a word no name holds ("…吐尼亚孜主持会议").
+        name = joined.group()
+        dot = re.search("[·•・‧]", name).end()
+        cut = min((i for w in lexicon.name_stopwords if (i := name.find(w, dot + 2)) >= 0), default=len(name))
+        return Span(at, at + cut, name[:cut])
     tokens = list(lexicon.tokenizer.cut(rest))
     if tokens[0].word in lexicon.name_stopwords:
         return None

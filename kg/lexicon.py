@@ -185,7 +185,12 @@ class Lexicon:
         unit = alt((*self.unit_suffixes, *self.group_suffixes))
         han = HAN_CLASS
         start = f"(?:^|(?<=[^{han[1:-1]}])|(?<=[{re.escape(self.boundaries)}]))"
-        return re.compile(f"{start}(?P<place>{han}{{2,3}}?)(?P<post>{level}{organ}+{title}|{level}{han}{{1,14}}?{unit}{organ}?{title})")
+        # A place is two or three characters, or up to five where an autonomous region's people
+        # are named in it ("宁夏回族自治区主席", "新疆维吾尔自治区党委书记").
+        return re.compile(
+            f"{start}(?P<place>{han}{{2,3}}?|{han}{{2,5}}?(?=自治))"
+            f"(?P<post>{level}{organ}+{title}|{level}{han}{{1,14}}?{unit}{organ}?{title}|{alt(w for w in self.full_posts if w.startswith(self.post_levels))})"
+        )
 
     @cached_property
     def generic_works(self) -> tuple[str, ...]:

@@ -311,6 +311,12 @@ def test_pinyin_readings_of_a_mirror_page_are_read_around(toolkit):
         ("县人民政府常务副县长李丙主持。", "李丙", "县人民政府常务副县长"),
         ("县委常委、组织部长裴丁讲话。", "裴丁", "组织部长"),
         ("省工信委副巡视员孟戊出席。", "孟戊", "省工信委副巡视员"),  # 甘肃, 广西 (一级巡视员)
+        # An autonomous region's government is headed by its 主席, named with the region's people
+        # before it (宁夏, 广西, 新疆); a name in transliteration is whole across its middle dot.
+        ("10日，宁夏回族自治区主席王正伟主持召开政府常务会议。", "王正伟", "自治区主席"),
+        ("自治区副主席张三参加会议。", "张三", "自治区副主席"),
+        ("自治区党委副书记、自治区主席艾尔肯·吐尼亚孜主持会议。", "艾尔肯·吐尼亚孜", "自治区主席"),
+        ("县委副书记、县长姜甲、副县长殷乙、阿孜古力•阿不都拉、潘丙参加会议。", "阿孜古力•阿不都拉", "副县长"),
     ],
 )
 def test_posts_of_bodies_and_members(text, person, post, toolkit):
