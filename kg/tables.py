@@ -592,6 +592,8 @@ def read_pipe_rows(lines: list[Span], at: int, rules: TableRules) -> Table | Non
 
 # Leading columns a spaced row may have before its number ("目标 序号 任务 …": a category).
 MAX_SPACED_LEAD = 2
+# Numbered headings in a row a spaced table may have between its rows ("二、…" then "（一）…").
+MAX_SPACED_HEADINGS = 3
 
 
 def _header_words(text: str) -> list[str]:
@@ -629,20 +631,41 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     # Column names are bare words: "责任单位: 甲、乙, 丙" is a field line whose text was spaced out.
     if any(re.search(r"[、，,；;：:。]", word) for word in words):
         return None
-    if len(words) < 3 or lead > MAX_SPACED_LEAD or not _known(roles) or not (at + 1 < len(lines) and row_start.match(lines[at + 1].text)):
+    if len(words) < 3 or lead > MAX_SPACED_LEAD or not _known(roles):
         return None
-    starts, stop = [], at + 1
-    # Rows run to the next row, but never past a new section or MAX_ROW_LINES lines.
-    while stop < len(lines) and not (rules.section and rules.section.match(lines[stop].text)):
-        if row_start.match(lines[stop].text):
+
+    def heads_rows(i: int) -> bool:
+        """A numbered heading across the table ("一、…", "（一）…") with rows under it."""
+        if not (rules.depth_of and rules.depth_of(lines[i].text) is not None) or row_start.match(lines[i].text):
+            return False
+        j = i + 1
+        while j < len(lines) and j - i <= MAX_SPACED_HEADINGS and rules.depth_of(lines[j].text) is not None and not row_start.match(lines[j].text):
+            j += 1
+        return j < len(lines) and j - i <= MAX_SPACED_HEADINGS and row_start.match(lines[j].text) is not None
+
+    if not (at + 1 < len(lines) and (row_start.match(lines[at + 1].text) or heads_rows(at + 1))):
+        return None
+    starts, headings, stop = [], set(), at + 1
+    # Rows run to the next row, but never past MAX_ROW_LINES lines nor a new section that heads
+    # no rows.
+    while stop < len(lines):
+        if heads_rows(stop):
+            headings.add(stop)
+        elif rules.section and rules.section.match(lines[stop].text):
+            break
+        elif row_start.match(lines[stop].text):
             starts.append(stop)
         elif starts and stop - starts[-1] >= MAX_ROW_LINES:
             break
         stop += 1
     rows = []
     above: list[Cell] = []
-    for n, first in enumerate(starts):
-        last = (starts[n + 1] if n + 1 < len(starts) else stop) - 1
+    for n, first in enumerate(sorted([*starts, *headings])):
+        if first in headings:
+            rows.append(Row(lines[first], (), heading=True))
+            continue
+        following = [i for i in [*starts, *headings] if i > first]
+        last = (min(following) if following else stop) - 1
         line = lines[first]
         tokens = [Span(line.start + m.start(), line.start + m.end(), m.group()) for m in re.finditer(r"\S+", line.text)]
         # Leading cells this row leaves out are those of the row above.
@@ -656,7 +679,16 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
             cells.append(_cell(roles[column], [token]))
             column += 1
         above = cells[:lead]
-        cells.append(_cell("other", list(lines[first + 1 : last + 1])))
+        more = list(lines[first + 1 : last + 1])
+        # A unit cell of several lines ("区甲局" then "区乙局" under it), where the row's first
+        # line ends in that cell: each name line that follows is a unit of it.
+        if cells and cells[-1].role in RESPONSIBILITY_ROLES:
+            names = 0
+            while names < len(more) and _shape(more[names], rules) == "name":
+                names += 1
+            cells.extend(_cell(cells[-1].role, [line]) for line in more[:names])
+            more = more[names:]
+        cells.append(_cell("other", more))
         row = _row(cells)
         if row:
             rows.append(row)

@@ -132,6 +132,38 @@ def test_spaced_rows_stop_at_a_new_section(table_rules):
     assert all("这一段" not in text for row in rows for _, text in row)
 
 
+SPACED_PROGRESS = """序号 目标任务 责任单位 上半年推进情况
+一、主要预期目标
+1 地区生产总值增长6%以上。 区甲委 同比增长2.9%。
+2 第一产业增加值增长5%。 区乙委
+区丙局
+区丁中心
+同比增长3.4%。
+二、重点工作
+（一）更大力度推动科技创新
+3 实施创新平台建设行动。 区戊局 全面启动创建工作。
+"""
+
+
+def test_spaced_rows_under_numbered_headings_with_units_a_line(toolkit):
+    """Numbered headings between a spaced table's rows head the rows below them; a unit cell
+    of several lines keeps every unit, and the progress cell after it is no unit (铜梁)."""
+    _, facts = facts_of(SPACED_PROGRESS, toolkit, "tasks")
+    assert {(s, p, o) for s, p, o in facts if p in ("leadUnit", "tier", "ordinal")} == {
+        ("地区生产总值增长6%以上", "ordinal", "1"),
+        ("第一产业增加值增长5%", "ordinal", "2"),
+        ("实施创新平台建设行动", "ordinal", "3"),
+        ("地区生产总值增长6%以上", "leadUnit", "区甲委"),
+        ("第一产业增加值增长5%", "leadUnit", "区乙委"),
+        ("第一产业增加值增长5%", "leadUnit", "区丙局"),
+        ("第一产业增加值增长5%", "leadUnit", "区丁中心"),
+        ("实施创新平台建设行动", "leadUnit", "区戊局"),
+        ("地区生产总值增长6%以上", "tier", "主要预期目标"),
+        ("第一产业增加值增长5%", "tier", "主要预期目标"),
+        ("实施创新平台建设行动", "tier", "更大力度推动科技创新"),
+    }
+
+
 @pytest.mark.parametrize(
     "text",
     [
