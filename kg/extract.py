@@ -1413,14 +1413,39 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
                 stated = c.lexicon.parse_count(match.group("count"))
                 if stated is None or len(names) > stated or (not match.group("closed") and len(names) != stated):
                     continue
+            who = _work_owner(c, match, paragraph)
+            if match.groupdict().get("who") is not None and who is None:
+                continue  # "会议要求甲、乙等改革": no one the works are given to
             found.append(sentence)
             groups = {g.key: g for g in _groups_in_prose(c, paragraph)}
             for name in names:
                 project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
-                if len(groups) == 1:
+                if who is not None:
+                    kind, span = who
+                    owner = c.mention(c.entity("group", span.text) if kind == "group" else _unit(c, span), sentence, span)
+                    c.fact(project, "responsibleGroup" if kind == "group" else "leadUnit", owner, sentence, "work-list-owner")
+                elif len(groups) == 1:
                     group = next(iter(groups.values()))
                     c.fact(project, "responsibleGroup", group, sentence, "work-list-group")
     return found
+
+
+def _work_owner(c: _Collector, match: re.Match, paragraph: Span) -> tuple[str, Span] | None:
+    """Who a list of works is given to ("五华区要着力抓好…", "某专项小组要…"): ("group", span) for
+    a special group, ("unit", span) for a unit or a place that names its level (区, 镇), else None."""
+    if not match.groupdict().get("who"):
+        return None
+    who = sub_span(paragraph, paragraph.start + match.start("who"), paragraph.start + match.end("who"))
+    if who.text.endswith(c.lexicon.group_suffixes):
+        return "group", who
+    places = tuple(suffix for suffix, level in c.lexicon.place_suffixes if level)
+    if c.rules.brackets.is_unit(who.text) or (len(who.text) <= PLACE_OWNER_CHARS and who.text.endswith(places)):
+        return "unit", who
+    return None
+
+
+# A place that is given works is named short: "五华区", "忠和镇".
+PLACE_OWNER_CHARS = 6
 
 
 # A note on a reviewed document's title: "（送审稿）", "（草案）", "(征求意见稿)".

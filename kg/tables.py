@@ -37,6 +37,8 @@ PIPE_CHARACTER = re.compile(f"[{re.escape(PIPE)}]")
 MIN_KNOWN_COLUMNS = 2
 # A row of a spaced table holds at most this many lines of flattened cells.
 MAX_ROW_LINES = 60
+# A column's name is short: "责任单位（第一为牵头单位）", not a news headline with a pipe before it.
+MAX_HEADER_CHARS = 20
 # A flattened table has at least this many cell lines.
 MIN_CELL_LINES = 4
 
@@ -76,6 +78,8 @@ def column_role(header: str, rules: TableRules) -> str:
     """The role of a column from its header: the field of the label it is, else the longest
     known cue it contains, else "other"."""
     compact = re.sub(r"\s+", "", header)
+    if len(compact) > MAX_HEADER_CHARS:  # a sentence, not a column's name
+        return "other"
     field = rules.label_field(compact) if rules.label_field else None
     if field:
         return field

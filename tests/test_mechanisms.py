@@ -366,6 +366,31 @@ def test_a_report_names_a_groups_reforms(toolkit):
         assert ("responsibleGroup", name, "市委甲改革专项小组") in facts
 
 
+def test_works_given_to_a_unit_a_place_or_a_group_in_prose(toolkit):
+    """"某专项小组要着力抓好甲、乙等方面改革", "五华区要着力抓好…等重点改革事项" (昆明),
+    "某镇负责实施甲、乙、丙3个重点项目" (皋兰): each work is a project of its owner."""
+    text = (
+        "听取汇报后，书记强调，甲体制改革专项小组要着力抓好对外交流机制创新、推进贸易便利化等方面改革；"
+        "乙区要着力抓好都市经济转型升级、文化产业发展等重点改革事项；市丙局要积极推进职业教育发展、教育国际化等方面的改革。"
+        "丁镇负责实施北山商贸城、污泥处置工程项目、东河防洪工程3个重点项目。会议要求做好甲、乙等方面改革。"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    owned = {f for f in facts if f[0] in ("leadUnit", "responsibleGroup")}
+    assert owned == {
+        ("responsibleGroup", "对外交流机制创新", "甲体制改革专项小组"),
+        ("responsibleGroup", "贸易便利化", "甲体制改革专项小组"),
+        ("leadUnit", "都市经济转型升级", "乙区"),
+        ("leadUnit", "文化产业发展", "乙区"),
+        ("leadUnit", "职业教育发展", "市丙局"),
+        ("leadUnit", "教育国际化", "市丙局"),
+        ("leadUnit", "北山商贸城", "丁镇"),
+        ("leadUnit", "污泥处置工程项目", "丁镇"),
+        ("leadUnit", "东河防洪工程", "丁镇"),
+    }
+    # "会议要求…": no one is given the works, so they are no projects of this list.
+    assert ("a", "甲", "project") not in facts
+
+
 def test_a_group_named_for_its_work_answers_for_it(toolkit):
     text = (
         "甲镇召开粮食生产工作会议，全面部署全镇粮食生产工作。会议要求，全镇成立镇粮食生产工作领导小组，组长由镇长王建国担任。"

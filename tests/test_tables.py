@@ -47,6 +47,7 @@ def read_rows(text, table_rules):
         ("完成时限", "deadline"),
         ("权力类型", "category"),
         ("备注", "other"),
+        ("蒲江县深化医药卫生体制改革工作领导小组全体会议召开", "other"),  # a headline, not a column
     ],
 )
 def test_column_role(header, role, table_rules):
