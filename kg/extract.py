@@ -432,11 +432,11 @@ def _lead_people(c: _Collector, value: Span) -> list[_Official]:
     """Officials in a lead field: "区委书记张三" by posts; without posts, bare names: "张三、李四",
     or names that run together where spaces pad each one ("张 三李 四" is 张三 and 李四)."""
     officials = find_officials(value, c.lexicon)
-    if officials:
+    if any(official.person for official in officials):
         return officials
-    before = _official_before(value, c.lexicon)
-    if before:
-        return [before]
+    before = _official_before(value, c.lexicon)  # "某某常委、常务副区长": posts without a name after them
+    if before or officials:
+        return [before] if before else officials
     people = []
     for piece in split_list(value, c.rules.list_seps + "/／"):
         compact = re.sub(r"\s+", "", piece.text)
@@ -526,9 +526,19 @@ def _units_by_role(c: _Collector, name: str, predicate: str, value: Span) -> lis
                 for p in parts
             ]
     units = _unit_list(c, value)
+    # "★区甲委、乙局" (吴江), "区甲办*、区乙局" (龙湾): the marked unit leads, the others support.
+    marked = [u for u in units if u.text[:1] in LEAD_MARKS or u.text[-1:] in LEAD_MARKS]
+    units = [trim_span(u, LEAD_MARKS) for u in units]
+    if marked and predicate == "leadUnit" and len(units) > 1:
+        leads = [trim_span(u, LEAD_MARKS) for u in marked]
+        return [("leadUnit", leads), ("supportUnit", [u for u in units if u not in leads])]
     if c.first_leads and predicate == "leadUnit" and name == "unit" and len(units) > 1:
         return [("leadUnit", units[:1]), ("supportUnit", units[1:])]
     return [(predicate, units)]
+
+
+# Marks a table sets by the unit that leads, among the units of one cell.
+LEAD_MARKS = "★☆*＊"
 
 
 @lru_cache(maxsize=4)
@@ -1258,13 +1268,19 @@ def _extract_figures(c: _Collector, sentence: Span, known_tiers: dict[str, Entit
 
 
 def _official_before(who: Span, lexicon: Lexicon) -> _Official | None:
-    """A name written before its post, as headings write it: "某某某省长", "某某副市长"."""
+    """A name written before its post, as headings write it: "某某某省长", "某某副市长", or
+    before a chain of posts whose first may be a bare title: "某某常委、常务副区长"."""
+    if lexicon.post_pattern.fullmatch(who.text):  # "常务副区长": a post, no one named
+        return None
     for k in range(2, 5):
         rest = sub_span(who, who.start + k, who.end)
-        match = lexicon.post_pattern.fullmatch(rest.text)
         name = who.text[:k]
-        if match and HAN.fullmatch(name[0]) and all(HAN.fullmatch(ch) for ch in name):
-            return _Official((rest,), Span(who.start, who.start + k, name))
+        if not all(HAN.fullmatch(ch) for ch in name):
+            continue
+        posts = split_span(rest, "、", keep_separator=False)
+        whole = [p for p in posts if lexicon.post_pattern.fullmatch(p.text)]
+        if whole and all(p in whole or p.text in lexicon.titles for p in posts):
+            return _Official(tuple(posts), Span(who.start, who.start + k, name))
     return None
 
 

@@ -298,7 +298,7 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     def depth_of(text: str) -> int | None:
         return next((n.depth for n in rules.numbering if n.pattern.match(text)), None)
 
-    table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start, depth_of)
+    table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start, depth_of, rules.brackets.is_unit)
     tables = {t.first: t for t in find_tables(spans, document.text, table_rules)}
     lines = _points_as_paragraphs([_classify(line, rules, lexicon) for line in spans])
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}

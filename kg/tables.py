@@ -58,6 +58,8 @@ class TableRules:
     heading: re.Pattern | None = None  # a numbered line that may head rows: "（一）…"
     # The depth of a numbered cell ("一、" → 1, "（一）" → 2, "1." → 3), None if it is not numbered.
     depth_of: Callable[[str], int | None] | None = None
+    # Whether a name is a unit's ("区发改局"): the genre's bracket grammar says.
+    is_unit: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -493,7 +495,7 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
 
     def close() -> None:
         if current:
-            row = _row(_bare_row(current, roles) + fields)
+            row = _row(_bare_row(current, roles, rules.is_unit) + fields)
             if row:
                 rows.append(row)
         current.clear()
@@ -525,10 +527,24 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
     return Table(at, stop, tuple(rows)) if any(not r.heading for r in rows) else None
 
 
-def _bare_row(lines: list[Span], roles: list[str]) -> list[Cell]:
+def _lists_units(text: str, is_unit: Callable[[str], bool]) -> bool:
+    """Whether a cell is a list of units ("区政府办公室*、区财政局"), marks of the lead aside."""
+    names = [name.strip("★☆*＊ ") for name in re.split("[、，,；;]", text)]
+    return all(is_unit(name) for name in names)
+
+
+def _bare_row(lines: list[Span], roles: list[str], is_unit: Callable[[str], bool] | None = None) -> list[Cell]:
     """A row's lines as cells, a line a column. A row with more lines than columns has a cell
     that runs over several (a list of units a line, "县水务局", "县住建局"): the last column of
     who does the task takes the lines the columns before and after it leave."""
+    if len(lines) < len(roles) and is_unit and len(lines) > 1 and _lists_units(lines[-1].text, is_unit):
+        # A row short of cells left empty ("1", the task, "区发改局" under a header of five): its
+        # last cell, a list of units, is the unit column's where the columns before it are not.
+        last = len(lines) - 1
+        if roles[last] not in RESPONSIBILITY_ROLES:
+            column = next((k for k in range(last + 1, len(roles)) if roles[k] in RESPONSIBILITY_ROLES), None)
+            if column is not None:
+                return [_cell(role, [line]) for role, line in zip(roles, lines[:last])] + [_cell(roles[column], [lines[last]])]
     if len(lines) <= len(roles):
         return [_cell(role, [line]) for role, line in zip(roles, lines)]
     wide = max((k for k, role in enumerate(roles) if role in RESPONSIBILITY_ROLES), default=len(roles) - 1)

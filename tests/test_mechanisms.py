@@ -228,6 +228,33 @@ def test_numbers_written_with_a_space_or_a_full_stop_open_items(toolkit):
     assert not {f for f in facts if f[0] == "supportUnit"}
 
 
+def test_a_marked_unit_leads_and_short_rows_keep_their_units(toolkit):
+    """A mark by a unit of a cell makes it the lead and the others support ("★区甲委、乙局" in 吴江,
+    "区甲办*、区乙局" in 龙湾); a row that leaves its middle cells empty ("1", the task, "区丙局"
+    under five header lines) still puts its units in the unit column."""
+    text = (
+        "二、李某常委、常务副区长牵头重点工作\n序号\n重点工作\n区本级\n任务数\n责任单位\n"
+        "1\n地区生产总值增长6.5%。\n区丙局\n"
+        "2\n固定资产投资增长10%左右。\n5%\n区甲办*、区乙局\n"
+        "3\n一般公共预算收入稳步增长。\n★区丁局、戊局\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert {f for f in facts if f[0] in ("leadUnit", "supportUnit")} == {
+        ("leadUnit", "地区生产总值增长6.5%", "区丙局"),
+        ("leadUnit", "固定资产投资增长10%左右", "区甲办"),
+        ("supportUnit", "固定资产投资增长10%左右", "区乙局"),
+        ("leadUnit", "一般公共预算收入稳步增长", "区丁局"),
+        ("supportUnit", "一般公共预算收入稳步增长", "戊局"),
+    }
+    # The heading names its official before a chain of posts, the first a bare title.
+    assert {("leadPerson", "地区生产总值增长6.5%", "李某"), ("leadPost", "地区生产总值增长6.5%", "常务副区长")} <= facts
+    assert {("holdsPost", "李某", "常委"), ("holdsPost", "李某", "常务副区长")} <= facts
+    # A post alone names no one: "常务" is no name before "副区长".
+    facts = facts_of("1.做好甲工作。\n牵头领导:常务副区长\n2.做好乙工作。\n牵头领导:副区长王某\n", toolkit, "tasks")
+    assert ("leadPost", "做好甲工作", "常务副区长") in facts
+    assert not {f for f in facts if f[0] == "leadPerson" and f[1] == "做好甲工作"}
+
+
 def test_wrapped_lines_are_joined_across_page_numbers():
     line = "这是一段从文件中复制的文字它在行尾断开没有"
     text = "\n".join([line, "结束而是接着写到下一行里面的内容一直到这里", "- 2 -", "才结束了。", line, "1.新的条目", "", line, "", "另一段"])
