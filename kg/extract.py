@@ -365,6 +365,11 @@ def find_field_regions(span: Span, rules: Rules, first_leads: bool = False) -> l
         region = Span(span.start + match.start(), span.start + match.end(), match.group())
         if any(r.start < region.end and region.start < r.end for r, _ in regions):
             continue
+        # Units alone in a bracket inside a labelled list are part of a unit's name:
+        # "责任单位：…，各县(市、区)政府(管委会)".
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if not any(part.said for part in parts) and rules.field_cue.search(text, line_start, match.start()):
+            continue
         origin = span.start + match.start("inside")
         regions.append((region, [(part.field, sub_span(span, origin + part.start, origin + part.end)) for part in parts]))
     for pattern in rules.patterns["unit_paren"]:

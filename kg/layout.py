@@ -129,7 +129,9 @@ def split_run_in(text: str, starts_item: re.Pattern, heading_chars: int) -> str:
                 if gap.start() == 0 or gap.end() == len(line):
                     continue
                 before, after = line[last_break : gap.start()].strip(), line[gap.end() :]
-                heading = starts_item.match(before) is not None and len(before) <= heading_chars
+                # A heading has words after its number: "4. 加强…" is one item, not "4." alone.
+                number = starts_item.match(before)
+                heading = number is not None and number.end() < len(before) and len(before) <= heading_chars
                 if starts_item.match(after) or before[-1:] in "。；;！？!?" or heading:
                     chars[offset + gap.start()] = "\n"
                     last_break = gap.end()

@@ -110,6 +110,18 @@ def test_bracket_grammar(inside, first_leads, expected, all_rules):
     assert got == expected
 
 
+def test_a_bracket_of_units_inside_a_labelled_list_is_part_of_a_name(toolkit):
+    """"各县(市、区)政府(管委会)" is one unit under 责任单位, not a bracket saying 管委会 leads."""
+    text = "1.坚持总体防控策略。\n责任单位:市甲办公室、市乙委等,各县(市、区)政府(管委会)\n2.做好丙工作。（市丁局）\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert {f for f in facts if f[0] in ("leadUnit", "supportUnit")} == {
+        ("leadUnit", "坚持总体防控策略", "市甲办公室"),
+        ("leadUnit", "坚持总体防控策略", "市乙委"),
+        ("leadUnit", "坚持总体防控策略", "各县(市、区)政府(管委会)"),
+        ("leadUnit", "做好丙工作", "市丁局"),
+    }
+
+
 def test_a_document_convention_makes_the_first_unit_lead(toolkit):
     text = "各有关单位：\n列第一位者为牵头单位。\n一、深化改革\n（一）推进甲改革。（甲部、乙部按职责分工负责）\n（二）完善乙制度。（丙部、丁部按职责分工负责）\n"
     facts = facts_of(text, toolkit, "opinions")
@@ -283,6 +295,9 @@ def test_paragraphs_run_together_are_split():
     split = split_run_in(text, ITEM_START, 30)
     assert len(split) == len(text)
     assert split.split("\n") == ["要点如下。", "一、总体要求", body, "二、重点任务", "1.推进甲改革。（甲局负责）", "2.推进乙改革。（乙局负责）"]
+    # A space after an item's number on a long line is no heading's end (官渡: "4. 加强…").
+    item = f"4. 加强项目谋划储备。{body}（区甲局牵头）"
+    assert split_run_in(item, ITEM_START, 30) == item
 
 
 def test_a_unit_broken_over_a_line_end_is_one_unit(toolkit):
