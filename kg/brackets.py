@@ -23,8 +23,8 @@ CLAUSE_SEPARATORS = "，,；;。"
 LIST_SEPARATORS = "、，,及和"
 
 
-# What a clause says when it says when, not who: "（甲负责，年内持续推进）", "（甲牵头，长期坚持）".
-WHEN = re.compile(r"(?:[0-9]{4}年|年内|全年|今年|明年|长期|持续|常态化|逐年|每年)+")
+# What a clause says when it says when, not who: "（甲负责，年内持续推进）", "（甲牵头，6月底完成）".
+WHEN = re.compile(r"(?:[0-9]{4}年|[0-9]{1,2}月(?:[0-9]{1,2}日)?|年内|全年|今年|明年|年底|年末|月底|月末|底|末|上旬|中旬|下旬|前|长期|持续|常态化|逐年|每年)+")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import jieba
 
 from .lexicon import HAN_CLASS, Lexicon
 from .model import Cell, Cue, Entity, Extraction, Fact, Mention, Segment, SourceDocument, Span, StatedFigure, Value
-from .brackets import parse_bracket
+from .brackets import WHEN, parse_bracket
 from .rules import Rules
 from .segment import split_clauses, split_sentences, split_span, sub_span
 
@@ -505,10 +505,16 @@ def _unit_list(c: _Collector, value: Span) -> list[Span]:
     posts = (*c.lexicon.titles, *c.lexicon.full_posts)
     for unit in _split_conjoined(_join_collectives(value, split_list(value, c.rules.list_seps), c.lexicon), c.lexicon):
         unit = _close_brackets(_drop_note(trim_span(unit, QUOTES + c.lexicon.trailing)))
-        # "（分管副省长、协管副秘书长负责，省科技厅牵头）": a post is no unit.
-        if len(unit.text) >= 2 and not unit.text.endswith(posts):
+        # "（分管副省长、协管副秘书长负责，省科技厅牵头）": a post is no unit, nor a deadline
+        # closing the list ("责任单位：甲局、乙局，6月底完成").
+        deadline = DEADLINE_CLAUSE.fullmatch(unit.text)
+        if len(unit.text) >= 2 and not unit.text.endswith(posts) and not deadline:
             units.append(unit)
     return units
+
+
+# A deadline where a unit could stand: "6月底完成", "年内持续推进".
+DEADLINE_CLAUSE = re.compile(f"(?:{WHEN.pattern})(?:完成|完工|办结|到位|推进|坚持|实施)?")
 
 
 def _drop_note(unit: Span) -> Span:

@@ -95,6 +95,7 @@ BRACKETS = [
     # A clause that says when, not who, names no unit (国务院, 天津).
     ("甲部门分别负责，年内持续推进", False, [("leadUnit", "甲部门")]),
     ("甲局牵头，乙局配合，长期坚持", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
+    ("甲局牵头，乙局配合，6月底完成", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
     # Not brackets of units.
     ("2024年", False, None),
     ("试行", False, None),
@@ -120,6 +121,13 @@ def test_a_bracket_of_units_inside_a_labelled_list_is_part_of_a_name(toolkit):
         ("leadUnit", "坚持总体防控策略", "各县(市、区)政府(管委会)"),
         ("leadUnit", "做好丙工作", "市丁局"),
     }
+
+
+def test_a_deadline_closing_a_list_of_units_is_no_unit(toolkit):
+    text = "1.加大简政放权力度。坚持依法放权。(责任单位:州甲局、州乙办,各县市人民政府,6月底完成)\n"
+    facts = facts_of(text, toolkit, "plan")
+    assert {f[2] for f in facts if f[0] == "leadUnit"} == {"州甲局", "州乙办", "各县市人民政府"}
+    assert ("deadline", "加大简政放权力度", "6月底") in facts
 
 
 def test_a_document_convention_makes_the_first_unit_lead(toolkit):
