@@ -23,6 +23,7 @@ names are the names without the readings.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import replace
 
@@ -30,20 +31,28 @@ from .model import Cue, Fact, Mention, Resolved, SourceDocument, Span, StatedFig
 
 # A line that is only a page number: "3", "- 3 -", "— 3 —", "第3页", "3/12".
 PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*)?[0-9０-９]{1,4}(?:\s*页)?(?:\s*[/／]\s*[0-9０-９]{1,4})?[\s\-—–－·]*$")
-# White space between two characters of a line.
-INNER_SPACE = re.compile(r"\S\s+\S")
+# White space between two characters of a line, where it lays a line out in columns: not next
+# to a figure or a Latin word, which PDF copies space apart ("分别给予 100 万元").
+INNER_SPACE = re.compile(r"[^\sA-Za-z0-9.%]\s+[^\sA-Za-z0-9.%]")
 # What ends a line that ends its sentence or introduces what follows.
 LINE_ENDS = "。；;！？!?：:）)】」』”\""
 # A wrapped document has at least this many lines of the full width, and they are at least this
 # share of its lines of text.
 MIN_FULL_LINES = 4
 MIN_FULL_SHARE = 0.4
-# A line is of the full width when at most this many characters shorter than the widest common line.
-WIDTH_SLACK = 3
-# Lines shorter than this are never text lines of a wrapped page (headings, cells, numbers).
-MIN_WIDTH = 15
+# A line is of the full width when at most this many columns shorter than the widest common
+# line. Widths are in columns: a Chinese character takes two, a figure or a Latin letter one,
+# as a page sets them ("给予 100 万元" is as wide as six characters).
+WIDTH_SLACK = 6
+# Lines narrower than this are never text lines of a wrapped page (headings, cells, numbers).
+MIN_WIDTH = 30
 # A line longer than this may hold paragraphs run together.
 RUN_IN_CHARS = 200
+
+
+def _columns(line: str) -> int:
+    """How wide a line is set: two columns a wide character, one a narrow one."""
+    return sum(1 if unicodedata.east_asian_width(ch) in "NaH" else 2 for ch in line)
 
 
 def _width(lines: list[str]) -> int | None:
@@ -53,7 +62,7 @@ def _width(lines: list[str]) -> int | None:
     the most common length among lines of at least MIN_WIDTH characters must hold, with the
     lines up to WIDTH_SLACK shorter, MIN_FULL_SHARE of the lines of text.
     """
-    lengths = [len(line.strip()) for line in lines if len(line.strip()) >= MIN_WIDTH]
+    lengths = [n for line in lines if (n := _columns(line.strip())) >= MIN_WIDTH]
     if len(lengths) < MIN_FULL_LINES:
         return None
     common = Counter(lengths)
@@ -86,7 +95,7 @@ def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
     i = 0
     while i < len(lines) - 1:
         line = lines[i].rstrip()
-        if abs(len(line.strip()) - width) > WIDTH_SLACK or line[-1:] in LINE_ENDS:
+        if abs(_columns(line.strip()) - width) > WIDTH_SLACK or line[-1:] in LINE_ENDS:
             i += 1
             continue
         j = i + 1

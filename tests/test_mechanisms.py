@@ -291,6 +291,22 @@ def test_wrapped_lines_are_joined_across_page_numbers():
     ]
 
 
+def test_wrapped_lines_are_measured_as_a_page_sets_them():
+    """A PDF line holding figures spaced apart ("给予 100 万元、30 万元") holds more characters than a
+    line of Chinese alone, but is as wide: both are full lines, and wrap."""
+    lines = [
+        "对当年评为省级未来工厂、省级智能工厂、省级数字化车间",
+        "的企业,分别给予 100 万元、30 万元、20 万元、15 万元奖",
+        "励。鼓励软件企业壮大,对通过软件企业评估且纳入平台的软",
+        "件企业,年销售收入首次突破 1000 万元、2000 万元的,分别",
+        "给予一次性奖励。",
+    ]
+    text = "\n".join(lines)
+    joined = join_wrapped_lines(text, ITEM_START)
+    assert len(joined) == len(text)
+    assert joined.count("\n") == 0
+
+
 def test_lines_laid_out_in_columns_are_not_joined():
     row = "某某街道办事处权力清单和责任清单公布如下"
     text = "\n".join([row, "序号 权力类型 项目名称", row, row, row, row])
