@@ -1421,10 +1421,13 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
     """ "对甲改革、乙改革等工作进行了专题说明" → a project per item; where the paragraph names one
     special group ("…专项小组"), the projects are that group's. Returns the sentences read."""
     found: list[Span] = []
+    read: list[tuple[int, int]] = []  # the lists read so far: a later pattern's reading of one is a worse one
     for pattern in c.rules.patterns["work_list"]:
         for match in pattern.finditer(paragraph.text):
             sentence = next((s for s in split_sentences(paragraph, c.rules) if s.start <= paragraph.start + match.start() < s.end), paragraph)
             group = "items" if match.groupdict().get("items") else "item"
+            if any(a < match.end(group) and match.start(group) < b for a, b in read):
+                continue
             items = sub_span(paragraph, paragraph.start + match.start(group), paragraph.start + match.end(group))
             names = []
             counted = bool(match.groupdict().get("count"))
@@ -1444,6 +1447,7 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
             if match.groupdict().get("who") is not None and who is None:
                 continue  # "会议要求甲、乙等改革": no one the works are given to
             found.append(sentence)
+            read.append((match.start(group), match.end(group)))
             groups = {g.key: g for g in _groups_in_prose(c, paragraph)}
             for name in names:
                 project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)

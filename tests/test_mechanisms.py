@@ -457,6 +457,18 @@ def test_works_given_to_a_unit_a_place_or_a_group_in_prose(toolkit):
     assert ("a", "甲", "project") not in facts
 
 
+def test_named_projects_a_report_visits_or_counts(toolkit):
+    """"查看了甲、乙等项目的选址区域" (丰满), "甲、乙、丙3个项目已开工" (皋兰) name projects; "推进甲、乙
+    等项目建设" inside a task is one of its measures, not a project of the document."""
+    text = (
+        "专班先后查看了北山工业园、东湖养老中心等项目的选址区域。石洞镇负责实施重点项目4个，西岭学院建设、"
+        "南河冷链基地、东坡饮片生产线3个项目已开工。会议要求扎实推进甲医院迁建和乙院区二期等项目建设。"
+    )
+    projects = {f[1] for f in facts_of(text, toolkit, "meeting") if f[0] == "a" and f[2] == "project"}
+    assert {"北山工业园", "东湖养老中心", "西岭学院建设", "南河冷链基地", "东坡饮片生产线"} <= projects
+    assert not {p for p in projects if "医院" in p or "院区" in p or "查看" in p}
+
+
 def test_a_group_named_for_its_work_answers_for_it(toolkit):
     text = (
         "甲镇召开粮食生产工作会议，全面部署全镇粮食生产工作。会议要求，全镇成立镇粮食生产工作领导小组，组长由镇长王建国担任。"
