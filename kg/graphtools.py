@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 # Readable in Gephi's data table; a quote taken from a table may hold " | " itself, so a program
 # that needs each value exactly reads graph.ttl instead.
 SEPARATOR = " | "
-# Between the elements of an array in nodes.csv: neo4j-admin's default --array-delimiter. Only the
-# document IRIs are an array, and an IRI holding it is refused (neo4j-admin cannot escape it).
+# Between the elements of an array in nodes.csv: neo4j-admin's default --array-delimiter. An IRI
+# holding it is refused (neo4j-admin cannot escape it); an attribute a value of which holds it is
+# written as text.
 ARRAY_DELIMITER = ";"
 
 # The attributes every flat node has; the literal attributes (ordinal, writtenForm, …) follow.
@@ -290,7 +291,10 @@ def flat_to_neo4j(flat: nx.MultiDiGraph | FlatView) -> dict[str, bytes]:
 
 def write_neo4j_nodes(flat: nx.MultiDiGraph | FlatView, handle: BinaryIO) -> None:
     """``nodes.csv``: a node's :LABEL is its class; its documents are a string array
-    (ARRAY_DELIMITER); each literal attribute is a column, typed long where it holds integers.
+    (ARRAY_DELIMITER); each literal attribute is a column, typed long where it holds integers and
+    a string array where a node has several values of it (altLabel ``国家;國家``), unless a value
+    holds the delimiter itself. In ``relationships.csv`` the :TYPE is the relation's name in
+    Neo4j's UPPER_SNAKE_CASE (``LEAD_PERSON``), its IRI in ``predicate``.
 
     Both files are RFC 4180 CSV in UTF-8 without a byte-order mark: a value holding a comma, a
     quote or a line break is quoted, quotes doubled (the import needs --multiline-fields=true, as
@@ -299,18 +303,32 @@ def write_neo4j_nodes(flat: nx.MultiDiGraph | FlatView, handle: BinaryIO) -> Non
     """
     names: dict[str, None] = {}
     integer: set[str] = set()
+    several: set[str] = set()  # attributes some node has several values of
+    unsplittable: set[str] = set()  # attributes a value of which holds the array delimiter
     for _, data in flat.nodes(data=True):
         names.update(dict.fromkeys(data))
-        integer.update(name for name, value in data.items() if isinstance(value, int))
+        for name, value in data.items():
+            if isinstance(value, int):
+                integer.add(name)
+            elif name not in NODE_ATTRIBUTES:
+                several.update([name] if SEPARATOR in value else [])
+                unsplittable.update([name] if ARRAY_DELIMITER in value else [])
     columns = sorted(set(names) - set(NODE_ATTRIBUTES))
+    arrays = several - unsplittable
     rows = _CsvRows(handle)
-    rows.add(NODES_HEADER + [f"{name}:long" if name in integer else name for name in columns])
+    rows.add(NODES_HEADER + [f"{name}:long" if name in integer else f"{name}:string[]" if name in arrays else name for name in columns])
     for node, data in flat.nodes(data=True):
         documents = data["documents"].split(SEPARATOR) if data["documents"] else []  # an IRI has no spaces
         if any(ARRAY_DELIMITER in document for document in documents):
             raise ValueError(f"{node}: a document IRI holds {ARRAY_DELIMITER!r}, neo4j-admin's array delimiter: {documents}")
-        rows.add([node, data["class"], data["label"], data["class"], ARRAY_DELIMITER.join(documents), *(data.get(name, "") for name in columns)])
+        values = [ARRAY_DELIMITER.join(str(data.get(name, "")).split(SEPARATOR)) if name in arrays else data.get(name, "") for name in columns]
+        rows.add([node, data["class"], data["label"], data["class"], ARRAY_DELIMITER.join(documents), *values])
     rows.close()
+
+
+def neo4j_type(relation: str) -> str:
+    """A relationship type as Neo4j names them: "leadPerson" → "LEAD_PERSON"."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", relation).upper()
 
 
 def write_neo4j_relationships(flat: nx.MultiDiGraph | FlatView, handle: BinaryIO) -> None:
@@ -318,7 +336,7 @@ def write_neo4j_relationships(flat: nx.MultiDiGraph | FlatView, handle: BinaryIO
     rows = _CsvRows(handle)
     rows.add(RELATIONSHIPS_HEADER)
     for source, target, data in flat.edges(data=True):
-        rows.add([source, target, data["type"], data["predicate"], str(data["inferred"]).lower(), data["rule"], data["quote"]])
+        rows.add([source, target, neo4j_type(data["type"]), data["predicate"], str(data["inferred"]).lower(), data["rule"], data["quote"]])
     rows.close()
 
 

@@ -149,9 +149,11 @@ def test_neo4j_csv_headers_ids_and_facts(files):
     assert project[":LABEL"] == "ReformProject" and project["ordinal:long"] == "1"
     assert all(d.startswith("https://w3id.org/reform-kg/id/document/") for d in project["documents:string[]"].split(";"))
     (lead,) = [r for r in relationships if (r[":START_ID"], r[":END_ID"]) == (project["iri:ID"], leader["iri:ID"])]
-    assert lead[":TYPE"] == "leadPerson" and lead["inferred:boolean"] == "false" and "区委书记吕玉印亲自牵头" in lead["quote"]
+    assert lead[":TYPE"] == "LEAD_PERSON" and lead["predicate"].endswith("#leadPerson")
+    assert lead["inferred:boolean"] == "false" and "区委书记吕玉印亲自牵头" in lead["quote"]
     inferred = [r for r in relationships if r["inferred:boolean"] == "true"]
-    assert inferred and all(r[":TYPE"] == "tier" and r["rule"] for r in inferred)
+    assert inferred and all(r[":TYPE"] == "TIER" and r["rule"] for r in inferred)
+    assert {"HOLDS_POST", "RESPONSIBLE_GROUP", "IN_DOCUMENT", "INVOLVES_LEVEL"} <= {r[":TYPE"] for r in relationships}
 
 
 def hostile_flat() -> nx.MultiDiGraph:
@@ -168,6 +170,15 @@ def test_csv_quotes_commas_quotes_and_line_breaks():
     assert [n["label"] for n in nodes] == ['甲,"乙"\r\n丙'] * 2
     assert [n["documents:string[]"] for n in nodes] == ["https://example.org/doc", ""]
     assert relationships[0]["quote"] == "第一页\x0c第二页;三 | 四" and relationships[0]["rule"] == ""
+
+
+def test_several_values_are_a_string_array_unless_one_holds_the_delimiter():
+    flat = hostile_flat()
+    flat.nodes["https://example.org/a"].update(altLabel="国家 | 國家", writtenForm="甲;乙 | 丙")
+    flat.nodes["https://example.org/b"].update(altLabel="省", writtenForm="丁")
+    nodes = read_csv(flat_to_neo4j(flat)["nodes.csv"])
+    assert [n["altLabel:string[]"] for n in nodes] == ["国家;國家", "省"]
+    assert [n["writtenForm"] for n in nodes] == ["甲;乙 | 丙", "丁"]  # a value holding ";" stays text
 
 
 def test_an_iri_holding_the_array_delimiter_is_refused():

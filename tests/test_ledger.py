@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 from rdflib import Literal
+from rdflib.namespace import RDF, RDFS
 
 from kg.errors import RuleFileError
 from kg.export import EXPORTERS, ExportSource, content_bytes
@@ -39,7 +40,7 @@ from kg.query import QueryResult, format_result, load_query, open_engine
 ROOT = Path(__file__).resolve().parents[1]
 PINGSHAN = ROOT / "data" / "pingshan-2017-reform-plan.txt"
 HUOSHAN = ROOT / "tests" / "corpus" / "02-huoshan-devzone-2025-key-tasks.txt"
-HEADERS = ["序号", "项目", "层次", "牵头领导", "专项小组", "牵头单位", "配合单位", "涉及层级", "针对问题", "完成时限", "来源文件", "原文"]
+HEADERS = ["序号", "项目", "层次", "牵头领导", "专项小组", "牵头单位", "配合单位", "涉及层级", "针对问题", "完成时限", "来源文件", "原文", "IRI"]
 # Each ledger column but 牵头领导 is one column of the query, as it is.
 QUERY_COLUMN = {
     "序号": "ordinal",
@@ -53,6 +54,7 @@ QUERY_COLUMN = {
     "完成时限": "deadline",
     "来源文件": "document",
     "原文": "quote",
+    "IRI": "iri",
 }
 
 
@@ -104,11 +106,23 @@ def test_a_row_per_pingshan_project_with_its_leader_problems_and_sentence(ledger
     assert all(row[0] == "" for row in ledger[9:])  # projects named only in prose have no number
 
 
+def test_the_iri_joins_a_row_back_to_its_project_in_the_graph(ledger, pingshan):
+    from rdflib import URIRef
+
+    from kg.rdf import union_graph
+    from kg.vocab import RKG
+
+    graph = union_graph(pingshan.dataset)
+    for row in ledger:
+        iri = URIRef(row[HEADERS.index("IRI")])
+        assert (iri, RDF.type, RKG.ReformProject) in graph and str(graph.value(iri, RDFS.label)) == row[1]
+
+
 def test_the_sentences_are_the_document_s_own_in_text_order(ledger):
     text = PINGSHAN.read_text(encoding="utf-8")
     for row in ledger:
-        quotes = row[-1].split(" ‖ ")
-        assert row[-1] and len(set(quotes)) == len(quotes), row[1]
+        quotes = row[HEADERS.index("原文")].split(" ‖ ")
+        assert quotes[0] and len(set(quotes)) == len(quotes), row[1]
         starts = [text.index(quote) for quote in quotes]
         assert starts == sorted(starts) and all(quote in text for quote in quotes), row[1]
     first = by_project(ledger)["深化基层治理体制改革"]["原文"].split(" ‖ ")
@@ -139,7 +153,7 @@ def test_a_tasks_table_gives_lead_units_and_deadlines(toolkit):
     ],
 )
 def test_the_leader_is_post_and_name(posts, names, leader):
-    variables = ("document", "ordinal", "project", "tier", "leadPost", "leadPerson", "group", "leadUnits", "supportUnits", "deadline", "levels", "problems", "quote")
+    variables = ("document", "ordinal", "project", "tier", "leadPost", "leadPerson", "group", "leadUnits", "supportUnits", "deadline", "levels", "problems", "quote", "iri")
     values = {"leadPost": posts, "leadPerson": names}
     row = tuple(Literal(values[v]) if values.get(v) else None for v in variables)
     (ledger_row,) = result_to_ledger(QueryResult("SELECT", variables, (row,), None, None), load_ledger_spec())
@@ -224,7 +238,7 @@ def test_xlsx_reloads_to_the_same_rows_header_frozen_and_filtered(ledger):
     assert values == [HEADERS, *ledger]
     assert sheet.title == load_ledger_spec().sheet and sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1]) and not sheet["B2"].font.b
-    assert sheet.auto_filter.ref == "A1:L26"
+    assert sheet.auto_filter.ref == "A1:M26"
     assert sheet["A2"].value == 1 and sheet["A11"].value is None  # the number is a number; none is empty
     wrapped = {sheet.cell(1, n).value for n in range(1, 13) if sheet.cell(2, n).alignment.wrap_text}
     assert wrapped == {"针对问题", "原文"}
@@ -242,7 +256,7 @@ def test_xlsx_columns_are_as_wide_as_their_content(ledger):
 
 def test_xlsx_text_stays_text():
     """A document's words are never a formula, and characters XML cannot hold are replaced."""
-    row = ["12", "=HYPERLINK(\"http://x\",\"y\")", "+1", "", "", "", "", "", "", "", "doc.txt", "bell\x07 here"]
+    row = ["12", "=HYPERLINK(\"http://x\",\"y\")", "+1", "", "", "", "", "", "", "", "doc.txt", "bell\x07 here", "https://example.org/p"]
     sheet = reload(ledger_to_xlsx([row]))
     assert [sheet.cell(2, n).value for n in (1, 2, 3, 12)] == [12, row[1], "+1", "bell\ufffd here"]
     assert sheet["B2"].data_type == "s"

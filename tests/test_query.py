@@ -468,7 +468,7 @@ def test_csv_and_tsv(pingshan):
     data = format_result(result, "csv").decode("utf-8")
     assert data.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(data, newline="")))
-    assert rows[0] == list(result.variables) and len(rows) == 26 and rows[0][-2:] == ["problems", "quote"]
+    assert rows[0] == list(result.variables) and len(rows) == 26 and rows[0][-3:] == ["problems", "quote", "iri"]
     assert rows[1][:6] == ["pingshan-2017-reform-plan.txt", "1", "深化基层治理体制改革", "区主要领导牵头改革项目", "区委书记", "吕玉印"]
     lines = format_result(run(pingshan["oxigraph"], "evidence-for-relation"), "tsv").decode("utf-8").splitlines()
     assert lines[0].split("\t")[:3] == ["?relation", "?quote", "?start"]
