@@ -48,6 +48,8 @@ WIDTH_SLACK = 6
 MIN_WIDTH = 30
 # A line longer than this may hold paragraphs run together.
 RUN_IN_CHARS = 200
+# The mark between a table row's cells where a copy keeps a row a line.
+TABLE_PIPE = re.compile("[|｜]")
 
 
 def _columns(line: str) -> int:
@@ -132,7 +134,8 @@ def split_run_in(text: str, starts_item: re.Pattern, heading_chars: int) -> str:
     chars = list(text)
     offset = 0
     for line in text.split("\n"):
-        if len(line) > RUN_IN_CHARS:
+        # A table's row copied a line each, "1 | 甲。 | 乙 |", is one row however long.
+        if len(line) > RUN_IN_CHARS and len(TABLE_PIPE.findall(line)) < 2:
             last_break = 0
             for gap in re.finditer(r"\s+", line):
                 if gap.start() == 0 or gap.end() == len(line):

@@ -319,6 +319,9 @@ def test_paragraphs_run_together_are_split():
     split = split_run_in(text, ITEM_START, 30)
     assert len(split) == len(text)
     assert split.split("\n") == ["要点如下。", "一、总体要求", body, "二、重点任务", "1.推进甲改革。（甲局负责）", "2.推进乙改革。（乙局负责）"]
+    # A table's row copied a line each is one row however long (临安, 济南 市中).
+    row = f"1 | 新建成公办中小学7所。 | {body} 2.8月底前竣工交付。 | 教育局 | 发改局 |"
+    assert split_run_in(row, ITEM_START, 30) == row
     # A space after an item's number on a long line is no heading's end (官渡: "4. 加强…").
     item = f"4. 加强项目谋划储备。{body}（区甲局牵头）"
     assert split_run_in(item, ITEM_START, 30) == item
