@@ -410,7 +410,7 @@ def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRu
     full = [row for row in rows_in if len(row) == width]
     profiles = [Counter(_shape(row[k], rules) for row in full) for k in range(width)]
     grid: list[list[Span | None] | Span] = []  # a row's cells, or the span of a heading row
-    spans = [False] * width
+    spans = [0] * width  # how many rows of each column take their cell from the row above
     above: list[Span | None] | None = None
     for row in rows_in:
         if not row:
@@ -423,7 +423,8 @@ def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRu
         placed = _place(row, profiles, rules) if len(row) < width else list(row[:width])
         for k in range(width):
             if placed[k] is None and above is not None:
-                placed[k], spans[k] = above[k], True
+                placed[k] = above[k]
+                spans[k] += 1
         grid.append(placed)
         above = placed
     cells_of = [[row[k] for row in grid if isinstance(row, list) and row[k] is not None and row[k].text] for k in range(width)]
@@ -440,7 +441,9 @@ def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRu
             continue
         if roles[k] not in ("other", "project") or not shapes:
             continue
-        if spans[k] and (roles[k] == "project" or shapes.most_common(1)[0][0].startswith("numbered")):
+        # A task column spans rows where most of its cells do: a category over tasks ("工作任务"
+        # over several 细化分工); one short row placed amiss is no reason.
+        if spans[k] and ((roles[k] == "project" and 2 * spans[k] >= len(cells)) or shapes.most_common(1)[0][0].startswith("numbered")):
             roles[k] = "category"
     if "project" not in roles:
         free = next((k for k, role in enumerate(roles) if role == "other" and cells_of[k]), None)
