@@ -394,7 +394,7 @@ def _place(row: list[Span | None], profiles: list[Counter], rules: TableRules) -
     return placed
 
 
-def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRules, at: int, stop: int) -> Table | None:
+def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRules, at: int, stop: int, cut: bool = False) -> Table | None:
     """Rows of typed cells from a table copied from HTML, where a cell that spans several rows
     is written in the first of them only and the rows below it are short.
 
@@ -404,7 +404,8 @@ def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRu
     shaped like no cell of the first column, is a heading across the table over the rows below
     it. Then columns are read by what they hold: one of row numbers only is the ordinal; one of
     numbered headings that spans rows is a category (the rows' tier); where the task column
-    was either, the first column no header names holds the tasks."""
+    was either, the first column no header names holds the tasks. The last row of a copy ``cut``
+    short fills the first columns."""
     width = len(roles)
     rows_in = [[cell if cell is not None else _EMPTY for cell in _trim(row)] for row in body]
     full = [row for row in rows_in if len(row) == width]
@@ -412,8 +413,12 @@ def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRu
     grid: list[list[Span | None] | Span] = []  # a row's cells, or the span of a heading row
     spans = [0] * width  # how many rows of each column take their cell from the row above
     above: list[Span | None] | None = None
-    for row in rows_in:
+    for n, row in enumerate(rows_in):
         if not row:
+            continue
+        if cut and n == len(rows_in) - 1:
+            # Cut short, the row has its first cells only, and none of the row above.
+            grid.append(row + [None] * (width - len(row)))
             continue
         shape = _shape(row[0], rules)
         if len(row) == 1 < width and shape.startswith("numbered") and not profiles[0][shape]:
@@ -608,7 +613,11 @@ def read_pipe_rows(lines: list[Span], at: int, rules: TableRules) -> Table | Non
     # stands over the first of them: rows wider than the header extend it to the left.
     width = max([len(roles), *(len(row) for row in body)])
     roles = ["other"] * (width - len(roles)) + roles
-    return _merged_rows(body, roles, rules, at, stop)
+    # The last row of a copy cut short has no closing pipe, where the others have theirs: its
+    # cells are the first columns', not cells a merged cell left out.
+    closed = [lines[k].text.rstrip()[-1:] in PIPE for k in range(at + 1, stop)]
+    cut = len(body) > 1 and all(closed[:-1]) and not closed[-1]
+    return _merged_rows(body, roles, rules, at, stop, cut)
 
 
 # --- header of spaced words, numbered rows -------------------------------------------------

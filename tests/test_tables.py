@@ -170,12 +170,13 @@ MERGED_UNIT_PIPES = """序号 | 项目内容 | 月度工作计划 | 牵头单位
 2 | 为重点人群免费开展筛查。 | 4月:完成筛查1480人。 | 已完成。 完成筛查3495人。 | |
 3 | 新增配置除颤仪47台。 | 4月:公布采购意向公告。 | 已完成。 完成点位设置。 | |
 4 | 培训应急救护人员235人。 | 4月:完成培训65人。 | 县乙会 | 已完成。 |
+5 | 随迁子女就读公办学校比例达90%。 | 3-4月:联系公安户籍部门统一为公办学校随迁子女办理入学。
 """
 
 
 def test_a_unit_cell_spanning_rows_leaves_the_task_column_a_task_column(toolkit):
     """Rows 2 and 3 sit under row 1's merged 牵头单位 cell: they take its unit, and the task
-    column stays the tasks' (泰顺), though their short rows leave other cells to place."""
+    column stays the tasks' (泰顺), though a row cut short (5) leaves its task to the row above."""
     _, facts = facts_of(MERGED_UNIT_PIPES, toolkit, "tasks")
     assert {(s, o) for s, p, o in facts if p == "leadUnit"} == {
         ("为全县老年人免费接种流感疫苗", "县甲局"),
@@ -183,6 +184,8 @@ def test_a_unit_cell_spanning_rows_leaves_the_task_column_a_task_column(toolkit)
         ("新增配置除颤仪47台", "县甲局"),
         ("培训应急救护人员235人", "县乙会"),
     }
+    assert ("随迁子女就读公办学校比例达90%", "a", "project") not in facts  # facts_of keeps no kinds
+    assert ("随迁子女就读公办学校比例达90%", "ordinal", "5") in facts
 
 
 @pytest.mark.parametrize(
