@@ -408,8 +408,11 @@ def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRu
     short fills the first columns."""
     width = len(roles)
     rows_in = [[cell if cell is not None else _EMPTY for cell in _trim(row)] for row in body]
-    full = [row for row in rows_in if len(row) == width]
-    profiles = [Counter(_shape(row[k], rules) for row in full) for k in range(width)]
+    # Full rows are those of the header's width, or where a last column is empty in every row
+    # ("备注"), the widest there are.
+    widest = max((len(row) for row in rows_in), default=0)
+    full = [row for row in rows_in if len(row) == widest]
+    profiles = [Counter(_shape(row[k], rules) for row in full if k < len(row)) for k in range(width)]
     grid: list[list[Span | None] | Span] = []  # a row's cells, or the span of a heading row
     spans = [0] * width  # how many rows of each column take their cell from the row above
     above: list[Span | None] | None = None

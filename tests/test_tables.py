@@ -174,6 +174,31 @@ MERGED_UNIT_PIPES = """序号 | 项目内容 | 月度工作计划 | 牵头单位
 """
 
 
+MERGED_TASK_PIPES = """序号 | 工作任务 | 细化分工 | 责任处室 | 完成时限 | 备注 |
+1 | 做好疫情防控信息发布 | 重点围绕散发疫情发布权威信息 | 应急处 | 长期推进 |
+|
+2 | 扎实做好疫苗接种信息公开 | 疾控处 | 长期推进 |
+|
+3 | 常规政务公开事项 | 强化行政执法信息公开 | 政法处 | 长期推进 |
+|
+4 | 推进部门预算决算公开 | 财务处 | 2021年8月前 |
+"""
+
+
+def test_a_merged_task_cell_is_the_tier_when_a_last_column_is_always_empty(toolkit):
+    """No row fills 备注, so no row is as wide as the header: the widest rows show the columns
+    (广东 卫生健康委). 工作任务 spans rows and is their tier; 细化分工 holds the tasks."""
+    _, facts = facts_of(MERGED_TASK_PIPES, toolkit, "tasks")
+    assert {(s, o) for s, p, o in facts if p == "tier"} == {
+        ("重点围绕散发疫情发布权威信息", "做好疫情防控信息发布"),
+        ("扎实做好疫苗接种信息公开", "做好疫情防控信息发布"),
+        ("强化行政执法信息公开", "常规政务公开事项"),
+        ("推进部门预算决算公开", "常规政务公开事项"),
+    }
+    assert ("扎实做好疫苗接种信息公开", "leadUnit", "疾控处") in facts
+    assert ("推进部门预算决算公开", "deadline", "2021年8月前") in facts
+
+
 def test_a_unit_cell_spanning_rows_leaves_the_task_column_a_task_column(toolkit):
     """Rows 2 and 3 sit under row 1's merged 牵头单位 cell: they take its unit, and the task
     column stays the tasks' (泰顺), though a row cut short (5) leaves its task to the row above."""
