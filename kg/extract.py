@@ -443,7 +443,7 @@ def _lead_people(c: _Collector, value: Span) -> list[_Official]:
     if before or officials:
         return [before] if before else officials
     people = []
-    for piece in split_list(value, c.rules.list_seps + "/／"):
+    for piece in (p for listed in split_list(value, c.rules.list_seps + "/／") for p in _spaced_names(listed)):
         compact = re.sub(r"\s+", "", piece.text)
         if not all(HAN.fullmatch(ch) for ch in compact) or compact in c.lexicon.name_stopwords:
             continue
@@ -456,6 +456,25 @@ def _lead_people(c: _Collector, value: Span) -> list[_Official]:
                 a, b = chars[k], chars[k + 1]
                 people.append(_Official((), Span(piece.start + a, piece.start + b + 1, piece.text[a : b + 1])))
     return people
+
+
+def _spaced_names(piece: Span) -> list[Span]:
+    """Names a space apart in a table cell, a two-character name padded to three ("耿 峰 彭开国" is
+    耿峰 and 彭开国): runs of single characters pair up. A piece that is not so is itself."""
+    parts = [Span(piece.start + m.start(), piece.start + m.end(), m.group()) for m in re.finditer(r"\S+", piece.text)]
+    if len(parts) < 3 or not all(len(p.text) <= 3 for p in parts) or not any(len(p.text) > 1 for p in parts):
+        return [piece]
+    names, k = [], 0
+    while k < len(parts):
+        if len(parts[k].text) == 1:
+            if k + 1 >= len(parts) or len(parts[k + 1].text) != 1:
+                return [piece]
+            names.append(Span(parts[k].start, parts[k + 1].end, piece.text[parts[k].start - piece.start : parts[k + 1].end - piece.start]))
+            k += 2
+        else:
+            names.append(parts[k])
+            k += 1
+    return names
 
 
 def _apply_fields(
@@ -503,7 +522,8 @@ def _unit_list(c: _Collector, value: Span) -> list[Span]:
     after a unit ("市卫生健康委（除标注…外，列第一位为牵头单位，下同）") dropped."""
     units = []
     posts = (*c.lexicon.titles, *c.lexicon.full_posts)
-    for unit in _split_conjoined(_join_collectives(value, split_list(value, c.rules.list_seps), c.lexicon), c.lexicon):
+    pieces = [part for piece in split_list(value, c.rules.list_seps) for part in _split_spaced_units(piece, c)]
+    for unit in _split_conjoined(_join_collectives(value, pieces, c.lexicon), c.lexicon):
         unit = _close_brackets(_drop_note(trim_span(unit, QUOTES + c.lexicon.trailing)))
         # "（分管副省长、协管副秘书长负责，省科技厅牵头）": a post is no unit, nor a deadline
         # closing the list ("责任单位：甲局、乙局，6月底完成").
@@ -511,6 +531,19 @@ def _unit_list(c: _Collector, value: Span) -> list[Span]:
         if len(unit.text) >= 2 and not unit.text.endswith(posts) and not deadline:
             units.append(unit)
     return units
+
+
+def _split_spaced_units(piece: Span, c: _Collector) -> list[Span]:
+    """A table cell's units a space apart, "区自然资源局 区农业农村局 各镇政府": one each, where every
+    part is a unit's name; "市 财政局" (a copy that spaced its words) stays one."""
+    parts = [Span(piece.start + m.start(), piece.start + m.end(), m.group()) for m in re.finditer(r"\S+", piece.text)]
+    if len(parts) > 1 and all(c.rules.brackets.is_unit(part.text) and len(part.text) >= MIN_SPACED_UNIT_CHARS for part in parts):
+        return parts
+    return [piece]
+
+
+# A unit named a space apart from the next is at least this long ("区水务局"; "市 财政局" is one).
+MIN_SPACED_UNIT_CHARS = 3
 
 
 # A deadline where a unit could stand: "6月底完成", "年内持续推进".

@@ -325,19 +325,26 @@ def _rows_by_number(cells: list[Span | None], width: int, numbered_header: bool)
 
 def _spanning_rows(body: list[list[Span | None]], roles: list[str], at: int, stop: int) -> Table | None:
     """Rows of typed cells; a row shorter than the header, or with empty leading cells, takes
-    the leading cells of the row above (cells spanning rows). A leading column that spans is a
-    category: the rows' tier, and the task is then the first column no cue names."""
+    the leading cells of the row above (cells spanning rows); the last row, where it opens with its
+    number, is cut short instead. A leading column that spans is a category: the rows' tier, and
+    the task is then the first column no cue names."""
     width = len(roles)
     full: list[list[Span | None]] = []
-    spans = [False] * width
-    for row in body:
+    spans = [0] * width  # how many rows of each column take their cell from the row above
+    for n, row in enumerate(body):
+        if n == len(body) - 1 and n and len(row) < width and row and _is_number(row[0]) and any(_is_number(r[0]) for r in body[:-1] if r):
+            # The last row, cut short by the end of the copy, opens with its own number: its cells
+            # are the first columns', none of the row above.
+            full.append(list(row) + [None] * (width - len(row)))
+            continue
         row = [None] * (width - len(row)) + list(row) if len(row) < width else list(row[:width])
         # The empty cells a row opens with are those the row above spans.
         for k in range(width):
             if row[k] is not None:
                 break
             if full and full[-1][k] is not None:
-                row[k], spans[k] = full[-1][k], True
+                row[k] = full[-1][k]
+                spans[k] += 1
         full.append(row)
     roles = list(roles)
     for k, spanned in enumerate(spans):

@@ -199,6 +199,46 @@ def test_a_merged_task_cell_is_the_tier_when_a_last_column_is_always_empty(toolk
     assert ("推进部门预算决算公开", "deadline", "2021年8月前") in facts
 
 
+CELL_LINES_CUT = """序号 |
+年度目标 |
+第二季度任务目标 |
+分管区领导 |
+责任单位 |
+进展情况 |
+1 |
+坚守耕地保护红线,全方位夯实粮食安全基础。 |
+做好耕地保护监测图斑整改工作。 |
+耿 峰 彭开国 |
+区自然资源局 区农业农村局 各镇政府 |
+加强小麦田间管理。 |
+2 |
+拓宽村集体增收路径。 |
+村集体经济收入超过10万元的村达到55%。 |
+彭开国 |
+区农业农村局 |
+全区140个行政村中,达标的村86个。 |
+3 |
+扎实推进现代农业产业园项目。 |
+"""
+
+
+def test_units_and_names_a_space_apart_and_a_last_row_cut_short(toolkit):
+    """A cell of units a space apart is one unit each, and of names padded to three characters
+    one person each (周村, 吉水); the last row, cut by the copy's end after its task, is a task of
+    its own and does not make the task column a category."""
+    _, facts = facts_of(CELL_LINES_CUT, toolkit, "tasks")
+    first = "坚守耕地保护红线,全方位夯实粮食安全基础"
+    assert {(s, p, o) for s, p, o in facts if s == first and p in ("leadUnit", "leadPerson")} == {
+        (first, "leadPerson", "耿峰"),
+        (first, "leadPerson", "彭开国"),
+        (first, "leadUnit", "区自然资源局"),
+        (first, "leadUnit", "区农业农村局"),
+        (first, "leadUnit", "各镇政府"),
+    }
+    assert ("扎实推进现代农业产业园项目", "ordinal", "3") in facts
+    assert not {f for f in facts if f[1] == "tier"}
+
+
 def test_a_unit_cell_spanning_rows_leaves_the_task_column_a_task_column(toolkit):
     """Rows 2 and 3 sit under row 1's merged 牵头单位 cell: they take its unit, and the task
     column stays the tasks' (泰顺), though a row cut short (5) leaves its task to the row above."""
