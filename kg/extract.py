@@ -533,6 +533,13 @@ def _unit_list(c: _Collector, value: Span) -> list[Span]:
     return units
 
 
+def _is_noun(word: str, lexicon: Lexicon) -> bool:
+    """Whether the tagger reads ``word`` as one noun: "铁路" names a field of work, "提高" (a verb
+    a line break cut from its object) names nothing."""
+    tokens = list(lexicon.tokenizer.cut(word))
+    return len(tokens) == 1 and tokens[0].flag.startswith("n")
+
+
 def _split_spaced_units(piece: Span, c: _Collector) -> list[Span]:
     """A table cell's units a space apart, "区自然资源局 区农业农村局 各镇政府": one each, where every
     part is a unit's name; "市 财政局" (a copy that spaced its words) stays one."""
@@ -1071,7 +1078,9 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     title_end = min([r.start for r, _ in regions if r.start < title.end] + [r.start for r, _ in said if title.start < r.start < title.end] + [title.end])
     name_part, title_pairs = _field_values(sub_span(title, title.start, title_end), c.rules)
     name = _name_of(c, name_part)
-    if len(name.text) < MIN_ITEM_NAME_CHARS:  # "1.目标。…" states a goal, it names no project
+    # "1.目标。…" states a goal and names no project; "（一）铁路。…（甲厅牵头，乙局配合）" is a
+    # task all the same, for it says who does it.
+    if len(name.text) < MIN_ITEM_NAME_CHARS and not ((regions or said or title_pairs) and _is_noun(name.text, c.lexicon)):
         return None
     # "1、金寨县；2、裕安区" ranks places, "640.webp.jpg" names a picture: neither is a task.
     places = tuple(suffix for suffix, _ in c.lexicon.place_suffixes)

@@ -763,6 +763,19 @@ def test_an_item_of_several_tasks_each_closed_by_its_bracket(toolkit):
     assert ("a", "增强甲能力", "project") not in facts
 
 
+def test_an_item_named_by_one_noun_is_a_task_where_it_says_who_does_it(toolkit):
+    """"（一）铁路。…（甲委牵头，乙局配合）" is a task; "1.目标。…" with no one named, and a verb cut
+    from its object by a line break ("2.提高"), are not."""
+    text = (
+        "一、促进基础设施互联互通\n(一)铁路。加强新铁路计划衔接。(自治区甲委牵头,乙铁路局配合)\n"
+        "(二)公路。重点建设跨境公路。(自治区丙厅牵头)\n二、其他\n1.目标。到2025年基本建成。\n2.提高\n住房保障水平。(丁局负责)\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "铁路", "自治区甲委"), ("supportUnit", "铁路", "乙铁路局"), ("leadUnit", "公路", "自治区丙厅")} <= facts
+    projects = {f[1] for f in facts if f[0] == "a" and f[2] == "project"}
+    assert "目标" not in projects and "提高" not in projects
+
+
 def test_a_bracket_after_a_sentence_end_closes_that_sentence(toolkit):
     """"…左右。（市甲委、市乙局牵头）万元…降低20%。（市丙委牵头）" (天津): tasks run on in one line."""
     text = "（一）主要目标。\n1.主要指标的责任部门。\n常住人口控制在1150万人左右。（市甲委、市乙局牵头）万元生产总值能耗降低20%。（市丙委牵头）\n"
