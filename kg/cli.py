@@ -128,6 +128,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
             return 1
         from .export import EXPORTERS, export_files, json_bytes, release_memory, stage_apart, write_outputs
+        from .outfolder import OutputFolder
         from .render import ASSETS, render_views
         from .report import build_report, report_to_markdown
 
@@ -157,9 +158,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             return {"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
 
         # The rest is written here, the pages one at a time: they read the network projection,
-        # which a process forked from this one would copy as it read it.
-        writing = run_apart(apart_from_here, stage_apart, *source.lines_only(), apart, Path(args.out))
-        written = write_outputs(files, Path(args.out), prune=VIEWS_DIR, then=reports, elsewhere=writing)
+        # which a process forked from this one would copy as it read it. All of it goes into a
+        # folder beside the output, which then takes the output's place in one step.
+        with OutputFolder(Path(args.out), owned=(VIEWS_DIR,)) as staging:
+            writing = run_apart(apart_from_here, stage_apart, *source.lines_only(), apart, staging)
+            staged = write_outputs(files, staging, then=reports, elsewhere=writing)
+        written = [Path(args.out) / path.relative_to(staging) for path in staged]
         validation, report = outcome["validation"], outcome["report"]
     projects = sum(d["projects"] for d in report["documents"])
     facts = sum(d["facts"] for d in report["documents"])
@@ -233,14 +237,17 @@ def views_files(graph) -> dict[str, bytes]:
 
 def cmd_views(args: argparse.Namespace) -> int:
     from .export import ExportSource, write_outputs
+    from .outfolder import OutputFolder
     from .publish import read_dataset
     from .render import ASSETS, PAGE_KINDS
 
     graph = ExportSource(read_dataset(args.graph)).graph  # the ontology's graph set apart
     files = views_files(graph)
     out = Path(args.out)
-    # Pages of entities no longer in the graph go; anything else in the folder stays.
-    write_outputs(files, out, prune=[*PAGE_KINDS.values(), "assets"])
+    # Pages of entities no longer in the graph go; anything else in the folder stays. The folder
+    # changes in one step.
+    with OutputFolder(out, owned=(*PAGE_KINDS.values(), "assets")) as staging:
+        write_outputs(files, staging)
     pages = len(files) - len(ASSETS)
     _log(f"wrote {pages} pages to {out}/: open {out / 'index.html'} in a browser")
     return 0

@@ -20,6 +20,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Iterable, Iterator
 
 from rdflib import Graph
@@ -183,7 +184,8 @@ class Spool:
     BLOCK = 1 << 16
 
     def __init__(self, directory: str | None = None):
-        self._file = tempfile.NamedTemporaryFile(prefix="kg-spool-", dir=directory)
+        remove_stale_spools(directory)
+        self._file = tempfile.NamedTemporaryFile(prefix=f"kg-spool-{os.getpid()}-", dir=directory)
         self.path = os.path.abspath(self._file.name)
         self._size = 0
         self._reading = False
@@ -316,6 +318,18 @@ class _LinesIO(io.RawIOBase):
         target[:size] = self._rest[:size]
         self._rest = self._rest[size:]
         return size
+
+
+def remove_stale_spools(directory: str | None = None) -> None:
+    """Spools a killed build left in ``directory`` (the system's temporary folder by default):
+    those named for a process that is gone."""
+    from .outfolder import alive
+
+    folder = Path(directory or tempfile.gettempdir())
+    for path in sorted(folder.glob("kg-spool-*-*")):
+        pid = path.name.split("-")[2]
+        if pid.isdigit() and not alive(int(pid)):
+            path.unlink(missing_ok=True)
 
 
 def spool_directory() -> str | None:

@@ -320,7 +320,7 @@ def test_outputs_the_system_refuses_get_one_line(tmp_path):
     taken.write_text("a file where the output folder would go", encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "kg", "build", str(docs), "--out", str(taken), "--no-validate", "-q"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == f"error: {taken}: File exists"
+    assert proc.stderr.strip().splitlines()[-1] == f"error: {taken}: Not a directory"
     assert taken.read_text(encoding="utf-8").startswith("a file")
     build_dir = tmp_path / "out"
     assert subprocess.run([sys.executable, "-m", "kg", "build", str(docs), "--out", str(build_dir), "--no-validate", "-q"], cwd=ROOT).returncode == 0
