@@ -13,9 +13,10 @@ the user asked for, adds what it lacks:
   interrupted) and, once results have started, ends a timed-out answer with an error message
   inside a 200. So the front reads the whole answer before sending any of it: 503 when the
   deadline passes, 413 when the answer outgrows the cap (a 413 speaks of requests, but it is the
-  4xx that tells a client to ask for less, and a result cut short would be malformed). Closing
-  the connection makes Oxigraph stop writing; its own timeout, a second later, stops most
-  evaluations that have written nothing yet.
+  4xx that tells a client to ask for less, and a result cut short would be malformed). A query
+  past the deadline is stopped with its engine, which is started again at once over the same
+  store: Oxigraph's own timeout does not stop every evaluation, and one that went on would hold
+  a core and its memory for minutes. Queries the engine was answering then get 502.
 - ``/queries/NAME``: a named query, its parameters bound by VALUES blocks (``kg.query.values_query``).
 - CORS headers on every answer (refusals included, so a browser client can read them), and
   answers to OPTIONS preflight requests.
@@ -180,6 +181,8 @@ class Engine:
         self.process: subprocess.Popen | None = None
         self.port = 0
         self.log_start = 0  # where the current child's output begins in the log
+        self.ready = threading.Event()  # set while a child listens; cleared when one is stopped
+        self.abandoned = False  # the child was stopped for a query past the deadline
 
     def start(self) -> None:
         port = _free_port()
@@ -200,6 +203,8 @@ class Engine:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 self.port = port
+                self.abandoned = False
+                self.ready.set()
                 return
             except OSError:
                 time.sleep(0.05)
@@ -215,6 +220,17 @@ class Engine:
 
     def stopped(self) -> bool:
         return self.process is not None and self.process.poll() is not None
+
+    def abandon(self) -> None:
+        """Stop the child, which evaluates a query past the deadline: Oxigraph's own timeout does
+        not stop every evaluation (a sort, a cartesian product), which would go on at full speed
+        and hold its memory for minutes. The main thread starts a new child (``service_actions``);
+        queries that came meanwhile wait for it, those the child was answering get 502."""
+        process = self.process
+        self.ready.clear()
+        if process is not None and process.poll() is None:
+            self.abandoned = True
+            process.kill()
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -232,6 +248,8 @@ class Engine:
         ``fields`` are the protocol's parameters; ``body`` a query sent as ``application/sparql-query``.
         """
         timeout, max_bytes = self.timeout, self.max_bytes
+        if not self.ready.wait(ENGINE_START_SECONDS):
+            raise Refused(503, "the query engine is starting again; try again shortly")
         deadline = time.monotonic() + timeout
         headers = {"Accept": accept} if accept else {}
         if body is None:
@@ -257,6 +275,7 @@ class Engine:
                 if len(content) > max_bytes:
                     raise Refused(413, f"the result is larger than {max_bytes} bytes (kg serve --max-bytes); ask for less, e.g. with LIMIT")
         except TimeoutError:
+            self.abandon()
             raise Refused(503, f"the query ran longer than {timeout} s (kg serve --timeout) and was abandoned") from None
         except (OSError, http.client.HTTPException) as exc:
             raise Refused(502, f"the query engine did not answer: {exc}") from None
@@ -471,7 +490,8 @@ class Endpoint(ThreadingHTTPServer):
         # Run by serve_forever in the main thread, which must be the one that starts the child:
         # Linux signals a child when the thread that started it ends.
         if self.engine.stopped():
-            _log(f"warning: oxigraph stopped (exit {self.engine.process.returncode}: {self.engine.last_words()}); starting it again")
+            if not self.engine.abandoned:
+                _log(f"warning: oxigraph stopped (exit {self.engine.process.returncode}: {self.engine.last_words()}); starting it again")
             self.engine.start()
 
     def handle_error(self, request, client_address) -> None:

@@ -245,10 +245,18 @@ def test_update_by_get_and_writing_methods_are_refused(server):
 
 
 def test_slow_query_gets_the_timeout_status_and_the_server_goes_on(server):
+    """The slow query (a cartesian product, sorted) would keep Oxigraph at full speed for minutes:
+    the engine evaluating it is stopped, a new one answers the next query."""
+    (engine,) = children(server.process.pid)
+    warned = server.stderr.read_text(encoding="utf-8").count("oxigraph stopped")
     status, headers, text = server.get(text_of("slow.rq"))
     assert status == 503, text
     assert f"longer than {TIMEOUT} s" in text and headers["Access-Control-Allow-Origin"] == "*"
+    assert wait_gone(engine, 5)
     assert server.select(text_of("place.rq"))[0]["place"] == PLACE
+    (again,) = children(server.process.pid)
+    assert again != engine
+    assert server.stderr.read_text(encoding="utf-8").count("oxigraph stopped") == warned  # stopped on purpose: no warning
 
 
 def test_result_larger_than_the_cap_gets_413(server):
