@@ -322,7 +322,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     import os
 
-    from .publish import PASSWORD_VARIABLE, check_endpoint, check_graph_iri, graph_url, make_opener, plan_uploads, publish_uploads, read_dataset
+    from .publish import (
+        CATALOG_GRAPH,
+        PASSWORD_VARIABLE,
+        check_endpoint,
+        check_graph_iri,
+        delete_graph,
+        graph_url,
+        make_opener,
+        plan_uploads,
+        publish_uploads,
+        published_graphs,
+        read_dataset,
+    )
 
     endpoint = check_endpoint(args.endpoint)
     into = check_graph_iri(args.graph) if args.graph else None
@@ -338,10 +350,22 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if args.dry_run:
         for upload in uploads:
             print(f"{method} {graph_url(endpoint, upload.graph)} {upload.triples} triples")
+        if args.replace and into is None:
+            print(f"DELETE each graph the store's catalog <{CATALOG_GRAPH}> lists and this build does not have")
         _log(f"dry run: {len(uploads)} graph(s), {triples} triples, nothing sent")
         return 0
-    publish_uploads(uploads, endpoint, method, make_opener(endpoint, args.user, password), args.timeout, _log)
-    _log(f"{'replaced' if args.replace else 'added to'} {len(uploads)} graph(s) at {endpoint}: {triples} triples")
+    opener = make_opener(endpoint, args.user, password)
+    # The catalog goes last, after the graphs it lists are in and the stale ones gone: a publish
+    # that fails part-way leaves the previous catalog, and the next --replace finds what to delete.
+    data = [u for u in uploads if u.graph != CATALOG_GRAPH]
+    catalog = [u for u in uploads if u.graph == CATALOG_GRAPH]
+    stale = sorted(published_graphs(opener, endpoint, args.timeout, _log) - {u.graph for u in data}) if args.replace and into is None else []
+    publish_uploads(data, endpoint, method, opener, args.timeout, _log)
+    for graph in stale:
+        delete_graph(opener, endpoint, graph, args.timeout)
+        _log(f"<{graph}>: deleted (no longer in the build)")
+    publish_uploads(catalog, endpoint, method, opener, args.timeout, _log)
+    _log(f"{'replaced' if args.replace else 'added to'} {len(uploads)} graph(s) at {endpoint}: {triples} triples" + (f"; deleted {len(stale)}" if stale else ""))
     return 0
 
 

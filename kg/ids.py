@@ -40,7 +40,7 @@ def entity_scope(entity: Entity, document: SourceDocument, place: str | None = N
     scope = KIND_CLASSES[entity.kind][1]
     if scope == "global":
         return ""
-    return place if scope == "place" and place else document.doc_id
+    return place if scope == "place" and place else _document_key(document)
 
 
 def entity_iri(entity: Entity, scope: str) -> URIRef:
@@ -49,12 +49,18 @@ def entity_iri(entity: Entity, scope: str) -> URIRef:
     return ID[f"{entity.kind}/{digest(scope, entity.key)}"]
 
 
+def _document_key(document: SourceDocument) -> str:
+    """A document's part in its IRIs: a hash of its identity, which an edit of its text keeps
+    (``SourceDocument.key``); the text's hash where it has none."""
+    return digest("document", document.identity) if document.identity else document.doc_id
+
+
 def document_iri(document: SourceDocument) -> URIRef:
-    return ID[f"document/{document.doc_id}"]
+    return ID[f"document/{_document_key(document)}"]
 
 
 def document_graph_iri(document: SourceDocument) -> URIRef:
-    return ID[f"graph/{document.doc_id}"]
+    return ID[f"graph/{_document_key(document)}"]
 
 
 INFERRED_GRAPH = ID["graph/inferred"]
@@ -63,17 +69,17 @@ ONTOLOGY_GRAPH = URIRef("https://w3id.org/reform-kg/ontology")
 
 
 def evidence_iri(document: SourceDocument, span: Span) -> URIRef:
-    return ID[f"evidence/{digest(document.doc_id, str(span.start), str(span.end))}"]
+    return ID[f"evidence/{digest(_document_key(document), str(span.start), str(span.end))}"]
 
 
 def statement_iri(document: SourceDocument, subject: URIRef, predicate: URIRef, obj: str) -> URIRef:
     """One document's statement of a triple: where two documents state the same triple (a
     person resolved across them holds the same post), each keeps its own evidence and rule."""
-    return ID[f"statement/{digest(document.doc_id, str(subject), str(predicate), obj)}"]
+    return ID[f"statement/{digest(_document_key(document), str(subject), str(predicate), obj)}"]
 
 
 def figure_iri(document: SourceDocument, figure: StatedFigure, scope: str) -> URIRef:
-    return ID[f"figure/{digest(document.doc_id, figure.counts, scope, str(figure.value))}"]
+    return ID[f"figure/{digest(_document_key(document), figure.counts, scope, str(figure.value))}"]
 
 
 def rule_iri(name: str) -> URIRef:

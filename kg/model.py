@@ -22,6 +22,15 @@ class SourceDocument:
     title: str = ""
     script: str = "simplified"  # or "traditional", as kg.script.detect_script reads the text
     notes: tuple[str, ...] = ()  # what reading it had to do: "3 bytes that are not UTF-8 replaced, …"
+    # Where the document is, in a form that survives an edit and the folder a build runs from: its
+    # folder's name and its path inside it ("台账/2024/a.docx"; see kg.pipeline.document_identities).
+    identity: str = ""
+
+    @property
+    def key(self) -> str:
+        """What the document's IRIs are made from: its identity, else (a text built on its own,
+        with no file) its text's hash."""
+        return self.identity or self.doc_id
 
 
 @dataclass(frozen=True, order=True)

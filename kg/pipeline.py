@@ -221,9 +221,10 @@ def build_graph(
     same graph a document at a time.
     """
     toolkit = toolkit or load_toolkit()
+    paths = list(paths)
     files, failures = _check_inputs(paths, toolkit, genre)
     with open_executor(count_jobs(jobs, files), toolkit) as executor:
-        result = _extract_all(executor, files, failures, toolkit, genre, progress, cache)
+        result = _extract_all(executor, files, failures, toolkit, genre, progress, cache, identities=document_identities(paths, files))
     dataset = records_to_dataset(list(result.documents))
     if result.documents:
         add_entailments(dataset, load_ontology())
@@ -255,6 +256,7 @@ def build_corpus(
     from .shard import ShardCollector, make_pickled_shard, places_by_document
 
     toolkit = toolkit or load_toolkit()
+    paths = list(paths)
     files, failures = _check_inputs(paths, toolkit, genre)
     # From the moment it is extracted each document waits for its shard pickled and compressed:
     # its mentions and facts take 16 times the room as Python objects (184 against 11 kB). Kept
@@ -273,7 +275,7 @@ def build_corpus(
             task()
 
     with open_executor(count_jobs(jobs, files, apart=True), toolkit) as executor:
-        result = _extract_all(executor, files, failures, toolkit, genre, progress, cache, pack, start)
+        result = _extract_all(executor, files, failures, toolkit, genre, progress, cache, pack, start, document_identities(paths, files))
         if not result.documents:
             return result, None
         places = places_by_document(assign_places(list(result.documents)))
@@ -319,6 +321,7 @@ def _extract_all(
     cache: ExtractionCache | None,
     pack: Callable[[Resolved], Resolved] | None = None,
     start: Callable[[], None] = lambda: None,
+    identities: dict[Path, str] | None = None,
 ) -> BuildResult:
     """Every input loaded and extracted (or taken from the cache), sorted; no graph yet. ``pack``:
     what to keep of each document once it is cached and its progress told; ``start``: called
@@ -333,7 +336,7 @@ def _extract_all(
 
     for failure in failures:
         record(failure)
-    loaded = list(run_each(executor, read_document, [(str(f), (f,)) for f in files]))
+    loaded = list(run_each(executor, read_document, [(str(f), (f, (identities or {}).get(f, ""))) for f in files]))
     originals = find_originals([d for d in loaded if isinstance(d, SourceDocument)])
     to_extract = []
     for item in loaded:
@@ -368,6 +371,27 @@ def _extract_all(
     )
 
 
+def document_identities(paths: list[str | Path], files: list[Path]) -> dict[Path, str]:
+    """Each input file's identity (``SourceDocument.identity``): the name of the folder it was
+    found in and its path inside that folder ("台账/2024/a.docx"); for a file named by itself, its
+    folder's name and its own ("台账/a.docx", as a build of the folder names it too). The same
+    whatever folder the build runs from, and kept by an edit of the file; a second file that would
+    have the same identity gets "#2" after it, in the order of the paths."""
+    roots = [Path(p) for p in paths if Path(p).is_dir()]
+    identities: dict[Path, str] = {}
+    taken: dict[str, int] = {}
+    for file in sorted(files, key=str):
+        root = next((r for r in roots if r in file.parents), None)
+        if root is not None:
+            name = f"{Path(os.path.abspath(root)).name}/{file.relative_to(root).as_posix()}"
+        else:
+            whole = Path(os.path.abspath(file))
+            name = f"{whole.parent.name}/{whole.name}"
+        taken[name] = taken.get(name, 0) + 1
+        identities[file] = name if taken[name] == 1 else f"{name}#{taken[name]}"
+    return identities
+
+
 def find_originals(documents: list[SourceDocument]) -> dict[str, SourceDocument]:
     """doc_id → the copy to build: of identical texts, the one whose path sorts first, so the
     choice does not depend on the order the inputs were given in."""
@@ -377,8 +401,8 @@ def find_originals(documents: list[SourceDocument]) -> dict[str, SourceDocument]
     return originals
 
 
-def read_document(path: Path) -> SourceDocument:
-    document = load_document(path)
+def read_document(path: Path, identity: str = "") -> SourceDocument:
+    document = dataclasses.replace(load_document(path), identity=identity)
     if len(document.text) > MAX_EXTRACTION_CHARS:
         raise InputError(
             f"document has {len(document.text):,} characters, over the {MAX_EXTRACTION_CHARS:,}-character "

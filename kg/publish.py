@@ -3,8 +3,13 @@
 One request per named graph, to ``{endpoint}?graph={IRI}`` (the protocol's "indirect
 identification", which every store speaks): POST adds the triples to the graph — RDF graphs are
 sets, so publishing the same build twice adds nothing — and PUT (``--replace``) replaces the
-graph, so a document that lost facts since the last publish loses them in the store too. Graphs
-in the store that the dataset does not name are never touched.
+graph, so a document that lost facts since the last publish loses them in the store too.
+
+A document's graph is named for where the document is (``SourceDocument.identity``), so an
+edited document replaces its own graph. Each publish also writes a catalog graph
+(``CATALOG_GRAPH``) listing the graphs it published; ``--replace`` reads the previous catalog
+and deletes the graphs it lists that the build no longer has (a document removed). Graphs that
+no catalog lists — the store's other data — are never touched.
 
 The protocol is two verbs, a query string, a Content-Type and Basic or Digest authentication;
 ``urllib.request`` speaks all of it, so a client library (requests, SPARQLWrapper) would be a
@@ -20,7 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDF, Dataset, Graph, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.util import guess_format
 
@@ -32,6 +37,9 @@ PASSWORD_VARIABLE = "KG_PUBLISH_PASSWORD"
 CONTENT_TYPE = "text/turtle; charset=utf-8"
 # How much of an error response to quote: enough for a store's one-line reason, not its HTML page.
 BODY_EXCERPT_CHARS = 200
+# The graph that lists the graphs a publish sent (void:subset), for the next --replace.
+CATALOG_GRAPH = URIRef("https://w3id.org/reform-kg/id/graph/published")
+VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 @dataclass(frozen=True)
@@ -69,12 +77,47 @@ def plan_uploads(dataset: Dataset, into: URIRef | None = None) -> list[Upload]:
 
         union = union_graph(dataset)
         return [Upload(into, len(union), _turtle(union))]
-    named = sorted((g for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)), key=lambda g: str(g.identifier))
+    named = sorted(
+        (g for g in dataset.graphs() if g.identifier not in (DATASET_DEFAULT_GRAPH_ID, CATALOG_GRAPH) and len(g)), key=lambda g: str(g.identifier)
+    )
     uploads = [Upload(URIRef(g.identifier), len(g), _turtle(g)) for g in named]
     default = dataset.graph(DATASET_DEFAULT_GRAPH_ID)
     if len(default):
         uploads.append(Upload(None, len(default), _turtle(default)))
+    if named:
+        uploads.append(catalog_upload([URIRef(g.identifier) for g in named]))
     return uploads
+
+
+def catalog_upload(graphs: list[URIRef]) -> Upload:
+    """The catalog graph: ``CATALOG_GRAPH`` a void:Dataset whose subsets are ``graphs``."""
+    catalog = Graph()
+    catalog.add((CATALOG_GRAPH, RDF.type, VOID.Dataset))
+    for graph in graphs:
+        catalog.add((CATALOG_GRAPH, VOID.subset, graph))
+    return Upload(CATALOG_GRAPH, len(catalog), _turtle(catalog))
+
+
+def published_graphs(opener: urllib.request.OpenerDirector, endpoint: str, timeout: float, log) -> set[URIRef]:
+    """The graphs the store's catalog lists: what the last publish sent (none if it has no catalog)."""
+    request = urllib.request.Request(graph_url(endpoint, CATALOG_GRAPH), headers={"Accept": "text/turtle"})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            data = response.read()
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return set()
+        if exc.code in (405, 501):  # a store that takes graphs but gives none back
+            log(f"warning: {endpoint} answered {exc.code} to GET <{CATALOG_GRAPH}>: graphs of documents no longer built stay in the store")
+            return set()
+        raise PublishError(f"{endpoint} answered {exc.code} {exc.reason} to GET <{CATALOG_GRAPH}>") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        raise PublishError(f"cannot read the catalog from {endpoint}: {getattr(exc, 'reason', exc)}") from None
+    try:
+        catalog = Graph().parse(data=data, format="turtle")
+    except Exception as exc:  # rdflib raises many kinds; the user needs one line
+        raise PublishError(f"the catalog <{CATALOG_GRAPH}> at {endpoint} is not Turtle: {exc}") from None
+    return {URIRef(g) for g in catalog.objects(CATALOG_GRAPH, VOID.subset)}
 
 
 def graph_url(endpoint: str, graph: URIRef | None) -> str:
@@ -143,6 +186,19 @@ def send_upload(opener: urllib.request.OpenerDirector, endpoint: str, upload: Up
         raise PublishError(f"no answer from {endpoint} within {timeout:g} s") from None
     except (OSError, http.client.HTTPException) as exc:
         raise PublishError(f"connection to {endpoint} failed during {method} {upload.label}: {exc or type(exc).__name__}") from None
+
+
+def delete_graph(opener: urllib.request.OpenerDirector, endpoint: str, graph: URIRef, timeout: float) -> None:
+    """Delete one graph (a 404, a graph already gone, is no error)."""
+    request = urllib.request.Request(graph_url(endpoint, graph), method="DELETE")
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        if exc.code != 404:
+            raise PublishError(f"{endpoint} answered {exc.code} {exc.reason} to DELETE <{graph}>") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        raise PublishError(f"connection to {endpoint} failed during DELETE <{graph}>: {getattr(exc, 'reason', exc)}") from None
 
 
 def publish_uploads(uploads: list[Upload], endpoint: str, method: str, opener: urllib.request.OpenerDirector, timeout: float, log) -> None:

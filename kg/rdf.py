@@ -114,6 +114,8 @@ def _add_document(w: _Writer) -> None:
     if w.language != LANGUAGE_TAGS["simplified"]:
         g.add((doc, DCTERMS.language, Literal(w.language, datatype=XSD.language)))
     g.add((doc, DCTERMS.source, Literal(d.name)))
+    if d.identity:  # where the document is, which its IRIs are made from ("台账/2024/a.docx")
+        g.add((doc, DCTERMS.identifier, Literal(d.identity)))
     g.add((doc, DCTERMS["format"], Literal(d.media_type)))
     g.add((doc, RKG.contentHash, Literal("sha256:" + hashlib.sha256(d.text.encode("utf-8")).hexdigest())))
     g.add((doc, RKG.charCount, Literal(len(d.text))))

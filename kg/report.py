@@ -58,6 +58,7 @@ def document_report(resolved: Resolved) -> dict:
         "path": d.path,
         "status": describe_status(resolved),
         "doc_id": d.doc_id,
+        "identity": d.identity,
         "genre": resolved.genre,
         "place": resolved.place,
         "projects": by_kind.get("project", 0),

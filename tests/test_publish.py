@@ -27,7 +27,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.cli import main
-from kg.publish import graph_url, plan_uploads, read_dataset
+from kg.publish import CATALOG_GRAPH, graph_url, plan_uploads, read_dataset
 from kg.query import bind_parameters, discover_queries, open_engine, values_query
 from test_query import EXAMPLES
 from kg.rdf import union_graph
@@ -200,11 +200,12 @@ def test_every_named_graph_arrives_with_its_triples(server, built):
     proc = publish("--endpoint", server.store, "--from", str(trig))
     assert_published(proc)
     expected = local_counts(dataset)
-    assert len(expected) == 3  # the Pingshan document's graph, the inferred one and the ontology
+    assert len(expected) == 4  # the Pingshan document's graph, the inferred one, the ontology and the catalog
+    assert str(CATALOG_GRAPH) in expected
     assert server.counts() == expected
     for graph, triples in expected.items():
         assert f"<{graph}>: {triples} triples" in proc.stderr
-    assert f"3 graph(s) at {server.store}: {sum(expected.values())} triples" in proc.stderr
+    assert f"4 graph(s) at {server.store}: {sum(expected.values())} triples" in proc.stderr
 
 
 def test_a_document_graph_comes_back_isomorphic(server, built):
@@ -237,6 +238,32 @@ def test_replace_drops_what_the_graph_no_longer_says(server, built, tmp_path):
     assert server.counts()[document_graph] == local_counts(dataset)[document_graph] + 1  # POST merged
     assert_published(publish("--endpoint", server.store, "--from", str(trig), "--replace"))
     assert server.counts() == local_counts(dataset)  # PUT replaced
+
+
+def test_replace_after_an_edit_a_removal_and_an_addition_leaves_the_store_equal_to_the_build(server, tmp_path):
+    """A document's graph is named for where it is, not for its bytes: an edited document
+    replaces its graph; a removed one's graph is deleted (the catalog of the last publish lists
+    it); an added one arrives. The store then holds the build's graphs, no more."""
+    corpus = ROOT / "tests" / "corpus"
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    docs.mkdir()
+    for name in ("02-huoshan-devzone-2025-key-tasks.txt", "05-xialu-2020-key-work-breakdown.txt"):
+        shutil.copy(corpus / name, docs / name)
+    assert main(["build", str(docs), "--out", str(out), "--no-validate", "-q"]) == 0
+    assert_published(publish("--endpoint", server.store, "--from", str(out / "graph.trig"), "--replace"))
+    before = read_dataset(out / "graph.trig")
+    huoshan = docs / "02-huoshan-devzone-2025-key-tasks.txt"
+    huoshan.write_text(huoshan.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # an edit
+    (docs / "05-xialu-2020-key-work-breakdown.txt").unlink()  # a removal
+    shutil.copy(corpus / "13-tongcheng-2017-reform-group-meeting.txt", docs)  # an addition
+    assert main(["build", str(docs), "--out", str(out), "--no-validate", "-q"]) == 0
+    after = read_dataset(out / "graph.trig")
+    kept = set(local_counts(before)) & set(local_counts(after))
+    assert sum(1 for g in kept if "/id/graph/" in g and not g.endswith(("/inferred", "/published"))) == 1  # the edited one
+    proc = publish("--endpoint", server.store, "--from", str(out / "graph.trig"), "--replace")
+    assert_published(proc)
+    assert "deleted (no longer in the build)" in proc.stderr
+    assert server.counts() == local_counts(after)
 
 
 def test_graph_option_puts_the_union_in_one_graph(server, built):
@@ -314,8 +341,10 @@ def test_dry_run_lists_the_requests_and_sends_nothing(built):
     endpoint = f"http://127.0.0.1:{free_port()}/store"  # nobody listens: a request would fail
     proc = publish("--endpoint", endpoint, "--from", str(trig), "--replace", "--dry-run")
     assert proc.returncode == 0, proc.stderr
-    expected = [f"PUT {graph_url(endpoint, URIRef(g))} {n} triples" for g, n in sorted(local_counts(dataset).items())]
-    assert proc.stdout.splitlines() == expected
+    # In the order they are sent: the graphs, then the catalog that lists them.
+    expected = [f"PUT {graph_url(endpoint, u.graph)} {u.triples} triples" for u in plan_uploads(dataset)]
+    assert expected[-1].startswith(f"PUT {graph_url(endpoint, CATALOG_GRAPH)} ")
+    assert proc.stdout.splitlines() == [*expected, f"DELETE each graph the store's catalog <{CATALOG_GRAPH}> lists and this build does not have"]
 
 
 def test_graph_url_encodes_the_iri():
@@ -355,13 +384,24 @@ class _BasicAuthStore(http.server.BaseHTTPRequestHandler):
     credentials = "Basic " + base64.b64encode(b"publisher:s3cret").decode()
     received: list[tuple[str, str]] = []
 
-    def do_PUT(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.headers.get("Authorization") != self.credentials:
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+    def refused(self) -> bool:
+        if self.headers.get("Authorization") == self.credentials:
+            return False
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="store"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return True
+
+    def do_GET(self):  # the catalog of an earlier publish: there is none
+        if not self.refused():
+            self.send_response(404)
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+    def do_PUT(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.refused():
             return
         self.received.append((urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0], self.headers["Content-Type"]))
         Graph().parse(data=body, format="turtle")  # what was sent is Turtle
@@ -387,7 +427,7 @@ def test_user_and_password_from_the_environment(built, basic_auth_store):
     trig, dataset = built
     proc = publish("--endpoint", basic_auth_store, "--from", str(trig), "--replace", "--user", "publisher", env={"KG_PUBLISH_PASSWORD": "s3cret"})
     assert_published(proc)
-    assert [g for g, _ in _BasicAuthStore.received] == sorted(local_counts(dataset))
+    assert [g for g, _ in _BasicAuthStore.received] == [str(u.graph) for u in plan_uploads(dataset)]
     assert {t for _, t in _BasicAuthStore.received} == {"text/turtle; charset=utf-8"}
     assert "s3cret" not in proc.stderr
 
