@@ -30,6 +30,8 @@ class RKG(DefinedNamespace):
     Evidence: URIRef
     StatedFigure: URIRef
     InferenceRule: URIRef
+    DocumentPart: URIRef  # what rkg:inDocument is said of: a project or an evidence span
+    NamedEntity: URIRef  # what rkg:writtenForm is said of: every kind of named node
 
     # project relations
     inDocument: URIRef
