@@ -23,10 +23,6 @@ CLAUSE_SEPARATORS = "，,；;。"
 LIST_SEPARATORS = "、，,及和"
 
 
-# What a clause says when it says when, not who: "（甲负责，年内持续推进）", "（甲牵头，6月底完成）".
-WHEN = re.compile(r"(?:[0-9]{4}年|[0-9]{1,2}月(?:[0-9]{1,2}日)?|年内|全年|今年|明年|年底|年末|月底|月末|底|末|上旬|中旬|下旬|前|长期|持续|常态化|逐年|每年)+")
-
-
 @dataclass(frozen=True)
 class BracketRules:
     lead_verbs: tuple[str, ...]  # longest first
@@ -36,6 +32,7 @@ class BracketRules:
     catch_alls: tuple[str, ...]  # "等有关部门": the end of a list, no unit
     unit_ends: tuple[str, ...]  # what ends a unit's name: 局, 委员会, 人民政府 …
     not_units: re.Pattern  # a bracket holding one of these is no bracket of units: 简称, 试行 …
+    when: re.Pattern  # a clause that says when, not who: "年内持续推进", "6月底完成"
 
     @property
     def verb(self) -> re.Pattern:
@@ -128,7 +125,7 @@ def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -
         begin += len(clause) - len(clause.lstrip())
         clause = clause.strip()
         found = rules.verb_at_end(clause)
-        if found is not None and WHEN.fullmatch(found[1].strip()):
+        if rules.when.fullmatch(clause):  # "年内持续推进": when, not who
             continue
         if found is None:
             clauses.append((None, begin, _strip_catch_all(clause, rules)))

@@ -21,7 +21,7 @@ import jieba
 
 from .lexicon import HAN_CLASS, Lexicon
 from .model import Cell, Cue, Entity, Extraction, Fact, Mention, Segment, SourceDocument, Span, StatedFigure, Value
-from .brackets import WHEN, parse_bracket
+from .brackets import parse_bracket
 from .rules import Rules
 from .segment import split_clauses, split_sentences, split_span, sub_span
 
@@ -527,7 +527,7 @@ def _unit_list(c: _Collector, value: Span) -> list[Span]:
         unit = _close_brackets(_drop_note(trim_span(unit, QUOTES + c.lexicon.trailing)))
         # "（分管副省长、协管副秘书长负责，省科技厅牵头）": a post is no unit, nor a deadline
         # closing the list ("责任单位：甲局、乙局，6月底完成").
-        deadline = DEADLINE_CLAUSE.fullmatch(unit.text)
+        deadline = c.rules.brackets.when.fullmatch(unit.text)
         if len(unit.text) >= 2 and not unit.text.endswith(posts) and not deadline:
             units.append(unit)
     return units
@@ -551,10 +551,6 @@ def _split_spaced_units(piece: Span, c: _Collector) -> list[Span]:
 
 # A unit named a space apart from the next is at least this long ("区水务局"; "市 财政局" is one).
 MIN_SPACED_UNIT_CHARS = 3
-
-
-# A deadline where a unit could stand: "6月底完成", "年内持续推进".
-DEADLINE_CLAUSE = re.compile(f"(?:{WHEN.pattern})(?:完成|完工|办结|到位|推进|坚持|实施)?")
 
 
 def _drop_note(unit: Span) -> Span:

@@ -185,10 +185,11 @@ class Lexicon:
         unit = alt((*self.unit_suffixes, *self.group_suffixes))
         han = HAN_CLASS
         start = f"(?:^|(?<=[^{han[1:-1]}])|(?<=[{re.escape(self.boundaries)}]))"
-        # A place is two or three characters, or up to five where an autonomous region's people
-        # are named in it ("宁夏回族自治区主席", "新疆维吾尔自治区党委书记").
+        # A place is two or three characters, or up to five before the tier of an autonomous area,
+        # which names its people ("宁夏回族自治区主席", "新疆维吾尔自治区党委书记").
+        autonomous = alt(self.post_levels)
         return re.compile(
-            f"{start}(?P<place>{han}{{2,3}}?|{han}{{2,5}}?(?=自治))"
+            f"{start}(?P<place>{han}{{2,3}}?|{han}{{2,5}}?(?={autonomous}))"
             f"(?P<post>{level}{organ}+{title}|{level}{han}{{1,14}}?{unit}{organ}?{title}|{alt(w for w in self.full_posts if w.startswith(self.post_levels))})"
         )
 
