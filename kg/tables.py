@@ -519,11 +519,17 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
         current.clear()
         fields.clear()
 
+    # The number of the row being read. Row numbers count up: a number that does not ("0", "1" in a
+    # target column) is a cell; one that leaps ahead ("42") is, until the row has its cells (a
+    # table of some rows of a longer one goes 6, 52, 53).
+    last = 0
     while stop < len(lines):
         line = lines[stop]
-        if _ROW_NUMBER.match(line.text):
+        number = int(line.text.rstrip("*")) if _ROW_NUMBER.match(line.text) else None
+        if number is not None and (not current or last < number <= last + MAX_ROW_GAP or (number > last and len(current) >= len(roles) - 1)):
             close()
             current.append(line)
+            last = number
         elif rules.label_field and (field := _field_line(line, rules)) is not None:
             if not current:
                 break

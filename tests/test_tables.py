@@ -239,6 +239,57 @@ def test_units_and_names_a_space_apart_and_a_last_row_cut_short(toolkit):
     assert not {f for f in facts if f[1] == "tier"}
 
 
+BARE_FIGURES = """序号
+考核内容
+单位
+年度目标
+责任部门
+1
+粮食播种面积
+万亩
+0.07
+县甲局
+2
+生猪存栏
+万头
+0
+县乙局
+3
+水产品产量
+万吨
+42
+县丙局
+"""
+
+BARE_SOME_ROWS = """序号
+目标任务
+牵头责任单位
+计划完成时间
+6
+农村居民人均可支配收入增长7%
+经管站
+12月底
+52
+建设高标准农田5万亩
+农田建设股
+10月底
+53
+推进农村人居环境整治
+乡村建设股
+12月底
+"""
+
+
+@pytest.mark.parametrize("text, rows", [(BARE_FIGURES, ["1", "2", "3"]), (BARE_SOME_ROWS, ["6", "52", "53"])])
+def test_row_numbers_count_up_and_figures_are_cells(text, rows, toolkit):
+    """In a table a cell a line, a number that does not count up ("0" in 年度目标) or leaps ahead
+    before its row has its cells ("42") is a cell (嵊泗); a table of some rows of a longer one
+    numbers them as it likes (怀远: 6, 52, 53)."""
+    _, facts = facts_of(text, toolkit, "tasks")
+    assert sorted((o for s, p, o in facts if p == "ordinal"), key=int) == rows
+    assert len({s for s, p, o in facts if p == "leadUnit"}) == 3
+
+
 def test_a_unit_cell_spanning_rows_leaves_the_task_column_a_task_column(toolkit):
     """Rows 2 and 3 sit under row 1's merged 牵头单位 cell: they take its unit, and the task
     column stays the tasks' (泰顺), though a row cut short (5) leaves its task to the row above."""
