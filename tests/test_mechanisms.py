@@ -386,6 +386,8 @@ def test_pinyin_readings_of_a_mirror_page_are_read_around(toolkit):
         ("自治区副主席张三参加会议。", "张三", "自治区副主席"),
         ("自治区党委副书记、自治区主席艾尔肯·吐尼亚孜主持会议。", "艾尔肯·吐尼亚孜", "自治区主席"),
         ("县委副书记、县长姜甲、副县长殷乙、阿孜古力•阿不都拉、潘丙参加会议。", "阿孜古力•阿不都拉", "副县长"),
+        # A post after a verb's particle or a preposition (濮阳).
+        ("随后听取了县委常委、组织部长孙甲同志就全县改革开展情况的汇报。", "孙甲", "组织部长"),
     ],
 )
 def test_posts_of_bodies_and_members(text, person, post, toolkit):
