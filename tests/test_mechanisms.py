@@ -123,6 +123,15 @@ def test_a_bracket_of_units_inside_a_labelled_list_is_part_of_a_name(toolkit):
     }
 
 
+def test_deadlines_with_their_figures_spaced_apart(toolkit):
+    """"2023 年底前" (吉林), and the document's own year written "2020 年" (舟山, 石景山)."""
+    text = "2020 年市政府重点工作任务\n1.完成甲平台建设,2023 年底前实现全覆盖。(责任部门:省甲局)\n2.推进乙工作,6 月底前完成。(责任部门:省乙局)\n"
+    facts = facts_of(text, toolkit, "tasks")
+    first, second = "完成甲平台建设,2023年底前实现全覆盖", "推进乙工作,6月底前完成"
+    assert {("deadline", first, "2023年底前"), ("deadlineDate", first, "2023")} <= facts
+    assert {("deadline", second, "6月底前"), ("deadlineDate", second, "2020-06")} <= facts
+
+
 def test_a_deadline_closing_a_list_of_units_is_no_unit(toolkit):
     text = "1.加大简政放权力度。坚持依法放权。(责任单位:州甲局、州乙办,各县市人民政府,6月底完成)\n"
     facts = facts_of(text, toolkit, "plan")
