@@ -31,6 +31,8 @@ from .vocab import RKG
 
 # What a stated figure counts → the class counted.
 COUNTED_CLASSES = {kind: cls for kind, (cls, _) in KIND_CLASSES.items()}
+# The kinds that are SKOS concepts, and the scheme (declared in ontology.ttl) each is in.
+CONCEPT_SCHEMES = {"tier": RKG.ProjectTiers, "level": RKG.GovernanceLevels, "problem": RKG.TargetProblems}
 
 
 def _literal(value: Value) -> Literal:
@@ -74,8 +76,9 @@ class _Writer:
         self.graph.add((node, RDFS.label, Literal(entity.label, lang=self.language)))
         if entity.alt_label:
             self.graph.add((node, SKOS.altLabel, Literal(entity.alt_label, lang=SIMPLIFIED_TAG)))
-        if entity.kind in ("tier", "level", "problem"):
+        if entity.kind in CONCEPT_SCHEMES:
             self.graph.add((node, SKOS.prefLabel, Literal(entity.label, lang=self.language)))
+            self.graph.add((node, SKOS.inScheme, CONCEPT_SCHEMES[entity.kind]))
         if entity.kind == "project":
             self.graph.add((node, RKG.inDocument, self.doc))
         return node

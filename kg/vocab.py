@@ -33,6 +33,11 @@ class RKG(DefinedNamespace):
     DocumentPart: URIRef  # what rkg:inDocument is said of: a project or an evidence span
     NamedEntity: URIRef  # what rkg:writtenForm is said of: every kind of named node
 
+    # concept schemes (skos:ConceptScheme individuals)
+    ProjectTiers: URIRef
+    GovernanceLevels: URIRef
+    TargetProblems: URIRef
+
     # project relations
     inDocument: URIRef
     ordinal: URIRef

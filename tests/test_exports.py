@@ -94,6 +94,18 @@ def test_jsonld_is_compact_under_the_published_context_and_expands_with_pyld(out
     assert {"@value": "深化基层治理体制改革", "@language": "zh"} in same[str(RDFS.label)]
 
 
+def test_tiers_levels_and_problems_are_in_their_concept_schemes(turtle):
+    from rdflib.namespace import SKOS
+
+    ontology = Graph().parse(ROOT / "ontology.ttl")
+    for cls, scheme in ((RKG.ProjectTier, RKG.ProjectTiers), (RKG.GovernanceLevel, RKG.GovernanceLevels), (RKG.TargetProblem, RKG.TargetProblems)):
+        assert (scheme, RDF.type, SKOS.ConceptScheme) in ontology
+        concepts = set(turtle.subjects(RDF.type, cls))
+        assert concepts and all((c, SKOS.inScheme, scheme) in turtle for c in concepts), cls
+    (level,) = [c for c in turtle.subjects(RDF.type, RKG.GovernanceLevel) if (c, SKOS.prefLabel, Literal("社区", lang="zh")) in turtle]
+    assert (level, SKOS.inScheme, RKG.GovernanceLevels) in turtle
+
+
 def test_void_describes_the_dataset(out, turtle):
     # Absolute IRIs only: a strict parser, given no base, reads it (pyoxigraph refused "<graph.ttl>").
     import pyoxigraph

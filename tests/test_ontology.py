@@ -30,7 +30,7 @@ SCHEMA = Namespace("https://schema.org/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/reform-kg/ontology")
 SHAPES = Namespace("https://w3id.org/reform-kg/shapes#")
 
-TERM_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+TERM_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual}  # individuals: the concept schemes
 PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty}
 
 CODE_TERMS = sorted(RKG.__annotations__)
@@ -96,7 +96,7 @@ def test_ontology_header(ontology):
 def test_code_term_is_declared(ontology, name):
     types = term_types(ontology, RKG[name])
     assert len(types) == 1, (
-        f"rkg:{name} needs exactly one of owl:Class / owl:ObjectProperty / owl:DatatypeProperty"
+        f"rkg:{name} needs exactly one of owl:Class / owl:ObjectProperty / owl:DatatypeProperty / owl:NamedIndividual"
         f" in ontology.ttl, has {sorted(types)}"
     )
 
