@@ -13,6 +13,8 @@ import pathlib
 import docx
 import pypdf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -502,3 +504,49 @@ def test_loaders_cover_the_supported_suffixes():
     assert set(LOADERS) == {".txt", ".md", ".text", ".html", ".htm", ".docx", ".pdf"}
     assert set(SUPPORTED_SUFFIXES) == set(LOADERS)
     assert all(suffix == suffix.lower() for suffix in LOADERS)
+
+
+# --- the loaders under mutation -------------------------------------------------------------------
+
+SAMPLE_HTML = "<html><head><meta charset='utf-8'><title>甲</title></head><body><p>一、推进甲改革（区甲局牵头）</p><table><tr><td>1</td><td>乙</td></tr></table></body></html>"
+
+
+def _samples() -> dict[str, bytes]:
+    return {
+        ".txt": "一、推进甲改革。\n牵头单位：区甲局\n".encode("gb18030"),
+        ".html": SAMPLE_HTML.encode("utf-8"),
+        ".docx": build_docx(),
+        ".pdf": build_pdf([["一、推进甲改革", "牵头单位：区甲局"]]),
+    }
+
+
+SAMPLES = _samples()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    suffix=st.sampled_from(sorted(SAMPLES)),
+    edits=st.lists(st.tuples(st.sampled_from(["flip", "cut", "insert", "drop"]), st.floats(0, 1), st.binary(min_size=1, max_size=8)), min_size=1, max_size=4),
+)
+def test_a_mutated_file_loads_or_is_one_input_error(tmp_path, suffix, edits):
+    """Bytes flipped, cut, inserted or dropped anywhere in a .txt, .html, .docx or .pdf: the
+    loader reads it or refuses it with an InputError naming the file, never anything else."""
+    data = bytearray(SAMPLES[suffix])
+    for kind, where, chunk in edits:
+        at = int(where * len(data)) if data else 0
+        if kind == "flip" and data:
+            data[min(at, len(data) - 1)] ^= chunk[0] or 1
+        elif kind == "cut":
+            del data[at:]
+        elif kind == "insert":
+            data[at:at] = chunk
+        elif kind == "drop":
+            del data[at : at + len(chunk)]
+    path = tmp_path / f"mutated{suffix}"
+    path.write_bytes(bytes(data))
+    try:
+        document = load_document(path)
+    except InputError as error:
+        assert error.path == str(path)
+        return
+    assert document.text.strip() and document.path == str(path)
