@@ -100,6 +100,20 @@ def _bounds(text: str, separators: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if text[a:b].strip()]
 
 
+def _verb_bounds(inside: str, rules: BracketRules) -> list[tuple[int, int]]:
+    """The clauses of a bracket: between clause separators, and after a "、" that follows a verb
+    ("甲局牵头、乙局配合" is two clauses, "甲局、乙局配合" one)."""
+    bounds = []
+    for begin, end in _bounds(inside, CLAUSE_SEPARATORS):
+        start = begin
+        for k in range(begin, end):
+            if inside[k] == "、" and rules.verb_at_end(inside[start:k].strip()) is not None:
+                bounds.append((start, k))
+                start = k + 1
+        bounds.append((start, end))
+    return [(a, b) for a, b in bounds if inside[a:b].strip()]
+
+
 def _strip_catch_all(units: str, rules: BracketRules) -> str:
     for tail in rules.catch_alls:
         if units.endswith(tail) and len(units) > len(tail):
@@ -120,7 +134,7 @@ def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -
     if rules.not_units.search(inside):
         return None
     clauses: list[tuple[str | None, int, str]] = []  # (verb kind or None, start, units)
-    for begin, end in _bounds(inside, CLAUSE_SEPARATORS):
+    for begin, end in _verb_bounds(inside, rules):
         clause = inside[begin:end]
         begin += len(clause) - len(clause.lstrip())
         clause = clause.strip()

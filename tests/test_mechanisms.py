@@ -96,6 +96,9 @@ BRACKETS = [
     ("甲部门分别负责，年内持续推进", False, [("leadUnit", "甲部门")]),
     ("甲局牵头，乙局配合，长期坚持", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
     ("甲局牵头，乙局配合，6月底完成", False, [("leadUnit", "甲局"), ("supportUnit", "乙局")]),
+    # A "、" after a verb ends a clause (吉林): "甲局牵头、乙局配合" is two, "甲局、乙局配合" one.
+    ("甲局牵头、乙局、丙局配合", False, [("leadUnit", "甲局"), ("supportUnit", "乙局、丙局")]),
+    ("甲局、乙局配合", False, [("supportUnit", "甲局、乙局")]),
     # Not brackets of units.
     ("2024年", False, None),
     ("试行", False, None),
