@@ -24,6 +24,7 @@ from .model import Cell, Cue, Entity, Extraction, Fact, Mention, Segment, Source
 from .brackets import parse_bracket
 from .rules import Rules
 from .segment import split_clauses, split_sentences, split_span, sub_span
+from .tables import LEAD_MARKS
 
 # White space next to a Chinese character inside a name: a line end the layout copy joined.
 CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -582,10 +583,6 @@ def _units_by_role(c: _Collector, name: str, predicate: str, value: Span) -> lis
     if c.first_leads and predicate == "leadUnit" and name == "unit" and len(units) > 1:
         return [("leadUnit", units[:1]), ("supportUnit", units[1:])]
     return [(predicate, units)]
-
-
-# Marks a table sets by the unit that leads, among the units of one cell.
-LEAD_MARKS = "★☆*＊"
 
 
 @lru_cache(maxsize=4)

@@ -37,6 +37,8 @@ PIPE_CHARACTER = re.compile(f"[{re.escape(PIPE)}]")
 MIN_KNOWN_COLUMNS = 2
 # A row of a spaced table holds at most this many lines of flattened cells.
 MAX_ROW_LINES = 60
+# Marks a table sets by the unit that leads, among the units of one cell ("★区甲委、乙局").
+LEAD_MARKS = "★☆*＊"
 # A column's name is short: "责任单位（第一为牵头单位）", not a news headline with a pipe before it.
 MAX_HEADER_CHARS = 20
 # A flattened table has at least this many cell lines.
@@ -553,7 +555,7 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
 
 def _lists_units(text: str, is_unit: Callable[[str], bool]) -> bool:
     """Whether a cell is a list of units ("区政府办公室*、区财政局"), marks of the lead aside."""
-    names = [name.strip("★☆*＊ ") for name in re.split("[、，,；;]", text)]
+    names = [name.strip(LEAD_MARKS + " ") for name in re.split("[、，,；;]", text)]
     return all(is_unit(name) for name in names)
 
 
@@ -708,7 +710,7 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
         stop += 1
     rows = []
     above: list[Cell] = []
-    for n, first in enumerate(sorted([*starts, *headings])):
+    for first in sorted([*starts, *headings]):
         if first in headings:
             rows.append(Row(lines[first], (), heading=True))
             continue
