@@ -53,7 +53,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, RDF, VOID
 
 from .errors import GraphError, QueryError, ServeError, UsageError
 from .query import NamedQuery, discover_queries, text_to_term, values_query
@@ -399,6 +400,8 @@ class Handler(BaseHTTPRequestHandler):
             self.run_query(fields, None)
         elif path.startswith("/queries/"):
             self.run_named(unquote(path.removeprefix("/queries/")), fields)
+        elif path == "/.well-known/void" and self.command == "GET":
+            self.respond(200, self.server.void, "text/turtle; charset=utf-8")
         elif path == "/update":
             raise Refused(403, READ_ONLY)
         else:
@@ -479,6 +482,7 @@ class Endpoint(ThreadingHTTPServer):
         self.queries = queries
         self.page = render_page(queries)
         self.quiet = quiet
+        self.void = b""  # the dataset's description, once the address is known (describe_endpoint)
         super().__init__(address, Handler)
 
     def server_bind(self) -> None:
@@ -527,6 +531,25 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def describe_endpoint(graph: Path, endpoint: str) -> bytes:
+    """The dataset's VoID description (``/.well-known/void``, where the VoID specification puts it):
+    the build's void.ttl beside ``graph`` where there is one, with ``void:sparqlEndpoint`` the
+    endpoint's own address; else that statement alone, on a node of the endpoint's."""
+    description = Graph()
+    beside = graph.parent / "void.ttl"
+    if beside.is_file():
+        try:
+            description.parse(beside, format="turtle")
+        except Exception:  # a damaged description: the endpoint serves without it
+            description = Graph()
+    datasets = sorted(description.subjects(RDF.type, DCAT.Dataset)) or [URIRef(endpoint.removesuffix("query") + "#dataset")]
+    for dataset in datasets:
+        description.add((dataset, RDF.type, VOID.Dataset))
+        description.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
+    description.bind("void", VOID)
+    return description.serialize(format="turtle", encoding="utf-8")
+
+
 def serve_graph(graph: Path, host: str, port: int, timeout: int, max_bytes: int, queries_dir: Path | None, quiet: bool) -> int:
     """Serve ``graph`` until SIGINT or SIGTERM; 0 once stopped."""
     queries = discover_queries(queries_dir) if queries_dir else discover_queries()
@@ -545,6 +568,7 @@ def serve_graph(graph: Path, host: str, port: int, timeout: int, max_bytes: int,
                 with server:
                     bound = server.server_address[1]
                     url = f"http://{f'[{host}]' if ':' in host else host}:{bound}/"
+                    server.void = describe_endpoint(graph, f"{url}query")
                     if not _is_loopback(host):
                         _log(f"warning: listening on {host}: anyone who can reach this machine can query the graph")
                     _log(f"serving {graph} at {url} (SPARQL endpoint: {url}query); Ctrl-C stops")

@@ -355,6 +355,20 @@ def test_a_request_line_too_long_gets_414(server):
     assert "Traceback" not in server.stderr.read_text(encoding="utf-8") and "AttributeError" not in server.stderr.read_text(encoding="utf-8")
 
 
+def test_the_dataset_describes_itself_with_its_endpoint(server):
+    """/.well-known/void, where the VoID specification says to look: the build's description
+    with the endpoint's own address as void:sparqlEndpoint."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT, RDF, VOID
+
+    status, headers, text = server.request("GET", "/.well-known/void")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    void = Graph().parse(data=text, format="turtle")
+    (dataset,) = void.subjects(RDF.type, DCAT.Dataset)
+    assert void.value(dataset, VOID.sparqlEndpoint) == URIRef(f"http://127.0.0.1:{server.port}/query")
+    assert void.value(dataset, VOID.triples).toPython() > 0
+
+
 def test_cors_preflight(server):
     status, headers, _ = server.request(
         "OPTIONS", "/query", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
