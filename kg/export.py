@@ -405,23 +405,17 @@ def _read_umask() -> int:
 
 _UMASK = _read_umask()
 
-# What a pruned folder may lose: only the kinds of file the project writes there.
-PRUNED_SUFFIXES = {".html", ".js", ".css", ".json", ".png"}
-
-
 def write_outputs(
     files: dict[str, Content],
     out_dir: Path,
-    prune: str | list[str] | None = None,
     then: Callable[[], dict[str, Content]] | None = None,
     elsewhere: Callable[[], list[tuple[Path, Path]]] | None = None,
 ) -> list[Path]:
     """Write every file to a temporary name first, then move them all into place.
 
     Nothing in ``out_dir`` changes until every file has been written in full, so a build that
-    fails part-way leaves the previous output as it was. ``prune`` names a folder (or several)
-    under ``out_dir`` whose files are all in ``files``: pages an earlier build wrote there and this one
-    did not (a project no longer found) are removed once the new ones are in place. ``elsewhere``
+    fails part-way leaves the previous output as it was (a whole build writes into a folder of
+    its own, ``kg.outfolder``, which takes the output's place in one step). ``elsewhere``
     waits for files another process staged meanwhile (``stage_apart``). ``then`` gives more files
     once those are written (a report of what ran beside them), moved in with them.
     """
@@ -450,8 +444,6 @@ def write_outputs(
     staged.sort(key=lambda pair: pair[1])
     for tmp, target in staged:
         os.replace(tmp, target)
-    for folder in [prune] if isinstance(prune, str) else prune or []:
-        _prune(out_dir / folder, {target for _, target in staged})
     return [target for _, target in staged]
 
 
@@ -497,11 +489,3 @@ def release_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):
         pass
-
-
-def _prune(folder: Path, keep: set[Path]) -> None:
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and path.suffix in PRUNED_SUFFIXES and path not in keep:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()

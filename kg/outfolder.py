@@ -3,8 +3,9 @@
 A build writes its files into a staging folder beside the output folder, then exchanges the two
 in one rename, so that anyone reading the output sees the previous build or the new one, never
 a mix, and a build that fails or is killed leaves the previous output as it was. Files in the
-output folder that the build does not write (and that are not in a folder it owns, such as the
-pages of views/) are kept: hard links to them go into the staging folder before the exchange.
+output folder that the build does not write are kept (hard links to them go into the staging
+folder before the exchange), except in a folder the build owns, such as views/, files of the
+kinds it writes there: the page of a project no longer found goes.
 
 A staging folder is named for the process that made it (``.output.building-<pid>-<token>``); one
 whose process is gone was left by a killed build and is removed by the next one.
@@ -24,6 +25,9 @@ from pathlib import Path
 # renameat2(2)'s flag that swaps two paths in one step (Linux 3.15, glibc 2.28).
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
+# What a folder the build owns (views/) holds of the build's own: the kinds of file it writes
+# there. Other files in it are kept.
+OWNED_SUFFIXES = frozenset({".html", ".js", ".css", ".json", ".png"})
 # A file a build staged beside its target, ".graph.ttl.k3j2x9_a" (tempfile.mkstemp's 8 characters).
 STAGED_FILE = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}$")
 
@@ -89,7 +93,7 @@ class OutputFolder:
                 written.add(target)
         for folder in self.owned:
             for path in sorted((self.out / folder).rglob("*"), reverse=True):
-                if path.is_file() and path not in written:
+                if path.is_file() and path.suffix in OWNED_SUFFIXES and path not in written:
                     path.unlink()
                 elif path.is_dir() and not any(path.iterdir()):
                     path.rmdir()
@@ -100,7 +104,7 @@ class OutputFolder:
         output holds and this build did not write, outside the folders the build owns."""
         for path in sorted(self.out.rglob("*")):
             relative = path.relative_to(self.out)
-            if relative.parts[0] in self.owned or _is_staged(path):
+            if (relative.parts[0] in self.owned and path.suffix in OWNED_SUFFIXES) or _is_staged(path):
                 continue
             target = self.staging / relative
             if path.is_dir() and not path.is_symlink():

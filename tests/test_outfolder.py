@@ -26,6 +26,7 @@ def test_the_output_becomes_the_staged_folder_in_one_step_keeping_other_files(tm
     (out / "views" / "project").mkdir(parents=True)
     (out / "graph.ttl").write_bytes(b"old graph")
     (out / "views" / "project" / "gone.html").write_bytes(b"a project no longer found")
+    (out / "views" / "project" / "notes.txt").write_bytes(b"the user's, in a folder the build owns")
     (out / "notes").mkdir()
     (out / "notes" / "mine.txt").write_bytes(b"the user's own")
     before = out.stat().st_ino
@@ -35,7 +36,12 @@ def test_the_output_becomes_the_staged_folder_in_one_step_keeping_other_files(tm
         (staging / "graph.ttl").write_bytes(b"new graph")
         (staging / "views" / "project" / "p.html").write_bytes(b"new page")
         assert tree(out)["graph.ttl"] == b"old graph"  # nothing changes until the end
-    assert tree(out) == {"graph.ttl": b"new graph", "views/project/p.html": b"new page", "notes/mine.txt": b"the user's own"}
+    assert tree(out) == {
+        "graph.ttl": b"new graph",
+        "views/project/p.html": b"new page",
+        "views/project/notes.txt": b"the user's, in a folder the build owns",
+        "notes/mine.txt": b"the user's own",
+    }
     assert out.stat().st_ino != before  # a new folder took the old one's place
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
