@@ -174,6 +174,10 @@ class _Official:
     person: Span | None
 
 
+# How far before a post a name written first is looked for.
+NAME_WINDOW = 6
+
+
 def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     """The name right after a post, as jieba tags it (nr), e.g. "张三" in "区委书记张三亲自…"."""
     rest = span.text[at - span.start : at - span.start + 8]
@@ -279,6 +283,30 @@ def find_officials(span: Span, lexicon: Lexicon) -> list[_Official]:
             chain = []
     if chain:
         officials.append(_Official(tuple(chain), None))
+    return officials + _named_first(span, officials, lexicon)
+
+
+def _named_first(span: Span, found: list[_Official], lexicon: Lexicon) -> list[_Official]:
+    """Officials written name first, as news and tables write them: "某某某副县长主持召开…",
+    "某某总书记关于…". The name is what the tagger reads as one right before the post."""
+    officials = []
+    taken = [(p.start, p.end) for official in found for p in (*official.posts, *((official.person,) if official.person else ()))]
+    for match in lexicon.named_post_pattern.finditer(span.text):
+        start, end = span.start + match.start("post"), span.start + match.end("post")
+        if any(a < end and start < b for a, b in taken):
+            continue
+        before = span.text[max(0, match.start() - NAME_WINDOW) : match.start()]
+        tokens = list(lexicon.tokenizer.cut(before))
+        name = tokens[-1] if tokens else None
+        if name is None or not name.flag.startswith("nr") or not 2 <= len(name.word) <= 3 or not HAN.fullmatch(name.word[0]):
+            continue
+        # "某镇长安村": the post's characters may begin a place ("镇" closing one, "长安村" the next).
+        after = list(lexicon.tokenizer.cut(span.text[match.start("post") : match.end("post") + NAME_WINDOW]))
+        if after[0].word != match.group("post") or (len(after) > 1 and after[1].flag == "ns"):
+            continue
+        person = Span(start - len(name.word), start, name.word)
+        officials.append(_Official((Span(start, end, match.group("post")),), person))
+        taken.append((person.start, end))
     return officials
 
 
@@ -1649,6 +1677,59 @@ def find_prose_tasks(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
+def find_unit_tasks(c: _Collector, paragraph: Span) -> list[Span]:
+    """Tasks a news report tells with their unit as the subject: "市住建局要在8月底完成甲任务。9月底
+    完成乙。" → 完成甲任务 and 完成乙, each led by 市住建局 with its deadline. A clause or sentence
+    that opens with a deadline and names no unit continues the unit before it. Returns the
+    sentences read."""
+    found: list[Span] = []
+    unit: Span | None = None
+    for sentence in split_sentences(paragraph, c.rules):
+        read = False
+        undated: Entity | None = None  # the sentence's task still without its deadline
+        clauses = [trim_span(clause, "。；;，, ") for clause in split_clauses(sentence, c.rules)]
+        # A unit's task has a deadline: without one, "甲局要…" is a requirement a speech makes.
+        dated = [_first_match(c.rules.patterns["continued_task"], clause.text) is not None for clause in clauses]
+        for k, clause in enumerate(clauses):
+            match = _first_match(c.rules.patterns["unit_subject"], clause.text)
+            if match and (match.group("deadline") or any(dated[k + 1 :])) and all(c.rules.brackets.is_unit(u.text) for u in split_list(_group(clause, match, "unit"), "、")):
+                unit = _group(clause, match, "unit")
+            elif unit is not None and (k > 0 or found):
+                match = _first_match(c.rules.patterns["continued_task"], clause.text)
+            else:
+                match = None
+            if match is None:
+                if k == 0:
+                    unit = None  # a sentence of something else: what follows names its own unit
+                continue
+            if undated is not None:
+                # "甲公司要加快某开发，10月底完成年度任务": the deadline of the task before.
+                _add_deadline(c, undated, _group(clause, match, "deadline"), sentence, "unit-subject")
+                undated = None
+                continue
+            name = trim_span(_group(clause, match, "task"), QUOTES + "。 ")
+            if not PROJECT_NAME_CHARS[0] <= len(name.text) <= 2 * PROJECT_NAME_CHARS[1]:
+                continue
+            project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
+            _apply_fields(c, project, [("leadUnit", unit)], sentence)
+            if match.group("deadline"):
+                _add_deadline(c, project, _group(clause, match, "deadline"), sentence, "unit-subject")
+            else:
+                undated = project
+            read = True
+        if read:
+            found.append(sentence)
+    return found
+
+
+def _first_match(patterns: tuple[re.Pattern, ...], text: str) -> re.Match | None:
+    return next((m for p in patterns if (m := p.match(text))), None)
+
+
+def _group(span: Span, match: re.Match, group: str) -> Span:
+    return sub_span(span, span.start + match.start(group), span.start + match.end(group))
+
+
 def _prose_fields(span: Span, rules: Rules) -> list[tuple[str, Span]]:
     """ "，牵头领导是某某，主责单位是甲、乙" → [("lead", 某某), ("leadUnit", 甲、乙)]: each value runs to
     the next clause mark or the next cue."""
@@ -1801,6 +1882,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         reported = find_work_lists(c, segment.span) + find_agenda(c, segment.span)
         find_work_groups(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
+        lists += find_unit_tasks(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
         sentences = split_sentences(segment.span, rules)
         for sentence in sentences:

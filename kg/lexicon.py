@@ -177,6 +177,13 @@ class Lexicon:
         return re.compile(f"{start}(?:{body})")
 
     @cached_property
+    def named_post_pattern(self) -> re.Pattern:
+        """A complete post written after the name of who holds it: "某某某副县长主持", "某某总书记"
+        (``post``; whether the characters before it are a name is for the tagger to say)."""
+        words = sorted(self.full_posts, key=lambda w: (-len(w), w))
+        return re.compile(f"(?<={HAN_CLASS})(?P<post>{'|'.join(map(re.escape, words))})")
+
+    @cached_property
     def placed_post_pattern(self) -> re.Pattern:
         """A post headed by a level word with a place name before it: "岳阳市委书记", "坪山区委
         书记" (``place`` and ``post``). Whether ``place`` is a place is for the tagger to say."""

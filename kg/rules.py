@@ -47,6 +47,8 @@ PATTERN_NAMES = (
     "group_in_prose",
     "work_group",
     "task_in_prose",
+    "unit_subject",
+    "continued_task",
     "reviewed",
     "reported",
 )

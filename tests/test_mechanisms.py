@@ -889,3 +889,37 @@ def test_a_post_with_its_place_name_before_it(toolkit):
     # A small place is seldom one word to the tagger: its last character tells what it is.
     facts = facts_of("6月27日，桃花湖街道党工委书记赵立新带领各社区书记观摩。", toolkit, "meeting")
     assert ("holdsPost", "赵立新", "街道党工委书记") in facts
+
+
+def test_news_tells_tasks_with_their_unit_as_the_subject(toolkit):
+    text = (
+        "某市公布今年重点任务分工\n\n"
+        "3月16日，某市人民政府公布2021年重点任务，明确完成时限和牵头单位。\n\n"
+        "今年，市甲局要在8月底完成57个村燃煤散烧综合治理任务。9月底完成供热管网互联互通64公里。"
+        "市乙公司要加快地铁开发，10月底完成年度任务。丙区政府11月底启动某某旗舰店项目。\n"
+    )
+    facts = facts_of(text, toolkit)
+    assert {
+        ("leadUnit", "完成57个村燃煤散烧综合治理任务", "市甲局"),
+        ("deadline", "完成57个村燃煤散烧综合治理任务", "8月底"),
+        ("leadUnit", "完成供热管网互联互通64公里", "市甲局"),
+        ("deadline", "完成供热管网互联互通64公里", "9月底"),
+        ("leadUnit", "加快地铁开发", "市乙公司"),
+        ("deadline", "加快地铁开发", "10月底"),
+        ("leadUnit", "启动某某旗舰店项目", "丙区政府"),
+    } <= facts
+    assert not any(s == "完成年度任务" for _, s, _ in facts)
+
+
+def test_a_units_requirement_without_a_deadline_and_an_event_day_are_no_tasks(toolkit):
+    text = "会议强调，各专项工作组要发挥好统筹协调作用，明确责任。自治区党委7月28日在某地召开推动某某发展工作会议。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert not any(p == "leadUnit" for p, _, _ in facts)
+    assert not any(p == "deadline" for p, _, _ in facts)
+
+
+def test_a_post_written_after_the_name(toolkit):
+    text = "7月8日，张海涛副县长主持召开某某建设推进会。会议学习贯彻习近平总书记关于改革的重要论述。7月5日，西彭镇长安村召开会议。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert {("holdsPost", "张海涛", "副县长"), ("holdsPost", "习近平", "总书记")} <= facts
+    assert not any(p == "holdsPost" and o == "镇长" for p, _, o in facts)
