@@ -208,7 +208,9 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     if not first.flag.startswith("nr") and not proper and not surname:
         # "副厅长符革先生": a name the tagger does not know, said to be one by its honorific.
         honoured = HONOURED_NAME.match(rest)
-        return Span(at, at + len(honoured.group(1)), honoured.group(1)) if honoured else None
+        if honoured:
+            return Span(at, at + len(honoured.group(1)), honoured.group(1))
+        return _surnamed(rest, at, lexicon)
     name = first.word
     if len(name) == 1 and len(tokens) > 1:
         nxt = tokens[1]
@@ -223,6 +225,31 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
         # two-character name and a verb is the name's third character.
         name += tokens[1].word
     if not 2 <= len(name) <= 4 or not all(HAN.fullmatch(c) for c in name):
+        return None
+    return Span(at, at + len(name), name)
+
+
+def _surnamed(rest: str, at: int, lexicon: Lexicon) -> Span | None:
+    """A name the tagger cuts apart, read from its surname: "张社教出席" (张 | 社教), "黄金盛主持"
+    (黄金 | 盛). The given name is one or two characters up to punctuation, or up to a verb."""
+    if not rest or rest[0] not in lexicon.surnames:
+        return None
+    whole = NAME_BEFORE_PUNCTUATION.match(rest)
+    if whole and 2 <= len(whole.group(1)) <= 3:
+        name = whole.group(1)
+    else:
+        # The given name runs to the first verb the tagger reads, or is two characters before a
+        # word of its own ("主持会议").
+        tokens = list(lexicon.tokenizer.cut(rest[1:]))
+        given, k = "", 0
+        while k < len(tokens) and len(given) < 2 and not tokens[k].flag.startswith("v") and HAN.fullmatch(tokens[k].word[0]):
+            given += tokens[k].word
+            k += 1
+        after = tokens[k] if k < len(tokens) else None
+        if not 1 <= len(given) <= 2 or after is None or not (after.flag.startswith("v") or (len(given) == 2 and len(after.word) >= 2)):
+            return None
+        name = rest[0] + given
+    if not all(HAN.fullmatch(ch) for ch in name) or any(word in name for word in lexicon.name_stopwords):
         return None
     return Span(at, at + len(name), name)
 
@@ -465,6 +492,9 @@ def find_responsibility_clauses(c: _Collector, sentence: Span) -> tuple[Span, li
 def _lead_people(c: _Collector, value: Span) -> list[_Official]:
     """Officials in a lead field: "区委书记张三" by posts; without posts, bare names: "张三、李四",
     or names that run together where spaces pad each one ("张 三李 四" is 张三 and 李四)."""
+    named = _name_with_posts(value, c.lexicon)
+    if named:
+        return [named]
     officials = find_officials(value, c.lexicon)
     if any(official.person for official in officials):
         return officials
@@ -485,6 +515,25 @@ def _lead_people(c: _Collector, value: Span) -> list[_Official]:
                 a, b = chars[k], chars[k + 1]
                 people.append(_Official((), Span(piece.start + a, piece.start + b + 1, piece.text[a : b + 1])))
     return people
+
+
+# A name with the posts its holder holds in brackets after it: "某某某（县委常委、统战部部长）".
+NAME_WITH_POSTS = re.compile(f"^((?:{JOINED_NAME.pattern}|{HAN_CLASS}{{2,4}}))[（(]([^（）()]+)[）)]$")
+
+
+def _name_with_posts(value: Span, lexicon: Lexicon) -> _Official | None:
+    """ "某某某（县委常委、统战部部长）" → the person and every post in the brackets, where each
+    piece ends in a title or is a complete post."""
+    match = NAME_WITH_POSTS.match(value.text.strip())
+    if not match:
+        return None
+    at = value.start + value.text.index(match.group(2))
+    pieces = split_span(Span(at, at + len(match.group(2)), match.group(2)), "、，,", keep_separator=False)
+    titles = (*lexicon.titles, *lexicon.full_posts)
+    if not pieces or not all(piece.text.endswith(titles) for piece in pieces):
+        return None
+    name = value.start + value.text.index(match.group(1))
+    return _Official(tuple(pieces), Span(name, name + len(match.group(1)), match.group(1)))
 
 
 def _spaced_names(piece: Span) -> list[Span]:
@@ -1011,13 +1060,17 @@ def _describe(c: _Collector, project: Entity, sentence: Span, clauses: list[Span
         c.fact(project, "hasMeasure", c.mention(entity, sentence, measure), sentence, "measure-verb")
 
 
+# A code in brackets after a title: "某某项目(ab202601)", a project's number in a register.
+CODE_IN_BRACKETS = r"[（(][A-Za-z0-9_\-]{4,20}[）)]"
+
+
 def _name_of(c: _Collector, span: Span) -> Span:
     """An item's name from the text before its fields: its first sentence ("全面实施某某管理。依据…"
     → "全面实施某某管理"), or the first clause of a long one; unframed ("关于某某问题" → "某某")."""
     sentences = split_sentences(span, c.rules)
     name = trim_span(sentences[0], QUOTES + "。.；;：:， ") if sentences else span
     # "某某产业园项目：该项目位于…": a title before a colon names the item, what follows says more.
-    titled = re.match(f"([^：:，,]{{{MIN_ITEM_NAME_CHARS},{c.rules.heading_max_chars}}})[：:]", name.text)
+    titled = re.match(f"([^：:，,]{{{MIN_ITEM_NAME_CHARS},{c.rules.name_max_chars}}}?)(?:{CODE_IN_BRACKETS})?[：:]", name.text)
     if titled:
         name = trim_span(sub_span(name, name.start, name.start + titled.end(1)), QUOTES)
     if len(name.text) > c.rules.name_max_chars:
@@ -1794,6 +1847,28 @@ def find_work_groups(c: _Collector, paragraph: Span) -> None:
         _add_levels(c, project, work, standalone=False)  # "深化乡镇改革": the levels it names
 
 
+def _convened_works(c: _Collector, listed: set[str]) -> None:
+    """Where a report is of one group's meeting, inspection or visit ("某某专项领导小组全体会议在某地
+    举行"), the works it names in prose are that group's, unless a group of their own is named."""
+    convened: dict[str, tuple[Entity, Span]] = {}
+    for pattern in c.rules.patterns["convening_group"]:
+        for match in pattern.finditer(c.document.text):
+            span = Span(match.start("group"), match.end("group"), match.group("group"))
+            work = span.text[: -len(next(g for g in c.lexicon.group_suffixes if span.text.endswith(g)))]
+            if work.endswith(c.lexicon.generic_works):
+                continue  # "市委全面深化改革领导小组": reform as a whole, whose works other groups answer for
+            group = c.entity("group", span.text)
+            convened.setdefault(group.key, (group, span))
+    if len(convened) != 1:
+        return
+    group, span = next(iter(convened.values()))
+    c.mention(group, span, span)
+    grouped = {f.subject.key for f in c.facts if f.predicate == "responsibleGroup"}
+    projects = {m.entity.key: m for m in c.mentions if m.entity.kind == "project" and m.entity.key not in listed and m.entity.key not in grouped}
+    for mention in projects.values():
+        c.fact(mention.entity, "responsibleGroup", group, (span, mention.span), "convening-group")
+
+
 # A label before a colon: a run of Chinese after a line start, a mark or a bracket ("督办科室：").
 LABEL_BEFORE_COLON = re.compile(f"(?:^|(?<=[^\\u3400-\\u9fff]))({HAN_CLASS}{{2,10}})\\s*[:：]", re.MULTILINE)
 
@@ -1896,6 +1971,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         for k in range(1, len(sentences) - 1):
             if named[k] is False and named[k - 1] and named[k + 1]:
                 _project_in_a_run(c, sentences[k])
+    _convened_works(c, {project.key for project, _ in listed})
     return Extraction(
         document=document,
         genre=genre or rules.name,

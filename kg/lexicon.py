@@ -37,6 +37,7 @@ REQUIRED_COLUMNS = {
     "stopwords.tsv": ("word",),
     "numerals.tsv": ("char", "value", "kind"),
     "boundaries.tsv": ("char",),
+    "surnames.tsv": ("char",),
     "unit_aliases.tsv": ("alias", "full"),
     "places.tsv": ("suffix", "level"),
 }
@@ -96,6 +97,7 @@ class Lexicon:
     name_stopwords: frozenset[str]
     numerals: tuple[tuple[str, int, bool], ...]  # (character, value, is a unit like 十)
     boundaries: str  # characters that may stand just before a post
+    surnames: str  # characters that begin a name
     unit_aliases: tuple[tuple[str, str], ...]  # (short form, full form), longest short form first
     place_suffixes: tuple[tuple[str, str], ...]  # (word ending a place name, its level label or "")
 
@@ -301,6 +303,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         name_stopwords=frozenset(r["word"] for r in read_table("stopwords.tsv", directory)),
         numerals=tuple((r["char"], int(r["value"]), r["kind"] == "unit") for r in read_table("numerals.tsv", directory)),
         boundaries="".join(r["char"] for r in read_table("boundaries.tsv", directory)),
+        surnames="".join(r["char"] for r in read_table("surnames.tsv", directory)),
         unit_aliases=tuple(
             sorted(((r["alias"], r["full"]) for r in read_table("unit_aliases.tsv", directory) ), key=lambda a: (-len(a[0]), a[0]))
         ),

@@ -49,6 +49,7 @@ PATTERN_NAMES = (
     "task_in_prose",
     "unit_subject",
     "continued_task",
+    "convening_group",
     "reviewed",
     "reported",
 )
@@ -58,7 +59,7 @@ TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels",
 BRACKET_KEYS = ("lead_verbs", "plain_verbs", "support_verbs", "adverbs", "catch_alls", "not_units", "when_words", "done_verbs")
 # The parts of the label grammar ([labels]): role words, level words, the heads of unit and of
 # person labels, and what may stand between a label and its colon.
-LABEL_KEYS = ("roles", "levels", "unit_heads", "person_heads", "qualifier")
+LABEL_KEYS = ("subjects", "roles", "levels", "unit_heads", "person_heads", "qualifier")
 # Switches a genre may set, with their defaults.
 OPTIONS = {"headings_are_tiers": False}
 SEGMENT_KEYS = ("sentence_ends", "clause_seps", "heading_max_chars", "numbering", "list_seps", "bullets", "name_max_chars")
@@ -259,16 +260,18 @@ def _alternation(words) -> str:
 
 
 def _label_pattern(labels: dict, path: Path) -> re.Pattern:
-    """The label grammar: [level[级]] role [level[级]] head [qualifier].
+    """The label grammar: [subject] [level[级]] role [level[级]] head [qualifier].
 
-    "市级牵头单位", "牵头负责领导", "协同责任单位", "主责科室", "县级责任单位（人）", "负责人".
+    "市级牵头单位", "牵头负责领导", "协同责任单位", "主责科室", "县级责任单位（人）", "负责人",
+    "项目责任领导".
     """
     level = f"(?:(?:{_alternation(labels.get('levels', ()))})级?)"
     unit = _alternation(labels.get("unit_heads", ()))
     person = _alternation(labels.get("person_heads", ()))
     role = _alternation(labels.get("roles", {}))
     qualifier = labels.get("qualifier", "(?!)")
-    pattern = f"{level}?(?P<role>(?:{role})+){level}?(?:(?P<unit>{unit})|(?P<person>{person}))(?:{qualifier})?"
+    subject = f"(?:{_alternation(labels.get('subjects', ()))})"
+    pattern = f"{subject}?{level}?(?P<role>(?:{role})+){level}?(?:(?P<unit>{unit})|(?P<person>{person}))(?:{qualifier})?"
     try:
         return re.compile(pattern)
     except re.error as exc:

@@ -41,6 +41,8 @@ LABELS = [
     ("县直责任单位", "unit"),
     ("配合部门", "supportUnit"),
     ("责任人", "lead"),
+    ("项目责任领导", "lead"),
+    ("项目责任单位", "unit"),
     ("包保领导", "lead"),
     ("完成时限", "deadline"),
     ("时限要求", "deadline"),
@@ -923,3 +925,44 @@ def test_a_post_written_after_the_name(toolkit):
     facts = facts_of(text, toolkit, "meeting")
     assert {("holdsPost", "张海涛", "副县长"), ("holdsPost", "习近平", "总书记")} <= facts
     assert not any(p == "holdsPost" and o == "镇长" for p, _, o in facts)
+
+
+def test_a_name_the_tagger_cuts_apart_is_read_from_its_surname(toolkit):
+    text = "11月27日上午，市委常委、常务副市长张社教出席督查对接会。县委书记黄金盛主持会议。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert {("holdsPost", "张社教", "常务副市长"), ("holdsPost", "张社教", "市委常委"), ("holdsPost", "黄金盛", "县委书记")} <= facts
+
+
+def test_the_group_a_report_is_of_answers_for_the_works_it_names(toolkit):
+    text = (
+        "昨日，省生态文明体制改革专项领导小组2017年度全体会议在汉举行，安排部署今年改革任务。\n"
+        "会议要求，深入推进环保垂直管理制度改革。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    assert ("responsibleGroup", "环保垂直管理制度改革", "省生态文明体制改革专项领导小组") in facts
+    # The group for reform as a whole answers for no one work: other groups do.
+    text = "2日，某市委全面深化改革领导小组第十四次会议召开。会议要求深入推进环保垂直管理制度改革。\n"
+    assert not any(p == "responsibleGroup" for p, _, _ in facts_of(text, toolkit, "meeting"))
+
+
+def test_a_project_list_with_labelled_leaders_and_register_codes(toolkit):
+    text = (
+        "（一）实施产业发展项目2个。\n"
+        "1.某县2026年甲乡种植业基地配套建设项目(abcd202601):投资340万元,本次安排资金310万元。建设内容:新建防渗渠4公里。\n"
+        "项目责任领导:努尔买买提·阿布来提(县人大常委会四级调研员)\n"
+        "项目责任单位:甲乡、水利局\n"
+        "2.某县2026年乙乡种植业基地配套建设项目(abcd202602):投资340万元。\n"
+        "项目责任领导:张海涛(县委常委、统战部部长)\n"
+        "项目责任单位:乙乡、水利局\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    first, second = "某县2026年甲乡种植业基地配套建设项目", "某县2026年乙乡种植业基地配套建设项目"
+    assert {
+        ("leadUnit", first, "甲乡"),
+        ("leadUnit", first, "水利局"),
+        ("leadPerson", first, "努尔买买提·阿布来提"),
+        ("leadPost", first, "县人大常委会四级调研员"),
+        ("leadPerson", second, "张海涛"),
+        ("holdsPost", "张海涛", "县委常委"),
+        ("holdsPost", "张海涛", "统战部部长"),
+    } <= facts
