@@ -976,7 +976,13 @@ def find_group_lists(c: _Collector, sentence: Span) -> list[Entity]:
                 # "分别是甲专项小组、乙专项小组": an item with a group suffix of its own is whole.
                 whole = item.text.endswith(suffix) or any(item.text.endswith(g) for g in c.lexicon.group_suffixes)
                 label = item.text if whole else item.text + suffix
-                found.append(c.mention(c.entity("group", label), sentence, item))
+                group = c.mention(c.entity("group", label), sentence, item)
+                found.append(group)
+                if not whole and suffix.endswith(c.lexicon.work_group_suffixes) and not match.groupdict().get("parts") and len(item.text) >= 2:
+                    # "成立了维稳、房屋拆迁两个工作组": a group named for its one work, written alone
+                    # (not a body's inner parts: "下设甲、乙9个工作组", named for areas).
+                    project = c.mention(c.entity("project", item.text, project_key(item.text, c.lexicon)), sentence, item)
+                    c.fact(project, "responsibleGroup", group, sentence, "work-group-list")
             groups.extend(found)
             count_span = sub_span(sentence, sentence.start + match.start("count"), sentence.start + match.end("suffix"))
             if stated is not None:
@@ -1775,6 +1781,44 @@ def find_unit_tasks(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
+def find_duty_lists(c: _Collector, paragraph: Span) -> list[Span]:
+    """The areas an official answers for, where a division of leaders' work names them: a
+    sentence that opens with an official ("常务副省长某某：负责甲工作，主要负责抓好乙、丙等方面工作
+    的落实") gives each area of its duty clauses to that official. Returns the sentences read."""
+    found: list[Span] = []
+    for sentence in split_sentences(paragraph, c.rules):
+        clauses = split_clauses(sentence, c.rules)
+        if not clauses:
+            continue
+        officials = [o for o in find_officials(clauses[0], c.lexicon) if o.person is not None]
+        if len(officials) != 1:
+            continue
+        official = officials[0]
+        # The official opens the sentence: nothing but a post or its name stands before.
+        opening = min(span.start for span in (*official.posts, official.person))
+        if sentence.text[: opening - sentence.start].strip(" 　"):
+            continue
+        said = max(span.end for span in (*official.posts, official.person))
+        read = False
+        for k, clause in enumerate(clauses):
+            if k == 0:
+                clause = sub_span(clause, said, clause.end)
+            clause = trim_span(clause, " 　")
+            match = _first_match(c.rules.patterns["duty_list"], clause.text)
+            if match is None:
+                continue
+            for item in split_span(_group(clause, match, "items"), "、", keep_separator=False):
+                name = trim_span(item, QUOTES + " ")
+                if not 2 <= len(name.text) <= PROJECT_NAME_CHARS[1]:
+                    continue  # an area may be named by two characters: 监察, 财税
+                project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
+                _add_official(c, official, sentence, "duty-list", project)
+                read = True
+        if read:
+            found.append(sentence)
+    return found
+
+
 def _first_match(patterns: tuple[re.Pattern, ...], text: str) -> re.Match | None:
     return next((m for p in patterns if (m := p.match(text))), None)
 
@@ -1957,7 +2001,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         reported = find_work_lists(c, segment.span) + find_agenda(c, segment.span)
         find_work_groups(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
-        lists += find_unit_tasks(c, segment.span)
+        lists += find_unit_tasks(c, segment.span) + find_duty_lists(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
         sentences = split_sentences(segment.span, rules)
         for sentence in sentences:

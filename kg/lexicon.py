@@ -29,7 +29,7 @@ REQUIRED_COLUMNS = {
     "posts.tsv": ("word", "kind"),
     "organs.tsv": ("word",),
     "units.tsv": ("suffix",),
-    "groups.tsv": ("suffix",),
+    "groups.tsv": ("suffix", "names"),
     "verbs.tsv": ("word", "role"),
     "problems.tsv": ("word", "kind"),
     "projects.tsv": ("head", "needs_verb", "any_clause"),
@@ -43,6 +43,7 @@ REQUIRED_COLUMNS = {
 }
 ALLOWED_VALUES = {
     ("posts.tsv", "kind"): ("title", "full", "level"),
+    ("groups.tsv", "names"): ("field", "body", "work"),
     ("levels.tsv", "standalone"): ("yes", "no"),
     ("verbs.tsv", "role"): ("lead", "measure", "both", "adverb", "report"),
     ("problems.tsv", "kind"): ("marker", "strip", "context"),
@@ -79,6 +80,7 @@ class Lexicon:
     organs: tuple[str, ...]
     unit_suffixes: tuple[str, ...]
     group_suffixes: tuple[str, ...]
+    work_group_suffixes: tuple[str, ...]  # of groups named for the one work they do
     lead_verbs: tuple[str, ...]
     measure_verbs: tuple[str, ...]
     adverbs: tuple[str, ...]
@@ -280,6 +282,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         organs=_longest_first(r["word"] for r in read_table("organs.tsv", directory)),
         unit_suffixes=_longest_first(r["suffix"] for r in read_table("units.tsv", directory)),
         group_suffixes=_longest_first(r["suffix"] for r in read_table("groups.tsv", directory)),
+        work_group_suffixes=_longest_first(r["suffix"] for r in read_table("groups.tsv", directory) if r["names"] == "work"),
         lead_verbs=_longest_first(r["word"] for r in verbs if r["role"] in ("lead", "both")),
         measure_verbs=_longest_first(r["word"] for r in verbs if r["role"] in ("measure", "both")),
         adverbs=_longest_first(r["word"] for r in verbs if r["role"] == "adverb"),

@@ -50,6 +50,7 @@ PATTERN_NAMES = (
     "unit_subject",
     "continued_task",
     "convening_group",
+    "duty_list",
     "reviewed",
     "reported",
 )

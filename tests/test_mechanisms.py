@@ -966,3 +966,32 @@ def test_a_project_list_with_labelled_leaders_and_register_codes(toolkit):
         ("holdsPost", "张海涛", "县委常委"),
         ("holdsPost", "张海涛", "统战部部长"),
     } <= facts
+
+
+def test_a_division_of_leaders_work_gives_each_area_to_its_official(toolkit):
+    text = (
+        "2016年某省政府工作报告任务分工已经全部下发责任部门。\n"
+        "常务副省长张海涛：负责省人民政府常务工作，主要负责抓好发展改革、监察、财税等方面工作的落实。具体包括31个方面。\n"
+        "王建国副市长则负责农村、农业、水利等农业口。\n"
+    )
+    facts = facts_of(text, toolkit)
+    assert {
+        ("leadPerson", "省人民政府常务工作", "张海涛"),
+        ("leadPerson", "发展改革", "张海涛"),
+        ("leadPerson", "监察", "张海涛"),
+        ("leadPost", "财税", "常务副省长"),
+        ("leadPerson", "农村", "王建国"),
+        ("leadPerson", "水利", "王建国"),
+    } <= facts
+    assert not any(s.endswith("方面工作的落实") or s.endswith("农业口") for _, s, _ in facts)
+
+
+def test_groups_set_up_for_their_works_answer_for_them(toolkit):
+    text = "近日，某镇针对项目推进中的重点任务，由党政主官牵头分别成立了维稳、安置地建设、房屋拆迁、坟墓迁移四个工作组。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert {("responsibleGroup", "维稳", "维稳工作组"), ("responsibleGroup", "坟墓迁移", "坟墓迁移工作组")} <= facts
+    # A body's inner parts are named for areas: groups, no works of their own.
+    text = "某某领导小组下设办公室和老城区、西区、东区3个指挥部，重点推进区片规划开发。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert ("a", "西区指挥部", "group") in facts
+    assert not any(p == "responsibleGroup" and s == "西区" for p, s, _ in facts)

@@ -98,7 +98,8 @@ BAD_LEXICON_CASES = [
     ("level-standalone", "levels.tsv", "街道\tsubdistrict\t5\tsubdistrict\tyes", "街道\tsubdistrict\t5\tsubdistrict\ttrue", ["levels.tsv", "standalone='true'", "valid values: yes, no"]),
     ("post-column-misnamed", "posts.tsv", "word\tkind", "word\tkinds", ["posts.tsv", "missing column(s) kind", "the file needs word, kind"]),
     ("level-column-missing", "levels.tsv", "\ten\tstandalone", "\ten", ["levels.tsv", "missing column(s) standalone", "the file needs label, key, rank, en, standalone"]),
-    ("group-column-missing", "groups.tsv", "suffix\n", "name\n", ["groups.tsv", "missing column(s) suffix", "the file needs suffix"]),
+    ("group-column-missing", "groups.tsv", "suffix\tnames\n", "name\tnames\n", ["groups.tsv", "missing column(s) suffix", "the file needs suffix, names"]),
+    ("group-names", "groups.tsv", "指挥部\twork", "指挥部\tworks", ["groups.tsv", "names='works'", "valid values: field, body, work"]),
     ("place-level-not-a-level", "places.tsv", "縣\t县", "縣\t縣", ["places.tsv", "suffix '縣': level='縣'", "valid levels (levels.tsv labels, or empty): "]),
     ("place-column-missing", "places.tsv", "suffix\tlevel", "suffix", ["places.tsv", "missing column(s) level", "the file needs suffix, level"]),
     pytest.param(
