@@ -1819,6 +1819,21 @@ def find_duty_lists(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
+def find_dated_works(c: _Collector, paragraph: Span) -> None:
+    """Reforms a report gives a deadline: "力争在9月底前基本完成甲改革工作", "乙改革在12月底前
+    基本落实到位" — the project, named as a project is (it ends in a project head), with its
+    deadline."""
+    heads = tuple(head for head, _, _ in c.lexicon.project_heads)
+    for sentence in split_sentences(paragraph, c.rules):
+        for pattern in c.rules.patterns["dated_work"]:
+            for match in pattern.finditer(sentence.text):
+                name = _strip_leading(trim_span(_group(sentence, match, "project"), QUOTES), (*c.lexicon.adverbs, *c.lexicon.lead_verbs))
+                if not name.text.endswith(heads) or not PROJECT_NAME_CHARS[0] <= len(name.text) <= PROJECT_NAME_CHARS[1]:
+                    continue
+                project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
+                _add_deadline(c, project, _group(sentence, match, "deadline"), sentence, "dated-work")
+
+
 def _first_match(patterns: tuple[re.Pattern, ...], text: str) -> re.Match | None:
     return next((m for p in patterns if (m := p.match(text))), None)
 
@@ -2002,6 +2017,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         find_work_groups(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
         lists += find_unit_tasks(c, segment.span) + find_duty_lists(c, segment.span)
+        find_dated_works(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
         sentences = split_sentences(segment.span, rules)
         for sentence in sentences:

@@ -51,6 +51,7 @@ PATTERN_NAMES = (
     "continued_task",
     "convening_group",
     "duty_list",
+    "dated_work",
     "reviewed",
     "reported",
 )

@@ -995,3 +995,17 @@ def test_groups_set_up_for_their_works_answer_for_them(toolkit):
     facts = facts_of(text, toolkit, "meeting")
     assert ("a", "西区指挥部", "group") in facts
     assert not any(p == "responsibleGroup" and s == "西区" for p, s, _ in facts)
+
+
+def test_a_reform_given_a_deadline_in_a_report(toolkit):
+    text = (
+        "8月26日，全县政府职能转变和机构改革动员会召开。会议指出，力争在9月底前基本完成政府机构改革工作，"
+        "12月底前完成乡镇机构改革。会议要求，市级机构改革工作在12月底前基本落实到位、县级机构改革在明年1月底前基本落实到位。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    assert {
+        ("deadline", "政府机构改革", "9月底前"),
+        ("deadline", "乡镇机构改革", "12月底前"),
+        ("deadline", "市级机构改革", "12月底前"),
+        ("deadline", "县级机构改革", "明年1月底前"),
+    } <= facts
