@@ -506,16 +506,20 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
         and not (rules.heading and rules.heading.match(lines[stop].text))
     ):
         stop += 1
-    roles = _task_column([column_role(line.text, rules) for line in lines[at:stop]])
+    roles = _task_column(_wrapped_header([line.text for line in lines[at:stop]], rules))
     if len(roles) < 3 or not _known(roles) or stop >= len(lines):
         return None
     rows: list[Row] = []
     current: list[Span] = []  # the row's lines, its number first
     fields: list[Cell] = []  # the row's labelled lines
+    # A copy that leaves the number column empty ("序号" over no numbers) has rows that open with
+    # their task, a sentence: each such line opens a row.
+    unnumbered = not _ROW_NUMBER.match(lines[stop].text) and len(lines[stop].text) > NAME_CELL_CHARS
+    body_roles = roles[1:] if unnumbered else roles
 
     def close() -> None:
         if current:
-            row = _row(_bare_row(current, roles, rules.is_unit) + fields)
+            row = _row(_bare_row(current, body_roles, rules.is_unit) + fields)
             if row:
                 rows.append(row)
         current.clear()
@@ -532,6 +536,9 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
             close()
             current.append(line)
             last = number
+        elif unnumbered and len(line.text) > NAME_CELL_CHARS:
+            close()
+            current.append(line)
         elif rules.label_field and (field := _field_line(line, rules)) is not None:
             if not current:
                 break
@@ -540,7 +547,13 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
             break  # "二、…": a new section, which may start a table of its own
         elif rules.heading and rules.heading.match(line.text) and len(line.text) <= 40 and (not current or len(current) >= len(roles)):
             close()
+            if _NUMBER_ONLY.match(line.text) and stop + 1 < len(lines) and not _ROW_NUMBER.match(lines[stop + 1].text):
+                # "（一）" on a line of its own, its title on the next: one heading.
+                stop += 1
+                line = Span(line.start, lines[stop].end, f"{line.text}{lines[stop].text}")
             rows.append(Row(line, (), heading=True))
+        elif not current and not rows and len(line.text) <= HEADING_CHARS:
+            rows.append(Row(line, (), heading=True))  # a title over the rows, before the first
         elif current and not fields:
             current.append(line)
         else:
@@ -551,6 +564,32 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
         rows.pop()
         stop -= 1
     return Table(at, stop, tuple(rows)) if any(not r.heading for r in rows) else None
+
+
+# A numbering mark alone on its line: "（一）", "一、".
+_NUMBER_ONLY = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*$|^\s*[一二三四五六七八九十]+、\s*$")
+# A heading between a header and its first row is at most this long.
+HEADING_CHARS = 40
+
+
+# The first part of a column's name wrapped over two cells is this short: "市政府" / "分管领导".
+WRAPPED_HEAD_CHARS = 3
+
+
+def _wrapped_header(cells: list[str], rules: TableRules) -> list[str]:
+    """Column roles of a header copied a cell a line, where a name wraps over two cells: a short
+    cell that names no column before one that does ("市政府" / "分管领导") is one column with it,
+    and so is a bracket after a named one ("责任单位" / "（第一为牵头单位）")."""
+    roles: list[str] = []
+    for k, cell in enumerate(cells):
+        role = column_role(cell, rules)
+        if roles and roles[-1] != "other" and re.fullmatch(r"[（(][^（）()]*[）)]", cell.strip()):
+            continue  # the bracket qualifies the column before
+        if roles and roles[-1] == "other" and len(cells[k - 1].strip()) <= WRAPPED_HEAD_CHARS and role != "other" and column_role(cells[k - 1] + cell, rules) == role:
+            roles[-1] = role
+            continue
+        roles.append(role)
+    return roles
 
 
 def _lists_units(text: str, is_unit: Callable[[str], bool]) -> bool:
@@ -571,6 +610,17 @@ def _bare_row(lines: list[Span], roles: list[str], is_unit: Callable[[str], bool
             column = next((k for k in range(last + 1, len(roles)) if roles[k] in RESPONSIBILITY_ROLES), None)
             if column is not None:
                 return [_cell(role, [line]) for role, line in zip(roles, lines[:last])] + [_cell(roles[column], [lines[last]])]
+    if "lead" in roles and is_unit:
+        # "王旭锋", "胡金芳" under one 分管领导: the leader cell runs over a line a name, and a
+        # name never fills a unit's column.
+        k = roles.index("lead")
+        names = k
+        while names + 1 < len(lines) and _is_name_line(lines[names + 1].text, is_unit):
+            names += 1
+        if names > k and _is_name_line(lines[k].text, is_unit):
+            cells = [_cell(role, [line]) for role, line in zip(roles[:k], lines[:k])]
+            cells += [_cell("lead", [line]) for line in lines[k : names + 1]]
+            return cells + _bare_row(lines[names + 1 :], roles[k + 1 :], is_unit)
     if len(lines) <= len(roles):
         return [_cell(role, [line]) for role, line in zip(roles, lines)]
     wide = max((k for k, role in enumerate(roles) if role in RESPONSIBILITY_ROLES), default=len(roles) - 1)
@@ -579,6 +629,13 @@ def _bare_row(lines: list[Span], roles: list[str], is_unit: Callable[[str], bool
     cells += [_cell(roles[wide], [line]) for line in lines[wide : len(lines) - after]]
     cells += [_cell(role, [line]) for role, line in zip(roles[wide + 1 :], lines[len(lines) - after :])]
     return cells
+
+
+def _is_name_line(text: str, is_unit: Callable[[str], bool]) -> bool:
+    """A line that holds one person's name: two to four characters (a table may space them,
+    "王 东"), no unit's."""
+    compact = re.sub(r"\s+", "", text)
+    return 2 <= len(compact) <= 4 and re.fullmatch(r"[\u3400-\u9fff]+", compact) is not None and not is_unit(compact)
 
 
 def _field_line(line: Span, rules: TableRules) -> Cell | None:

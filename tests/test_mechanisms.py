@@ -1009,3 +1009,31 @@ def test_a_reform_given_a_deadline_in_a_report(toolkit):
         ("deadline", "市级机构改革", "12月底前"),
         ("deadline", "县级机构改革", "明年1月底前"),
     } <= facts
+
+
+def test_a_bare_table_with_a_wrapped_header_headings_and_a_leader_a_line(toolkit):
+    """"市政府" / "分管领导" is one column; a section title and a "（一）" on a line of its own head
+    the rows; a leader cell runs over a line a name."""
+    text = "\n".join(
+        ["序号", "重点工作", "市政府", "分管领导", "牵头单位", "配合单位", "备注", "强化科技创新支撑能力。", "（一）", "加强战略科技力量建设。",
+         "1", "加快建设甲科学城科技创新轴", "王 东", "李海涛", "市甲局", "甲区、乙区政府",
+         "2", "全力做好乙实验室筹建保障服务工作。", "王 东", "市甲局", "市政府办公厅、市财政局"]
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    first = "加快建设甲科学城科技创新轴"
+    assert {("leadPerson", first, "王东"), ("leadPerson", first, "李海涛"), ("leadUnit", first, "市甲局"), ("supportUnit", first, "乙区政府")} <= facts
+    assert ("tier", first, "加强战略科技力量建设") in facts
+    assert ("supportUnit", "全力做好乙实验室筹建保障服务工作", "市财政局") in facts
+    assert not any(p == "leadUnit" and o == "李海涛" for p, _, o in facts)
+
+
+def test_a_bare_table_whose_number_column_is_left_empty(toolkit):
+    text = "\n".join(
+        ["序号", "重 点 工 作 任 务", "牵头领导", "牵头单位",
+         "甲新城要围绕打造创新驱动策源地、数字经济先行地，深化与某大学的合作，扎实推进创新载体建设。", "祝海峰", "陈夏林", "甲新城管委会",
+         "乙开发区要对标国家级高新区，加强装备制造、生物医药等优势主导产业培育，积极招引科研院所。", "沈  昱", "乙开发区管委会"]
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    first = "甲新城要围绕打造创新驱动策源地、数字经济先行地，深化与某大学的合作，扎实推进创新载体建设"
+    assert {("leadPerson", first, "祝海峰"), ("leadPerson", first, "陈夏林"), ("leadUnit", first, "甲新城管委会")} <= facts
+    assert ("leadPerson", "乙开发区要对标国家级高新区，加强装备制造、生物医药等优势主导产业培育，积极招引科研院所", "沈昱") in facts
