@@ -1544,6 +1544,7 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
     special group ("…专项小组"), the projects are that group's. Returns the sentences read."""
     found: list[Span] = []
     read: list[tuple[int, int]] = []  # the lists read so far: a later pattern's reading of one is a worse one
+    heads = tuple(head for head, _, _ in c.lexicon.project_heads)
     for pattern in c.rules.patterns["work_list"]:
         for match in pattern.finditer(paragraph.text):
             sentence = next((s for s in split_sentences(paragraph, c.rules) if s.start <= paragraph.start + match.start() < s.end), paragraph)
@@ -1561,6 +1562,8 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
                     names.append(trim_span(name, QUOTES))
             if len(names) < (2 if group == "items" else 1):
                 continue
+            if match.groupdict().get("reforms") is not None and sum(name.text.endswith(heads) for name in names) < 2:
+                continue  # a list of things, not of reforms
             if counted:
                 stated = c.lexicon.parse_count(match.group("count"))
                 if stated is None or len(names) > stated or (not match.group("closed") and len(names) != stated):

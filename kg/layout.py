@@ -151,12 +151,29 @@ def split_run_in(text: str, starts_item: re.Pattern, heading_chars: int) -> str:
     return "".join(chars)
 
 
+# A line of one Chinese character: a narrow table cell copied a character a line ("序" / "号").
+STACKED_LINE = re.compile(r"[ \t　]*[\u3400-\u9fff][ \t　]*")
+
+
+def join_stacked_characters(text: str) -> str:
+    """Lines of one character each, two or more in a row, are one line: a narrow cell of a table
+    copied a character a line ("序" / "号", "市" / "监" / "察" / "局") is one cell."""
+    lines = text.split("\n")
+    stacked = [STACKED_LINE.fullmatch(line) is not None for line in lines]
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i + 1 < len(lines):
+            out.append(" " if stacked[i] and stacked[i + 1] else "\n")
+    return "".join(out)
+
+
 def reflow_document(document: SourceDocument, starts_item: re.Pattern, heading_chars: int) -> SourceDocument:
     """The copy the rules read (see the module's docstring): the same length, white space only
     changed. ``starts_item`` matches a numbered line ("一、", "（一）", "1.")."""
     # Split first: only white space the author wrote may stand for a paragraph break, never a
     # space that joined two wrapped lines.
-    text = join_wrapped_lines(split_run_in(document.text, starts_item, heading_chars), starts_item)
+    text = join_wrapped_lines(split_run_in(join_stacked_characters(document.text), starts_item, heading_chars), starts_item)
     return document if text == document.text else replace(document, text=text)
 
 

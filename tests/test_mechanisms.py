@@ -1037,3 +1037,21 @@ def test_a_bare_table_whose_number_column_is_left_empty(toolkit):
     first = "甲新城要围绕打造创新驱动策源地、数字经济先行地，深化与某大学的合作，扎实推进创新载体建设"
     assert {("leadPerson", first, "祝海峰"), ("leadPerson", first, "陈夏林"), ("leadUnit", first, "甲新城管委会")} <= facts
     assert ("leadPerson", "乙开发区要对标国家级高新区，加强装备制造、生物医药等优势主导产业培育，积极招引科研院所", "沈昱") in facts
+
+
+def test_reforms_a_report_lists_by_name(toolkit):
+    text = "会议指出，全县各项改革全面展开，特别是园区改革、美丽乡村建设、教育体制改革、纪检改革等工作可圈可点。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert {("a", "园区改革", "project"), ("a", "美丽乡村建设", "project"), ("a", "纪检改革", "project")} <= facts
+    # A list of things that are no reforms names no project.
+    text = "会议指出，要加强道路、桥梁、水电等工作的管理。\n"
+    assert not any(o == "project" and s in ("道路", "桥梁") for _, s, o in facts_of(text, toolkit, "meeting"))
+
+
+def test_characters_stacked_a_line_each_are_one_cell():
+    from kg.layout import join_stacked_characters
+
+    text = "序\n号\n主要指标\n市\n监\n察\n局\n1\n"
+    joined = join_stacked_characters(text)
+    assert len(joined) == len(text)
+    assert joined.split("\n") == ["序 号", "主要指标", "市 监 察 局", "1", ""]
