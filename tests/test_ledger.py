@@ -211,13 +211,13 @@ def test_kg_export_writes_the_ledger(pingshan, trig, tmp_path):
         assert (tmp_path / path).read_bytes() == EXPORTERS[name].write(pingshan), name
 
 
-def test_readme_export_examples_run(trig, tmp_path):
-    """Every `kg export` line in the README runs (on the Pingshan graph, into a folder of its own)."""
+def test_docs_export_examples_run(trig, tmp_path):
+    """Every `kg export` command of the README and docs/ runs (on the Pingshan graph, into a folder
+    of its own)."""
     from kg.cli import main
+    from test_docs import doc_commands
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    lines = [line.split("#")[0].split() for block in re.findall(r"```sh\n(.*?)```", readme, re.S) for line in block.splitlines()]
-    examples = [words[2:] for words in lines if words[:2] == ["kg", "export"]]
+    examples = [list(c.words[2:]) for c in doc_commands("kg", "export")]
     assert any("ledger-xlsx" in words for words in examples) and any("ledger-csv" in words for words in examples)
     for n, words in enumerate(examples):
         words = words[: words.index("|")] if "|" in words else words  # what a shell pipe does after kg is not kg's

@@ -58,9 +58,10 @@ def find_oxigraph() -> str:
 
 
 class Oxigraph:
-    """A writable `oxigraph serve` on a free loopback port, stopped by ``stop``."""
+    """A writable `oxigraph serve` on a free loopback port, stopped by ``stop``; ``options`` are
+    those of `oxigraph serve` besides --location and --bind."""
 
-    def __init__(self, location: Path, log: Path):
+    def __init__(self, location: Path, log: Path, options: tuple[str, ...] = ("--union-default-graph",)):
         binary = find_oxigraph()
         for _ in range(3):  # another process may take the port between free_port() and the bind
             self.port = free_port()
@@ -68,7 +69,7 @@ class Oxigraph:
             with log.open("wb") as out:
                 # --union-default-graph: a query without GRAPH sees every document, as `kg serve` gives it.
                 self.process = subprocess.Popen(
-                    [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
+                    [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}", *options],
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )
@@ -311,6 +312,38 @@ def test_the_library_compares_real_rows(server, built, published):
     trig, _ = built
     matrix = open_engine(trig, "oxigraph").run(discover_queries()["responsibility-matrix"])
     assert len(matrix.rows) == 25
+
+
+def test_docs_publish_examples_run(built, tmp_path):
+    """The README's and docs/ publishing commands, as written: an Oxigraph server started with the
+    docs' options (on a free port, in a folder of the test's), then each `kg publish` of the build.
+    A command for Oxigraph on port 7878 is sent to that server; one for Fuseki, GraphDB or Virtuoso,
+    which are not installed here, runs with --dry-run, which checks its options and plans its
+    requests without sending them."""
+    from test_docs import doc_commands
+
+    trig, dataset = built
+    (serve,) = {c.words: c for c in doc_commands("oxigraph", "serve")}
+    options = list(serve[2:])
+    for option in ("--location", "--bind"):  # a folder and a port of the test's
+        del options[options.index(option) : options.index(option) + 2]
+    store = Oxigraph(tmp_path / "db", tmp_path / "server.log", tuple(options))
+    try:
+        examples = doc_commands("kg", "publish")
+        assert len(examples) >= 5
+        for command in examples:
+            words = list(command.words[2:])
+            endpoint = urllib.parse.urlsplit(words[words.index("--endpoint") + 1])
+            if endpoint.port == 7878:
+                words[words.index("--endpoint") + 1] = store.base + endpoint.path
+            else:
+                words.append("--dry-run")
+            proc = publish(*words, "--from", str(trig), env=dict(command.env))
+            assert proc.returncode == 0, f"{command}: {proc.stderr}"
+        union = "https://example.org/graph/reform"
+        assert {*local_counts(dataset), str(CATALOG_GRAPH), union} <= set(store.counts())
+    finally:
+        store.stop()
 
 
 def test_unreachable_endpoint_is_one_clear_line(built):

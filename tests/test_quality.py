@@ -61,7 +61,7 @@ GENRE_FLOORS = {
         "project": 1.0, "ordinal": 1.0, "tierName": 1.0, "tier": 1.0, "leadUnit": 1.0, "supportUnit": 1.0,
     }),
     # The gold reads the second unit cell as beside the education tasks by their content; the
-    # extractor by the cell's position in the table (see the README).
+    # extractor by the cell's position in the table (see docs/genres.md).
     "city-boxdrawing": ("08-city-gov-report-task-table-boxdrawing.txt", {
         "project": 1.0, "leadPerson": 1.0, "leadUnit": 0.74, "deadline": 1.0,
     }),

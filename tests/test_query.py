@@ -547,16 +547,21 @@ def test_cli_errors_are_one_line_and_exit_2(tmp_path):
     assert wrong.returncode == 2 and "turtle, json-ld" in wrong.stderr
 
 
-def test_readme_query_examples_run():
-    """Every `kg query` line in the README's examples runs (on the Pingshan graph)."""
+def test_docs_query_examples_run(capsys):
+    """Every `kg query` command of the README and docs/ runs (on the Pingshan graph, whatever graph
+    it names), and prints what the docs show it printing."""
     from kg.cli import main
+    from test_docs import assert_shows, doc_commands
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    lines = [line.split("#")[0].split() for block in re.findall(r"```sh\n(.*?)```", readme, re.S) for line in block.splitlines()]
-    examples = [words[2:] for words in lines if words[:2] == ["kg", "query"] and not any(w.endswith(".rq") for w in words)]
-    assert len(examples) >= 6
-    for words in examples:
-        assert main(["query", *words, *([] if "--graph" in words or "--list" in words else ["--graph", str(PINGSHAN)])]) == 0, words
+    examples = doc_commands("kg", "query")
+    assert len(examples) >= 6 and any(c.page == "README.md" and c.shows for c in examples)
+    for command in examples:
+        words = list(command.words[2:])
+        if "--graph" in words:
+            del words[words.index("--graph") : words.index("--graph") + 2]
+        capsys.readouterr()
+        assert main(["query", *words, *([] if "--list" in words else ["--graph", str(PINGSHAN)])]) == 0, command
+        assert_shows(command.shows, capsys.readouterr().out, command)
 
 
 def test_values_query_binds_every_group_and_stays_a_literal():

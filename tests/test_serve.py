@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import shlex
 import shutil
 import signal
 import subprocess
@@ -429,13 +428,39 @@ def test_hostile_parameter_is_an_ordinary_literal(server, value):
     assert status == 200 and text
 
 
-def test_readme_curl_example_runs(server):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (line,) = [line for line in readme.splitlines() if line.startswith("curl ")]
-    command = shlex.split(line.replace("http://127.0.0.1:7878/", server.url))
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["place", PLACE]
+def test_docs_curl_examples_print_what_they_show(server):
+    """Each `curl` command of the README and docs/, sent to this server, prints what the docs show."""
+    from test_docs import assert_shows, doc_commands
+
+    examples = doc_commands("curl")
+    assert any(c.page == "README.md" and c.shows == "place\n坪山区\n" for c in examples)
+    for command in examples:
+        words = [w.replace("http://127.0.0.1:7878/", server.url) for w in command.words]
+        done = subprocess.run(words, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"{command}: {done.stderr}"
+        assert command.shows, f"{command}: the docs say what it prints"
+        assert_shows(command.shows, done.stdout, command)
+
+
+def test_docs_serve_examples_answer(graph, tmp_path):
+    """Each `kg serve` command of the README and docs/ starts and answers, on any free port and on
+    the module's build (whatever graph it names)."""
+    from test_docs import doc_commands
+
+    examples = {c.words[2:]: c for c in doc_commands("kg", "serve")}
+    assert () in examples
+    for n, words in enumerate(examples):
+        args = list(words)
+        for option in ("--port", "--graph"):
+            if option in args:
+                del args[args.index(option) : args.index(option) + 2]
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        running = start_server(folder, *args, "--graph", str(graph.parent / "graph.trig"))
+        try:
+            assert running.select(text_of("place.rq"))[0]["place"] == PLACE, examples[words]
+        finally:
+            end_server(running.process)
 
 
 def test_engine_that_dies_is_started_again(server):
