@@ -1823,18 +1823,20 @@ def find_duty_lists(c: _Collector, paragraph: Span) -> list[Span]:
 
 
 def find_dated_works(c: _Collector, paragraph: Span) -> None:
-    """Reforms a report gives a deadline: "力争在9月底前基本完成甲改革工作", "乙改革在12月底前
-    基本落实到位" — the project, named as a project is (it ends in a project head), with its
-    deadline."""
+    """Reforms a report gives a deadline or names a meeting for: "力争在9月底前基本完成甲改革工作",
+    "乙改革在12月底前基本落实到位" (the project with its deadline), "召开丙改革动员会" — each named
+    as a project is (it ends in a project head)."""
     heads = tuple(head for head, _, _ in c.lexicon.project_heads)
     for sentence in split_sentences(paragraph, c.rules):
-        for pattern in c.rules.patterns["dated_work"]:
-            for match in pattern.finditer(sentence.text):
+        for key in ("dated_work", "meeting_on"):
+            for match in (m for pattern in c.rules.patterns[key] for m in pattern.finditer(sentence.text)):
                 name = _strip_leading(trim_span(_group(sentence, match, "project"), QUOTES), (*c.lexicon.adverbs, *c.lexicon.lead_verbs))
                 if not name.text.endswith(heads) or not PROJECT_NAME_CHARS[0] <= len(name.text) <= PROJECT_NAME_CHARS[1]:
                     continue
                 project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
-                _add_deadline(c, project, _group(sentence, match, "deadline"), sentence, "dated-work")
+                _add_levels(c, project, name, standalone=False)  # "乡镇机构改革": the levels its name holds
+                if match.groupdict().get("deadline"):
+                    _add_deadline(c, project, _group(sentence, match, "deadline"), sentence, "dated-work")
 
 
 def _first_match(patterns: tuple[re.Pattern, ...], text: str) -> re.Match | None:

@@ -52,6 +52,7 @@ PATTERN_NAMES = (
     "convening_group",
     "duty_list",
     "dated_work",
+    "meeting_on",
     "reviewed",
     "reported",
 )

@@ -1055,3 +1055,11 @@ def test_characters_stacked_a_line_each_are_one_cell():
     joined = join_stacked_characters(text)
     assert len(joined) == len(text)
     assert joined.split("\n") == ["序 号", "主要指标", "市 监 察 局", "1", ""]
+
+
+def test_a_reform_a_meeting_is_named_for(toolkit):
+    text = "3月20日上午，某县甲镇组织召开乡镇行政区划和村组建制调整改革动员会，研究部署有关工作。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    reform = "乡镇行政区划和村组建制调整改革"
+    assert ("a", reform, "project") in facts
+    assert {("involvesLevel", reform, "乡"), ("involvesLevel", reform, "镇")} <= facts
