@@ -147,6 +147,16 @@ class Rules:
             or any(p.search(s) for p in self.patterns["unit_in_prose"] for s in re.split(f"[{re.escape(self.sentence_ends)}]", text))
         )
 
+    def closes_with_when(self, text: str) -> bool:
+        """Whether ``text`` ends with a bracket that says only when: "…。（年内持续推进）" — the
+        bracket of a paragraph task whose units a retelling left out."""
+        match = CLOSING_BRACKET.search(text)
+        return match is not None and self.brackets.when.fullmatch(match.group(1)) is not None
+
+
+# A bracket that closes a text: "…。（年内持续推进）".
+CLOSING_BRACKET = re.compile(r"[（(]([^（）()]{2,20})[）)][。；;]?\s*$")
+
 
 def _read_toml(path: Path) -> dict:
     try:

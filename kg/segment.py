@@ -167,7 +167,7 @@ def _lines_with_fields(lines: list[_Line], rules: Rules) -> tuple[set[int], set[
             # An unnumbered line names fields by itself or with the field lines right after it.
             while j < len(lines) and fielded[j]:
                 j += 1
-            if not (fielded[i] or _is_heading(line, rules)) and any(names_alone(k) for k in range(i, j)):
+            if not (fielded[i] or _is_heading(line, rules)) and (any(names_alone(k) for k in range(i, j)) or _dated_paragraph(line, rules)):
                 found.add(i)
             continue
         # A numbered line with the lines up to the next numbered one; but a title over several
@@ -185,6 +185,12 @@ def _lines_with_fields(lines: list[_Line], rules: Rules) -> tuple[set[int], set[
     depths = {lines[i].depth for i, n in candidates.items() if n >= 2}
     titles = {i for i in candidates if lines[i].depth in depths}
     return found - titles, titles
+
+
+def _dated_paragraph(line: _Line, rules: Rules) -> bool:
+    """A paragraph, no title, closed by a bracket that says only when ("…。（年内持续推进）"): a task
+    whose units the copy left out."""
+    return len(line.span.text) > rules.heading_max_chars and rules.closes_with_when(line.span.text)
 
 
 def _points_as_paragraphs(lines: list[_Line]) -> list[_Line]:

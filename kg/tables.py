@@ -578,14 +578,15 @@ WRAPPED_HEAD_CHARS = 3
 
 def _wrapped_header(cells: list[str], rules: TableRules) -> list[str]:
     """Column roles of a header copied a cell a line, where a name wraps over two cells: a short
-    cell that names no column before one that does ("市政府" / "分管领导") is one column with it,
+    cell that names no column before one that names who does the work ("市政府" / "分管领导") is
+    one column with it (not "名称" / "工作任务", two columns),
     and so is a bracket after a named one ("责任单位" / "（第一为牵头单位）")."""
     roles: list[str] = []
     for k, cell in enumerate(cells):
         role = column_role(cell, rules)
         if roles and roles[-1] != "other" and re.fullmatch(r"[（(][^（）()]*[）)]", cell.strip()):
             continue  # the bracket qualifies the column before
-        if roles and roles[-1] == "other" and len(cells[k - 1].strip()) <= WRAPPED_HEAD_CHARS and role != "other" and column_role(cells[k - 1] + cell, rules) == role:
+        if roles and roles[-1] == "other" and len(cells[k - 1].strip()) <= WRAPPED_HEAD_CHARS and role in RESPONSIBILITY_ROLES and column_role(cells[k - 1] + cell, rules) == role:
             roles[-1] = role
             continue
         roles.append(role)

@@ -1063,3 +1063,25 @@ def test_a_reform_a_meeting_is_named_for(toolkit):
     reform = "乡镇行政区划和村组建制调整改革"
     assert ("a", reform, "project") in facts
     assert {("involvesLevel", reform, "乡"), ("involvesLevel", reform, "镇")} <= facts
+
+
+def test_a_paragraph_closed_by_a_bracket_that_says_only_when(toolkit):
+    text = (
+        "按照任务分工，今年某市将实现新增就业35万人左右。\n\n"
+        "01 教育\n\n"
+        "坚持城乡一体化的中小学编制标准，提升巩固学前教育普及普惠水平，启动品牌高中建设。(年内持续推进)\n\n"
+        "保障符合条件的随迁子女统筹安排在公办学校就读。(年内持续推进)\n"
+    )
+    facts = facts_of(text, toolkit, "opinions")
+    assert ("deadline", "保障符合条件的随迁子女统筹安排在公办学校就读", "年内持续推进") in facts
+    assert any(p == "deadline" and s.startswith("坚持城乡一体化的中小学编制标准") for p, s, _ in facts)
+    # A short title with a date is no task.
+    facts = facts_of("前期准备(3月27日前)\n1.成立指导机构。（甲镇负责）\n", toolkit, "plan")
+    assert not any(o == "project" and s.startswith("前期准备") for _, s, o in facts)
+
+
+def test_a_header_of_a_name_and_a_task_column_is_two_columns(toolkit):
+    text = "\n".join(["序号", "名称", "工作任务", "主要责任单位", "1", "地区生产总值", "地区生产总值增长12%", "市甲委、市乙局", "2", "财政收入", "财政收入增长12%以上", "市丙局"])
+    facts = facts_of(text, toolkit, "tasks")
+    # The task column is 工作任务; 名称 stays a column of its own, not merged into it.
+    assert {("leadUnit", "地区生产总值增长12%", "市甲委"), ("leadUnit", "财政收入增长12%以上", "市丙局"), ("ordinal", "财政收入增长12%以上", "2")} <= facts
