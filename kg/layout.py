@@ -44,6 +44,8 @@ MIN_FULL_SHARE = 0.4
 # line. Widths are in columns: a Chinese character takes two, a figure or a Latin letter one,
 # as a page sets them ("给予 100 万元" is as wide as six characters).
 WIDTH_SLACK = 6
+# On a wide page a full line may be this share of the width shorter (1/8).
+WIDE_PAGE_SHARE = 8
 # Lines narrower than this are never text lines of a wrapped page (headings, cells, numbers).
 MIN_WIDTH = 30
 # A line longer than this may hold paragraphs run together.
@@ -57,6 +59,12 @@ def _columns(line: str) -> int:
     return sum(1 if unicodedata.east_asian_width(ch) in "NaH" else 2 for ch in line)
 
 
+def _slack(width: int) -> int:
+    """How much shorter than the full width a full line may be: WIDTH_SLACK columns, or an eighth
+    of a wide page, whose lines vary more with the quotes and figures they hold."""
+    return max(WIDTH_SLACK, width // WIDE_PAGE_SHARE)
+
+
 def _width(lines: list[str]) -> int | None:
     """The full width of a wrapped document's lines, or None if its lines are not wrapped.
 
@@ -68,8 +76,8 @@ def _width(lines: list[str]) -> int | None:
     if len(lengths) < MIN_FULL_LINES:
         return None
     common = Counter(lengths)
-    width = max(common, key=lambda n: (sum(common[k] for k in range(n - WIDTH_SLACK, n + 1)), n))
-    full = sum(common[k] for k in range(width - WIDTH_SLACK, width + 1))
+    width = max(common, key=lambda n: (sum(common[k] for k in range(n - _slack(n), n + 1)), n))
+    full = sum(common[k] for k in range(width - _slack(width), width + 1))
     text_lines = sum(1 for line in lines if line.strip())
     if full < MIN_FULL_LINES or full < MIN_FULL_SHARE * text_lines:
         return None
@@ -82,6 +90,16 @@ def _next_text(lines: list[str], i: int) -> int:
     while i < len(lines) and (not lines[i].strip() or PAGE_NUMBER.match(lines[i])):
         i += 1
     return i
+
+
+# A quotation within a line: "“关爱生命 救在身边”", whose spaces are the quotation's own.
+QUOTATION = re.compile(r"“[^“”\n]*”")
+
+
+def _columned(line: str) -> bool:
+    """Whether a line is laid out in columns: white space between two characters, outside a
+    quotation."""
+    return INNER_SPACE.search(QUOTATION.sub(lambda m: "“" + "一" * (len(m.group()) - 2) + "”", line)) is not None
 
 
 def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
@@ -97,7 +115,7 @@ def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
     i = 0
     while i < len(lines) - 1:
         line = lines[i].rstrip()
-        if abs(_columns(line.strip()) - width) > WIDTH_SLACK or line[-1:] in LINE_ENDS:
+        if abs(_columns(line.strip()) - width) > _slack(width) or line[-1:] in LINE_ENDS:
             i += 1
             continue
         j = i + 1
@@ -110,7 +128,7 @@ def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
                 continue
         # A line with spaces inside is laid out in columns (a table's header or row, a date and
         # a time), not wrapped prose.
-        if j < len(lines) and lines[j].strip() and not starts_item.match(lines[j].lstrip()) and not (INNER_SPACE.search(line) or INNER_SPACE.search(lines[j])):
+        if j < len(lines) and lines[j].strip() and not starts_item.match(lines[j].lstrip()) and not (_columned(line) or _columned(lines[j])):
             joins.extend(range(i, j))
             for k in range(i + 1, j):
                 out[k] = " " * len(lines[k])

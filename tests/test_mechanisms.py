@@ -321,6 +321,25 @@ def test_wrapped_lines_are_measured_as_a_page_sets_them():
     assert joined.count("\n") == 0
 
 
+def test_wrapped_lines_of_a_wide_page_with_quotes_and_spaced_words_in_them():
+    """A wide page's full lines vary more with the quotes and figures they hold; a space inside a
+    quotation ("“关爱生命 救在身边”") lays nothing out in columns."""
+    lines = [
+        "(一)举办健康中国行动知行大赛家庭专场活动。(健康中国行动推进办负责)",
+        "(二)继续深入开展“关爱生命 救在身边”活动,加强公众应急救护知识技能培训,组织开",
+        "展“寻找最美救护员”“世界急救日”“第七届全国红十字应急救护大赛”等活动,弘扬“关爱生命",
+        "救在身边”的社会文明风尚。(健康中国行动推进办、中国红十字会总会牵头,中央宣传部、教育",
+        "部、交通运输部、文化和旅游部、国家卫生健康委、广电总局、体育总局、国家铁路局、中国民航",
+        "局、中国科协、中国国家铁路集团有限公司等部门单位参与)",
+        "(三)开展“全民营养周”“5.20”中国学生营养日系列合理膳食主题宣教活动。(国家卫生健",
+        "康委牵头,中央宣传部、农业农村部、广电总局、中国科协等部门单位参与)",
+    ]
+    text = "\n".join(lines)
+    joined = join_wrapped_lines(text, ITEM_START)
+    assert len(joined) == len(text)
+    assert [line[:3] for line in joined.split("\n")] == ["(一)", "(二)", "(三)"]
+
+
 def test_lines_laid_out_in_columns_are_not_joined():
     row = "某某街道办事处权力清单和责任清单公布如下"
     text = "\n".join([row, "序号 权力类型 项目名称", row, row, row, row])
