@@ -362,7 +362,9 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
             brackets=_bracket_rules(data.get("brackets", {}), lexicon),
             # A bracket closes what stands before it: where a sentence end or a line end follows
             # it, or where it follows a sentence end ("…左右。（市甲局牵头）万元…").
-            bracket=_compile("(?P<closing>(?<=[。；;]))?[（(](?P<inside>{inner}+)[）)](?(closing)|{after})", path, "brackets", fill),
+            # A bracket right after a sentence end (a copy may put a space or two between them:
+            # "…跟踪评价。 （卫生健康委负责） 制定…"), or one a sentence end follows.
+            bracket=_compile("(?P<closing>(?<=[。；;])|(?<=[。；;]\\s)|(?<=[。；;]\\s\\s))?[（(](?P<inside>{inner}+)[）)](?(closing)|{after})", path, "brackets", fill),
             options=MappingProxyType({**OPTIONS, **data.get("options", {})}),
             patterns=MappingProxyType({k: patterns.get(k, ()) for k in PATTERN_NAMES}),
             **{key: _compile(value, path, f"patterns.{key}", fill) for key, value in singles.items()},

@@ -1104,3 +1104,17 @@ def test_a_header_of_a_name_and_a_task_column_is_two_columns(toolkit):
     facts = facts_of(text, toolkit, "tasks")
     # The task column is 工作任务; 名称 stays a column of its own, not merged into it.
     assert {("leadUnit", "地区生产总值增长12%", "市甲委"), ("leadUnit", "财政收入增长12%以上", "市丙局"), ("ordinal", "财政收入增长12%以上", "2")} <= facts
+
+
+def test_brackets_a_space_apart_from_the_sentence_they_close(toolkit):
+    text = (
+        "1. 实施风险评估和标准制定专项行动。 完善食品安全标准管理制度，组建新一届评审委员会。 (卫生健康委负责) "
+        "制定农药残留限量标准1000项。 (农业农村部负责) 加强小麦、大豆等粮油标准制修订。 (粮食和储备局负责)\n"
+        "2. 实施产地环境净化行动。 推进农业绿色生产。 (农业农村部负责)\n"
+    )
+    facts = facts_of(text, toolkit, "keypoints")
+    assert {
+        ("leadUnit", "完善食品安全标准管理制度，组建新一届评审委员会", "卫生健康委"),
+        ("leadUnit", "制定农药残留限量标准1000项", "农业农村部"),
+        ("leadUnit", "加强小麦、大豆等粮油标准制修订", "粮食和储备局"),
+    } <= facts
