@@ -44,6 +44,9 @@ MIN_FULL_SHARE = 0.4
 # line. Widths are in columns: a Chinese character takes two, a figure or a Latin letter one,
 # as a page sets them ("给予 100 万元" is as wide as six characters).
 WIDTH_SLACK = 6
+# A copy is double spaced where at least this share of its lines of text have one blank line
+# after them.
+DOUBLE_SPACED_SHARE = 0.8
 # On a wide page a full line may be this share of the width shorter (1/8).
 WIDE_PAGE_SHARE = 8
 # Lines narrower than this are never text lines of a wrapped page (headings, cells, numbers).
@@ -102,6 +105,16 @@ def _columned(line: str) -> bool:
     return INNER_SPACE.search(QUOTATION.sub(lambda m: "“" + "一" * (len(m.group()) - 2) + "”", line)) is not None
 
 
+def _double_spaced(lines: list[str]) -> bool:
+    """Whether a copy puts a blank line after nearly every line of text (a web page that made each
+    line of a PDF a paragraph of its own): then a single blank line marks no paragraph."""
+    text = [k for k, line in enumerate(lines) if line.strip()]
+    if len(text) < MIN_FULL_LINES:
+        return False
+    gaps = sum(1 for a, b in zip(text, text[1:]) if b - a == 2)
+    return gaps >= DOUBLE_SPACED_SHARE * (len(text) - 1)
+
+
 def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
     """The copy with wrapped lines joined: a line break after a line of the full width (give or
     take WIDTH_SLACK) that does not end its sentence, before a line that opens no numbered item,
@@ -112,6 +125,7 @@ def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
         return text
     out = list(lines)
     joins: list[int] = []  # indexes of lines whose line break becomes a space
+    spaced = _double_spaced(lines)
     i = 0
     while i < len(lines) - 1:
         line = lines[i].rstrip()
@@ -123,7 +137,8 @@ def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
             # Across a page number and the blank lines around it; never across a blank line
             # alone, which ends a paragraph.
             j = _next_text(lines, i + 1)
-            if not any(lines[k].strip() for k in range(i + 1, j)):
+            # In a copy that puts a blank line after every line, one blank line ends nothing.
+            if not any(lines[k].strip() for k in range(i + 1, j)) and not (spaced and j == i + 2):
                 i += 1
                 continue
         # A line with spaces inside is laid out in columns (a table's header or row, a date and

@@ -340,6 +340,25 @@ def test_wrapped_lines_of_a_wide_page_with_quotes_and_spaced_words_in_them():
     assert [line[:3] for line in joined.split("\n")] == ["(一)", "(二)", "(三)"]
 
 
+def test_wrapped_lines_of_a_double_spaced_copy_are_joined_across_its_blank_lines():
+    """A web page that made each line of a PDF a paragraph puts a blank line after every line:
+    one blank line then ends nothing, and wrapped lines join across it."""
+    lines = [
+        "做好2022年全国打击侵犯知识产权和制售假冒伪劣商品工",
+        "作,要坚持以习近平新时代中国特色社会主义思想为指导,全面",
+        "贯彻党的十九大和十九届历次全会精神,积极推进纲要实施,坚持",
+        "依法治理、打建结合、统筹协作、社会共治原则,持续发力、久久",
+        "为功,严厉打击侵权假冒。",
+        "1.开展互联网领域治理。",
+    ]
+    text = "\n\n".join(lines)
+    joined = join_wrapped_lines(text, ITEM_START)
+    assert len(joined) == len(text)
+    assert [part.strip() for part in joined.split("\n") if part.strip()][1:] == ["1.开展互联网领域治理。"]
+    # Single-spaced, a blank line ends a paragraph still.
+    assert join_wrapped_lines("\n".join(lines[:3]) + "\n\n" + "\n".join(lines[3:]), ITEM_START).count("\n\n") == 1
+
+
 def test_lines_laid_out_in_columns_are_not_joined():
     row = "某某街道办事处权力清单和责任清单公布如下"
     text = "\n".join([row, "序号 权力类型 项目名称", row, row, row, row])
