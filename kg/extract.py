@@ -1566,7 +1566,7 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
                 continue  # a list of things, not of reforms
             if counted:
                 stated = c.lexicon.parse_count(match.group("count"))
-                if stated is None or len(names) > stated or (not match.group("closed") and len(names) != stated):
+                if stated is None or len(names) > stated or (not match.groupdict().get("closed") and len(names) != stated):
                     continue
             who = _work_owner(c, match, paragraph)
             if match.groupdict().get("who") is not None and who is None:
