@@ -1576,7 +1576,7 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
             groups = {g.key: g for g in _groups_in_prose(c, paragraph)}
             for name in names:
                 project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
-                if who is not None:
+                if who is not None and who[0] != "groups":
                     kind, span = who
                     owner = c.mention(c.entity("group", span.text) if kind == "group" else _unit(c, span), sentence, span)
                     c.fact(project, "responsibleGroup" if kind == "group" else "leadUnit", owner, sentence, "work-list-owner")
@@ -1588,12 +1588,15 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
 
 def _work_owner(c: _Collector, match: re.Match, paragraph: Span) -> tuple[str, Span] | None:
     """Who a list of works is given to ("五华区要着力抓好…", "某专项小组要…"): ("group", span) for
-    a special group, ("unit", span) for a unit or a place that names its level (区, 镇), else None."""
+    a special group, ("groups", span) for a count of them that names none ("14个专项小组"),
+    ("unit", span) for a unit or a place that names its level (区, 镇), else None."""
     if not match.groupdict().get("who"):
         return None
     who = sub_span(paragraph, paragraph.start + match.start("who"), paragraph.start + match.end("who"))
     if who.text.endswith(c.lexicon.group_suffixes):
-        return "group", who
+        # "14个专项小组将负责推动甲、乙等领域的改革": a count of groups names none of them.
+        counted = re.match(r"[0-9０-９一二两三四五六七八九十]+个", who.text)
+        return ("groups", who) if counted else ("group", who)
     places = tuple(suffix for suffix, level in c.lexicon.place_suffixes if level)
     if c.rules.brackets.is_unit(who.text) or (len(who.text) <= PLACE_OWNER_CHARS and who.text.endswith(places)):
         return "unit", who

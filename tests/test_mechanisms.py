@@ -1137,3 +1137,10 @@ def test_brackets_a_space_apart_from_the_sentence_they_close(toolkit):
         ("leadUnit", "制定农药残留限量标准1000项", "农业农村部"),
         ("leadUnit", "加强小麦、大豆等粮油标准制修订", "粮食和储备局"),
     } <= facts
+
+
+def test_a_count_of_groups_is_no_group_of_the_works_it_lists(toolkit):
+    text = "根据工作要求，14个专项小组将负责推动经济体制、新型城镇化体制、区域协同发展等领域的改革。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert ("a", "区域协同发展", "project") in facts
+    assert not any(p == "responsibleGroup" for p, _, _ in facts)
