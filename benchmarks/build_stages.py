@@ -83,7 +83,7 @@ def stage_seconds(repeat: int) -> dict[str, float]:
             timed("counts (one pass over the merged lines)", lambda: source.stats)
             for name, exporter in EXPORTERS.items():
                 timed(f"export {exporter.path}", lambda e=exporter: materialise(e.write(source)))
-            timed("views (all pages)", lambda: render_views(source.summary, source.network, load_ontology(), triples=source.stats.triples))
+            timed("views (all pages)", lambda: render_views(source.summary, source.network, load_ontology(), triples=source.stats.triples, ledger=source.ledger_rows))
     medians = {"imports of kg (first run only)": imports}
     medians.update({name: statistics.median(values) for name, values in times.items()})
     return medians

@@ -345,7 +345,7 @@ def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
 
         for name, exporter in EXPORTERS.items():
             stage(f"export {name}", lambda e=exporter: write_export(e))
-        stage("views", lambda: render_views(source.summary, source.network, load_ontology(), triples=source.stats.triples))
+        stage("views", lambda: render_views(source.summary, source.network, load_ontology(), triples=source.stats.triples, ledger=source.ledger_rows))
         stage("write the views", lambda: write_outputs({f"views/{k}": v for k, v in state["views"].items()}, Path(out), prune="views"))
     spool.close()
 

@@ -147,7 +147,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         validating = run_apart(apart_from_here, validate_shared, *source.union_run(), checks.path, checks.subject_runs, spool_directory()) if several else None
         apart = [name for name, exporter in EXPORTERS.items() if exporter.apart]
         files = export_files(source, [name for name in EXPORTERS if name not in apart], lazy=True)
-        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True)
+        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows)
         files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
         outcome: dict = {}
 
@@ -239,14 +239,14 @@ def cmd_views(args: argparse.Namespace) -> int:
     from .export import ExportSource, write_outputs
     from .outfolder import OutputFolder
     from .publish import read_dataset
-    from .render import ASSETS, PAGE_KINDS
+    from .render import ASSETS, MATRIX_FOLDER, PAGE_KINDS
 
     graph = ExportSource(read_dataset(args.graph)).graph  # the ontology's graph set apart
     files = views_files(graph)
     out = Path(args.out)
     # Pages of entities no longer in the graph go; anything else in the folder stays. The folder
     # changes in one step.
-    with OutputFolder(out, owned=(*PAGE_KINDS.values(), "assets")) as staging:
+    with OutputFolder(out, owned=(*PAGE_KINDS.values(), MATRIX_FOLDER, "assets")) as staging:
         write_outputs(files, staging)
     pages = len(files) - len(ASSETS)
     _log(f"wrote {pages} pages to {out}/: open {out / 'index.html'} in a browser")

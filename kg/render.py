@@ -46,6 +46,7 @@ ASSETS = {
     "vis-network.min.js": VIS_DIR / "vis-network.min.js",
     "vis-network.css": VIS_DIR / "vis-network.css",
     "views.js": VIEWS_DIR / "views.js",
+    "tables.js": VIEWS_DIR / "tables.js",
     "views.css": VIEWS_DIR / "views.css",
 }
 
@@ -57,6 +58,9 @@ PAGE_KINDS = {
     "ProjectTier": "tier",
     "ReformProject": "project",
 }
+# The folder of each document's responsibility matrix, and the ledger's page: tables, not graphs.
+MATRIX_FOLDER = "matrix"
+LEDGER_PAGE = "ledger.html"
 SHAPES = {"dot", "diamond", "square", "triangle", "triangleDown", "star", "hexagon", "box", "ellipse", "database"}
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 # Font names, quoted or not, separated by commas: nothing that could end the <style> it goes into.
@@ -81,6 +85,9 @@ class Style:
     edge_color: str
     inferred_color: str
     dimmed_color: str
+    focus_border_width: int
+    focus_font_size: int
+    distant_labels_zoom: float
     classes: dict[str, ClassStyle]
     options: dict
 
@@ -149,6 +156,9 @@ def load_style(path: Path = STYLE_PATH) -> Style:
             edge_color=str(data["edge_color"]),
             inferred_color=str(data["inferred_color"]),
             dimmed_color=str(data["dimmed_color"]),
+            focus_border_width=int(data["focus_border_width"]),
+            focus_font_size=int(data["focus_font_size"]),
+            distant_labels_zoom=float(data["distant_labels_zoom"]),
             classes=classes,
             options=dict(data.get("options", {})),
         )
@@ -281,23 +291,35 @@ class _Ids(list):
 def view_to_pyvis(network: Projection | nx.MultiDiGraph, view: View, style: Style, labels: dict, doc_labels: dict[str, str], degrees: dict | None = None) -> Network:
     """The pyvis network of one view: class colour and shape, size by degree in the whole graph
     (``degrees``, where they are counted once for many views), evidence quotes for the tooltips,
-    inferred relations dashed."""
+    inferred relations dashed. On an entity's page (``view.focus``) the subject is drawn largest,
+    with a thick border and a larger label, and a document no larger than the smallest node: by
+    degree it would dwarf everything, as every project of a plan is in it."""
     net = Network(directed=True)
     net.node_ids = _Ids()
     depth = view.path.count("/")
-    for node in sorted(view.nodes):
+    nodes = sorted(view.nodes)
+    values = {node: network.nodes[node].get("size", degrees[node] if degrees is not None else network.degree(node)) for node in nodes}
+    if view.focus in values:
+        others = [v for n, v in values.items() if n != view.focus and network.nodes[n]["cls"] != "SourceDocument"]
+        for node in nodes:
+            if node != view.focus and network.nodes[node]["cls"] == "SourceDocument":
+                values[node] = min(others, default=values[node])
+        values[view.focus] = max(values.values())
+    for node in nodes:
         data = network.nodes[node]
         look = style.classes[data["cls"]]
         page = page_path(node, data["cls"])
+        emphasis = {"borderWidth": style.focus_border_width, "font": {"size": style.focus_font_size}} if node == view.focus else {}
         net.add_node(
             node,
             label=data["label"],
             shape=look.shape,
             color=look.color,
-            value=data.get("size", degrees[node] if degrees is not None else network.degree(node)),
+            value=values[node],
             cls=data["cls"],
             page=("../" * depth + page) if page else None,
             quotes=_tooltip_quotes(data["quotes"], doc_labels),
+            **emphasis,
         )
     edges = sorted(view_edges(network, view.nodes), key=lambda e: (e[0], e[2], e[1]))
     show_labels = len(edges) < style.edge_labels_below
@@ -355,17 +377,24 @@ def _environment() -> Environment:
 
 def compile_templates() -> None:
     """Compile the pages' templates now, as a build does while its workers extract."""
-    for name in ("page.html", "index.html", "ontology.html"):
+    for name in ("page.html", "index.html", "ontology.html", "matrix.html", "ledger.html"):
         _environment().get_template(name)
 
 
 def render_views(
-    graph: Graph, network: Projection | nx.MultiDiGraph, ontology: Graph, style: Style | None = None, triples: int | None = None, lazy: bool = False
+    graph: Graph,
+    network: Projection | nx.MultiDiGraph,
+    ontology: Graph,
+    style: Style | None = None,
+    triples: int | None = None,
+    lazy: bool = False,
+    ledger: list[list[str]] | None = None,
 ) -> dict:
     """Every page of the views and their shared assets, as views/-relative path → UTF-8 bytes
     (``lazy``: the graph pages as functions that write them to a file, kg.export.Content).
     ``graph`` holds at least the documents' stated figures; ``triples``: the whole graph's count
-    (by default, ``graph``'s)."""
+    (by default, ``graph``'s); ``ledger``: the ledger's rows (kg.ledger), which a build has made
+    for ledger.xlsx already; by default they are made from ``graph``, which must then be whole."""
     style = style or load_style()
     text = load_text()
     labels = vocabulary_labels(ontology)
@@ -380,6 +409,7 @@ def render_views(
     files = {f"assets/{name}": read_asset(source) for name, source in ASSETS.items()}
     page = env.get_template("page.html")
     degrees = dict(network.degree())
+    figures = {n: document_figures(graph, n) for n in doc_labels}
 
     def render_page(view: View) -> bytes:
         folded = view.kind in FOLDED_HINTS and len(view.nodes) > style.fold_above
@@ -405,17 +435,34 @@ def render_views(
             "colors": {"dimmed": style.dimmed_color},
             "ui": text,
             "name": view.path.rsplit("/", 1)[-1].removesuffix(".html"),
+            # The subject, centred once settled, and the nodes whose labels show at that zoom.
+            "focus": view.focus,
+            "near": sorted(_neighbours(network, view.focus) & shown.nodes) if view.focus else [],
+            "distant_labels_zoom": style.distant_labels_zoom,
         }
         facts = focus_facts(network, view.focus, labels, doc_labels, text) if view.focus else []
+        card = summary_card(CardContext(network, "../" * depth, text, figures), view.focus, view.kind, labels) if view.focus else []
         html = page.render(
-            view=view, root="../" * depth, text=text, style=style, payload=payload, facts=facts, folded_hint=text[FOLDED_HINTS[view.kind]] if folded else "",
+            view=view, root="../" * depth, text=text, style=style, payload=payload, facts=facts, card=card, folded_hint=text[FOLDED_HINTS[view.kind]] if folded else "",
             kind_label=text["kinds"][view.kind], description=text["descriptions"].get(view.kind, ""), node_count=len(nodes), edge_count=len(edges),
         )
         return html.encode("utf-8")
 
+    def render_matrix(document: str) -> bytes:
+        matrix = responsibility_matrix(network, document, labels, doc_labels, text)
+        return env.get_template("matrix.html").render(root="../", text=text, style=style, document=doc_labels[document], document_page="../" + page_path(document, "SourceDocument"), **matrix).encode("utf-8")
+
     for view in views:
         # Lazily, a page is rendered as it is written: a corpus's pages are never all in memory.
         files[view.path] = partial(_write_rendered, render_page, view) if lazy else render_page(view)
+    for document in sorted(doc_labels):
+        files[matrix_path(document)] = partial(_write_rendered, render_matrix, document) if lazy else render_matrix(document)
+    if ledger is None:
+        from .ledger import engine_to_ledger
+        from .query import open_engine
+
+        ledger = engine_to_ledger(open_engine(graph, "oxigraph"))
+    files[LEDGER_PAGE] = env.get_template("ledger.html").render(root="", text=text, style=style, **ledger_table(ledger, network)).encode("utf-8")
     files["index.html"] = env.get_template("index.html").render(root="", text=text, style=style, **dataset_summary(graph, network, views, classes, text, len(graph) if triples is None else triples)).encode("utf-8")
     return files
 
@@ -495,6 +542,7 @@ def focus_facts(network: Projection | nx.MultiDiGraph, focus: str, labels: dict,
             {
                 "relation": labels.get(key, {}).get("zh", key),
                 "incoming": o == focus,
+                "anchor": fact_anchor(key, o == focus, other),
                 "other": other_data["label"],
                 "page": page,
                 "inferred": data["rule"] if data["inferred"] else "",
@@ -503,7 +551,7 @@ def focus_facts(network: Projection | nx.MultiDiGraph, focus: str, labels: dict,
         )
     own = network.nodes[focus]["quotes"]
     if own:
-        rows.append({"relation": text["mention"], "incoming": False, "other": network.nodes[focus]["label"], "page": None, "inferred": "", "quotes": [_fact_quote(q, network.nodes[focus]["label"], doc_labels) for q in own]})
+        rows.append({"relation": text["mention"], "incoming": False, "anchor": "fact-mention", "other": network.nodes[focus]["label"], "page": None, "inferred": "", "quotes": [_fact_quote(q, network.nodes[focus]["label"], doc_labels) for q in own]})
     return rows
 
 
@@ -522,10 +570,6 @@ def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: 
     for node, data in sorted(network.nodes(data=True), key=lambda nd: nd[1]["label"]):
         if data["cls"] != "SourceDocument":
             continue
-        figures = []
-        for figure in graph.objects(URIRef(node), RKG.statesFigure):
-            stated, found = graph.value(figure, RKG.statedValue), graph.value(figure, RKG.foundValue)
-            figures.append({"label": str(graph.value(figure, RDFS.label) or ""), "stated": stated and int(stated), "found": found and int(found)})
         projects = sum(1 for s, _, key in network.in_edges(node, keys=True) if key == "inDocument" and network.nodes[s]["cls"] == "ReformProject")
         attrs = data["attrs"]
         documents.append(
@@ -535,7 +579,8 @@ def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: 
                 "genre": ", ".join(attrs.get("genre", [])),
                 "place": ", ".join(attrs.get("place", [])),
                 "projects": projects,
-                "figures": sorted(figures, key=lambda f: f["label"]),
+                "figures": document_figures(graph, node),
+                "matrix": matrix_path(node),
             }
         )
     by_kind: dict[str, list[View]] = defaultdict(list)
@@ -559,5 +604,209 @@ def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: 
         "views": by_kind,
         "kinds": text["kinds"],
         "example_person": example,
+        "ledger_page": LEDGER_PAGE,
     }
 
+
+
+# --- the summary card -----------------------------------------------------------------------------
+
+# The rows of each kind's summary card, top to bottom: the term naming the row (a key of text.toml's
+# [card], else an ontology term whose zh label is used), how its values are read (a key of
+# CARD_READERS) and the relation or attribute read. An analyst reads a project's card as the
+# ledger's row: who leads it, through which group, by when, against what.
+CARD_ROWS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "project": (
+        ("ordinal", "attr", "ordinal"),
+        ("leadPerson", "leaders", ""),
+        ("responsibleGroup", "out", "responsibleGroup"),
+        ("tier", "out", "tier"),
+        ("leadUnit", "out", "leadUnit"),
+        ("supportUnit", "out", "supportUnit"),
+        ("deadline", "attr", "deadline"),
+        ("addressesProblem", "out", "addressesProblem"),
+        ("involvesLevel", "out", "involvesLevel"),
+        ("inDocument", "out", "inDocument"),
+    ),
+    "person": (("holdsPost", "out", "holdsPost"), ("leads", "in", "leadPerson")),
+    "group": (("responsibleFor", "in", "responsibleGroup"),),
+    "tier": (("includesProject", "in", "tier"),),
+    "document": (("genre", "attr", "genre"), ("place", "attr", "place"), ("figures", "figures", ""), ("projects", "in", "inDocument"), ("matrix", "matrix", "")),
+}
+
+
+@dataclass(frozen=True)
+class CardContext:
+    """What a card's readers look things up in: the network, the depth of the page (for links)
+    and each document's stated figures."""
+
+    network: Projection | nx.MultiDiGraph
+    root: str
+    text: dict
+    figures: dict[str, list[dict]]
+
+
+def _card_value(context: CardContext, node: str) -> dict:
+    """A node as a card shows it: a person by post and name, linked to its page where it has one."""
+    data = context.network.nodes[node]
+    page = page_path(node, data["cls"])
+    return {"text": view_title(context.network, node, context.text), "page": context.root + page if page else None}
+
+
+def _by_ordinal(network: Projection | nx.MultiDiGraph, nodes) -> list[str]:
+    """Projects in the document's order (1, 2, … 10), anything else by label."""
+
+    def key(node: str) -> tuple:
+        data = network.nodes[node]
+        ordinal = data["attrs"].get("ordinal")
+        return (0 if ordinal and ordinal[0].isdigit() else 1, int(ordinal[0]) if ordinal and ordinal[0].isdigit() else 0, data["label"], node)
+
+    return sorted(set(nodes), key=key)
+
+
+def _read_attr(context: CardContext, focus: str, name: str) -> list[dict]:
+    return [{"text": value, "page": None} for value in context.network.nodes[focus]["attrs"].get(name, [])]
+
+
+def _read_out(context: CardContext, focus: str, key: str) -> list[dict]:
+    ends = [o for _, o, k in context.network.out_edges(focus, keys=True) if k == key]
+    return [_card_value(context, node) for node in _by_ordinal(context.network, ends)]
+
+
+def _read_in(context: CardContext, focus: str, key: str) -> list[dict]:
+    ends = [s for s, _, k in context.network.in_edges(focus, keys=True) if k == key]
+    return [_card_value(context, node) for node in _by_ordinal(context.network, ends)]
+
+
+def _read_leaders(context: CardContext, focus: str, _: str) -> list[dict]:
+    """The leading people by post and name ("区委书记 张三"), then any leading post no leading
+    person holds: "牵头区领导:区长" names a post alone."""
+    network = context.network
+    people = _by_ordinal(network, (o for _, o, k in network.out_edges(focus, keys=True) if k == "leadPerson"))
+    held = {o for person in people for _, o, k in network.out_edges(person, keys=True) if k == "holdsPost"}
+    posts = _by_ordinal(network, (o for _, o, k in network.out_edges(focus, keys=True) if k == "leadPost" and o not in held))
+    return [_card_value(context, node) for node in people + posts]
+
+
+def _read_figures(context: CardContext, focus: str, _: str) -> list[dict]:
+    """Each figure the document states against the one found: "28个改革项目: 28 / 25"."""
+    return [
+        {"text": f"{f['label']}: {f['stated']} / {context.text['none'] if f['found'] is None else f['found']}", "page": None, "mismatch": f["found"] is not None and f["found"] != f["stated"]}
+        for f in context.figures.get(focus, [])
+    ]
+
+
+def _read_matrix(context: CardContext, focus: str, _: str) -> list[dict]:
+    return [{"text": context.text["matrix_title"], "page": context.root + matrix_path(focus)}]
+
+
+CARD_READERS: dict[str, Callable[[CardContext, str, str], list[dict]]] = {
+    "attr": _read_attr,
+    "out": _read_out,
+    "in": _read_in,
+    "leaders": _read_leaders,
+    "figures": _read_figures,
+    "matrix": _read_matrix,
+}
+
+
+def summary_card(context: CardContext, focus: str, kind: str, labels: dict) -> list[dict]:
+    """The card at the top of an entity's page: a row per CARD_ROWS entry, each with its values
+    (text and the page it links to); a row with none still shows, as a gap is worth seeing."""
+    rows = []
+    for term, reader, name in CARD_ROWS.get(kind, ()):
+        label = context.text["card"].get(term) or labels.get(term, {}).get("zh", term)
+        rows.append({"term": term, "label": label, "values": CARD_READERS[reader](context, focus, name)})
+    return rows
+
+
+def document_figures(graph: Graph, document: str) -> list[dict]:
+    """The figures a document states ("本次共确定28个改革项目") with the count found, by label."""
+    figures = []
+    for figure in graph.objects(URIRef(document), RKG.statesFigure):
+        stated, found = graph.value(figure, RKG.statedValue), graph.value(figure, RKG.foundValue)
+        figures.append({"label": str(graph.value(figure, RDFS.label) or ""), "stated": stated and int(stated), "found": found and int(found)})
+    return sorted(figures, key=lambda f: f["label"])
+
+
+# --- the responsibility matrix --------------------------------------------------------------------
+
+# The matrix's bands of rows, top to bottom: the band (a key of text.toml's [matrix_bands]) and the
+# relations that put a mark in its cells (a key of text.toml's [matrix_marks] each). A leader's row is their person; a
+# post leads alone where no person is named.
+MATRIX_BANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("leadPerson", ("leadPerson", "leadPost")),
+    ("responsibleGroup", ("responsibleGroup",)),
+    ("leadUnit", ("leadUnit", "supportUnit")),
+)
+
+
+def matrix_path(document: str) -> str:
+    """views/-relative path of a document's responsibility matrix, e.g. ``matrix/ad92067227b43524.html``."""
+    return f"{MATRIX_FOLDER}/{document.rstrip('/').rsplit('/', 1)[-1]}.html"
+
+
+def fact_anchor(key: str, incoming: bool, other: str) -> str:
+    """The id of a row of a page's facts table, which the matrix links to: the relation, its
+    direction and the other end's local name (a hash or a slug, safe in an id)."""
+    return f"fact-{key}-{'in' if incoming else 'out'}-{other.rstrip('/').rsplit('/', 1)[-1]}"
+
+
+def responsibility_matrix(network: Projection | nx.MultiDiGraph, document: str, labels: dict, doc_labels: dict[str, str], text: dict) -> dict:
+    """One document's projects (columns, in its order) against who answers for them (rows:
+    leaders, groups, units). A cell holds the relation's mark, links to the row of the project's
+    facts table that quotes the sentence, and carries that sentence as its title."""
+    root = "../"
+    projects = _by_ordinal(network, (s for s, _, k in network.in_edges(document, keys=True) if k == "inDocument" and network.nodes[s]["cls"] == "ReformProject"))
+    columns = [
+        {"ordinal": (network.nodes[p]["attrs"].get("ordinal") or [""])[0], "label": network.nodes[p]["label"], "page": root + page_path(p, "ReformProject")} for p in projects
+    ]
+    bands = []
+    for term, keys in MATRIX_BANDS:
+        cells: dict[str, dict[str, dict]] = defaultdict(dict)
+        for project in projects:
+            for _, other, key, data in network.out_edges(project, keys=True, data=True):
+                if key not in keys or (key == "leadPost" and _post_held_by_leader(network, project, other)):
+                    continue
+                quote = data["quotes"][0] if data["quotes"] else None
+                cells[other][project] = {
+                    "mark": text["matrix_marks"][key],
+                    "relation": labels.get(key, {}).get("zh", key),
+                    "href": f"{root}{page_path(project, 'ReformProject')}#{fact_anchor(key, False, other)}",
+                    "quote": _fact_quote(quote, "", doc_labels) if quote else None,
+                }
+        rows = []
+        for other in _by_ordinal(network, cells):
+            value = _card_value(CardContext(network, root, text, {}), other)
+            rows.append({"label": value["text"], "page": value["page"], "cells": [cells[other].get(p) for p in projects]})
+        if rows:
+            bands.append({"label": text["matrix_bands"][term], "rows": rows})
+    return {"columns": columns, "bands": bands}
+
+
+def _post_held_by_leader(network: Projection | nx.MultiDiGraph, project: str, post: str) -> bool:
+    """A leading post held by one of the project's leading people: their row already marks it."""
+    return any(
+        k == "leadPerson" and any(o == post and k2 == "holdsPost" for _, o, k2 in network.out_edges(person, keys=True))
+        for _, person, k in network.out_edges(project, keys=True)
+    )
+
+
+# --- the ledger as a page -------------------------------------------------------------------------
+
+
+def ledger_table(rows: list[list[str]], network: Projection | nx.MultiDiGraph) -> dict:
+    """The ledger's rows (kg.ledger, the same as ledger.xlsx) as the page's table: the project's
+    name links to its page through the row's IRI column."""
+    from .ledger import load_ledger_spec
+
+    spec = load_ledger_spec()
+    iri_column = next((i for i, c in enumerate(spec.columns) if c.sources == ("iri",)), None)
+    project_column = next((i for i, c in enumerate(spec.columns) if c.sources == ("project",)), None)
+    out = []
+    for row in rows:
+        iri = row[iri_column] if iri_column is not None else ""
+        page = page_path(iri, "ReformProject") if iri in network else None
+        out.append([{"text": cell, "page": page if i == project_column else None} for i, cell in enumerate(row)])
+    columns = [{"header": c.header, "number": c.number, "wrap": c.wrap} for c in spec.columns]
+    return {"columns": columns, "rows": out}

@@ -139,6 +139,12 @@ def screen_position(page, node_id: str) -> tuple[float, float]:
     return box["x"] + point["x"], box["y"] + point["y"]
 
 
+def is_graph_page(views: Path, path: Path) -> bool:
+    """A page that draws a graph (and says when its layout has settled), not a table page: the
+    index, the ledger and the responsibility matrices."""
+    return path.name not in ("index.html", "ledger.html") and path.relative_to(views).parts[0] != "matrix"
+
+
 def graph_entities(path: Path) -> dict[str, str]:
     """IRI → class of every entity the views draw, read from the Turtle with rdflib alone."""
     graph = Graph().parse(path)
@@ -151,7 +157,7 @@ def graph_entities(path: Path) -> dict[str, str]:
 
 def test_every_page_draws_its_graph_offline_with_no_console_error(tab, built):
     views = built / "views"
-    pages = sorted(p for p in views.rglob("*.html") if p.name != "index.html")
+    pages = sorted(p for p in views.rglob("*.html") if is_graph_page(views, p))
     assert len(pages) == 40  # overview, problem map, 1 document, 2 people, 7 groups, 3 tiers, 25 projects
     for path in pages:
         page = tab.open(path)
@@ -297,6 +303,104 @@ def test_double_click_opens_the_nodes_page(tab, built):
     assert page.inner_text("#kg-title") == "区委书记 吕玉印"
 
 
+# --- the analysts' pages: cards, the responsibility matrix, the ledger ------------------------------
+
+
+def test_a_project_page_opens_with_its_card_and_the_card_links_the_leader(tab, built):
+    views = built / "views"
+    index = tab.open(views / "index.html", settle=False)
+    index.get_by_role("link", name="深化基层治理体制改革", exact=True).click()
+    page = tab.page
+    page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    card = page.locator("#kg-card")
+    assert card.is_visible()
+    assert "区委书记 吕玉印" in card.locator("[data-term=leadPerson] dd").inner_text()
+    assert card.bounding_box()["y"] < page.locator("#kg-graph").bounding_box()["y"]
+    card.get_by_role("link", name="区委书记 吕玉印").click()
+    page.wait_for_url("**/person/*.html")
+    assert page.inner_text("#kg-title") == "区委书记 吕玉印"
+    assert tab.console == [] and tab.outside_requests(views) == []
+
+
+def test_a_matrix_cell_opens_the_sentence_on_the_project_page(tab, built):
+    views = built / "views"
+    index = tab.open(views / "index.html", settle=False)
+    index.locator("#kg-documents").get_by_role("link", name="责任矩阵").click()
+    page = tab.page
+    page.wait_for_url("**/matrix/*.html")
+    row = page.locator("#kg-matrix tbody tr", has_text="区委书记 吕玉印")
+    assert row.locator("td a").count() == 1
+    cell = row.locator("td a")
+    assert "区委书记吕玉印亲自牵头深化基层治理体制改革项目" in cell.get_attribute("title")
+    cell.click()
+    page.wait_for_url("**/project/*.html#fact-leadPerson-*")
+    anchor = page.evaluate("() => decodeURIComponent(location.hash.slice(1))")
+    assert "区委书记吕玉印亲自牵头" in page.locator(f"tr[id='{anchor}']").inner_text()
+    assert tab.console == [] and tab.outside_requests(views) == []
+
+
+def test_the_ledger_sorts_and_filters_in_the_page(tab, built):
+    views = built / "views"
+    page = tab.open(views / "ledger.html", settle=False)
+    page.wait_for_selector("body[data-ready=true]", state="attached")
+
+    def column(n: int) -> list[str]:
+        return page.eval_on_selector_all(f"#kg-ledger tbody tr:not([hidden]) td:nth-child({n})", "(cells) => cells.map((c) => c.textContent)")
+
+    unnumbered = [""] * 16  # the plan numbers its first nine projects only
+    assert column(1) == [str(n) for n in range(1, 10)] + unnumbered
+    page.click("#kg-ledger button.kg-sort[data-column='0']")
+    page.click("#kg-ledger button.kg-sort[data-column='0']")  # a second click reverses, numbers as numbers
+    assert column(1) == [str(n) for n in range(9, 0, -1)] + unnumbered  # an empty cell last either way
+    assert page.get_attribute("#kg-ledger th:has(button[data-column='0'])", "aria-sort") == "descending"
+    page.fill("#kg-ledger input.kg-filter[data-column='3']", "吕玉印")
+    assert column(2) == ["深化基层治理体制改革"]
+    assert "1 / 25" in page.inner_text("#kg-ledger-count")
+    page.fill("#kg-ledger input.kg-filter[data-column='3']", "")
+    page.fill("#kg-ledger input.kg-filter[data-column='4']", "专项小组")
+    assert len(column(2)) == 7 and "探索建立基层医疗集团" in column(2)
+    page.fill("#kg-ledger input.kg-filter[data-column='1']", "医疗")
+    assert column(2) == ["探索建立基层医疗集团"]  # the boxes together keep what matches all
+    assert tab.console == [] and tab.outside_requests(views) == []
+
+
+def test_an_entity_page_centres_its_subject_with_its_label_drawn(tab, built):
+    views = built / "views"
+    index = tab.open(views / "index.html", settle=False)
+    index.get_by_role("link", name="深化基层治理体制改革", exact=True).click()
+    page = tab.page
+    page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    (subject,) = node_ids_labelled(page, "深化基层治理体制改革")
+    (leader,) = node_ids_labelled(page, "吕玉印")
+    (document,) = node_ids_labelled(page, "pingshan-2017-reform-plan.txt")
+    x, y = screen_position(page, subject)
+    box = page.locator("#kg-graph").bounding_box()
+    assert abs(x - (box["x"] + box["width"] / 2)) < 5 and abs(y - (box["y"] + box["height"] / 2)) < 5
+
+    def label_drawn(node: str) -> bool:
+        return page.evaluate("(id) => window.kgView.network.body.nodes[id].labelModule.visible()", node)
+
+    assert label_drawn(subject) and label_drawn(leader)  # the subject's and its neighbours' labels
+    sizes = page.evaluate("() => Object.fromEntries(window.kgView.network.body.nodeIndices.map((id) => [id, window.kgView.network.body.nodes[id].options.size]))")
+    assert sizes[subject] == max(sizes.values()) and sizes[document] == min(sizes.values())
+    # every node is on the screen at that zoom
+    for node in sizes:
+        nx_, ny = screen_position(page, node)
+        assert box["x"] <= nx_ <= box["x"] + box["width"] and box["y"] <= ny <= box["y"] + box["height"], node
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "project.png"))
+    # a leader's page: their project is a neighbour, the project's problem two steps away
+    page.click("#kg-card [data-term=leadPerson] a")
+    page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    (leader,) = node_ids_labelled(page, "吕玉印")
+    (project,) = node_ids_labelled(page, "深化基层治理体制改革")
+    (problem,) = node_ids_labelled(page, "居民自治活力不足")
+    assert label_drawn(leader) and label_drawn(project)
+    assert not label_drawn(problem)  # shown on hover, or zoomed in:
+    page.evaluate("() => window.kgView.network.moveTo({scale: window.kgView.baseScale * 2, animation: false})")
+    assert label_drawn(problem)
+
+
 # --- a hostile document ---------------------------------------------------------------------------
 
 HOSTILE_DOCUMENT = f"""某区2017年重点改革项目
@@ -339,7 +443,7 @@ def test_hostile_names_run_no_script_anywhere(tab, hostile):
     pages = sorted(hostile.rglob("*.html"))
     assert len(pages) >= 8
     for path in pages:
-        page = tab.open(path, settle=path.name != "index.html")
+        page = tab.open(path, settle=is_graph_page(hostile, path))
         # nothing the payloads would create exists: no injected element, no handler ran
         assert page.evaluate("() => document.querySelectorAll('img, svg, script:not([src]):not([type=\"application/json\"])').length") == 0, path
     assert tab.dialogs == []

@@ -145,8 +145,8 @@ def test_literals_are_attributes_not_nodes(network):
 def test_pages_are_the_overview_the_problem_map_and_one_per_entity_of_each_kind(files, network):
     pages = sorted(name for name in files if name.endswith(".html"))
     kinds = Counter(name.split("/")[0] for name in pages)
-    assert kinds == {"index.html": 1, "overview.html": 1, "problems.html": 1, "document": 1, "person": 2, "group": 7, "tier": 3, "project": 25}
-    assert set(files) - set(pages) == {"assets/vis-network.min.js", "assets/vis-network.css", "assets/views.js", "assets/views.css"}
+    assert kinds == {"index.html": 1, "overview.html": 1, "problems.html": 1, "ledger.html": 1, "matrix": 1, "document": 1, "person": 2, "group": 7, "tier": 3, "project": 25}
+    assert set(files) - set(pages) == {"assets/vis-network.min.js", "assets/vis-network.css", "assets/views.js", "assets/views.css", "assets/tables.js"}
 
 
 def test_a_leaders_page_draws_their_projects_with_groups_tiers_and_problems(files, network):
@@ -168,6 +168,102 @@ def test_a_project_page_lists_the_sentences_behind_its_facts(files, network):
     assert "区委书记吕玉印亲自牵头深化基层治理体制改革项目" in facts
     assert "502–583" in facts  # offsets into the document's text
     assert "所属层次" in facts and "由规则推断" in facts  # the tier, inferred, says so
+
+
+def card(html: bytes) -> dict[str, str]:
+    """A page's summary card as term → the text of its values, links kept as (text → href)."""
+    section = html.decode("utf-8").split('<section id="kg-card"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r'<div class="kg-card-row" data-term="(\w+)"><dt>.*?</dt><dd>(.*?)</dd></div>', section, re.S)
+    return {term: re.sub(r'<a href="([^"]*)">(.*?)</a>', r"\2 → \1", re.sub(r"</?span[^>]*>", "", value)) for term, value in rows}
+
+
+def page_of(network, label: str, cls: str) -> str:
+    from kg.render import page_path
+
+    return page_path(node_labelled(network, label, cls), cls)
+
+
+def test_a_project_page_opens_with_a_card_of_who_answers_for_it(files, network):
+    shown = card(files[page_of(network, "深化基层治理体制改革", "ReformProject")])
+    assert list(shown) == ["ordinal", "leadPerson", "responsibleGroup", "tier", "leadUnit", "supportUnit", "deadline", "addressesProblem", "involvesLevel", "inDocument"]
+    assert shown["ordinal"] == "1"
+    assert shown["leadPerson"] == f"区委书记 吕玉印 → ../{page_of(network, '吕玉印', 'Person')}"
+    assert shown["tier"] == f"区主要领导牵头改革项目 → ../{page_of(network, '区主要领导牵头改革项目', 'ProjectTier')}"
+    assert shown["involvesLevel"] == "区、社区、街道"
+    assert "居民自治活力不足" in shown["addressesProblem"]
+    assert shown["leadUnit"] == shown["deadline"] == "—"  # the plan names none: the gap shows
+    html = files[page_of(network, "深化基层治理体制改革", "ReformProject")].decode("utf-8")
+    assert html.index('id="kg-card"') < html.index('id="kg-graph"')  # at the top, above the graph
+    # a project led through a group names it
+    group_project = card(files[page_of(network, "探索建立基层医疗集团", "ReformProject")])
+    assert group_project["responsibleGroup"].startswith("民生体制改革专项小组 → ../group/")
+
+
+def test_cards_of_a_person_a_group_a_tier_and_the_document(files, network):
+    person = card(files[page_of(network, "吕玉印", "Person")])
+    assert person == {"holdsPost": "区委书记", "leads": f"深化基层治理体制改革 → ../{page_of(network, '深化基层治理体制改革', 'ReformProject')}"}
+    group = card(files[page_of(network, "民生体制改革专项小组", "SpecialGroup")])
+    assert "探索建立基层医疗集团 → ../project/" in group["responsibleFor"]
+    tier = card(files[page_of(network, "区主要领导牵头改革项目", "ProjectTier")])
+    assert re.sub(r" → [^、]+", "", tier["includesProject"]) == "深化基层治理体制改革、民生诉求渠道流程优化改革"  # in the plan's order
+    document = card(files[page_of(network, "pingshan-2017-reform-plan.txt", "SourceDocument")])
+    assert document["genre"] == "plan" and document["place"] == "坪山区"
+    assert "28个改革项目: 28 / 25" in document["figures"]  # stated against found, as on the index
+    assert document["projects"].count(" → ../project/") == 25
+    assert document["matrix"].startswith("责任矩阵 → ../matrix/")
+
+
+def test_the_matrix_marks_who_answers_for_each_project_and_links_the_sentence(files, network):
+    from kg.render import fact_anchor, matrix_path
+
+    document = node_labelled(network, "pingshan-2017-reform-plan.txt", "SourceDocument")
+    html = files[matrix_path(document)].decode("utf-8")
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert head.count('class="kg-matrix-project"') == 25
+    assert head.index("深化基层治理体制改革") < head.index("民生诉求渠道流程优化改革")
+    bands = re.findall(r'scope="rowgroup">(.*?)</th>', html)
+    assert bands == ["牵头领导", "专项小组"]  # Pingshan names no unit, so no band of units
+    leader = node_labelled(network, "吕玉印", "Person")
+    row = html.split(">区委书记 吕玉印</a></th>", 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert len(cells) == 25 and [i for i, c in enumerate(cells) if c] == [0]
+    target = f"../{page_of(network, '深化基层治理体制改革', 'ReformProject')}#{fact_anchor('leadPerson', False, leader)}"
+    assert f'href="{target}"' in cells[0] and ">牵头</a>" in cells[0]
+    assert "区委书记吕玉印亲自牵头深化基层治理体制改革项目" in cells[0] and "502–583" in cells[0]
+    # the anchor is the row of the project's facts table that quotes the sentence
+    facts = files[page_of(network, "深化基层治理体制改革", "ReformProject")].decode("utf-8")
+    anchored = facts.split(f'id="{target.split("#")[1]}"', 1)[1].split("</tr>", 1)[0]
+    assert "吕玉印" in anchored and "牵头领导" in anchored
+    assert html.count(">负责</a>") == 7  # each of the seven groups' projects
+    index = files["index.html"].decode("utf-8")
+    assert f'href="{matrix_path(document)}"' in index
+
+
+def test_the_ledger_page_has_the_ledger_s_columns_and_rows(files, network, graph):
+    from kg.ledger import engine_to_ledger, load_ledger_spec
+    from kg.query import open_engine
+
+    html = files["ledger.html"].decode("utf-8")
+    headers = re.findall(r'<button type="button" class="kg-sort"[^>]*>(.*?)</button>', html)
+    assert headers == load_ledger_spec().headers  # the columns of ledger.xlsx, in its order
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    expected = engine_to_ledger(open_engine(graph, "oxigraph"))
+    assert len(rows) == len(expected) == 25
+    first = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", rows[0])]
+    assert first == expected[0] and first[:4] == ["1", "深化基层治理体制改革", "区主要领导牵头改革项目", "区委书记吕玉印"]
+    assert f'<a href="{page_of(network, "深化基层治理体制改革", "ReformProject")}">深化基层治理体制改革</a>' in rows[0]
+    assert 'data-number="true"' in html.split("</button>", 1)[0]  # 序号 sorts as a number
+    assert 'src="assets/tables.js"' in html and 'href="ledger.html"' in files["index.html"].decode("utf-8")
+
+
+def test_the_ledger_page_shows_the_rows_it_is_given(graph, network):
+    from kg.ledger import load_ledger_spec
+
+    width = len(load_ledger_spec().columns)
+    files = render_views(graph, network, load_ontology(), ledger=[["9", "<b>x</b>", *[""] * (width - 2)]])
+    body = files["ledger.html"].decode("utf-8").split("<tbody>", 1)[1]
+    assert "&lt;b&gt;x&lt;/b&gt;" in body and "<b>" not in body
 
 
 def test_neighbourhood_of_a_project_stops_at_its_neighbours(network):
@@ -210,7 +306,10 @@ def test_no_page_refers_to_anything_outside_the_views_folder(files):
             if ref.startswith("../") and name == "index.html":
                 continue  # the exports, written beside views/ by kg build
             if not ref.startswith("data:"):
-                assert posixpath.normpath(posixpath.join(posixpath.dirname(name), ref)) in files, (name, ref)
+                target, _, anchor = ref.partition("#")
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+                assert target in files, (name, ref)
+                assert not anchor or f'id="{anchor}"' in files[target].decode("utf-8"), (name, ref)  # a matrix cell's sentence
 
 
 def test_every_page_is_utf8_with_a_csp_and_no_inline_script(files):
@@ -240,6 +339,11 @@ def test_document_text_is_escaped_in_the_html_and_in_the_embedded_data(graph, ne
             assert "<img" not in text and "<svg" not in text and "<script>" not in text, name
             assert text.count("</script>") == text.count("<script"), name
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # the card of the project's leader names the project, escaped, as do the matrix and the ledger
+    leader_page = files[f"person/{node_labelled(network, '吕玉印', 'Person').rsplit('/', 1)[-1]}.html"].decode("utf-8")
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in leader_page.split('id="kg-card"', 1)[1].split("</section>", 1)[0]
+    matrix = next(data for name, data in files.items() if name.startswith("matrix/")).decode("utf-8")
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in matrix and "&lt;/script&gt;&lt;script&gt;alert(1)" in files["ledger.html"].decode("utf-8")
     assert hostile in {n["label"] for n in page_data(files["overview.html"])["nodes"]}  # the data round-trips exactly
 
 

@@ -52,10 +52,37 @@
   var view = { network: network, nodes: nodes, edges: edges, stable: false, selected: null };
   window.kgView = view;
 
+  // An entity's page: the subject in the middle, at the largest zoom that still shows every node.
+  // The labels of the subject and its neighbours are drawn at that zoom; the others only once
+  // zoomed distant_labels_zoom times closer (vis-network leaves out a label whose font, as drawn,
+  // is under its drawThreshold), and on hover: a page of long labels is unreadable all drawn.
+  var CENTRE_MARGIN = 60;  // canvas units around the farthest node, for its shape and label
+  function centreOnFocus() {
+    if (!data.focus) { return; }
+    var positions = network.getPositions();
+    var centre = positions[data.focus];
+    var reachX = 1, reachY = 1;
+    Object.keys(positions).forEach(function (id) {
+      reachX = Math.max(reachX, Math.abs(positions[id].x - centre.x));
+      reachY = Math.max(reachY, Math.abs(positions[id].y - centre.y));
+    });
+    var scale = Math.min(container.clientWidth / 2 / (reachX + CENTRE_MARGIN), container.clientHeight / 2 / (reachY + CENTRE_MARGIN), 1.5);
+    network.moveTo({ position: centre, scale: scale, animation: false });
+    var near = {};
+    near[data.focus] = true;
+    data.near.forEach(function (id) { near[id] = true; });
+    var fontSize = data.options.nodes.font.size;
+    nodes.update(data.nodes.filter(function (n) { return !near[n.id]; }).map(function (n) {
+      return { id: n.id, scaling: { label: { drawThreshold: fontSize * scale * data.distant_labels_zoom + 1 } } };
+    }));
+    view.baseScale = scale;
+  }
+
   // Settle, then freeze: a drawn layout that keeps moving cannot be read. The switch restarts it.
   var physics = document.getElementById("kg-physics");
   function settled() {
     if (view.stable) { return; }
+    centreOnFocus();
     network.setOptions({ physics: { enabled: false } });
     physics.checked = false;
     view.stable = true;
