@@ -733,6 +733,11 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     with their number take them from the row above. Lines up to the next numbered row belong to
     the row (its long cells, flattened)."""
     words = _header_words(lines[at].text)
+    # "…常熟市2018年政府工作任务分解表 序号 名称 工作任务 牵头责任单位": a copy that runs the
+    # table's title and header on at the end of the text before them.
+    titled = [k for k, word in enumerate(words) if k and len(words[k - 1]) > HEADER_CELL_CHARS and column_role(word, rules) == "ordinal"]
+    if titled and all(len(word) <= HEADER_CELL_CHARS for word in words[titled[-1] :]):
+        words = words[titled[-1] :]
     roles = _task_column([column_role(word, rules) for word in words])
     lead = roles.index("ordinal") if "ordinal" in roles else 0
     row_start = _spaced_row(lead)
@@ -779,6 +784,14 @@ def read_spaced(lines: list[Span], at: int, rules: TableRules) -> Table | None:
         # Leading cells this row leaves out are those of the row above.
         given = len(row_start.match(line.text).group("lead").split())
         cells, column = list(above[: lead - given]), lead - given
+        if rules.is_unit and len(tokens) < len(roles) - column and len(tokens) >= 3 and _lists_units(tokens[-1].text, rules.is_unit) and "project" in roles:
+            # A row short of cells ("1 地区生产总值增长7%. 发改委" under 序号 名称 工作任务 牵头单位): its
+            # number, its task in the task column, its units in the first column of who does it.
+            unit_column = next((k for k, role in enumerate(roles) if role in RESPONSIBILITY_ROLES), None)
+            if unit_column is not None:
+                task = Span(tokens[1].start, tokens[-2].end, line.text[tokens[1].start - line.start : tokens[-2].end - line.start])
+                cells += [_cell(roles[column], [tokens[0]]), _cell("project", [task]), _cell(roles[unit_column], [tokens[-1]])]
+                tokens = []
         for token in tokens:
             while column < len(roles) and roles[column] == "code" and not re.fullmatch(r"[0-9A-Za-z\-]+", token.text):
                 column += 1

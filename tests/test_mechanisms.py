@@ -1144,3 +1144,18 @@ def test_a_count_of_groups_is_no_group_of_the_works_it_lists(toolkit):
     facts = facts_of(text, toolkit, "meeting")
     assert ("a", "区域协同发展", "project") in facts
     assert not any(p == "responsibleGroup" for p, _, _ in facts)
+
+
+def test_a_spaced_table_whose_header_runs_on_after_its_title_and_rows_short_of_cells(toolkit):
+    text = (
+        "现下达给你们，请认真组织实施。 附件:某市2018年政府工作任务分解表 序号 名称 工作任务 牵头责任单位\n\n"
+        "一、经济社会发展主要预期目标分解(11项)\n\n"
+        "1 地区生产总值增长7%以上,服务业增加值占GDP比重47.1%. 发改委\n\n"
+        "2 一般公共预算收入增长8%以上. 财政局\n\n"
+        "3 全社会固定资产投资额550亿元. 发改委、经信委\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert ("leadUnit", "一般公共预算收入增长8%以上", "财政局") in facts
+    assert ("ordinal", "一般公共预算收入增长8%以上", "2") in facts
+    assert ("leadUnit", "全社会固定资产投资额550亿元", "经信委") in facts
+    assert ("tier", "全社会固定资产投资额550亿元", "经济社会发展主要预期目标分解(11项)") in facts
