@@ -1595,8 +1595,7 @@ def _work_owner(c: _Collector, match: re.Match, paragraph: Span) -> tuple[str, S
     who = sub_span(paragraph, paragraph.start + match.start("who"), paragraph.start + match.end("who"))
     if who.text.endswith(c.lexicon.group_suffixes):
         # "14个专项小组将负责推动甲、乙等领域的改革": a count of groups names none of them.
-        counted = re.match(r"[0-9０-９一二两三四五六七八九十]+个", who.text)
-        return ("groups", who) if counted else ("group", who)
+        return ("groups", who) if match.groupdict().get("counted") else ("group", who)
     places = tuple(suffix for suffix, level in c.lexicon.place_suffixes if level)
     if c.rules.brackets.is_unit(who.text) or (len(who.text) <= PLACE_OWNER_CHARS and who.text.endswith(places)):
         return "unit", who

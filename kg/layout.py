@@ -102,7 +102,7 @@ QUOTATION = re.compile(r"“[^“”\n]*”")
 def _columned(line: str) -> bool:
     """Whether a line is laid out in columns: white space between two characters, outside a
     quotation."""
-    return INNER_SPACE.search(QUOTATION.sub(lambda m: "“" + "一" * (len(m.group()) - 2) + "”", line)) is not None
+    return INNER_SPACE.search(QUOTATION.sub(lambda m: re.sub(r"\s", "_", m.group()), line)) is not None
 
 
 def _double_spaced(lines: list[str]) -> bool:

@@ -547,7 +547,8 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
             break  # "二、…": a new section, which may start a table of its own
         elif rules.heading and rules.heading.match(line.text) and len(line.text) <= 40 and (not current or len(current) >= len(roles)):
             close()
-            if _NUMBER_ONLY.match(line.text) and stop + 1 < len(lines) and not _ROW_NUMBER.match(lines[stop + 1].text):
+            numbering = rules.heading.match(line.text)
+            if not line.text[numbering.end() :].strip() and stop + 1 < len(lines) and not _ROW_NUMBER.match(lines[stop + 1].text):
                 # "（一）" on a line of its own, its title on the next: one heading.
                 stop += 1
                 line = Span(line.start, lines[stop].end, f"{line.text}{lines[stop].text}")
@@ -566,8 +567,6 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
     return Table(at, stop, tuple(rows)) if any(not r.heading for r in rows) else None
 
 
-# A numbering mark alone on its line: "（一）", "一、".
-_NUMBER_ONLY = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*$|^\s*[一二三四五六七八九十]+、\s*$")
 # A heading between a header and its first row is at most this long.
 HEADING_CHARS = 40
 
