@@ -238,15 +238,15 @@ def _surnamed(rest: str, at: int, lexicon: Lexicon) -> Span | None:
     if whole and 2 <= len(whole.group(1)) <= 3:
         name = whole.group(1)
     else:
-        # The given name runs to the first verb the tagger reads, or is two characters before a
-        # word of its own ("主持会议").
+        # The given name runs to the first verb or preposition the tagger reads ("汪洋在会上强调"),
+        # or is two characters before a word of its own ("主持会议").
         tokens = list(lexicon.tokenizer.cut(rest[1:]))
         given, k = "", 0
-        while k < len(tokens) and len(given) < 2 and not tokens[k].flag.startswith("v") and HAN.fullmatch(tokens[k].word[0]):
+        while k < len(tokens) and len(given) < 2 and not tokens[k].flag.startswith(("v", "p")) and HAN.fullmatch(tokens[k].word[0]):
             given += tokens[k].word
             k += 1
         after = tokens[k] if k < len(tokens) else None
-        if not 1 <= len(given) <= 2 or after is None or not (after.flag.startswith("v") or (len(given) == 2 and len(after.word) >= 2)):
+        if not 1 <= len(given) <= 2 or after is None or not (after.flag.startswith(("v", "p")) or (len(given) == 2 and len(after.word) >= 2)):
             return None
         name = rest[0] + given
     if not all(HAN.fullmatch(ch) for ch in name) or any(word in name for word in lexicon.name_stopwords):

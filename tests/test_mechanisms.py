@@ -966,9 +966,9 @@ def test_a_post_written_after_the_name(toolkit):
 
 
 def test_a_name_the_tagger_cuts_apart_is_read_from_its_surname(toolkit):
-    text = "11月27日上午，市委常委、常务副市长张社教出席督查对接会。县委书记黄金盛主持会议。\n"
+    text = "11月27日上午，市委常委、常务副市长张社教出席督查对接会。县委书记黄金盛主持会议。会上，县长汪洋在讲话中强调。\n"
     facts = facts_of(text, toolkit, "meeting")
-    assert {("holdsPost", "张社教", "常务副市长"), ("holdsPost", "张社教", "市委常委"), ("holdsPost", "黄金盛", "县委书记")} <= facts
+    assert {("holdsPost", "张社教", "常务副市长"), ("holdsPost", "张社教", "市委常委"), ("holdsPost", "黄金盛", "县委书记"), ("holdsPost", "汪洋", "县长")} <= facts
 
 
 def test_the_group_a_report_is_of_answers_for_the_works_it_names(toolkit):
