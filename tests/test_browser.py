@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -371,7 +372,6 @@ def test_an_entity_page_centres_its_subject_with_its_label_drawn(tab, built):
     page = tab.page
     page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
     (subject,) = node_ids_labelled(page, "深化基层治理体制改革")
-    (leader,) = node_ids_labelled(page, "吕玉印")
     (document,) = node_ids_labelled(page, "pingshan-2017-reform-plan.txt")
     x, y = screen_position(page, subject)
     box = page.locator("#kg-graph").bounding_box()
@@ -380,7 +380,9 @@ def test_an_entity_page_centres_its_subject_with_its_label_drawn(tab, built):
     def label_drawn(node: str) -> bool:
         return page.evaluate("(id) => window.kgView.network.body.nodes[id].labelModule.visible()", node)
 
-    assert label_drawn(subject) and label_drawn(leader)  # the subject's and its neighbours' labels
+    # the subject's label and its neighbours', but for those that would cover a label ranked above
+    # them (the leader's, under the tier's here: test_no_graph_page_draws_two_labels_over_each_other)
+    assert label_drawn(subject) and label_drawn(document)
     sizes = page.evaluate("() => Object.fromEntries(window.kgView.network.body.nodeIndices.map((id) => [id, window.kgView.network.body.nodes[id].options.size]))")
     assert sizes[subject] == max(sizes.values()) and sizes[document] == min(sizes.values())
     # every node is on the screen at that zoom
@@ -399,6 +401,82 @@ def test_an_entity_page_centres_its_subject_with_its_label_drawn(tab, built):
     assert not label_drawn(problem)  # shown on hover, or zoomed in:
     page.evaluate("() => window.kgView.network.moveTo({scale: window.kgView.baseScale * 2, animation: false})")
     assert label_drawn(problem)
+
+
+def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
+    return [
+        (a["label"], b["label"])
+        for a, b in combinations(labels, 2)
+        if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+    ]
+
+
+def labels_drawn_apart(page, where) -> list[dict]:
+    """The labels a page draws at its default zoom (window.kgDrawnLabels), checked: no two boxes
+    overlap, they are the labels vis-network draws, and each node's box holds its label as drawn
+    (boxes computed for labels drawn elsewhere would prove nothing)."""
+    labels = page.evaluate("() => window.kgDrawnLabels()")
+    assert labels, where
+    assert overlapping(labels) == [], where
+    # a label is left out only where it would cover one drawn before it
+    for hidden in page.evaluate("() => window.kgView.labelsLeftOut"):
+        assert overlapping(labels + [hidden]), (where, hidden["label"])
+    drawn_now = page.evaluate(
+        """() => {
+          const network = window.kgView.network, body = network.body;
+          network.redraw();
+          const box = (module) => {
+            const a = network.canvasToDOM({x: module.size.left, y: module.size.top});
+            const b = network.canvasToDOM({x: module.size.left + module.size.width, y: module.size.top + module.size.height});
+            return {left: a.x, top: a.y, right: b.x, bottom: b.y};
+          };
+          return body.nodeIndices.filter((id) => body.nodes[id].labelModule.visible()).map((id) => ["node", id, box(body.nodes[id].labelModule)])
+            .concat(body.edgeIndices.filter((id) => body.edges[id].labelModule.visible()).map((id) => ["edge", id, null]));
+        }"""
+    )
+    assert sorted((kind, id_) for kind, id_, _ in drawn_now) == sorted((l["kind"], l["id"]) for l in labels), where
+    boxes = {l["id"]: l for l in labels}
+    for kind, id_, real in drawn_now:
+        if kind == "node":
+            ours = boxes[id_]
+            assert ours["left"] <= real["left"] + 0.5 and ours["top"] <= real["top"] + 0.5, (where, ours["label"])
+            assert ours["right"] >= real["right"] - 0.5 and ours["bottom"] >= real["bottom"] - 0.5, (where, ours["label"])
+            assert ours["right"] - ours["left"] - (real["right"] - real["left"]) < 6, (where, ours["label"])
+    return labels
+
+
+def test_entity_pages_draw_the_subjects_label_and_no_two_labels_overlap(tab, built):
+    views = built / "views"
+    for name in ("深化基层治理体制改革", "吕玉印", "区重点改革项目"):
+        index = tab.open(views / "index.html", settle=False)
+        index.get_by_role("link", name=name if name != "吕玉印" else "区委书记 吕玉印", exact=True).click()
+        page = tab.page
+        page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+        (subject,) = node_ids_labelled(page, name)
+        labels = labels_drawn_apart(page, name)
+        assert ("node", subject) in {(l["kind"], l["id"]) for l in labels}, name
+        if name == "区重点改革项目":
+            # a tier of 21 projects: its labels would cover each other all drawn
+            assert page.evaluate("() => window.kgView.nodes.length") > len([l for l in labels if l["kind"] == "node"])
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "tier.png"))
+    # zoomed in, the labels left out come back
+    (hidden,) = page.evaluate("() => window.kgView.network.body.nodeIndices.filter((id) => !window.kgDrawnLabels().some((l) => l.id === id)).slice(0, 1)")
+    page.evaluate("() => window.kgView.network.moveTo({scale: window.kgView.baseScale * 2, animation: false})")
+    assert page.evaluate("(id) => window.kgView.network.body.nodes[id].labelModule.visible()", hidden)
+    assert tab.console == [] and tab.outside_requests(views) == []
+
+
+def test_no_graph_page_draws_two_labels_over_each_other(tab, built):
+    views = built / "views"
+    pages = sorted(p for p in views.rglob("*.html") if is_graph_page(views, p))
+    for path in pages:
+        page = tab.open(path)
+        labels = labels_drawn_apart(page, path.name)
+        focus = page.evaluate("() => JSON.parse(document.getElementById('kg-data').textContent).focus")
+        if focus:
+            assert ("node", focus) in {(l["kind"], l["id"]) for l in labels}, path
+    assert tab.console == []
 
 
 # --- a hostile document ---------------------------------------------------------------------------

@@ -75,14 +75,92 @@
     nodes.update(data.nodes.filter(function (n) { return !near[n.id]; }).map(function (n) {
       return { id: n.id, scaling: { label: { drawThreshold: fontSize * scale * data.distant_labels_zoom + 1 } } };
     }));
-    view.baseScale = scale;
   }
+
+  // At the default zoom no two drawn labels overlap: each label, in order of priority, is drawn
+  // only if its box on the screen is clear of every label kept before it. The subject's comes
+  // first, then its neighbours', then the others', each group by size (degree), then the
+  // relation names on the edges. A label left out shows, as the distant ones do, on hover (the
+  // tooltip) or once zoomed distant_labels_zoom times closer.
+  // The boxes are measured as vis-network draws them: text sized on the canvas with the label's
+  // font, a node's label hanging under its shape, an edge's centred on it along the edge.
+  var LABEL_GAP = 2;  // screen pixels kept clear around each label
+  function screenBox(left, top, right, bottom) {
+    var a = network.canvasToDOM({ x: left, y: top });
+    var b = network.canvasToDOM({ x: right, y: bottom });
+    return { left: a.x - LABEL_GAP, top: a.y - LABEL_GAP, right: b.x + LABEL_GAP, bottom: b.y + LABEL_GAP };
+  }
+  function nodeLabelBox(id, context) {
+    var node = network.body.nodes[id];
+    var text = node.labelModule.getTextSize(context, false, false);
+    var font = node.labelModule.fontOptions.size;
+    var top = node.y + node.options.size + font / 2 + 4;  // vis-network's "hanging" label
+    return screenBox(node.x - text.width / 2, top, node.x + text.width / 2, top + text.height);
+  }
+  function edgeLabelBox(id, context) {
+    var edge = network.body.edges[id];
+    var text = edge.labelModule.getTextSize(context, false, false);
+    var middle = edge.edgeType.getPoint(0.5);
+    var angle = Math.atan2(edge.to.y - edge.from.y, edge.to.x - edge.from.x);
+    var cos = Math.abs(Math.cos(angle)), sin = Math.abs(Math.sin(angle));
+    var halfWidth = (text.width * cos + text.height * sin) / 2, halfHeight = (text.width * sin + text.height * cos) / 2;
+    return screenBox(middle.x - halfWidth, middle.y - halfHeight, middle.x + halfWidth, middle.y + halfHeight);
+  }
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+  function labelShown(module, scale) {
+    return module.elementOptions.label !== undefined && module.elementOptions.label !== null &&
+      module.fontOptions.size * scale >= module.elementOptions.scaling.label.drawThreshold - 1;
+  }
+  function declutterLabels() {
+    var scale = network.getScale();
+    var context = container.querySelector("canvas").getContext("2d");
+    var rank = {};
+    if (data.focus) { rank[data.focus] = 0; }
+    data.near.forEach(function (id) { rank[id] = 1; });
+    var order = data.nodes.filter(function (n) { return labelShown(network.body.nodes[n.id].labelModule, scale); });
+    order.sort(function (a, b) {
+      var ra = a.id in rank ? rank[a.id] : 2, rb = b.id in rank ? rank[b.id] : 2;
+      return ra - rb || b.value - a.value || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    });
+    var candidates = order.map(function (n) { return { kind: "node", id: n.id, label: n.label, box: nodeLabelBox(n.id, context) }; });
+    data.edges.forEach(function (e) {
+      var edge = network.body.edges[e.id];
+      if (edge && e.from !== e.to && labelShown(edge.labelModule, scale)) {
+        candidates.push({ kind: "edge", id: e.id, label: e.label, box: edgeLabelBox(e.id, context) });
+      }
+    });
+    var kept = [], leftOut = [], hiddenNodes = [], hiddenEdges = [];
+    candidates.forEach(function (c) {
+      if (kept.some(function (k) { return overlaps(k.box, c.box); })) {
+        leftOut.push(c);
+        var module = (c.kind === "node" ? network.body.nodes : network.body.edges)[c.id].labelModule;
+        var hidden = { id: c.id, scaling: { label: { drawThreshold: module.fontOptions.size * scale * data.distant_labels_zoom + 1 } } };
+        (c.kind === "node" ? hiddenNodes : hiddenEdges).push(hidden);
+      } else {
+        kept.push(c);
+      }
+    });
+    nodes.update(hiddenNodes);
+    edges.update(hiddenEdges);
+    function boxed(c) {
+      return { kind: c.kind, id: c.id, label: c.label, left: c.box.left, top: c.box.top, right: c.box.right, bottom: c.box.bottom };
+    }
+    view.drawnLabels = kept.map(boxed);
+    view.labelsLeftOut = leftOut.map(boxed);
+  }
+  // The labels drawn at the default zoom, with their boxes in pixels of the graph's canvas
+  // (view.labelsLeftOut: those left out for overlapping one of them).
+  window.kgDrawnLabels = function () { return (view.drawnLabels || []).slice(); };
 
   // Settle, then freeze: a drawn layout that keeps moving cannot be read. The switch restarts it.
   var physics = document.getElementById("kg-physics");
   function settled() {
     if (view.stable) { return; }
     centreOnFocus();
+    view.baseScale = network.getScale();
+    declutterLabels();
     network.setOptions({ physics: { enabled: false } });
     physics.checked = false;
     view.stable = true;
