@@ -380,9 +380,10 @@ def test_an_entity_page_centres_its_subject_with_its_label_drawn(tab, built):
     def label_drawn(node: str) -> bool:
         return page.evaluate("(id) => window.kgView.network.body.nodes[id].labelModule.visible()", node)
 
-    # the subject's label and its neighbours', but for those that would cover a label ranked above
-    # them (the leader's, under the tier's here: test_no_graph_page_draws_two_labels_over_each_other)
-    assert label_drawn(subject) and label_drawn(document)
+    # the subject's label and its neighbours', who answers for the work first (the leader's), but
+    # for those that would cover a label ranked above them
+    (leader,) = node_ids_labelled(page, "吕玉印")
+    assert label_drawn(subject) and label_drawn(leader)
     sizes = page.evaluate("() => Object.fromEntries(window.kgView.network.body.nodeIndices.map((id) => [id, window.kgView.network.body.nodes[id].options.size]))")
     assert sizes[subject] == max(sizes.values()) and sizes[document] == min(sizes.values())
     # every node is on the screen at that zoom

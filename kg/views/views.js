@@ -79,12 +79,15 @@
 
   // At the default zoom no two drawn labels overlap: each label, in order of priority, is drawn
   // only if its box on the screen is clear of every label kept before it. The subject's comes
-  // first, then its neighbours', then the others', each group by size (degree), then the
-  // relation names on the edges. A label left out shows, as the distant ones do, on hover (the
+  // first, then its neighbours' (who answers for the work before the rest), then the others',
+  // each group by size (degree), then the relation names on the edges. A label left out shows, as the distant ones do, on hover (the
   // tooltip) or once zoomed distant_labels_zoom times closer.
   // The boxes are measured as vis-network draws them: text sized on the canvas with the label's
   // font, a node's label hanging under its shape, an edge's centred on it along the edge.
   var LABEL_GAP = 2;  // screen pixels kept clear around each label
+  // Among the subject's neighbours, who answers for the work comes first: a project page shows its
+  // leader, post, group and units before its measures and problems.
+  var ANSWERS_FOR = { Person: true, Post: true, SpecialGroup: true, Organization: true };
   function screenBox(left, top, right, bottom) {
     var a = network.canvasToDOM({ x: left, y: top });
     var b = network.canvasToDOM({ x: right, y: bottom });
@@ -118,7 +121,9 @@
     var context = container.querySelector("canvas").getContext("2d");
     var rank = {};
     if (data.focus) { rank[data.focus] = 0; }
-    data.near.forEach(function (id) { rank[id] = 1; });
+    var classOf = {};
+    data.nodes.forEach(function (n) { classOf[n.id] = n.cls; });
+    data.near.forEach(function (id) { rank[id] = ANSWERS_FOR[classOf[id]] ? 1 : 1.5; });
     var order = data.nodes.filter(function (n) { return labelShown(network.body.nodes[n.id].labelModule, scale); });
     order.sort(function (a, b) {
       var ra = a.id in rank ? rank[a.id] : 2, rb = b.id in rank ? rank[b.id] : 2;
