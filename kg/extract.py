@@ -1544,7 +1544,7 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
     special group ("…专项小组"), the projects are that group's. Returns the sentences read."""
     found: list[Span] = []
     read: list[tuple[int, int]] = []  # the lists read so far: a later pattern's reading of one is a worse one
-    heads = tuple(head for head, _, _ in c.lexicon.project_heads)
+    heads = c.lexicon.project_head_words
     for pattern in c.rules.patterns["work_list"]:
         for match in pattern.finditer(paragraph.text):
             sentence = next((s for s in split_sentences(paragraph, c.rules) if s.start <= paragraph.start + match.start() < s.end), paragraph)
@@ -1828,7 +1828,7 @@ def find_dated_works(c: _Collector, paragraph: Span) -> None:
     """Reforms a report gives a deadline or names a meeting for: "力争在9月底前基本完成甲改革工作",
     "乙改革在12月底前基本落实到位" (the project with its deadline), "召开丙改革动员会" — each named
     as a project is (it ends in a project head)."""
-    heads = tuple(head for head, _, _ in c.lexicon.project_heads)
+    heads = c.lexicon.project_head_words
     for sentence in split_sentences(paragraph, c.rules):
         for key in ("dated_work", "meeting_on"):
             for match in (m for pattern in c.rules.patterns[key] for m in pattern.finditer(sentence.text)):

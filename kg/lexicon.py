@@ -205,6 +205,11 @@ class Lexicon:
         )
 
     @cached_property
+    def project_head_words(self) -> tuple[str, ...]:
+        """The words that end a project's name (改革, 机制, 试点 …), without their conditions."""
+        return tuple(head for head, _, _ in self.project_heads)
+
+    @cached_property
     def generic_works(self) -> tuple[str, ...]:
         """A lead verb and a project head: work that names reform as a whole ("深化改革")."""
         return tuple(verb + head for verb in self.lead_verbs for head, _, _ in self.project_heads)

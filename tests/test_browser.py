@@ -307,12 +307,16 @@ def test_double_click_opens_the_nodes_page(tab, built):
 # --- the analysts' pages: cards, the responsibility matrix, the ledger ------------------------------
 
 
+def open_from_index(tab, views: Path, link: str):
+    """The page the index links as ``link``, opened by a click as a user would, once settled."""
+    tab.open(views / "index.html", settle=False).get_by_role("link", name=link, exact=True).click()
+    tab.page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    return tab.page
+
+
 def test_a_project_page_opens_with_its_card_and_the_card_links_the_leader(tab, built):
     views = built / "views"
-    index = tab.open(views / "index.html", settle=False)
-    index.get_by_role("link", name="深化基层治理体制改革", exact=True).click()
-    page = tab.page
-    page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    page = open_from_index(tab, views, "深化基层治理体制改革")
     card = page.locator("#kg-card")
     assert card.is_visible()
     assert "区委书记 吕玉印" in card.locator("[data-term=leadPerson] dd").inner_text()
@@ -367,10 +371,7 @@ def test_the_ledger_sorts_and_filters_in_the_page(tab, built):
 
 def test_an_entity_page_centres_its_subject_with_its_label_drawn(tab, built):
     views = built / "views"
-    index = tab.open(views / "index.html", settle=False)
-    index.get_by_role("link", name="深化基层治理体制改革", exact=True).click()
-    page = tab.page
-    page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    page = open_from_index(tab, views, "深化基层治理体制改革")
     (subject,) = node_ids_labelled(page, "深化基层治理体制改革")
     (document,) = node_ids_labelled(page, "pingshan-2017-reform-plan.txt")
     x, y = screen_position(page, subject)
@@ -449,10 +450,7 @@ def labels_drawn_apart(page, where) -> list[dict]:
 def test_entity_pages_draw_the_subjects_label_and_no_two_labels_overlap(tab, built):
     views = built / "views"
     for name in ("深化基层治理体制改革", "吕玉印", "区重点改革项目"):
-        index = tab.open(views / "index.html", settle=False)
-        index.get_by_role("link", name=name if name != "吕玉印" else "区委书记 吕玉印", exact=True).click()
-        page = tab.page
-        page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+        page = open_from_index(tab, views, name if name != "吕玉印" else "区委书记 吕玉印")
         (subject,) = node_ids_labelled(page, name)
         labels = labels_drawn_apart(page, name)
         assert ("node", subject) in {(l["kind"], l["id"]) for l in labels}, name
