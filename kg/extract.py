@@ -274,12 +274,16 @@ def _post_matches(text: str, lexicon: Lexicon) -> list[re.Match]:
             continue
         # The place's last word is tagged a place ("岳阳", "龙子|湖", "涔|南镇"): a small place is
         # seldom one word to the tagger, but its last character names what it is.
-        words, at = [], 0
+        # Tagged with the places named before it, whose words it may share ("长治市").
+        words, at, end = [], 0, placed.end("place") - placed.start()
         for word in lexicon.tokenizer.cut(text[placed.start() : placed.end("post")]):
-            if at < len(placed.group("place")):
+            if at < end:
                 words.append(word)
             at += len(word.word)
-        if words and words[-1].flag == "ns":
+        # After a place the tagger reads ("山西省"), the next name before a level is a place too,
+        # though the tagger reads it as a word ("长治").
+        higher = placed.start("place") > placed.start() and words[0].flag == "ns" and len(words[0].word) < end
+        if words and (words[-1].flag == "ns" or higher):
             matches.append(placed)
     return sorted(matches, key=lambda m: m.start())
 

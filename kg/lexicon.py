@@ -55,6 +55,9 @@ ALLOWED_VALUES = {
 
 # One Chinese (Han) character, as a regex class.
 HAN_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
+# The ranks of levels (levels.tsv) whose places may precede a lower one in a post's place:
+# the province and the city.
+HIGHER_PLACE_RANKS = (2, 3)
 
 # jieba frequency for our words: high enough that "区委书记" stays one token.
 WORD_FREQUENCY = 20000
@@ -199,9 +202,12 @@ class Lexicon:
         # A place is two or three characters, or up to five before the tier of an autonomous area,
         # which names its people ("宁夏回族自治区主席", "新疆维吾尔自治区党委书记").
         autonomous = alt(self.post_levels)
+        # Higher places may be named first: "辽宁省葫芦岛市政府副市长", "广东省深圳市坪山区委书记".
+        higher = alt(lv.label for lv in self.levels if lv.rank in HIGHER_PLACE_RANKS)
+        province = f"(?:{han}{{2,3}}?{higher}){{0,2}}"
         return re.compile(
-            f"{start}(?P<place>{han}{{2,3}}?|{han}{{2,5}}?(?={autonomous}))"
-            f"(?P<post>{level}{organ}+{title}|{level}{han}{{1,14}}?{unit}{organ}?{title}|{alt(w for w in self.full_posts if w.startswith(self.post_levels))})"
+            f"{start}{province}(?P<place>{han}{{2,3}}?|{han}{{2,5}}?(?={autonomous}))"
+            f"(?P<post>{level}{organ}+{title}|{level}{organ}+{alt(self.full_posts)}|{level}{han}{{1,14}}?{unit}{organ}?{title}|{alt(w for w in self.full_posts if w.startswith(self.post_levels))})"
         )
 
     @cached_property

@@ -440,6 +440,10 @@ def test_pinyin_readings_of_a_mirror_page_are_read_around(toolkit):
         ("县委副书记、县长姜甲、副县长殷乙、阿孜古力•阿不都拉、潘丙参加会议。", "阿孜古力•阿不都拉", "副县长"),
         # A post after a verb's particle or a preposition (濮阳).
         ("随后听取了县委常委、组织部长孙甲同志就全县改革开展情况的汇报。", "孙甲", "组织部长"),
+        # A place's province or city named before it (山西 长治, 辽宁 葫芦岛), though the tagger
+        # reads the place itself as a word.
+        ("8月17日，山西省长治市委副书记、市长卢甲到市供销社调研。", "卢甲", "市委副书记"),
+        ("日前，辽宁省葫芦岛市政府副市长柴乙听取了汇报。", "柴乙", "市政府副市长"),
     ],
 )
 def test_posts_of_bodies_and_members(text, person, post, toolkit):
