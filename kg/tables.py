@@ -43,6 +43,14 @@ LEAD_MARKS = "★☆*＊"
 MAX_HEADER_CHARS = 20
 # A flattened table has at least this many cell lines.
 MIN_CELL_LINES = 4
+# Rows a table's title may take before its header.
+MAX_TITLE_ROWS = 2
+# Numbered cells that head the rows below them in a grid: "一、…" (1) and "（一）…" (2), not "1." (3).
+MAX_HEADING_DEPTH = 2
+# A grid cut short at its end is read as one from this many rows.
+MIN_GRID_ROWS = 2
+# A cell copied a line a name ("市医保局" / "市卫健委" / …) holds at most this many lines.
+MAX_CELL_RUN = 12
 
 
 @dataclass(frozen=True)
@@ -154,15 +162,32 @@ def _cell_line(line: Span) -> Span | None:
     return _strip(Span(line.start, line.start + len(text) - 1, text[:-1])) or Span(line.start, line.start, "")
 
 
-def _stream(lines: list[Span], at: int) -> tuple[list[Span | str], int]:
+def _cell_run(lines: list[Span], at: int) -> int:
+    """How many lines without a pipe, from ``at``, make one cell: those up to a line of pipes
+    only ("市医保局" / "市卫健委" / "|"), at most MAX_CELL_RUN; 0 where no such line ends them."""
+    for k in range(at, min(at + MAX_CELL_RUN, len(lines))):
+        if PIPE_CHARACTER.search(lines[k].text) is not None:
+            return k - at if _PIPES_ONLY.match(lines[k].text) else 0
+    return 0
+
+
+def _stream(lines: list[Span], at: int) -> tuple[list[Span | str], int, dict[int, list[Span]]]:
     """The pipes and cell texts of a table copied with a cell per line: "重点工作 |" lines, "|"
     lines between cells or on their own (an empty cell), "| 甲 | 乙 |" lines. Returns the tokens
-    (a Span for a cell's text, "|" for a pipe) and the index after the last line read."""
+    (a Span for a cell's text, "|" for a pipe), the index after the last line read, and the lines
+    that continue a cell of several lines (a list of units a line), by the start of its first."""
     tokens: list[Span | str] = []
+    more: dict[int, list[Span]] = {}
     stop = at
     while stop < len(lines):
         line = lines[stop]
         has_pipe = PIPE_CHARACTER.search(line.text) is not None
+        run = 0 if has_pipe or not tokens else _cell_run(lines, stop)
+        if run > 1:
+            tokens.append(line)
+            more[line.start] = list(lines[stop + 1 : stop + run])
+            stop += run
+            continue
         after_pipe = stop + 1 < len(lines) and _PIPES_ONLY.match(lines[stop + 1].text) is not None
         if not has_pipe and not after_pipe:
             break
@@ -179,7 +204,51 @@ def _stream(lines: list[Span], at: int) -> tuple[list[Span | str], int]:
         if cell:
             tokens.append(cell)
         stop += 1
-    return tokens, stop
+    return tokens, stop, more
+
+
+def _continued(table: Table | None, more: dict[int, list[Span]]) -> Table | None:
+    """The table with each cell of several lines given its further lines: a cell of who does
+    the work holds a name a line, each a cell of its own; any other cell is one text."""
+    if table is None or not more:
+        return table
+    rows = []
+    for row in table.rows:
+        cells: list[Cell] = []
+        for cell in row.cells:
+            lines = more.get(cell.pieces[0].start, []) if cell.pieces else []
+            if cell.role in RESPONSIBILITY_ROLES:
+                cells += [cell, *(_cell(cell.role, [line]) for line in lines)]
+            else:
+                cells.append(Cell(cell.role, (*cell.pieces, *lines)))
+        rows.append(Row(row.span, tuple(cells), row.heading))
+    return Table(table.first, table.stop, tuple(rows))
+
+
+def _with_headings(cells: list[Span | None], width: int, rules: TableRules) -> tuple[list[list[Span | None]], bool] | None:
+    """Cells after the header cut into rows of its width, where a numbered heading ("一、…") that
+    stands between two rows is a row of its own, and whether the last row is cut short (the copy
+    ends inside it); None if there are no whole rows."""
+    rows: list[list[Span | None]] = []
+    current: list[Span | None] = []
+    k = 0
+    while k < len(cells):
+        cell = cells[k]
+        k += 1
+        depth = rules.depth_of(cell.text) if cell is not None and rules.depth_of is not None else None
+        heading = not current and depth is not None and depth <= MAX_HEADING_DEPTH and len(cell.text) <= HEADING_CHARS
+        if heading:
+            rows.append([cell])
+            if all(c is None for c in cells[k : k + width - 1]):
+                k += width - 1  # the heading's row padded to the header's width
+            continue
+        current.append(cell)
+        if len(current) == width:
+            rows.append(current)
+            current = []
+    if current:
+        rows.append(current)
+    return (rows, bool(current)) if any(len(row) == width for row in rows) else None
 
 
 def _stream_cells(tokens: list[Span | str]) -> tuple[list[list[Span | None]], bool]:
@@ -209,10 +278,20 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
     pipe, at two pipes together. A leading column a row leaves empty spans rows above it (a
     category such as 工作任务 over several tasks): each row takes it from the row above, and such
     a column is the rows' tier, the task being the next unnamed column."""
-    tokens, stop = _stream(lines, at)
+    if PIPE_CHARACTER.search(lines[at].text) is None and column_role(lines[at].text, rules) == "other":
+        return None  # a line before the table ("附件:"), not its first cell: the table starts below
+    tokens, stop, more = _stream(lines, at)
     if sum(1 for t in tokens if t == "|") < MIN_CELL_LINES:
         return None
+    return _continued(_cell_line_table(tokens, at, stop, rules), more)
+
+
+def _cell_line_table(tokens: list[Span | str], at: int, stop: int, rules: TableRules) -> Table | None:
     rows, leading = _stream_cells(tokens)
+    if leading:
+        # A title over the table, a row of its own ("| 某某项目清单 |"), comes before the header.
+        header_at = next((k for k, row in enumerate(rows[:MAX_TITLE_ROWS + 1]) if _known(_task_column([column_role(c.text, rules) for c in row if c is not None]))), 0)
+        rows = rows[header_at:]
     if not rows:
         return None
     cells = [c for row in rows for c in row] if not leading else rows[0]
@@ -237,8 +316,12 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
             roles = roles[:lead] + ["ordinal"] + roles[lead:]
     elif leading:
         body = [list(row) for row in rows[1:]]
+    elif after and (grid := _with_headings(after, len(header), rules)) is not None and (not grid[1] or len(grid[0]) > MIN_GRID_ROWS):
+        # No row numbers, but every row padded to the header's width with empty cells: a grid,
+        # with numbered headings between its rows ("一、…" as a cell of its own), its last row
+        # cut short where the copy is.
+        return _merged_rows(grid[0], roles, rules, at, stop, cut=grid[1])
     elif after and len(after) % len(header) == 0:
-        # No row numbers, but every row padded to the header's width with empty cells: a grid.
         body = [after[k : k + len(header)] for k in range(0, len(after), len(header))]
         return _merged_rows(body, roles, rules, at, stop)
     else:
@@ -299,6 +382,8 @@ def _header(cells: list[Span | None], rules: TableRules) -> list[Span]:
         role = column_role(cell.text, rules)
         if cell.text.isdecimal() or (role == "other" and len(cell.text) > HEADER_CELL_CHARS):
             break
+        if role == "other" and rules.depth_of is not None and rules.depth_of(cell.text) is not None:
+            break  # "一、强化监管": a heading over the first rows
         header.append(cell)
     return header
 
@@ -954,6 +1039,22 @@ TABLE_READERS: dict[str, Callable[[list[Span], int, TableRules], Table | None]] 
 }
 
 
+def _one_task(cells: tuple[Cell, ...], rules: TableRules) -> tuple[Cell, ...]:
+    """A row's task is its first task cell that holds more than a number or a section's heading
+    ("重点工作 | 具体任务": the first names the task, the next says what it is); its other task
+    cells are text."""
+    tasks = [k for k, cell in enumerate(cells) if cell.role == "project" and cell.pieces]
+    if len(tasks) < 2:
+        return cells
+
+    def names_task(cell: Cell) -> bool:
+        text = "".join(p.text for p in cell.pieces)
+        return not _ROW_NUMBER.match(text) and not (rules.depth_of is not None and rules.depth_of(text) == 1)
+
+    first = next((k for k in tasks if names_task(cells[k])), tasks[0])
+    return tuple(Cell("other", cell.pieces) if k in tasks and k != first else cell for k, cell in enumerate(cells))
+
+
 def find_tables(lines: list[Span], text: str, rules: TableRules) -> list[Table]:
     """Every table in ``lines``, in order; rows' spans filled in from ``text``."""
     tables, at = [], 0
@@ -962,7 +1063,7 @@ def find_tables(lines: list[Span], text: str, rules: TableRules) -> list[Table]:
         if table is None:
             at += 1
             continue
-        rows = tuple(Row(Span(r.span.start, r.span.end, text[r.span.start : r.span.end]), r.cells, r.heading) for r in table.rows)
+        rows = tuple(Row(Span(r.span.start, r.span.end, text[r.span.start : r.span.end]), _one_task(r.cells, rules), r.heading) for r in table.rows)
         tables.append(Table(table.first, table.stop, rows))
         at = table.stop
     return tables

@@ -603,6 +603,36 @@ def test_a_web_table_with_pipes_on_lines_of_their_own_and_cells_spanning_rows(to
     assert ("a", "做好乙工作", "project") not in facts
 
 
+def test_a_web_table_with_headings_between_rows_and_a_cell_of_a_unit_a_line(toolkit):
+    """No 序号: rows are cut by the header's width, a numbered heading standing between them as
+    a cell of its own (亳州); a 责任单位 cell of several lines is a unit a line; the first of two
+    task columns names the task, and the copy ends inside its last row."""
+    cells = ["重点工作", "具体任务", "责任单位", "完成时限",
+             "一、强化甲监管", "严格协议管理", "加强甲机构内控制度建设。", "市甲局", "2021年12月底前",
+             "坚持多形式检查", "联合有关部门开展检查。", "市甲局\n市卫生健康委\n市公安局等", "每年开展\n并长期坚持",
+             "二、完善乙机制", "加强监管力量", "建立健全乙监管机构。", "市委编办", "长期坚持",
+             "实施驻点监督", "实施乙驻点督导。"]
+    text = "\n".join(f"{cell}\n|" for cell in cells)
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "坚持多形式检查", unit) for unit in ("市甲局", "市卫生健康委", "市公安局")} <= facts
+    assert ("tier", "坚持多形式检查", "强化甲监管") in facts
+    assert ("tier", "加强监管力量", "完善乙机制") in facts
+    assert ("deadline", "严格协议管理", "2021年12月底前") in facts
+    assert ("a", "实施驻点监督", "project") in facts  # the last row, cut short
+    assert ("a", "加强甲机构内控制度建设", "project") not in facts  # what the task is, not a task
+
+
+def test_a_table_whose_title_is_a_row_over_its_header(toolkit):
+    """"附件:" before the table and its title as a row of its own ("| 某某清单 |") stand before
+    the header (洋县): the header is the first row that names columns."""
+    lines = ["附件:", "|", "甲县2024年民生实事项目清单 |", "||||||", "|", "序号 |", "项目名称 |", "建设地点 |", "责任单位 |", "|",
+             "1 |", "甲小学改造项目 |", "相关镇 (街道) |", "县甲局 |", "|", "2 |", "乙路建设项目 |", "乙街道 |", "县乙局 |", "|"]
+    facts = facts_of("\n".join(lines), toolkit, "tasks")
+    assert ("leadUnit", "甲小学改造项目", "县甲局") in facts
+    assert ("ordinal", "乙路建设项目", "2") in facts
+    assert not any(f[0] == "tier" for f in facts)
+
+
 def test_a_table_whose_rows_open_with_a_pipe(toolkit):
     """"| 甲 | 乙 | 丙 |" a cell per line: two pipes together end a row; a short row spans."""
     rows = [["工作任务", "具体内容", "责任部门"], ["推进甲公开", "常态化公开甲信息。", "财政所"], ["积极探索乙渠道。", "便民服务中心"]]
