@@ -1790,24 +1790,55 @@ def find_unit_tasks(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
-def find_duty_lists(c: _Collector, paragraph: Span) -> list[Span]:
+# An official on a line of its own ("张小宏 副市长", "吴   伟 常务副市长") is at most this long,
+# spaces aside.
+MAX_OFFICIAL_LINE_CHARS = 20
+
+
+def official_line(line: Span, lexicon: Lexicon) -> _Official | None:
+    """The official a line holds and nothing else: "龚   正 市长" (a name padded to the width of
+    three, then the post), "常务副市长 吴伟" — how a page of leaders' divisions of work heads each
+    leader's duties."""
+    kept = [k for k, ch in enumerate(line.text) if not ch.isspace()]
+    compact = "".join(line.text[k] for k in kept)
+    if not 3 <= len(compact) <= MAX_OFFICIAL_LINE_CHARS or not HAN.fullmatch(compact[0]):
+        return None
+    found = [o for o in find_officials(Span(0, len(compact), compact), lexicon) if o.person is not None]
+    if len(found) != 1:
+        return None
+    spans = sorted((*found[0].posts, found[0].person), key=lambda span: span.start)
+    if spans[0].start != 0 or spans[-1].end != len(compact) or any(b.start - a.end > 1 for a, b in zip(spans, spans[1:])):
+        return None  # the line says more than who the official is
+
+    def placed(span: Span) -> Span:
+        start, end = line.start + kept[span.start], line.start + kept[span.end - 1] + 1
+        return Span(start, end, line.text[start - line.start : end - line.start])
+
+    return _Official(tuple(placed(post) for post in found[0].posts), placed(found[0].person))
+
+
+def find_duty_lists(c: _Collector, paragraph: Span, heading: _Official | None = None) -> list[Span]:
     """The areas an official answers for, where a division of leaders' work names them: a
     sentence that opens with an official ("常务副省长某某：负责甲工作，主要负责抓好乙、丙等方面工作
-    的落实") gives each area of its duty clauses to that official. Returns the sentences read."""
+    的落实"), or any sentence under an official's line (``heading``, "吴伟 常务副市长" then "负责甲、
+    乙等工作。"), gives each area of its duty clauses to that official; a unit an official
+    分管 is no area. Returns the sentences read."""
     found: list[Span] = []
     for sentence in split_sentences(paragraph, c.rules):
         clauses = split_clauses(sentence, c.rules)
         if not clauses:
             continue
         officials = [o for o in find_officials(clauses[0], c.lexicon) if o.person is not None]
-        if len(officials) != 1:
-            continue
-        official = officials[0]
+        official = officials[0] if len(officials) == 1 else None
         # The official opens the sentence: nothing but a post or its name stands before.
-        opening = min(span.start for span in (*official.posts, official.person))
-        if sentence.text[: opening - sentence.start].strip(" 　"):
+        if official is not None and sentence.text[: min(span.start for span in (*official.posts, official.person)) - sentence.start].strip(" 　"):
+            official = None
+        if official is not None:
+            said = max(span.end for span in (*official.posts, official.person))
+        elif heading is not None:
+            official, said = heading, sentence.start
+        else:
             continue
-        said = max(span.end for span in (*official.posts, official.person))
         read = False
         for k, clause in enumerate(clauses):
             if k == 0:
@@ -1816,9 +1847,10 @@ def find_duty_lists(c: _Collector, paragraph: Span) -> list[Span]:
             match = _first_match(c.rules.patterns["duty_list"], clause.text)
             if match is None:
                 continue
-            for item in split_span(_group(clause, match, "items"), "、", keep_separator=False):
+            for item in split_list(_group(clause, match, "items"), "、"):  # "发展和改革(能源、物价)" is one
                 name = trim_span(item, QUOTES + " ")
-                if not 2 <= len(name.text) <= PROJECT_NAME_CHARS[1]:
+                unit = re.sub(r"[（(][^（）()]*[）)]$", "", name.text)  # "市经济和信息化委员会(市无线电管理局)"
+                if not 2 <= len(name.text) <= PROJECT_NAME_CHARS[1] or c.rules.brackets.is_unit(unit):
                     continue  # an area may be named by two characters: 监察, 财税
                 project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
                 _add_official(c, official, sentence, "duty-list", project)
@@ -2020,14 +2052,19 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     find_member_lists(c)
     known_tiers: dict[str, Entity] = {}
     shingles = _item_shingles(items)
+    heading: _Official | None = None  # the official whose line heads the paragraphs below
     for segment in segments:
+        if segment.kind in ("heading", "paragraph") and (official := official_line(segment.span, c.lexicon)) is not None:
+            heading = official
+            _add_official(c, official, segment.span, "official-line")
+            continue
         if segment.kind != "paragraph":
             continue
         # A report's list of reforms names the sentence's projects; its officials are read still.
         reported = find_work_lists(c, segment.span) + find_agenda(c, segment.span)
         find_work_groups(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
-        lists += find_unit_tasks(c, segment.span) + find_duty_lists(c, segment.span)
+        lists += find_unit_tasks(c, segment.span) + find_duty_lists(c, segment.span, heading)
         find_dated_works(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
         sentences = split_sentences(segment.span, rules)

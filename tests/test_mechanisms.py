@@ -807,6 +807,26 @@ def test_a_groups_member_list_gives_each_member_the_posts_written_after_the_name
     assert {("holdsPost", "竞戊戊", "市科技局局长"), ("holdsPost", "竞戊戊", "副主任")} <= facts
 
 
+def test_an_officials_line_heads_the_duties_below_it(toolkit):
+    """A page of leaders' divisions of work (上海): each leader on a line of their own, the name
+    padded to three characters, then the duties; an area named with a bracket is one area, and
+    the units a leader 分管 are no areas."""
+    text = (
+        "市政府领导工作分工\n"
+        "吴   伟 常务副市长\n"
+        "负责发展和改革(能源、物价)、应急管理、金融等工作。\n"
+        "分管市发展和改革委员会(市物价局)，市应急管理局。\n"
+        "张小宏 副市长\n"
+        "负责规划和自然资源、生态环境等工作。\n"
+    )
+    facts = facts_of(text, toolkit, "dutylist")
+    assert {("holdsPost", "吴伟", "常务副市长"), ("holdsPost", "张小宏", "副市长")} <= facts
+    assert {("leadPerson", area, "吴伟") for area in ("发展和改革(能源、物价)", "应急管理", "金融")} <= facts
+    assert {("leadPerson", area, "张小宏") for area in ("规划和自然资源", "生态环境")} <= facts
+    assert ("leadPerson", "生态环境", "吴伟") not in facts
+    assert not any(f[0] == "leadPerson" and f[1].startswith("市发展和改革委员会") for f in facts)
+
+
 @pytest.mark.parametrize("first, second", [("⑴", "⑵"), ("①", "②"), ("（1）", "（2）")])
 def test_the_fourth_level_of_numbering_makes_tasks(first, second, toolkit):
     text = f"一、主要目标\n（一）主要规划指标。\n1.约束性指标。\n{first}甲巩固率达到97%。\n责任单位：省甲厅。\n{second}乙保有量保持在6120万亩。\n责任单位：省乙厅。\n"
