@@ -1182,6 +1182,10 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
     field_lines = []
     if segment.body:
         for line in split_span(segment.body, "\n"):
+            # A part of a form under the item may be numbered: "（一）责任领导：某某".
+            numbered = next((m for n in c.rules.numbering if (m := n.pattern.match(line.text))), None)
+            if numbered is not None and c.rules.field_cue.match(line.text, numbered.end()):
+                line = sub_span(line, line.start + numbered.end(), line.end)
             if c.rules.field_cue.match(line.text) and not any(r.start <= line.start < r.end for r, _ in regions):
                 field_lines.append(line)
                 groups.append((_field_values(line, c.rules)[1], (name, line)))

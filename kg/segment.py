@@ -235,6 +235,47 @@ def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int], rules
     return max(candidates, key=lambda d: (counts[d], d))
 
 
+# The label of a part of a form: a line's text up to its colon, or all of it, at most this long.
+FORM_LABEL_CHARS = 8
+_FORM_LABEL = re.compile(r"^([^：:，,。；;]{1,%d})(?:[：:]|$)" % FORM_LABEL_CHARS)
+
+
+def _form_parts(lines: list[_Line], skip: set[int]) -> set[int]:
+    """Numbered lines that are the parts of a form repeated under each item: "（一）责任领导：某某",
+    "（二）年度目标：…", "（三）完成情况：…" under each "一、关于…项目进展情况", or "1、任务",
+    "2、项目攻坚领导小组" under each "（一）某某项目". Their labels (the text before the colon, or a
+    short title) come in the same order under two or more lines above them: they are parts of
+    those lines' items, not items of their own."""
+    children: dict[int, list[int]] = {}  # a numbered line → its numbered lines one depth deeper
+    stack: list[int] = []
+    for i, line in enumerate(lines):
+        if line.depth is None or i in skip:
+            continue
+        while stack and lines[stack[-1]].depth >= line.depth:
+            stack.pop()
+        if stack:
+            children.setdefault(stack[-1], []).append(i)
+        stack.append(i)
+
+    def label(i: int) -> str | None:
+        line = lines[i]
+        match = _FORM_LABEL.match(line.span.text[line.content_start - line.span.start :].strip())
+        return match.group(1).strip() if match else None
+
+    shapes: dict[tuple, list[int]] = {}
+    for parent, kids in children.items():
+        kids = [k for k in kids if lines[k].depth == lines[kids[0]].depth]
+        labels = tuple(label(k) for k in kids)
+        if len(labels) >= 2 and None not in labels:
+            shapes.setdefault(labels, []).append(parent)
+    parts: set[int] = set()
+    for parents in shapes.values():
+        if len(parents) >= 2:
+            for parent in parents:
+                parts.update(k for k in children[parent] if lines[k].depth == lines[children[parent][0]].depth)
+    return parts
+
+
 # A bracket closing a line: "（牵头领导：甲、乙）".
 _FIELD_BRACKET_AT_END = re.compile(r"[（(][^（）()]*[）)]$")
 
@@ -309,7 +350,8 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     lines = _points_as_paragraphs([_classify(line, rules, lexicon) for line in spans])
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}
     with_fields, titles = _lines_with_fields(lines, rules)
-    item_depth = _item_depth(lines, with_fields, in_table, rules)
+    parts = _form_parts(lines, in_table)
+    item_depth = _item_depth(lines, with_fields - parts, in_table | parts, rules)
 
     segments: list[Segment] = []
     heading_stack: list[tuple[int, int]] = []  # (depth, segment index)
@@ -346,7 +388,8 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
             and not _heading_lead(line.span.text[line.content_start - line.span.start :], rules)
             and not (i + 1 in tables and i not in with_fields)
             and i not in titles
-            and not _heads_tasks(lines, i, with_fields, rules)
+            and i not in parts
+            and not _heads_tasks(lines, i, with_fields - parts, rules)
         )
         numbered_heading = line.depth is not None and not is_item
         if numbered_heading or (line.depth is None and _is_heading(line, rules) and not _is_field_line(line, rules)):
@@ -356,7 +399,9 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
             continue
         if is_item:
             j = i + 1
-            while j < len(lines) and j not in tables and _continues_item(lines[j], item_depth, rules, j in with_fields):
+            in_part = False  # the lines of a part of a form ("2、项目攻坚领导小组" / "组长：…") are the item's
+            while j < len(lines) and j not in tables and (j in parts or (in_part and lines[j].depth is None) or _continues_item(lines[j], item_depth, rules, j in with_fields)):
+                in_part = in_part or j in parts
                 j += 1
             end = lines[j - 1].span.end
             title = sub_span(line.span, line.content_start, line.span.end)

@@ -827,6 +827,26 @@ def test_an_officials_line_heads_the_duties_below_it(toolkit):
     assert not any(f[0] == "leadPerson" and f[1].startswith("市发展和改革委员会") for f in facts)
 
 
+def test_the_parts_of_a_form_repeated_under_each_item_are_that_items(toolkit):
+    """"（一）责任领导：…" / "（二）年度目标：…" under each "一、关于…进展情况" (松阳), "1、任务" /
+    "2、项目攻坚领导小组" under each "（一）某某项目" (佳县): labels repeated in the same order under
+    two or more lines are parts of those lines' items, not items; a part that is a field is read."""
+    report = (
+        "一、关于《甲村供水站提升项目》进展情况\n（一）责任领导：范甲\n（二）年度目标：完成12个供水站改造。\n（三）完成情况：已完工。\n"
+        "二、关于《乙水域整治项目》进展情况\n（一）责任领导：邱乙\n（二）年度目标：新建堰坝。\n（三）完成情况：已开工。\n"
+    )
+    facts = facts_of(report, toolkit, "plan")
+    assert {("leadPerson", "关于《甲村供水站提升项目》进展情况", "范甲"), ("ordinal", "关于《乙水域整治项目》进展情况", "2")} <= facts
+    assert not any(f[1].startswith(("责任领导", "年度目标", "完成情况")) for f in facts)
+    projects = (
+        "一、重点项目\n（一）物资大楼改造项目\n1、任务\n完成拆迁尾留，开工建设。\n2、项目攻坚领导小组\n组长：常务副县长\n"
+        "（二）住宅小区建设项目\n1、任务\n完成征地尾留。\n2、项目攻坚领导小组\n组长：副县长\n"
+    )
+    facts = facts_of(projects, toolkit, "plan")
+    assert {("ordinal", "物资大楼改造项目", "1"), ("ordinal", "住宅小区建设项目", "2"), ("tier", "住宅小区建设项目", "重点项目")} <= facts
+    assert not any(f[1] in ("任务", "项目攻坚领导小组") for f in facts)
+
+
 @pytest.mark.parametrize("first, second", [("⑴", "⑵"), ("①", "②"), ("（1）", "（2）")])
 def test_the_fourth_level_of_numbering_makes_tasks(first, second, toolkit):
     text = f"一、主要目标\n（一）主要规划指标。\n1.约束性指标。\n{first}甲巩固率达到97%。\n责任单位：省甲厅。\n{second}乙保有量保持在6120万亩。\n责任单位：省乙厅。\n"
