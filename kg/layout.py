@@ -186,18 +186,22 @@ def split_run_in(text: str, starts_item: re.Pattern, heading_chars: int) -> str:
 
 # A line of one Chinese character: a narrow table cell copied a character a line ("序" / "号").
 STACKED_LINE = re.compile(r"[ \t　]*[\u3400-\u9fff][ \t　]*")
+# The last character of such a cell, with the pipe that closes the cell: "号  |".
+STACKED_CELL_END = re.compile(r"[ \t　]*[\u3400-\u9fff][ \t　]*[|｜][ \t　]*")
 
 
 def join_stacked_characters(text: str) -> str:
     """Lines of one character each, two or more in a row, are one line: a narrow cell of a table
-    copied a character a line ("序" / "号", "市" / "监" / "察" / "局") is one cell."""
+    copied a character a line ("序" / "号", "市" / "监" / "察" / "局", the last one perhaps with
+    the pipe that closes the cell, "号  |") is one cell."""
     lines = text.split("\n")
     stacked = [STACKED_LINE.fullmatch(line) is not None for line in lines]
     out = []
     for i, line in enumerate(lines):
         out.append(line)
         if i + 1 < len(lines):
-            out.append(" " if stacked[i] and stacked[i + 1] else "\n")
+            joined = stacked[i] and (stacked[i + 1] or STACKED_CELL_END.fullmatch(lines[i + 1]) is not None)
+            out.append(" " if joined else "\n")
     return "".join(out)
 
 

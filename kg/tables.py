@@ -162,13 +162,19 @@ def _cell_line(line: Span) -> Span | None:
     return _strip(Span(line.start, line.start + len(text) - 1, text[:-1])) or Span(line.start, line.start, "")
 
 
-def _cell_run(lines: list[Span], at: int) -> int:
-    """How many lines without a pipe, from ``at``, make one cell: those up to a line of pipes
-    only ("市医保局" / "市卫健委" / "|"), at most MAX_CELL_RUN; 0 where no such line ends them."""
+def _cell_run(lines: list[Span], at: int) -> tuple[list[Span], int]:
+    """The lines, from ``at``, that make one cell of several: those without a pipe up to a line
+    of pipes only ("市医保局" / "市卫健委" / "|"), or up to and with a line the cell's pipe closes
+    ("附件2" / "关于…" / "…责任分工 |"), at most MAX_CELL_RUN; and the index of the line of
+    the pipe. No lines where no such line ends them."""
     for k in range(at, min(at + MAX_CELL_RUN, len(lines))):
-        if PIPE_CHARACTER.search(lines[k].text) is not None:
-            return k - at if _PIPES_ONLY.match(lines[k].text) else 0
-    return 0
+        if PIPE_CHARACTER.search(lines[k].text) is None:
+            continue
+        if _PIPES_ONLY.match(lines[k].text):
+            return lines[at:k], k
+        last = _cell_line(lines[k])
+        return (lines[at:k] + [last], k + 1) if last is not None and last.text and k > at else ([], at)
+    return [], at
 
 
 def _stream(lines: list[Span], at: int) -> tuple[list[Span | str], int, dict[int, list[Span]]]:
@@ -182,11 +188,13 @@ def _stream(lines: list[Span], at: int) -> tuple[list[Span | str], int, dict[int
     while stop < len(lines):
         line = lines[stop]
         has_pipe = PIPE_CHARACTER.search(line.text) is not None
-        run = 0 if has_pipe or not tokens else _cell_run(lines, stop)
-        if run > 1:
+        run, after = ([], stop) if has_pipe or not tokens else _cell_run(lines, stop)
+        if len(run) > 1:
             tokens.append(line)
-            more[line.start] = list(lines[stop + 1 : stop + run])
-            stop += run
+            more[line.start] = run[1:]
+            if PIPE_CHARACTER.search(lines[after - 1].text):
+                tokens.append("|")  # the pipe that closes the cell's last line
+            stop = after
             continue
         after_pipe = stop + 1 < len(lines) and _PIPES_ONLY.match(lines[stop + 1].text) is not None
         if not has_pipe and not after_pipe:
@@ -301,6 +309,15 @@ def _cell_line_table(tokens: list[Span | str], at: int, stop: int, rules: TableR
     if len(header) < 2 or not _known(roles):
         return None
     if leading:
+        # An empty cell is two pipes together too ("| 甲 | | 乙 |" a cell a line): a row short of
+        # the header's cells, then one that opens with no row number, are one row with a gap.
+        joined: list[list[Span | None]] = []
+        for row in rows[1:]:
+            if joined and "ordinal" in roles and not _is_number(row[0]) and _is_number(joined[-1][0]) and len(joined[-1]) + len(row) < len(header):
+                joined[-1] = [*joined[-1], None, *row]
+            else:
+                joined.append(list(row))
+        rows = [rows[0], *joined]
         after = [c for row in rows[1:] for c in row]
     else:
         last = cells.index(header[-1])

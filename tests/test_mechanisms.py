@@ -633,6 +633,24 @@ def test_a_table_whose_title_is_a_row_over_its_header(toolkit):
     assert not any(f[0] == "tier" for f in facts)
 
 
+def test_a_table_whose_rows_open_with_a_pipe_with_its_title_over_lines_and_an_empty_cell(toolkit):
+    """定州: the title runs over three lines in a cell its pipe closes, "序" / "号  |" is one
+    cell a character a line, and a row's empty cell ("|" on a line of its own) splits no row."""
+    cells = [["附件2", "关于甲机制的重点任务", "责任分工"], ["序", "号"], ["工作任务"], ["牵头单位"], ["责任单位"], ["完成时限"]]
+    rows = [["1", "成立甲协调推进机制。", "市甲局", "市直相关部门", "2021年9月底"],
+            ["2", "指定专门处室负责乙工作。", "市直相关部门", "", "2021年9月底"],
+            ["3", "建设丙共享应用平台。", "市丙机制", "市直相关部门", "2021年12月底"]]
+    lines = ["| ", *(f"    {line}" for line in cells[0][:-1]), f"    {cells[0][-1]}  | ", "        ||||", "| "]
+    lines += ["    序 ", "    号  | ", *(f"    {cell[0]} \n    | " for cell in cells[2:]), "        "]
+    for row in rows:
+        lines += ["| ", *(f"    {cell} \n    | " if cell else "    | " for cell in row), "        "]
+    facts = facts_of("\n".join(lines), toolkit, "tasks")
+    assert {("ordinal", "指定专门处室负责乙工作", "2"), ("leadUnit", "指定专门处室负责乙工作", "市直相关部门")} <= facts
+    assert ("deadline", "指定专门处室负责乙工作", "2021年9月底") in facts
+    assert {("leadUnit", "建设丙共享应用平台", "市丙机制"), ("deadline", "建设丙共享应用平台", "2021年12月底")} <= facts
+    assert not any(f[1] == "2" for f in facts)
+
+
 def test_a_table_whose_rows_open_with_a_pipe(toolkit):
     """"| 甲 | 乙 | 丙 |" a cell per line: two pipes together end a row; a short row spans."""
     rows = [["工作任务", "具体内容", "责任部门"], ["推进甲公开", "常态化公开甲信息。", "财政所"], ["积极探索乙渠道。", "便民服务中心"]]
