@@ -1864,6 +1864,72 @@ def find_duty_lists(c: _Collector, paragraph: Span, heading: _Official | None = 
     return found
 
 
+def short_names(c: _Collector) -> dict[str, str]:
+    """The short names the document gives bodies ("省委全面深化改革领导小组(简称“领导小组”)"):
+    short → full."""
+    return {m.group("short"): m.group("full") for p in c.rules.patterns["short_name"] for m in p.finditer(c.document.text)}
+
+
+def find_body_duties(c: _Collector, paragraph: Span, shorts: dict[str, str]) -> list[Span]:
+    """A body's duties after its 职责 ("省委改革办负责处理日常事务工作，主要职责是：甲；乙"): each
+    duty a project that body answers for — a group as its responsible group, a unit as its
+    lead. A body named by its short name is the body the document gave it to. Returns the
+    sentences read."""
+    found: list[Span] = []
+    read_to = paragraph.start
+    for sentence in split_sentences(paragraph, c.rules):
+        if sentence.start < read_to:
+            continue
+        # The duties run on past the sentence ends of "；" to the paragraph's "。".
+        match = next((m for p in c.rules.patterns["body_duties"] if (m := p.match(paragraph.text, sentence.start - paragraph.start))), None)
+        if match is None:
+            continue
+        read_to = paragraph.start + match.end()
+        sentence = sub_span(paragraph, sentence.start, read_to)
+        owner = _duty_owner(c, trim_span(_group(paragraph, match, "who"), QUOTES + " "), sentence, shorts)
+        if owner is None:
+            continue
+        for duty in split_span(_group(paragraph, match, "duties"), "；;", keep_separator=False):
+            name = _name_of(c, duty)
+            if len(name.text) < PROJECT_NAME_CHARS[0]:
+                continue
+            project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
+            c.fact(project, owner[1], owner[0], sentence, "body-duties")
+        found.append(sentence)
+    return found
+
+
+def _duty_owner(c: _Collector, who: Span, sentence: Span, shorts: dict[str, str]) -> tuple[Entity, str] | None:
+    """The body whose duties a sentence lists, and how it answers for them: a group as the
+    responsible group, a unit as the lead. A short name that is only what the body is ("领导小组")
+    stands for the body it was given to; one that names it ("省委改革办") is its name."""
+    short = who.text in shorts and (who.text in c.lexicon.group_suffixes or not c.rules.brackets.is_unit(who.text))
+    full = re.sub(r"\s+", "", shorts[who.text] if short else who.text)
+    if full.endswith(c.lexicon.group_suffixes):
+        return c.mention(c.entity("group", full), sentence, who), "responsibleGroup"
+    if c.rules.brackets.is_unit(full):
+        return c.mention(c.entity("organization", c.lexicon.canonical_unit(full)), sentence, who), "leadUnit"
+    return None
+
+
+def _duty_runs(c: _Collector, segment: Segment, shorts: dict[str, str]) -> tuple[tuple[Entity, str] | None, list[Span]]:
+    """An item that lists a body's duties and closes them with one bracket of fields ("某某组的
+    主要职责为：由甲、乙组成，负责丙；丁；戊（牵头单位：甲）", 株洲): the body and the duties (empty
+    where there are fewer than two), each a task the bracket's fields apply to."""
+    text = segment.span.text
+    match = next((m for p in c.rules.patterns["body_duties"] if (m := p.match(text))), None)
+    if match is None:
+        return None, []
+    duties = [trim_span(d, CLAUSE_PUNCTUATION + " ") for d in split_list(_group(segment.span, match, "duties"), "；;")]
+    regions = [r for r, _ in find_field_regions(segment.span, c.rules, c.first_leads)]
+    duties = [_outside(d, regions) or d for d in duties]
+    duties = [sub_span(d, d.start + (m.end() if (m := _first_match(c.rules.patterns["duty_lead"], d.text)) else 0), d.end) for d in duties]
+    duties = [d for d in duties if len(d.text) >= PROJECT_NAME_CHARS[0]]
+    if len(duties) < 2:
+        return None, []
+    return _duty_owner(c, trim_span(_group(segment.span, match, "who"), QUOTES + " "), segment.span, shorts), duties
+
+
 def find_dated_works(c: _Collector, paragraph: Span) -> None:
     """Reforms a report gives a deadline or names a meeting for: "力争在9月底前基本完成甲改革工作",
     "乙改革在12月底前基本落实到位" (the project with its deadline), "召开丙改革动员会" — each named
@@ -2025,7 +2091,20 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     items: list[tuple[Segment, Entity]] = []
     listed: list[tuple[Entity, Span]] = []
     failed_items: list[Segment] = []
+    shorts = short_names(c)
     for segment in segments:
+        if segment.kind == "item" and segment.ordinal is None:
+            owner, duties = _duty_runs(c, segment, shorts)
+            if duties:
+                pairs = [pair for _, found in find_field_regions(segment.span, c.rules, c.first_leads) for pair in found]
+                for duty in duties:
+                    name = _name_of(c, duty)
+                    project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), duty, name)
+                    _apply_fields(c, project, pairs, (name, segment.span))
+                    if owner is not None:
+                        c.fact(project, owner[1], owner[0], (name, segment.span), "body-duties")
+                    listed.append((project, duty))
+                continue
         if segment.kind == "item":
             heading, runs = _bracket_runs(c, segment)
             if runs:
@@ -2068,7 +2147,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         reported = find_work_lists(c, segment.span) + find_agenda(c, segment.span)
         find_work_groups(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
-        lists += find_unit_tasks(c, segment.span) + find_duty_lists(c, segment.span, heading)
+        lists += find_unit_tasks(c, segment.span) + find_duty_lists(c, segment.span, heading) + find_body_duties(c, segment.span, shorts)
         find_dated_works(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
         sentences = split_sentences(segment.span, rules)

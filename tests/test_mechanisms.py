@@ -865,6 +865,28 @@ def test_the_parts_of_a_form_repeated_under_each_item_are_that_items(toolkit):
     assert not any(f[1] in ("任务", "项目攻坚领导小组") for f in facts)
 
 
+def test_a_bodys_duties_after_its_zhize_are_its_projects(toolkit):
+    """湖南: "领导小组…主要职责是：甲；乙" (the group by the short name the document gave it) and
+    "省委甲办负责…，主要职责是：丙；丁" (a unit); 株洲: one group's duties closed by one bracket of
+    fields, which applies to each duty, the members' clause "由…组成" no part of the first."""
+    text = (
+        "省委全面深化改革领导小组（简称“领导小组”）日前成立。领导小组下设办公室（简称“省委改革办”）。\n"
+        "领导小组根据有关决定，负责全省改革的总体设计，主要职责是：统筹协调处理重大改革问题；指导推动督促落实改革政策措施。\n"
+        "省委改革办负责处理领导小组日常事务工作，主要职责是：组织开展重大问题的政策研究；收集汇总有关改革问题的信息资料。\n"
+    )
+    facts = facts_of(text, toolkit, "dutylist")
+    assert {("responsibleGroup", duty, "省委全面深化改革领导小组") for duty in ("统筹协调处理重大改革问题", "指导推动督促落实改革政策措施")} <= facts
+    assert {("leadUnit", duty, "省委改革办") for duty in ("组织开展重大问题的政策研究", "收集汇总有关改革问题的信息资料")} <= facts
+    item = (
+        "甲地区防控组的主要职责为：由市甲局、市乙局等相关单位组成，负责指导甲地区开展摸排工作；"
+        "指导甲地区强化跟踪管理；加强基层联防联控指导（牵头市领导：顾甲副市长；牵头单位：市甲局、市乙局）\n"
+    )
+    facts = facts_of(item, toolkit, "plan")
+    for duty in ("指导甲地区开展摸排工作", "指导甲地区强化跟踪管理", "加强基层联防联控指导"):
+        assert {("leadUnit", duty, "市甲局"), ("leadPerson", duty, "顾甲")} <= facts
+    assert not any(f[1].startswith("由市甲局") for f in facts)
+
+
 @pytest.mark.parametrize("first, second", [("⑴", "⑵"), ("①", "②"), ("（1）", "（2）")])
 def test_the_fourth_level_of_numbering_makes_tasks(first, second, toolkit):
     text = f"一、主要目标\n（一）主要规划指标。\n1.约束性指标。\n{first}甲巩固率达到97%。\n责任单位：省甲厅。\n{second}乙保有量保持在6120万亩。\n责任单位：省乙厅。\n"
