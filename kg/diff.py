@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,11 +35,11 @@ from typing import Callable
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from .errors import RuleFileError
 from .ids import match_statement_iri
 from .network import Projection, Quote
 from .report import markdown_table, md
 from .script import to_simplified
+from .specs import Fail, check_keys, read_spec
 from .vocab import RKG
 
 DIFF_PATH = Path(__file__).resolve().parent / "exports" / "diff.toml"
@@ -62,45 +61,30 @@ class DiffSpec:
 @lru_cache(maxsize=4)
 def load_diff_spec(path: Path = DIFF_PATH) -> DiffSpec:
     """Read and check ``diff.toml``; a mistake names the file, the key and what it may be."""
-
-    def fail(key: str, message: str) -> RuleFileError:
-        return RuleFileError(f"{key}: {message}", str(path))
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RuleFileError(f"cannot read the diff file: {exc}", str(path)) from None
-    known = {"threshold", "weights", "shared", "compare"}
-    if set(data) != known:
-        extra, missing = sorted(set(data) - known), sorted(known - set(data))
-        raise fail((extra or missing)[0], f"{'unknown key' if extra else 'missing'}; the keys are: {', '.join(sorted(known))}")
+    data, fail = read_spec(path, "diff")
+    check_keys(data, {"threshold": (int, float), "weights": dict, "shared": dict, "compare": dict}, "", {"threshold", "weights", "shared", "compare"}, fail)
     threshold = _fraction(data["threshold"], "threshold", fail)
     weights = data["weights"]
-    if not isinstance(weights, dict) or set(weights) != {"name", "shared"}:
-        raise fail("weights", "a table of two weights, name and shared")
+    check_keys(weights, {"name": (int, float), "shared": (int, float)}, "weights.", {"name", "shared"}, fail)
     name, shared = (_fraction(weights[k], f"weights.{k}", fail) for k in ("name", "shared"))
     if not math.isclose(name + shared, 1.0):
         raise fail("weights", f"name and shared must add up to 1, so that a score lies between 0 and 1; they add up to {name + shared}")
     kinds = data["shared"]
-    if not isinstance(kinds, dict) or not kinds:
-        raise fail("shared", "a table: relation = the kind of thing it names")
-    for relation, kind in kinds.items():
-        if relation not in FACET_READERS:
-            raise fail(f"shared.{relation}", f"unknown relation; the relations are: {', '.join(FACET_READERS)}")
-        if not isinstance(kind, str) or not kind:
-            raise fail(f"shared.{relation}", f"must be a non-empty string, got {kind!r}")
-    compare = data["compare"]
-    facets = compare.get("facets") if isinstance(compare, dict) else None
-    if not isinstance(facets, list) or not facets or set(compare) != {"facets"}:
-        raise fail("compare", "a table with one key, facets: the relations to compare")
+    check_keys(kinds, dict.fromkeys(FACET_READERS, str), "shared.", set(), fail)
+    if not all(kinds.values()):
+        raise fail("shared", "each relation names a kind of thing, a non-empty string")
+    check_keys(data["compare"], {"facets": list}, "compare.", {"facets"}, fail)
+    facets = data["compare"]["facets"]
+    if not facets:
+        raise fail("compare.facets", "name one relation to compare at least")
     for facet in facets:
-        if facet not in FACET_READERS:
+        if not isinstance(facet, str) or facet not in FACET_READERS:
             raise fail("compare.facets", f"unknown relation {facet!r}; the relations are: {', '.join(FACET_READERS)}")
     return DiffSpec(path, threshold, name, shared, tuple(sorted(kinds.items())), tuple(facets))
 
 
-def _fraction(value, key: str, fail) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+def _fraction(value: float, key: str, fail: Fail) -> float:
+    if not 0 <= value <= 1:
         raise fail(key, f"must be a number from 0 to 1, got {value!r}")
     return float(value)
 

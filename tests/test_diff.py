@@ -203,10 +203,12 @@ def test_one_project_on_both_sides_is_compared_by_what_each_side_says_of_it():
     [
         ("threshold = 0.35\n[weights]\nname = 0.8\nshared = 0.3\n[shared]\nleadUnit = 'unit'\n[compare]\nfacets = ['tier']\n", "add up to 1"),
         ("threshold = 2\n[weights]\nname = 0.8\nshared = 0.2\n[shared]\nleadUnit = 'unit'\n[compare]\nfacets = ['tier']\n", "threshold: must be a number from 0 to 1"),
-        ("threshold = 0.3\n[weights]\nname = 0.8\nshared = 0.2\n[shared]\nleader = 'unit'\n[compare]\nfacets = ['tier']\n", "shared.leader: unknown relation"),
+        ("threshold = 0.3\n[weights]\nname = 0.8\nshared = 0.2\n[shared]\nleader = 'unit'\n[compare]\nfacets = ['tier']\n", "shared.leader: unknown key; the keys are: leadPerson"),
         ("threshold = 0.3\n[weights]\nname = 0.8\nshared = 0.2\n[shared]\nleadUnit = 'unit'\n[compare]\nfacets = ['tiers']\n", "compare.facets: unknown relation 'tiers'"),
         ("threshold = 0.3\n[weights]\nname = 0.8\nshared = 0.2\n[shared]\nleadUnit = 'unit'\n", "compare: missing"),
         ("threshold = 0.3\nthreshhold = 0.4\n", "threshhold: unknown key"),
+        ("threshold = true\n[weights]\nname = 0.8\nshared = 0.2\n[shared]\n[compare]\nfacets = ['tier']\n", "threshold: must be a number, got True"),
+        ("threshold = 0.3\n[weights]\nname = 0.8\nshared = 0.2\n[shared]\n[compare]\nfacets = [['tier']]\n", "compare.facets: unknown relation"),
     ],
 )
 def test_a_mistake_in_diff_toml_names_the_file_and_the_key(tmp_path, text, words):
