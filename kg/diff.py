@@ -400,7 +400,7 @@ def facet_label(labels: dict[str, dict[str, str]], name: str) -> str:
 
 
 def diff_summary(diff: Diff, words: dict) -> str:
-    """"延续 4 个（其中有变化 4 个），新增 2 个，未延续 3 个。", in text.toml's words."""
+    """The counts in a sentence, as text.toml's ``summary`` words them."""
     changed = sum(1 for p in diff.continued if p.changes)
     return words["diff"]["summary"].format(continued=len(diff.continued), changed=changed, new=len(diff.new), dropped=len(diff.dropped))
 
@@ -421,19 +421,23 @@ def diff_to_markdown(diff: Diff, words: dict, labels: dict[str, dict[str, str]])
     w = words["diff"]
     out = [f"# {w['title']}", ""]
     for key, side in (("a", diff.a), ("b", diff.b)):
-        out.append(f"- **{w[key]}**：{md(side.source)}（{md(words['list_sep'].join(side.documents))}；{w['projects']} {len(side.projects)}）")
-    out += [f"- {w['threshold']}：{diff.threshold}", ""]
-    out += [diff_summary(diff, words), ""]
-    out += [f"## {w['continued']}（{len(diff.continued)}）", "", w["continued_hint"], ""]
+        out.append(w["side_line"].format(name=w[key], source=md(side.source), documents=md(words["list_sep"].join(side.documents)), projects=len(side.projects)))
+    out += [w["threshold_line"].format(threshold=diff.threshold), "", diff_summary(diff, words), ""]
+    out += [f"## {w['counted'].format(title=w['continued'], count=len(diff.continued))}", "", w["continued_hint"], ""]
     rows = [[f"{p.score:.3f}", _name(p.a), _name(p.b), words["list_sep"].join(facet_label(labels, c.facet) for c in p.changes) or w["unchanged"], _values(p.common, words)] for p in diff.continued]
     out += markdown_table([w["score"], w["a"], w["b"], w["changes"], w["shared"]], rows) + [""]
     for p in (p for p in diff.continued if p.changes):
-        out += [f"### {md(p.a.label)} → {md(p.b.label)}（{p.score:.3f}）", ""]
+        out += [f"### {w['pair_title'].format(a=md(p.a.label), b=md(p.b.label), score=f'{p.score:.3f}')}", ""]
         out += markdown_table([w["facet"], w["a"], w["b"]], [[facet_label(labels, c.facet), _values(c.before, words), _values(c.after, words)] for c in p.changes]) + [""]
     for key, items in (("new", diff.new), ("dropped", diff.dropped)):
-        out += [f"## {w[key]}（{len(items)}）", "", w[f"{key}_hint"], ""]
+        out += [f"## {w['counted'].format(title=w[key], count=len(items))}", "", w[f"{key}_hint"], ""]
         rows = [
-            [_name(u.project), _values(u.project.values("leadPerson") + u.project.values("leadUnit"), words), _values(u.project.values("tier"), words), f"{u.closest.label}（{u.score:.3f}）" if u.closest else words["none"]]
+            [
+                _name(u.project),
+                _values(u.project.values("leadPerson") + u.project.values("leadUnit"), words),
+                _values(u.project.values("tier"), words),
+                w["scored"].format(label=u.closest.label, score=f"{u.score:.3f}") if u.closest else words["none"],
+            ]
             for u in items
         ]
         out += markdown_table([w["project"], w["who"], facet_label(labels, "tier"), w["closest"]], rows) + [""]

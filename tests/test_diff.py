@@ -363,6 +363,19 @@ def test_a_build_compared_with_itself_continues_everything_and_asserts_nothing(t
     assert (None, RKG.continues, None) not in Graph().parse(data=capsys.readouterr().out, format="turtle")
 
 
+def test_folders_of_documents_are_sides_and_a_bad_one_among_them_is_named(tmp_path):
+    """Each folder is one side, its documents' projects together; one that fails is named, the
+    rest is compared, and the exit code says something failed."""
+    for name, path in (("a/ningbo.txt", NINGBO["a"]), ("b/ningbo.txt", NINGBO["b"]), ("a/bad.txt", None)):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes((ROOT / path).read_bytes() if path else b"\x00\x01\x02")
+    proc = run("diff", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "json")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines()[0].startswith(f"error: {tmp_path / 'a' / 'bad.txt'}: ")
+    data = json.loads(proc.stdout)
+    assert data["summary"] == {"continued": 4, "changed": 4, "new": 2, "dropped": 3} and data["a"]["documents"] == ["ningbo.txt"]
+
+
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd or ROOT)
 
