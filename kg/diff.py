@@ -297,27 +297,33 @@ def compare_sides(a: Side, b: Side, spec: DiffSpec, threshold: float | None = No
     for j in range(len(b.projects)):
         for token in (*grams[1][j], *keys[1][j]):
             index[token].add(j)
+    # Kept: the pairs that reach the threshold, and for each project the best pair it is in (the
+    # closest of an unmatched one), so that memory grows with the matches, not with every pair.
     scored = []
+    closest_a: dict[int, tuple] = {}
+    closest_b: dict[int, tuple] = {}
     for i in range(len(a.projects)):
         near = set().union(*(index.get(t, ()) for t in (*grams[0][i], *keys[0][i])))
-        for j in sorted(near):
+        for j in near:
             score, name, shared = _similarity(grams[0][i], keys[0][i], grams[1][j], keys[1][j], spec)
-            if score > 0:
-                scored.append((score, name, shared, i, j))
-    scored.sort(key=lambda s: (-s[0], -s[1], a.projects[s[3]].order, b.projects[s[4]].order))
-    paired_a: dict[int, int] = {}
+            if score == 0:
+                continue
+            rank = (-score, -name, a.projects[i].order, b.projects[j].order)
+            if score >= threshold:
+                scored.append((rank, i, j, name, shared))
+            if i not in closest_a or rank < closest_a[i][0]:
+                closest_a[i] = (rank, j)
+            if j not in closest_b or rank < closest_b[j][0]:
+                closest_b[j] = (rank, i)
+    scored.sort()
+    paired_a: set[int] = set()
     paired_b: set[int] = set()
     pairs = []
-    for score, name, shared, i, j in scored:
-        if score >= threshold and i not in paired_a and j not in paired_b:
-            paired_a[i] = j
+    for rank, i, j, name, shared in scored:
+        if i not in paired_a and j not in paired_b:
+            paired_a.add(i)
             paired_b.add(j)
-            pairs.append(_pair(a.projects[i], b.projects[j], score, name, shared, spec, keys[0][i] & keys[1][j]))
-    closest_a: dict[int, tuple[float, int]] = {}
-    closest_b: dict[int, tuple[float, int]] = {}
-    for score, _, _, i, j in scored:  # best first: the first seen is the closest
-        closest_a.setdefault(i, (score, j))
-        closest_b.setdefault(j, (score, i))
+            pairs.append(_pair(a.projects[i], b.projects[j], -rank[0], name, shared, spec, keys[0][i] & keys[1][j]))
     dropped = tuple(_unmatched(p, closest_a.get(i), b.projects) for i, p in enumerate(a.projects) if i not in paired_a)
     new = tuple(_unmatched(p, closest_b.get(j), a.projects) for j, p in enumerate(b.projects) if j not in paired_b)
     return Diff(a, b, threshold, spec, tuple(sorted(pairs, key=lambda p: p.a.order)), dropped, new)
@@ -333,8 +339,9 @@ def _pair(a: ProjectRecord, b: ProjectRecord, score: float, name: float, shared:
     return Pair(a, b, score, name, shared, tuple(labels), tuple(changes))
 
 
-def _unmatched(project: ProjectRecord, closest: tuple[float, int] | None, others: tuple[ProjectRecord, ...]) -> Unmatched:
-    return Unmatched(project, None, 0.0) if closest is None else Unmatched(project, others[closest[1]], closest[0])
+def _unmatched(project: ProjectRecord, closest: tuple | None, others: tuple[ProjectRecord, ...]) -> Unmatched:
+    """``closest``: (the rank of the best pair the project is in, the other project's number)."""
+    return Unmatched(project, None, 0.0) if closest is None else Unmatched(project, others[closest[1]], -closest[0][0])
 
 
 # --- JSON ----------------------------------------------------------------------------------------
