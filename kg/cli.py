@@ -1,4 +1,4 @@
-"""Command line: ``kg build | views | export | validate | eval | query | publish | serve``. Results on stdout, diagnostics on stderr.
+"""Command line: ``kg build | views | export | validate | eval | diff | query | publish | serve``. Results on stdout, diagnostics on stderr.
 
 Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 2 usage.
 """
@@ -319,6 +319,85 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+# A graph file named as a side of kg diff, rather than a document.
+GRAPH_SUFFIXES = (".trig", ".ttl", ".nq", ".nt", ".jsonld", ".rdf")
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import DIFF_FORMATS, compare_sides, load_diff_spec
+    from .render import load_text, vocabulary_labels
+    from .validate import load_ontology
+
+    spec = load_diff_spec()
+    words = load_text()
+    toolkit: list = []  # loaded once, and only if a side is a document to build
+    failed = False
+    sides = []
+    for path in (args.a, args.b):
+        side, failures = _read_diff_side(path, words, toolkit, not args.no_cache)
+        for failure in failures:  # a folder of documents of which some failed: the rest is compared
+            _log(f"error: {failure}")
+        failed = failed or bool(failures)
+        sides.append(side)
+    diff = compare_sides(*sides, spec, args.threshold)
+    labels = vocabulary_labels(load_ontology())
+    summary = f"{len(diff.continued)} continued ({sum(1 for p in diff.continued if p.changes)} changed), {len(diff.new)} new, {len(diff.dropped)} dropped"
+    if args.out is None:
+        sys.stdout.buffer.write(DIFF_FORMATS[args.format][1](diff, words, labels))
+        sys.stdout.flush()
+        _log(summary)
+        return 1 if failed else 0
+    from .export import write_outputs
+    from .outfolder import OutputFolder
+
+    files = {name: write(diff, words, labels) for name, write in DIFF_FORMATS.values()}
+    out = Path(args.out)
+    with OutputFolder(out) as staging:
+        write_outputs(files, staging)
+    _log(f"{summary}: wrote {', '.join(str(out / name) for name in sorted(files))}")
+    return 1 if failed else 0
+
+
+def _read_diff_side(path: str, words: dict, toolkit: list, use_cache: bool):
+    """One side of kg diff, and the documents of it that failed: a build's folder (its
+    graph.trig, else graph.ttl), a graph file, or documents (a file or a folder of them) built
+    here as kg build builds them, so their projects have the IRIs a build gives them."""
+    from .diff import network_to_side
+    from .network import graph_to_network
+    from .pipeline import OUTPUT_GRAPHS
+
+    source = Path(path)
+    if not source.exists():
+        raise InputError("no such file or folder", path)
+    if source.is_dir():
+        graphs = [source / name for name in OUTPUT_GRAPHS if (source / name).is_file()]
+    else:
+        graphs = [source] if source.suffix.lower() in GRAPH_SUFFIXES else []
+    failures = ()
+    if graphs:
+        from .export import ExportSource
+        from .publish import read_dataset
+
+        graph = ExportSource(read_dataset(graphs[0])).graph
+        empty = "the graph holds no reform project: nothing to compare"
+    else:
+        from .cache import ExtractionCache, default_cache_dir
+        from .pipeline import build_graph, load_toolkit
+        from .rdf import union_graph
+
+        toolkit[:] = toolkit or [load_toolkit()]
+        result = build_graph([source], toolkit[0], cache=ExtractionCache(default_cache_dir()) if use_cache else None)
+        if not result.documents:
+            failure = result.failures[0]
+            raise InputError(failure.message, failure.path)
+        graph, failures = union_graph(result.dataset), result.failures
+        empty = "no reform project found in it: nothing to compare"
+    side = network_to_side(graph_to_network(graph), path, words, graph)
+    if not side.projects:
+        raise InputError(empty, path)
+    return side, failures
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     import os
 
@@ -428,6 +507,16 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+def fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
+    return value
+
+
 def port_number(text: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"expected a port number from 0 (any free port) to 65535, got {text!r}")
@@ -499,6 +588,23 @@ def make_parser() -> argparse.ArgumentParser:
     publish.add_argument("--timeout", type=positive_int, default=60, metavar="SECONDS", help="give up on a request after this long (default: 60)")
     publish.add_argument("--dry-run", action="store_true", help="print the requests (method, URL, triples) on stdout and send nothing")
     publish.set_defaults(func=cmd_publish)
+    from .diff import DIFF_FORMATS
+
+    diff = sub.add_parser(
+        "diff",
+        help="compare two documents or builds: projects continued, new and dropped, and what changed",
+        description="Compare two documents or builds (this year's plan against last year's, two places' plans of one year): "
+        "the projects of A and B matched one to one by the similarity of their names and what they share, with each match's score; "
+        "for each continued project, the changes of its leaders, group, lead and support units, deadline and tier; the projects only B has (new) "
+        "and only A has (dropped). Without --out the report is printed; with --out DIR, " + ", ".join(f for f, _ in DIFF_FORMATS.values()) + " are written there.",
+    )
+    diff.add_argument("a", metavar="A", help="the first side: a document (.txt .md .html .docx .pdf), a folder of documents, a kg build output folder (graph.trig or graph.ttl) or a graph file")
+    diff.add_argument("b", metavar="B", help="the second side, as A: the later year, or the other place")
+    diff.add_argument("--out", metavar="DIR", help="write diff.md, diff.json, diff.ttl and diff.html into DIR (which changes in one step) instead of printing")
+    diff.add_argument("--format", choices=list(DIFF_FORMATS), default="markdown", help="what to print without --out: markdown (default), json, turtle or html")
+    diff.add_argument("--threshold", type=fraction, metavar="X", help="the least score, from 0 to 1, of a matched pair (default: threshold in kg/exports/diff.toml)")
+    diff.add_argument("--no-cache", action="store_true", help="extract the documents again rather than take them from the extraction cache")
+    diff.set_defaults(func=cmd_diff)
     serve = sub.add_parser("serve", help="a read-only SPARQL endpoint over a graph, with a page of the named queries", description="Serve a graph over the SPARQL 1.1 Protocol (at /query), read-only, with Oxigraph as the query engine; / lists the named queries with a form for each. Runs until Ctrl-C.")
     serve.add_argument("--graph", default=str(DEFAULT_OUT / "graph.trig"), metavar="PATH", help="graph or dataset file: .ttl .nt .nq .trig .rdf .jsonld .n3 (default: output/graph.trig, which keeps one named graph per document)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")

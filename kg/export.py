@@ -265,6 +265,13 @@ def graph_to_turtle(graph: Graph) -> bytes:
     return graph.serialize(format="turtle", encoding="utf-8")
 
 
+def graph_to_sorted_turtle(graph: Graph) -> bytes:
+    """Turtle of a graph as the exports write it: the same graph gives the same bytes."""
+    stream = io.BytesIO()
+    writers.write_turtle(sorted_lines(graph).splitlines(keepends=True), stream, writers.Prefixes(CONTEXT_PREFIXES))
+    return stream.getvalue()
+
+
 # Prefixes of the JSON-LD context, beside the ontology's terms.
 CONTEXT_PREFIXES = {
     "rkg": "https://w3id.org/reform-kg/ontology#",

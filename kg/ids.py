@@ -84,3 +84,9 @@ def figure_iri(document: SourceDocument, figure: StatedFigure, scope: str) -> UR
 
 def rule_iri(name: str) -> URIRef:
     return ID[f"rule/{name}"]
+
+
+def match_statement_iri(subject: URIRef, predicate: URIRef, obj: URIRef) -> URIRef:
+    """The statement of a match between two projects (``kg diff``): of no one document, so
+    named by the triple alone; the same pair matched again is the same statement."""
+    return ID[f"statement/{digest('match', str(subject), str(predicate), str(obj))}"]

@@ -12,7 +12,6 @@ import csv
 import datetime
 import io
 import re
-import tomllib
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .errors import RuleFileError
 from .query import QueryEngine, QueryResult, display_width, load_query
+from .specs import check_keys, read_spec
 
 if TYPE_CHECKING:
     from .export import ExportSource
@@ -79,7 +79,6 @@ class LedgerSpec:
         return [column.header for column in self.columns]
 
 
-_TOML_TYPES = {str: "a string", int: "an integer", bool: "true or false", list: "an array"}
 _SPEC_KEYS = {"query": str, "sheet": str, "separator": str, "max_width": int, "columns": list}
 _COLUMN_KEYS = {"header": str, "from": list, "combine": str, "number": bool, "wrap": bool}
 
@@ -87,15 +86,8 @@ _COLUMN_KEYS = {"header": str, "from": list, "combine": str, "number": bool, "wr
 @lru_cache(maxsize=8)
 def load_ledger_spec(path: Path = LEDGER_PATH) -> LedgerSpec:
     """Read and check ``ledger.toml``; a mistake names the file, the key and what it may be."""
-
-    def fail(key: str, message: str) -> RuleFileError:
-        return RuleFileError(f"{key}: {message}", str(path))
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RuleFileError(f"cannot read the ledger file: {exc}", str(path)) from None
-    _check_keys(data, _SPEC_KEYS, "", set(_SPEC_KEYS), fail)
+    data, fail = read_spec(path, "ledger")
+    check_keys(data, _SPEC_KEYS, "", set(_SPEC_KEYS), fail)
     if not _SHEET_NAME.fullmatch(data["sheet"]):
         raise fail("sheet", "a sheet name has 1 to 31 characters and none of []:*?/\\")
     if not data["separator"]:
@@ -109,7 +101,7 @@ def load_ledger_spec(path: Path = LEDGER_PATH) -> LedgerSpec:
         where = f"columns[{number}]"
         if not isinstance(entry, dict):
             raise fail(where, "each column is a [[columns]] table")
-        _check_keys(entry, _COLUMN_KEYS, f"{where}.", {"header", "from"}, fail)
+        check_keys(entry, _COLUMN_KEYS, f"{where}.", {"header", "from"}, fail)
         combine = entry.get("combine", "text")
         if combine not in COMBINERS:
             raise fail(f"{where}.combine", f"unknown way {combine!r}; the ways are: {', '.join(COMBINERS)}")
@@ -118,19 +110,6 @@ def load_ledger_spec(path: Path = LEDGER_PATH) -> LedgerSpec:
             raise fail(f"{where}.from", f"combine = {combine!r} takes {COMBINERS[combine][0]} query column name(s), got {list(sources)!r}")
         columns.append(LedgerColumn(entry["header"], sources, combine, entry.get("number", False), entry.get("wrap", False)))
     return LedgerSpec(path, data["query"], data["sheet"], data["separator"], data["max_width"], tuple(columns))
-
-
-def _check_keys(table: dict, kinds: dict[str, type], prefix: str, required: set[str], fail) -> None:
-    """``prefix``: "" for the file's own keys, "columns[2]." for a column's."""
-    unknown, missing = sorted(set(table) - set(kinds)), sorted(required - set(table))
-    if unknown:
-        raise fail(prefix + unknown[0], f"unknown key; the keys are: {', '.join(kinds)}")
-    if missing:
-        raise fail(prefix + missing[0], "missing")
-    for key, value in table.items():
-        kind = kinds[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise fail(prefix + key, f"must be {_TOML_TYPES[kind]}, got {value!r}")
 
 
 # --- rows ------------------------------------------------------------------------------------

@@ -62,7 +62,8 @@ def read_dataset(path: str | Path) -> Dataset:
     try:
         return Dataset().parse(str(path), format=guess_format(str(path)) or "trig")
     except Exception as exc:  # rdflib raises many kinds; the user needs one line
-        raise GraphError(f"cannot parse dataset: {exc}", str(path)) from None
+        # rdflib's messages run over lines: the user gets one
+        raise GraphError(f"cannot parse dataset: {' '.join(str(exc).split())}", str(path)) from None
 
 
 def _turtle(graph: Graph) -> bytes:

@@ -467,6 +467,14 @@ def render_views(
     return files
 
 
+def render_diff(page: dict, style: Style | None = None) -> bytes:
+    """kg diff's page (diff.html) from kg.diff.diff_to_page: one file, its styles inside it,
+    as nothing is written beside it."""
+    css = Markup(read_asset(ASSETS["views.css"]).decode("utf-8"))  # our stylesheet, not document text
+    html = _environment().get_template("diff.html").render(root="", text=load_text(), style=style or load_style(), css=css, **page)
+    return html.encode("utf-8")
+
+
 def _write_rendered(render_page: Callable[[View], bytes], view: View, handle) -> None:
     handle.write(render_page(view))
 

@@ -117,7 +117,8 @@ def md(text) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
 
 
-def _table(header: list[str], rows: list[list]) -> list[str]:
+def markdown_table(header: list[str], rows: list[list]) -> list[str]:
+    """A Markdown table, each cell escaped (``md``); None is an empty cell."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
         lines.append("| " + " | ".join("" if c is None else md(c) for c in row) + " |")
@@ -144,7 +145,7 @@ def report_to_markdown(report: dict) -> str:
         "",
     ]
     header = ["file", "genre", "place", "projects", "facts", "stated vs found", "unused sentences", "status"]
-    out += ["## Documents", ""] + _table(header, _summary_rows(report)) + [""]
+    out += ["## Documents", ""] + markdown_table(header, _summary_rows(report)) + [""]
     unread = sorted((d for d in report["documents"] if d["unread_cues"]), key=lambda d: (-d["unread_rate"], d["path"]))
     if unread:
         # Where a reader should look first: the documents whose cues of responsibility most
@@ -152,10 +153,10 @@ def report_to_markdown(report: dict) -> str:
         out += ["## Documents to check first", ""]
         out += ["Cues of responsibility that gave no fact, as a share of those cues and the facts stated.", ""]
         rows = [[d["path"], f"{d['unread_rate']:.0%}", len(d["unread_cues"]), ", ".join(f"{k} {n}" for k, n in sorted(Counter(c["kind"] for c in d["unread_cues"]).items()))] for d in unread]
-        out += _table(["file", "unread", "cues", "kinds"], rows) + [""]
+        out += markdown_table(["file", "unread", "cues", "kinds"], rows) + [""]
     if report["failures"]:
-        out += ["## Failed documents", ""] + _table(["file", "problem"], [[f["path"], f["message"]] for f in report["failures"]]) + [""]
-    out += ["## Nodes per class", ""] + _table(["class", "count"], [[k, v] for k, v in report["classes"].items()]) + [""]
+        out += ["## Failed documents", ""] + markdown_table(["file", "problem"], [[f["path"], f["message"]] for f in report["failures"]]) + [""]
+    out += ["## Nodes per class", ""] + markdown_table(["class", "count"], [[k, v] for k, v in report["classes"].items()]) + [""]
     validation = report["validation"]
     out += ["## Validation", ""]
     if validation is None:
@@ -165,13 +166,13 @@ def report_to_markdown(report: dict) -> str:
     else:
         # A violation only the merge of several documents shows is credited to none of them.
         rows = [[v["document"] or "(several)", v["focus"], v["path"], v["message"]] for v in validation["violations"]]
-        out += _table(["document", "focus", "path", "message"], rows)
+        out += markdown_table(["document", "focus", "path", "message"], rows)
         out += [f"- undeclared term: {md(t)}" for t in validation["undeclared_terms"]] + [""]
     for doc in report["documents"]:
         out += [f"## {md(doc['file'])}", "", f"Genre `{doc['genre']}`, {doc['chars']} characters, {doc['facts']} facts ({doc['inferred_facts']} inferred).", ""]
-        out += _table(["kind", "count"], [[k, v] for k, v in doc["entities"].items()]) + [""]
+        out += markdown_table(["kind", "count"], [[k, v] for k, v in doc["entities"].items()]) + [""]
         out += ["### Stated vs found", ""]
-        out += _table(["figure", "counts", "scope", "stated", "found"], [[f["label"], f["counts"], f["scope"], f["stated"], f["found"]] for f in doc["figures"]])
+        out += markdown_table(["figure", "counts", "scope", "stated", "found"], [[f["label"], f["counts"], f["scope"], f["stated"], f["found"]] for f in doc["figures"]])
         out += [""]
         for key, title in (
             ("projects_without_leader_or_group", "Projects with no leader, group or lead unit"),
@@ -183,7 +184,7 @@ def report_to_markdown(report: dict) -> str:
             out += ["### Warnings", ""] + [f"- {md(w)}" for w in doc["warnings"]] + [""]
         if doc["unread_cues"]:
             out += [f"### Cues left unread ({len(doc['unread_cues'])})", ""]
-            out += _table(["kind", "where", "text"], [[c["kind"], f"{c['start']}–{c['end']}", c["text"]] for c in doc["unread_cues"]]) + [""]
+            out += markdown_table(["kind", "where", "text"], [[c["kind"], f"{c['start']}–{c['end']}", c["text"]] for c in doc["unread_cues"]]) + [""]
         out += [f"### Text no rule used ({len(doc['unused_text'])} sentences)", ""]
         out += [f"- \\[{u['start']}–{u['end']}\\] {md(u['text'])}" for u in doc["unused_text"]] + [""]
     return "\n".join(out)

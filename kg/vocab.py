@@ -62,6 +62,10 @@ class RKG(DefinedNamespace):
     includesProject: URIRef
     heldBy: URIRef
 
+    # between projects of two documents, as kg diff matches them
+    continues: URIRef
+    matchScore: URIRef
+
     # tier criteria stated by a document
     carriedOutBy: URIRef
     ledByPost: URIRef

@@ -581,3 +581,45 @@ def test_a_folded_overview_draws_the_documents_and_its_search_opens_the_right_pa
     (selected,) = page.evaluate("() => window.kgView.network.getSelectedNodes()")
     assert page.evaluate("(id) => window.kgView.nodes.get(id).label", selected) == "吕玉印"
     assert tab.console == [] and tab.outside_requests(folded) == []
+
+
+# --- kg diff's page ---------------------------------------------------------------------------------
+
+NINGBO = [ROOT / "tests" / "eval" / "blind5" / f"t-ningbo-{year}-gov-report-duties" / "document.txt" for year in (2019, 2025)]
+
+
+@pytest.fixture(scope="module")
+def diffed(tmp_path_factory) -> Path:
+    """kg diff's files for 宁波's target breakdowns of 2019 and 2025 (tests/diff/ningbo-2019-2025)."""
+    out = tmp_path_factory.mktemp("diff") / "out"
+    assert main(["diff", *map(str, NINGBO), "--out", str(out)]) == 0
+    return out
+
+
+def test_the_diff_page_shows_its_rows_offline_with_no_console_error(tab, diffed):
+    page = tab.open(diffed / "diff.html", settle=False)
+
+    def cells(table: str, column: int) -> list[str]:
+        return page.eval_on_selector_all(f"#{table} tbody tr", f"(rows) => rows.map((r) => r.cells[{column}].textContent.replace(/\\s+/g, ' ').trim())")
+
+    assert cells("kg-diff-continued", 0) == ["0.453", "0.736", "0.423", "0.833"]
+    assert cells("kg-diff-continued", 1)[1].startswith("3. 固定资产投资增长10%左右") and cells("kg-diff-continued", 2)[1].startswith("3. 固定资产投资增长5.5%")
+    assert [c.split(" document.txt")[0] for c in cells("kg-diff-new", 0)] == ["2. 探索设立产业链集群发展基金", "2. 城乡居民人均可支配收入与经济增长同步"]
+    assert len(cells("kg-diff-dropped", 0)) == 3
+    changes = page.inner_text("#kg-diff-changes")
+    assert "陈仲朝" in changes and "常务副市长 赵海滨" in changes and "固定资产投资增长10%左右。" in changes  # the sentences too
+    # Its styles are inside it: the header cells are shaded with no stylesheet beside the page.
+    assert page.evaluate("() => getComputedStyle(document.querySelector('#kg-diff-continued th')).backgroundColor") == "rgb(240, 243, 247)"
+    assert sorted(p.name for p in diffed.iterdir()) == ["diff.html", "diff.json", "diff.md", "diff.ttl"]
+    assert tab.console == [] and tab.outside_requests(diffed) == []
+
+
+def test_the_diff_page_of_hostile_names_runs_no_script(tab, hostile):
+    """The hostile graph compared with itself: every name is a continued project, shown as text."""
+    out = hostile.parent / "diff"
+    assert main(["diff", str(hostile.parent / "hostile.trig"), str(hostile.parent / "hostile.trig"), "--out", str(out)]) == 0
+    page = tab.open(out / "diff.html", settle=False)
+    assert page.evaluate("() => document.querySelectorAll('img, svg, script').length") == 0
+    text = page.inner_text("#kg-diff-continued")
+    assert f"{HOSTILE['script']}体制改革" in text and f"{HOSTILE['svg'][1:]}机制改革" in text
+    assert tab.dialogs == [] and tab.console == [] and tab.outside_requests(out) == []

@@ -129,6 +129,7 @@ RUN_BY = {
     ("kg", "views"): HERE,
     ("kg", "validate"): HERE,
     ("kg", "eval"): HERE,
+    ("kg", "diff"): HERE,
     ("kg", "--help"): HERE,
     ("kg", "query"): "test_query.py::test_docs_query_examples_run",
     ("kg", "export"): "test_ledger.py::test_docs_export_examples_run",

@@ -366,9 +366,48 @@ statement:s4 a rdf:Statement ;
     rkg:extractedBy "deadline-field" .
 """
 
+# A second document's project that continues project:p1, as kg diff writes it: the triple, its
+# statement with the match's score and the evidence of both projects.
+MATCH = """
+doc:other a rkg:SourceDocument ;
+    rdfs:label "另一份计划"@zh ;
+    rkg:contentHash "sha256:0000000000000000000000000000000000000000000000000000000000000000" ;
+    rkg:charCount 100 ;
+    rkg:encoding "utf-8" ;
+    rkg:genre "plan" .
+project:p2 a rkg:ReformProject ;
+    rdfs:label "深化基层治理改革"@zh ;
+    rkg:inDocument doc:other ;
+    rkg:evidence evidence:e3 ;
+    rkg:continues project:p1 .
+evidence:e3 a rkg:Evidence ;
+    rkg:quote "深化基层治理改革" ;
+    rkg:start 0 ;
+    rkg:end 8 ;
+    rkg:inDocument doc:other .
+statement:m1 a rdf:Statement ;
+    rdf:subject project:p2 ;
+    rdf:predicate rkg:continues ;
+    rdf:object project:p1 ;
+    rkg:matchScore 0.84 ;
+    rkg:evidence evidence:e1 , evidence:e3 .
+"""
+
 # (case, Turtle removed from VALID, Turtle added, local names of the shapes that must report)
 VARIANTS = [
     ("valid", "", "", set()),
+    ("valid: a match between two documents' projects", "", MATCH, set()),
+    ("match without its score", "statement:m1 rkg:matchScore 0.84 .", MATCH, {"StatementShape"}),
+    ("match scored above 1", "statement:m1 rkg:matchScore 0.84 .", MATCH + "statement:m1 rkg:matchScore 1.5 .", {"Statement-matchScore"}),
+    ("match both scored and stated", "", MATCH + 'statement:m1 rkg:extractedBy "name" .', {"StatementShape"}),
+    (
+        "match without a statement",
+        "statement:m1 a rdf:Statement ; rdf:subject project:p2 ; rdf:predicate rkg:continues ; rdf:object project:p1 ;"
+        " rkg:matchScore 0.84 ; rkg:evidence evidence:e1 , evidence:e3 .",
+        MATCH,
+        {"RelationStatedShape"},
+    ),
+    ("a project continuing a person", "", MATCH + "project:p2 rkg:continues person:p1 .", {"ReformProject-continues", "RelationStatedShape"}),
     ("valid: inferred statement", "", INFERRED_LEAD_POST, set()),
     ("valid: stated figure", "", STATED_FIGURE, set()),
     ("valid: deadline with typed date", "", DEADLINE, set()),

@@ -3,6 +3,7 @@ shapes' own messages; an unsupported SHACL construct is an error, not a skipped 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -197,6 +198,20 @@ def name_an_entity_in_english(g: Graph) -> None:
     g.set((measure, RDFS.label, Literal("a measure", lang="en")))
 
 
+def score_a_match_above_one(g: Graph) -> None:
+    """A match of two projects (kg diff) whose score is out of range, and a second one with no
+    score at all, which is then neither stated, inferred nor matched."""
+    a, b = sorted(g.subjects(RDF.type, RKG.ReformProject))[:2]
+    evidence = first(g, RKG.Evidence)
+    for number, score in enumerate((Literal(Decimal("1.5")), None)):
+        statement = URIRef(f"https://w3id.org/reform-kg/id/statement/match{number}")
+        g.add((b if number else a, RKG.continues, a if number else b))
+        for p, o in ((RDF.type, RDF.Statement), (RDF.subject, b if number else a), (RDF.predicate, RKG.continues), (RDF.object, a if number else b), (RKG.evidence, evidence)):
+            g.add((statement, p, o))
+        if score is not None:
+            g.add((statement, RKG.matchScore, score))
+
+
 def name_a_project_by_a_blank_node(g: Graph) -> None:
     g.add((BNode("p"), RDF.type, RKG.ReformProject))
 
@@ -215,6 +230,7 @@ BREAKS = [
     write_an_unreadable_date,
     name_an_entity_in_english,
     name_a_project_by_a_blank_node,
+    score_a_match_above_one,
     strip_a_person,
     drop_a_statement,
     stretch_an_evidence,
