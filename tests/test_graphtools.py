@@ -112,6 +112,27 @@ def test_graphml_reloads_with_the_same_nodes_edges_and_attributes(files, flat):
     assert reloaded.nodes[node_named(reloaded, LEADER)]["class"] == "Person"
 
 
+def test_igraph_reads_the_graphml_with_the_same_nodes_edges_and_attributes(files, flat, tmp_path):
+    """igraph, a graph library of others' making with its own GraphML reader (libxml2 in C)."""
+    import igraph
+
+    path = tmp_path / "graph.graphml"
+    path.write_bytes(files["graph.graphml"])
+    graph = igraph.Graph.Read_GraphML(str(path))
+    assert (graph.vcount(), graph.ecount()) == (NODES, EDGES)
+    assert graph.is_directed()
+    labels = {v["id"]: v["label"] for v in graph.vs}
+    assert labels == {node: data["label"] for node, data in flat.nodes(data=True)}
+    (leader,) = [v for v in graph.vs if v["label"] == LEADER]
+    assert leader["class"] == "Person"
+    (project,) = [v for v in graph.vs if v["label"] == PROJECT]
+    assert project["ordinal"] == 1
+    # The project is led by the leader: an edge from the project to the person, typed leadPerson.
+    (edge,) = graph.es.select(_source=project.index, _target=leader.index)
+    assert edge["type"] == "leadPerson"
+    assert sorted(e["type"] for e in graph.es) == sorted(d["type"] for _, _, d in flat.edges(data=True))
+
+
 def test_gexf_reloads_with_the_same_nodes_edges_and_attributes(files, flat):
     text = files["graph.gexf"].decode("utf-8")
     assert "lastmodifieddate" not in text and "networkx_key" not in text

@@ -23,9 +23,10 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import RDF, Graph, Literal
 
 from kg.cli import main
+from kg.vocab import RKG
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "serve"
@@ -344,6 +345,24 @@ def test_sparqlwrapper_describe_as_n3_and_turtle(server):
         text = client.query().convert()
         graph = Graph().parse(data=text if isinstance(text, str) else text.decode("utf-8"), format="turtle" if return_format == TURTLE else "n3")
         assert len(graph) > 0
+
+
+def test_rdflibs_sparqlstore_reads_the_graph_and_is_refused_updates(server, graph):
+    """rdflib's SPARQLStore, a store of others' making over the SPARQL protocol: a Graph on the
+    endpoint counts what the built graph holds, queries it, and cannot write to it."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+
+    built = Graph().parse(graph)
+    remote = Graph(store=SPARQLStore(server.url + "query", returnFormat="json"))
+    assert len(remote) == len(built)
+    projects = set(remote.subjects(RDF.type, RKG.ReformProject))
+    assert projects == set(built.subjects(RDF.type, RKG.ReformProject)) and projects
+    rows = list(remote.query(text_of("place.rq")))
+    assert PLACE in {str(row.place) for row in rows}
+    writer = SPARQLUpdateStore(server.url + "query", server.url + "update")
+    with pytest.raises(Exception):
+        writer.update("INSERT DATA { <urn:x> <urn:y> <urn:z> }")
+    assert len(remote) == len(built)
 
 
 def test_a_request_line_too_long_gets_414(server):
