@@ -587,16 +587,11 @@ def test_a_folded_overview_draws_the_documents_and_its_search_opens_the_right_pa
 # --- a corpus overview of 500 nodes ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    """tests/corpus built as ``kg build tests/corpus`` builds it: 18 documents, 534 nodes."""
-    out = tmp_path_factory.mktemp("corpus-build")
-    assert main(["build", str(ROOT / "tests" / "corpus"), "--out", str(out), "-q"]) == 0
-    return out
-
-
-def test_a_corpus_overview_draws_each_document_as_a_cluster_with_its_hubs_labelled(tab, corpus):
+def test_a_corpus_overview_draws_each_document_as_a_cluster_with_its_hubs_labelled(tab, corpus_build):
+    """The 500-node overview (conftest's corpus_build: ``kg build tests/corpus``)."""
     from kg.network import graph_to_network
+
+    corpus = corpus_build
 
     views = corpus / "views"
     page = tab.open(views / "overview.html")
