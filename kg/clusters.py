@@ -1,17 +1,18 @@
 """The overview of a corpus laid out in clusters: one per document, or one per place that several
-documents name, each drawn around its hub.
+documents name, each drawn around its hubs.
 
 A corpus overview of a few hundred nodes, all drawn from vis-network's random start, settles into
 one tangle whose labels cannot be read. Here every node is put in the cluster of the document that
-states it most (its own quotes and those of its relations, counted by document), each cluster is
-laid out in rings around its documents, its hubs (the documents, then the few entities that answer
-for the most of its work) on the innermost, and the clusters are packed in rows, each given the
-room its hub labels take. vis-network starts from these positions, and its physics only settles
-them; the page labels the hubs at the default zoom (kg/views/views.js).
+states it most (its own quotes and those of its relations, counted by document); each cluster's
+hubs (its documents, then the few people, posts, groups or units with the most relations in it)
+stand in a column at its centre and the other members on rings around them; and the clusters are
+packed in rows, each given the room its hubs' labels take. vis-network starts from these
+positions, and its physics only settles them; the page labels the hubs at the default zoom
+(kg/views/views.js).
 
-Pure and deterministic: a network in, clusters and integer positions out, in sorted order, with no
-random start and no floating point that could print differently on another machine.
-"""
+Pure and deterministic: a network in, clusters and positions out, in sorted order, with no random
+start; positions are rounded to whole canvas units, so the page does not carry the last bits of
+the trigonometry."""
 
 from __future__ import annotations
 
