@@ -32,6 +32,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import RDFS, Graph, URIRef
 
+from .clusters import ClusterLayout, document_clusters, layout_clusters
 from .errors import RuleFileError
 from .network import NODE_CLASSES, Projection, Quote, local_name
 from .vocab import RKG
@@ -88,6 +89,13 @@ class Style:
     focus_border_width: int
     focus_font_size: int
     distant_labels_zoom: float
+    readable_label_px: int
+    cluster_spacing: int
+    hub_classes: tuple[str, ...]
+    hubs_per_cluster: int
+    hub_font_px: int
+    overview_canvas: tuple[int, int]
+    clustered_physics: dict
     classes: dict[str, ClassStyle]
     options: dict
 
@@ -143,6 +151,9 @@ def load_style(path: Path = STYLE_PATH) -> Style:
         if entry.get("shape") not in SHAPES:
             raise RuleFileError(f"[classes.{name}] shape must be one of {', '.join(sorted(SHAPES))}, got {entry.get('shape')!r}", str(path))
         classes[name] = ClassStyle(entry["color"], entry["shape"])
+    unknown = [name for name in data.get("hub_classes", ()) if name not in classes]
+    if unknown:
+        raise RuleFileError(f"hub_classes names {', '.join(map(repr, unknown))}, not a drawn class; use {', '.join(classes)}", str(path))
     if not FONT_STACK.fullmatch(str(data.get("font_stack", ""))):
         raise RuleFileError(f"font_stack must be font names, quoted or not, separated by commas; got {data.get('font_stack')!r}", str(path))
     try:
@@ -159,6 +170,13 @@ def load_style(path: Path = STYLE_PATH) -> Style:
             focus_border_width=int(data["focus_border_width"]),
             focus_font_size=int(data["focus_font_size"]),
             distant_labels_zoom=float(data["distant_labels_zoom"]),
+            readable_label_px=int(data["readable_label_px"]),
+            cluster_spacing=int(data["cluster_spacing"]),
+            hub_classes=tuple(data["hub_classes"]),
+            hubs_per_cluster=int(data["hubs_per_cluster"]),
+            hub_font_px=int(data["hub_font_px"]),
+            overview_canvas=(int(data["overview_canvas"][0]), int(data["overview_canvas"][1])),
+            clustered_physics=dict(data["clustered_physics"]),
             classes=classes,
             options=dict(data.get("options", {})),
         )
@@ -288,14 +306,18 @@ class _Ids(list):
         return item in self.members
 
 
-def view_to_pyvis(network: Projection | nx.MultiDiGraph, view: View, style: Style, labels: dict, doc_labels: dict[str, str], degrees: dict | None = None) -> Network:
+def view_to_pyvis(
+    network: Projection | nx.MultiDiGraph, view: View, style: Style, labels: dict, doc_labels: dict[str, str], degrees: dict | None = None, layout: ClusterLayout | None = None
+) -> Network:
     """The pyvis network of one view: class colour and shape, size by degree in the whole graph
     (``degrees``, where they are counted once for many views), evidence quotes for the tooltips,
     inferred relations dashed. On an entity's page (``view.focus``) the subject is drawn largest,
     with a thick border and a larger label, and a document no larger than the smallest node: by
-    degree it would dwarf everything, as every project of a plan is in it."""
+    degree it would dwarf everything, as every project of a plan is in it. An overview laid out in
+    clusters (``layout``) gives each node its starting place and the hubs' labels their font."""
     net = Network(directed=True)
     net.node_ids = _Ids()
+    hubs = set(layout.hub_order) if layout is not None else set()
     depth = view.path.count("/")
     nodes = sorted(view.nodes)
     values = {node: network.nodes[node].get("size", degrees[node] if degrees is not None else network.degree(node)) for node in nodes}
@@ -310,6 +332,11 @@ def view_to_pyvis(network: Projection | nx.MultiDiGraph, view: View, style: Styl
         look = style.classes[data["cls"]]
         page = page_path(node, data["cls"])
         emphasis = {"borderWidth": style.focus_border_width, "font": {"size": style.focus_font_size}} if node == view.focus else {}
+        if layout is not None:
+            emphasis = dict(zip("xy", layout.positions[node]))
+            if node in hubs:
+                # Held where the layout puts it while the rest settles around (views.js lets go after).
+                emphasis.update(font={"size": layout.hub_font}, fixed=True)
         net.add_node(
             node,
             label=data["label"],
@@ -339,16 +366,27 @@ def view_to_pyvis(network: Projection | nx.MultiDiGraph, view: View, style: Styl
             quotes=_tooltip_quotes(data["quotes"], doc_labels),
             **({"value": data["count"]} if "count" in data else {}),
         )
-    net.options = canvas_options(style)
+    net.options = canvas_options(style, clustered=layout is not None)
     return net
 
 
-def canvas_options(style: Style) -> dict:
-    """vis-network's options, with the font stack for the labels it draws on the canvas."""
+def canvas_options(style: Style, clustered: bool = False) -> dict:
+    """vis-network's options, with the font stack for the labels it draws on the canvas, and for
+    an overview laid out in clusters the physics that only settles it."""
     options = json.loads(json.dumps(style.options))
     for part in ("nodes", "edges"):
         options.setdefault(part, {}).setdefault("font", {})["face"] = str(style.font_stack)
+    if clustered:
+        _merge(options.setdefault("physics", {}), style.clustered_physics)
     return options
+
+
+def _merge(into: dict, changes: dict) -> None:
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = json.loads(json.dumps(value))
 
 
 def _tooltip_quotes(quotes: list[Quote], doc_labels: dict[str, str]) -> list[dict]:
@@ -421,7 +459,8 @@ def render_views(
             drawn = fold_problem_map(network, view.nodes, text)
         # The nodes drawn as a set, looked up many times: a Neighbourhood is found again here.
         shown = dataclasses.replace(view, nodes=frozenset(drawn.nodes if folded else view.nodes))
-        net = view_to_pyvis(drawn, shown, style, labels, doc_labels, None if folded else degrees)
+        layout = overview_layout(network, style) if view.kind == "overview" and not folded else None
+        net = view_to_pyvis(drawn, shown, style, labels, doc_labels, None if folded else degrees, layout)
         nodes, edges, _, _, _, options = net.get_network_data()
         depth = view.path.count("/")
         present = Counter(n["cls"] for n in nodes)
@@ -438,7 +477,10 @@ def render_views(
             # The subject, centred once settled, and the nodes whose labels show at that zoom.
             "focus": view.focus,
             "near": sorted(_neighbours(network, view.focus) & shown.nodes) if view.focus else [],
+            # An overview in clusters: the hubs, whose labels show at that zoom, in the order drawn.
+            "hubs": list(layout.hub_order) if layout else [],
             "distant_labels_zoom": style.distant_labels_zoom,
+            "readable_label_px": style.readable_label_px,
         }
         facts = focus_facts(network, view.focus, labels, doc_labels, text) if view.focus else []
         card = summary_card(CardContext(network, "../" * depth, text, figures), view.focus, view.kind, labels) if view.focus else []
@@ -526,6 +568,16 @@ def fold_problem_map(network: Projection | nx.MultiDiGraph, nodes: frozenset[str
     for (problem, level), count in sorted(both.items()):
         folded.add_edge(problem, level, key="shared", relation=f"{text['shared_projects']} {count}", count=count, quotes=[], inferred=False, rule="")
     return folded
+
+
+def overview_layout(network: Projection | nx.MultiDiGraph, style: Style) -> ClusterLayout | None:
+    """Where the overview's nodes start, in clusters by document (kg.clusters); None for the
+    graph of one document, which vis-network lays out well from its own start."""
+    clusters = document_clusters(network, style.hub_classes, style.hubs_per_cluster)
+    if sum(1 for c in clusters if c.documents) < 2:
+        return None
+    nodes = style.options["nodes"]
+    return layout_clusters(network, clusters, style.cluster_spacing, nodes["scaling"]["max"], nodes["font"]["size"], style.hub_font_px, style.overview_canvas)
 
 
 # The views drawn folded above style.fold_above nodes, and the text.toml key of the hint each shows.

@@ -41,6 +41,19 @@ def plan(all_rules):
 
 
 @_pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory):
+    """tests/corpus built as ``kg build tests/corpus`` builds it, every export and the views
+    included (18 documents, 534 nodes in the overview): one build for the tests that read it."""
+    from pathlib import Path
+
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("corpus-build")
+    assert main(["build", str(Path(__file__).resolve().parent / "corpus"), "--out", str(out), "-q"]) == 0
+    return out
+
+
+@_pytest.fixture(scope="session")
 def assert_offsets():
     """Offsets are the truth: ``assert_offsets(text, spans)`` checks ``text[s.start:s.end] == s.text``."""
 

@@ -8,6 +8,7 @@ tests/screenshots/ (or $KG_SCREENSHOTS) for a person to look at.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from itertools import combinations
@@ -623,3 +624,63 @@ def test_the_diff_page_of_hostile_names_runs_no_script(tab, hostile):
     text = page.inner_text("#kg-diff-continued")
     assert f"{HOSTILE['script']}体制改革" in text and f"{HOSTILE['svg'][1:]}机制改革" in text
     assert tab.dialogs == [] and tab.console == [] and tab.outside_requests(out) == []
+
+
+# --- a corpus overview of 500 nodes ---------------------------------------------------------------
+
+
+def test_a_corpus_overview_draws_each_document_as_a_cluster_with_its_hubs_labelled(tab, corpus_build):
+    """The 500-node overview (conftest's corpus_build: ``kg build tests/corpus``)."""
+    from kg.network import graph_to_network
+
+    corpus = corpus_build
+
+    views = corpus / "views"
+    page = tab.open(views / "overview.html")
+    data = page.evaluate("() => JSON.parse(document.getElementById('kg-data').textContent)")
+    network = graph_to_network(Graph().parse(corpus / "graph.ttl"))
+    documents = {n for n, d in network.nodes(data=True) if d["cls"] == "SourceDocument"}
+    assert len(data["nodes"]) == network.number_of_nodes() > 500 and len(documents) == 18
+    # every document's label and every other hub's is drawn at the default zoom, no two overlapping,
+    # and readable: 12 pixels high or more (measured: 13.6)
+    labels = labels_drawn_apart(page, "corpus overview")
+    drawn_labels = {l["id"] for l in labels if l["kind"] == "node"}
+    assert documents <= drawn_labels and set(data["hubs"]) <= drawn_labels and len(data["hubs"]) > 40
+    on_screen = page.evaluate("(ids) => ids.map((id) => window.kgView.network.body.nodes[id].labelModule.fontOptions.size * window.kgView.network.getScale())", data["hubs"])
+    assert min(on_screen) >= 12
+    # the nodes of one document are grouped: of those one document alone states, each nearer the
+    # centre of its document's nodes than any other document's (measured: 524 of 525, 99.8%; the one
+    # left is a hub at the top of its document's column of hubs, near the cluster above)
+    positions = page.evaluate("() => window.kgView.network.getPositions()")
+    own = {n: d["documents"][0] for n, d in network.nodes(data=True) if len(d["documents"]) == 1}
+    centres = {}
+    for document in documents:
+        points = [(positions[n]["x"], positions[n]["y"]) for n, d in own.items() if d == document]
+        centres[document] = (sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points))
+
+    def nearest(node: str) -> str:
+        return min(centres, key=lambda d: math.dist(centres[d], (positions[node]["x"], positions[node]["y"])))
+
+    grouped = sum(1 for n, d in own.items() if nearest(n) == d)
+    assert grouped / len(own) >= 0.99, (grouped, len(own))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "corpus-overview.png"))
+    # the hubs, held in place while the rest settled, can be dragged once it has
+    hub = data["hubs"][0]
+    before = positions[hub]
+    x, y = screen_position(page, hub)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y + 30, steps=5)
+    page.mouse.up()
+    after = page.evaluate("(id) => window.kgView.network.getPosition(id)", hub)
+    assert math.dist((before["x"], before["y"]), (after["x"], after["y"])) > 100  # 50 pixels at a zoom near 0.11
+    # zoomed in, a hub's label keeps its size on the screen, and the other labels show once readable
+    # (the default zoom is near 0.11: 8 times closer, a label of 14 is drawn 12 pixels high)
+    page.evaluate("() => window.kgView.network.moveTo({scale: window.kgView.baseScale * 8, animation: false})")
+    page.evaluate("() => window.kgView.network.redraw()")
+    zoomed = page.evaluate("(id) => window.kgView.network.body.nodes[id].labelModule.fontOptions.size * window.kgView.network.getScale()", data["hubs"][0])
+    assert zoomed == pytest.approx(on_screen[0], rel=0.01)
+    others = page.evaluate("() => window.kgView.network.body.nodeIndices.filter((id) => window.kgView.network.body.nodes[id].labelModule.visible()).length")
+    assert others > len(data["hubs"])
+    assert tab.console == [] and tab.outside_requests(views) == [] and tab.dialogs == []

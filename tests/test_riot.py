@@ -103,13 +103,6 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def corpus_built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("riot-corpus")
-    assert main(["build", str(ROOT / "tests" / "corpus"), "--out", str(out), "-q"]) == 0
-    return out
-
-
 def test_riot_rejects_what_is_broken(riot, tmp_path):
     """The check can fail: a bad date and an unterminated triple are errors under --strict."""
     bad = tmp_path / "bad.ttl"
@@ -130,8 +123,8 @@ def test_every_rdf_file_of_a_build_passes_riot(riot, built):
     assert "WARN" not in done.stderr, done.stderr[-3000:]
 
 
-def test_every_rdf_file_of_a_corpus_build_passes_riot(riot, corpus_built):
-    files = sorted(p for p in corpus_built.iterdir() if p.suffix in RDF_SUFFIXES)
+def test_every_rdf_file_of_a_corpus_build_passes_riot(riot, corpus_build):
+    files = sorted(p for p in corpus_build.iterdir() if p.suffix in RDF_SUFFIXES)
     assert files
     done = riot(*files)
     assert done.returncode == 0, done.stderr[-3000:]

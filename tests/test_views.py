@@ -374,6 +374,7 @@ def test_plan_views_titles_people_by_post_and_name(network):
         (lambda t: t.replace('color = "#4e79a7"', 'color = "blue"'), "[classes.ReformProject] color must be #rrggbb"),
         (lambda t: t.replace('shape = "star"', 'shape = "blob"'), "[classes.Person] shape must be one of"),
         (lambda t: t.replace("fold_above = 1000", ""), "missing key 'fold_above'"),
+        (lambda t: t.replace('hub_classes = ["Person"', 'hub_classes = ["Leader"'), "hub_classes names 'Leader', not a drawn class; use SourceDocument, "),
         (lambda t: t + "\n[[[", "cannot read"),
         (lambda t: t.replace('"Noto Sans CJK SC", ', '"x"; } </style><script>alert(1)</script>, '), "font_stack must be font names"),
     ],
@@ -444,6 +445,34 @@ def test_an_overview_above_fold_above_draws_one_node_per_document(two_documents)
     # below the threshold nothing is folded
     assert len(page_data(render_views(two_documents, network, load_ontology())["overview.html"])["nodes"]) == network.number_of_nodes()
 
+
+
+def test_an_overview_of_several_documents_starts_in_clusters_around_labelled_hubs(two_documents, files):
+    from kg.clusters import document_clusters
+
+    network = graph_to_network(two_documents)
+    style = load_style()
+    first = render_views(two_documents, network, load_ontology())
+    data = page_data(first["overview.html"])
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
+    documents = sorted(n for n, d in network.nodes(data=True) if d["cls"] == "SourceDocument")
+    clusters = document_clusters(network, style.hub_classes, style.hubs_per_cluster)
+    hubs = {hub for c in clusters for hub in c.hubs}
+    assert sorted(data["hubs"][:2]) == documents and set(data["hubs"]) == hubs and len(hubs) > 2
+    for node in data["nodes"]:
+        # a hub stays where it is placed, its label in the font the default zoom needs
+        assert (node.get("fixed"), "font" in node) == ((True, True) if node["id"] in hubs else (None, False)), node["label"]
+    # its physics only settles the picture: no pull to the centre, a short run
+    physics = data["options"]["physics"]
+    assert physics["forceAtlas2Based"]["centralGravity"] == 0 and physics["stabilization"]["iterations"] < style.options["physics"]["stabilization"]["iterations"]
+    assert physics["forceAtlas2Based"]["springLength"] == style.options["physics"]["forceAtlas2Based"]["springLength"]  # the rest as the style has it
+    assert render_views(two_documents, network, load_ontology())["overview.html"] == first["overview.html"]
+    # the other pages are drawn as before, and so is the overview of one document
+    project = next(name for name in first if name.startswith("project/"))
+    assert "x" not in page_data(first[project])["nodes"][0] and page_data(first[project])["hubs"] == []
+    single = page_data(files["overview.html"])
+    assert single["hubs"] == [] and not any("x" in n or "fixed" in n for n in single["nodes"])
+    assert single["options"]["physics"] == page_data(first[project])["options"]["physics"]
 
 
 def test_a_node_that_many_documents_state_links_none_of_them_when_folded():

@@ -53,9 +53,6 @@
   window.kgView = view;
 
   // An entity's page: the subject in the middle, at the largest zoom that still shows every node.
-  // The labels of the subject and its neighbours are drawn at that zoom; the others only once
-  // zoomed distant_labels_zoom times closer (vis-network leaves out a label whose font, as drawn,
-  // is under its drawThreshold), and on hover: a page of long labels is unreadable all drawn.
   var CENTRE_MARGIN = 60;  // canvas units around the farthest node, for its shape and label
   function centreOnFocus() {
     if (!data.focus) { return; }
@@ -68,20 +65,46 @@
     });
     var scale = Math.min(container.clientWidth / 2 / (reachX + CENTRE_MARGIN), container.clientHeight / 2 / (reachY + CENTRE_MARGIN), 1.5);
     network.moveTo({ position: centre, scale: scale, animation: false });
-    var near = {};
-    near[data.focus] = true;
-    data.near.forEach(function (id) { near[id] = true; });
-    var fontSize = data.options.nodes.font.size;
-    nodes.update(data.nodes.filter(function (n) { return !near[n.id]; }).map(function (n) {
-      return { id: n.id, scaling: { label: { drawThreshold: fontSize * scale * data.distant_labels_zoom + 1 } } };
+  }
+
+  // The labels drawn at the default zoom: on an entity's page the subject's and its neighbours',
+  // on an overview in clusters the hubs'. The others show on hover, and once zoomed
+  // distant_labels_zoom times closer and drawn readable_label_px high or more (vis-network leaves
+  // out a label whose font, as drawn, is under its drawThreshold): a page of long labels is
+  // unreadable all drawn, and so is a label of a few pixels.
+  function laterThreshold(fontSize, scale) {
+    return Math.max(fontSize * scale * data.distant_labels_zoom, data.readable_label_px) + 1;
+  }
+  function labelFirst() {
+    var first = {};
+    (data.focus ? [data.focus].concat(data.near) : data.hubs).forEach(function (id) { first[id] = true; });
+    if (!Object.keys(first).length) { return; }
+    var threshold = laterThreshold(data.options.nodes.font.size, network.getScale());
+    nodes.update(data.nodes.filter(function (n) { return !first[n.id]; }).map(function (n) {
+      return { id: n.id, scaling: { label: { drawThreshold: threshold } } };
+    }));
+  }
+
+  // An overview's hub labels are as large as the default zoom needs (their font is set for it);
+  // zoomed in closer, they keep their size on the screen instead of growing with the graph.
+  var hubFont = {}, hubScale = null;
+  data.nodes.forEach(function (n) { if (n.font && data.hubs.indexOf(n.id) >= 0) { hubFont[n.id] = n.font.size; } });
+  function sizeHubLabels() {
+    var scale = network.getScale();
+    if (!view.stable || scale === hubScale) { return; }
+    hubScale = scale;
+    var closer = Math.max(scale / view.baseScale, 1);
+    nodes.update(data.hubs.map(function (id) {
+      return { id: id, font: { size: Math.max(data.options.nodes.font.size, hubFont[id] / closer) } };
     }));
   }
 
   // At the default zoom no two drawn labels overlap: each label, in order of priority, is drawn
   // only if its box on the screen is clear of every label kept before it. The subject's comes
-  // first, then its neighbours' (who answers for the work before the rest), then the others',
-  // each group by size (degree), then the relation names on the edges. A label left out shows, as the distant ones do, on hover (the
-  // tooltip) or once zoomed distant_labels_zoom times closer.
+  // first, then its neighbours' (who answers for the work before the rest), or an overview's hubs
+  // in the order given (every document, then each cluster's first entity hub, its second, ...),
+  // then the others', each group by size (degree), then the relation names on the edges. A label
+  // left out shows as the later ones do (laterThreshold): on hover (the tooltip), or zoomed in.
   // The boxes are measured as vis-network draws them: text sized on the canvas with the label's
   // font, a node's label hanging under its shape, an edge's centred on it along the edge.
   var LABEL_GAP = 2;  // screen pixels kept clear around each label
@@ -124,6 +147,7 @@
     var classOf = {};
     data.nodes.forEach(function (n) { classOf[n.id] = n.cls; });
     data.near.forEach(function (id) { rank[id] = ANSWERS_FOR[classOf[id]] ? 1 : 1.5; });
+    data.hubs.forEach(function (id, i) { rank[id] = i / data.hubs.length; });
     var order = data.nodes.filter(function (n) { return labelShown(network.body.nodes[n.id].labelModule, scale); });
     order.sort(function (a, b) {
       var ra = a.id in rank ? rank[a.id] : 2, rb = b.id in rank ? rank[b.id] : 2;
@@ -141,7 +165,7 @@
       if (kept.some(function (k) { return overlaps(k.box, c.box); })) {
         leftOut.push(c);
         var module = (c.kind === "node" ? network.body.nodes : network.body.edges)[c.id].labelModule;
-        var hidden = { id: c.id, scaling: { label: { drawThreshold: module.fontOptions.size * scale * data.distant_labels_zoom + 1 } } };
+        var hidden = { id: c.id, scaling: { label: { drawThreshold: laterThreshold(module.fontOptions.size, scale) } } };
         (c.kind === "node" ? hiddenNodes : hiddenEdges).push(hidden);
       } else {
         kept.push(c);
@@ -164,9 +188,12 @@
   function settled() {
     if (view.stable) { return; }
     centreOnFocus();
+    labelFirst();
     view.baseScale = network.getScale();
     declutterLabels();
     network.setOptions({ physics: { enabled: false } });
+    // An overview's hubs were held in place while the rest settled: now they can be dragged.
+    nodes.update(data.hubs.map(function (id) { return { id: id, fixed: false }; }));
     physics.checked = false;
     view.stable = true;
     view.stableAt = performance.now();  // milliseconds since the page began to load
@@ -174,6 +201,7 @@
   }
   network.once("stabilizationIterationsDone", settled);
   network.once("stabilized", settled);
+  if (data.hubs.length) { network.on("beforeDrawing", sizeHubLabels); }  // a zoom by wheel, search or script
   physics.addEventListener("change", function () {
     network.setOptions({ physics: { enabled: physics.checked } });
   });
