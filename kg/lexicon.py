@@ -204,9 +204,9 @@ class Lexicon:
         autonomous = alt(self.post_levels)
         # Higher places may be named first: "辽宁省葫芦岛市政府副市长", "广东省深圳市坪山区委书记".
         higher = alt(lv.label for lv in self.levels if lv.rank in HIGHER_PLACE_RANKS)
-        province = f"(?:{han}{{2,3}}?{higher}){{0,2}}"
+        before = f"(?:{han}{{2,3}}?{higher}){{0,2}}"
         return re.compile(
-            f"{start}{province}(?P<place>{han}{{2,3}}?|{han}{{2,5}}?(?={autonomous}))"
+            f"{start}{before}(?P<place>{han}{{2,3}}?|{han}{{2,5}}?(?={autonomous}))"
             f"(?P<post>{level}{organ}+{title}|{level}{organ}+{alt(self.full_posts)}|{level}{han}{{1,14}}?{unit}{organ}?{title}|{alt(w for w in self.full_posts if w.startswith(self.post_levels))})"
         )
 

@@ -295,6 +295,7 @@ def read_cell_lines(lines: list[Span], at: int, rules: TableRules) -> Table | No
 
 
 def _cell_line_table(tokens: list[Span | str], at: int, stop: int, rules: TableRules) -> Table | None:
+    """The table the pipes and cells of ``_stream`` make (see ``read_cell_lines``)."""
     rows, leading = _stream_cells(tokens)
     if leading:
         # A title over the table, a row of its own ("| 某某项目清单 |"), comes before the header.
