@@ -493,6 +493,19 @@ def test_a_report_names_a_groups_reforms(toolkit):
         assert ("responsibleGroup", name, "市委甲改革专项小组") in facts
 
 
+@pytest.mark.parametrize(
+    "text, reform",
+    [
+        ("8月17日，市长卢甲到市供销合作社就综合改革工作进行专题调研。", "综合改革"),  # 长治
+        ("县委改革办召集成员单位，对供销社综合改革试点工作进行了专题研究。", "供销社综合改革试点"),  # 梓潼
+    ],
+)
+def test_one_reform_a_visit_or_meeting_is_about(text, reform, toolkit):
+    facts = facts_of(text, toolkit, "meeting")
+    assert ("a", reform, "project") in facts
+    assert not any(f[0] == "a" and f[2] == "project" and f[1] != reform for f in facts)
+
+
 def test_works_given_to_a_unit_a_place_or_a_group_in_prose(toolkit):
     """"某专项小组要着力抓好甲、乙等方面改革", "五华区要着力抓好…等重点改革事项" (昆明),
     "某镇负责实施甲、乙、丙3个重点项目" (皋兰): each work is a project of its owner."""
