@@ -620,7 +620,7 @@ def make_parser() -> argparse.ArgumentParser:
     query.add_argument("query", nargs="?", metavar="NAME|FILE", help="a named query (see --list) or a .rq file")
     query.add_argument("--list", action="store_true", help="list the named queries with their titles and parameters")
     query.add_argument("--param", action="append", default=[], type=parameter, metavar="NAME=VALUE", help="a parameter's value: text is a literal, <…> an IRI (repeat for each parameter)")
-    query.add_argument("--format", choices=list(FORMATS), help="table (default), csv, tsv, json, xml; turtle (default) or json-ld for CONSTRUCT")
+    query.add_argument("--format", choices=list(FORMATS), help="table (default), csv, tsv, json, xml (the SPARQL result formats), plain (tab-separated plain values, for a spreadsheet); turtle (default) or json-ld for CONSTRUCT")
     query.add_argument("--graph", metavar="PATH", help="graph file: .ttl, .trig, .nq, .nt, … (default: output/graph.ttl)")
     query.add_argument("--engine", choices=list(ENGINES), default="oxigraph", help="oxigraph (default, fast) or rdflib")
     query.set_defaults(func=cmd_query)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import RuleFileError
-from .query import QueryEngine, QueryResult, display_width, load_query
+from .query import QueryEngine, QueryResult, display_width, load_query, text_cell
 from .specs import check_keys, read_spec
 
 if TYPE_CHECKING:
@@ -144,17 +144,6 @@ def engine_to_ledger(engine: QueryEngine) -> list[list[str]]:
 
 
 # --- files -----------------------------------------------------------------------------------
-
-
-# What makes a spreadsheet read a cell as a formula: "=HYPERLINK(…)", "+1", "-1+1", "@SUM(…)",
-# and a tab or carriage return before one.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def text_cell(text: str) -> str:
-    """A cell a spreadsheet shows as the text it is: one that would start a formula is written
-    after an apostrophe, which Excel and LibreOffice take as "text follows" and do not show."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def ledger_to_csv(rows: list[list[str]], spec: LedgerSpec | None = None) -> bytes:

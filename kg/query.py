@@ -593,6 +593,28 @@ def result_to_tsv(result: QueryResult) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+# What makes a spreadsheet read a cell as a formula: "=HYPERLINK(…)", "+1", "-1+1", "@SUM(…)",
+# and a tab or carriage return before one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(text: str) -> str:
+    """A cell a spreadsheet shows as the text it is: one that would start a formula is written
+    after an apostrophe, which Excel and LibreOffice take as "text follows" and do not show."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def result_to_plain(result: QueryResult) -> bytes:
+    """Tab-separated plain values, for a spreadsheet or a shell pipe: the variables' names as the
+    header, each value as text (no quotes, language tags or angle brackets), a tab or line break
+    inside a value written as a space, and no cell that a spreadsheet would take for a formula."""
+    if result.form == "ASK":
+        rows = [["boolean"], ["true" if result.boolean else "false"]]
+    else:
+        rows = [list(result.variables), *([re.sub(r"[\t\r\n]+", " ", _plain(term)) for term in row] for row in result.rows)]
+    return "".join("\t".join(text_cell(cell) for cell in row) + "\n" for row in rows).encode("utf-8")
+
+
 def _json_term(term) -> dict[str, str]:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
@@ -682,6 +704,7 @@ FORMATS: dict[str, tuple[Callable[[QueryResult], bytes], tuple[str, ...]]] = {
     "table": (result_to_table, ("SELECT", "ASK")),
     "csv": (result_to_csv, ("SELECT", "ASK")),
     "tsv": (result_to_tsv, ("SELECT", "ASK")),
+    "plain": (result_to_plain, ("SELECT", "ASK")),
     "json": (result_to_json, ("SELECT", "ASK")),
     "xml": (result_to_xml, ("SELECT", "ASK")),
     "turtle": (graph_to_turtle, GRAPH_FORMS),

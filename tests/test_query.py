@@ -26,6 +26,7 @@ from kg.query import (
     FORMS,
     QUERY_DIR,
     NamedQuery,
+    QueryResult,
     discover_queries,
     display_width,
     format_result,
@@ -476,6 +477,17 @@ def test_csv_and_tsv(pingshan):
     assert len(cells) == 8 and cells[0] == f"<{RKG.leadPerson}>" and cells[1].startswith('"') and cells[2].isdigit()
 
 
+def test_plain_values_for_a_spreadsheet(pingshan):
+    """`--format plain`: tab-separated text without SPARQL's quotes, tags and brackets, no tab or
+    line break inside a cell, and no cell a spreadsheet would take for a formula."""
+    lines = format_result(run(pingshan["oxigraph"], "evidence-for-relation"), "plain").decode("utf-8").splitlines()
+    assert lines[0].split("\t")[:3] == ["relation", "quote", "start"]
+    cells = lines[1].split("\t")
+    assert len(cells) == 8 and cells[0] == str(RKG.leadPerson) and not cells[1].startswith('"') and cells[2].isdigit()
+    crafted = QueryResult("SELECT", ("x", "y"), ((Literal("=HYPERLINK(1)"), Literal("甲\t乙\n丙", lang="zh")),), None, None)
+    assert format_result(crafted, "plain").decode("utf-8") == "x\ty\n'=HYPERLINK(1)\t甲 乙 丙\n"
+
+
 def test_xml_is_sparql_results_xml(pingshan):
     result = run(pingshan["oxigraph"], "responsibility-matrix")
     root = ET.fromstring(format_result(result, "xml"))
@@ -516,7 +528,7 @@ def test_graph_formats(pingshan):
         format_result(result, "table")
     with pytest.raises(UsageError, match="cannot be written as turtle"):
         format_result(run(pingshan["oxigraph"], "deadlines"), "turtle")
-    assert set(FORMATS) == {"table", "csv", "tsv", "json", "xml", "turtle", "json-ld"}
+    assert set(FORMATS) == {"table", "csv", "tsv", "plain", "json", "xml", "turtle", "json-ld"}
 
 
 # --- kg query, as a process ------------------------------------------------------------------------
