@@ -149,6 +149,15 @@ def _curie(ontology: Graph, term) -> str:
     return f"{prefix}:{name}"
 
 
+def _uses(ontology: Graph, namespace: str) -> bool:
+    """Whether a term of ``namespace`` is a subject, predicate, object or datatype in ``ontology``."""
+    return any(
+        str(term).startswith(namespace) or (isinstance(term, Literal) and term.datatype is not None and str(term.datatype).startswith(namespace))
+        for triple in ontology
+        for term in triple
+    )
+
+
 def describe_terms(ontology: Graph) -> dict:
     """What ontology.html shows: the ontology's header, then each rkg: class and property with its
     labels, comments, domain, range, alignments and inverse."""
@@ -183,7 +192,8 @@ def describe_terms(ontology: Graph) -> dict:
         "version": str(ontology.value(header, OWL.versionInfo) or ""),
         "license": str(ontology.value(header, DCTERMS.license) or ""),
         "namespace": namespace,
-        "prefixes": sorted((p, str(n)) for p, n in ontology.namespaces() if p),
+        # The prefixes the ontology uses, not every one rdflib binds by default (brick:, csvw:, …).
+        "prefixes": sorted((p, str(n)) for p, n in ontology.namespaces() if p and _uses(ontology, str(n))),
         "classes": term_rows([OWL.Class]),
         "properties": term_rows([OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty]),
     }

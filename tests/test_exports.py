@@ -147,6 +147,10 @@ def test_the_ontology_page_lists_every_term_with_its_labels(out):
     assert "<td>rkg:DocumentPart</td><td>rkg:SourceDocument</td>" in html  # inDocument's domain and range
     assert 'href="views/assets/views.css"' in html
     assert '<a href="../ontology.html">' in (out / "views" / "index.html").read_text(encoding="utf-8")
+    # Its prefixes are those the ontology uses, not every one rdflib binds by default.
+    prefixes = html[html.index('<table id="kg-prefixes">') :].split("</table>")[0]
+    assert "skos:" in prefixes and "prov:" in prefixes and "rkg:" in prefixes
+    assert not any(unused in html for unused in ("brick:", "csvw:", "odrl:", "doap:"))
 
 
 def test_no_page_refers_to_an_address_off_the_machine(out):
