@@ -654,7 +654,7 @@ def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: 
     from .export import EXPORTERS
 
     return {
-        "downloads": [(e.path, e.description) for e in EXPORTERS.values()],
+        "downloads": [(e.path, text["file_notes"].get(name, e.description)) for name, e in EXPORTERS.items()],
         "documents": documents,
         "classes": classes,
         "triples": triples,

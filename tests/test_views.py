@@ -266,6 +266,20 @@ def test_the_ledger_page_shows_the_rows_it_is_given(graph, network):
     assert "&lt;b&gt;x&lt;/b&gt;" in body and "<b>" not in body
 
 
+def test_the_index_describes_each_file_of_the_build_in_chinese(files):
+    """The index is a Chinese page: each file a build writes is described in Chinese (text.toml's
+    [file_notes], a line for every exporter)."""
+    from kg.export import EXPORTERS
+    from kg.render import load_text
+
+    words = load_text()["file_notes"]
+    assert set(words) == set(EXPORTERS)
+    index = files["index.html"].decode("utf-8")
+    for name, exporter in EXPORTERS.items():
+        assert f"{exporter.path}</a> <small>{words[name]}</small>" in index, name
+    assert "every triple" not in index
+
+
 def test_neighbourhood_of_a_project_stops_at_its_neighbours(network):
     project = node_labelled(network, "民生诉求渠道流程优化改革", "ReformProject")
     around = neighbourhood(network, project)
