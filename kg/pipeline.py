@@ -139,6 +139,9 @@ extraction runs at about 250 KB of input a second; below a MiB a worker costs mo
 _worker_toolkit: Toolkit | None = None
 
 
+# A folder's notes about itself, by their name without suffixes (README.md, readme.zh.txt,
+# LICENSE.txt): no documents of the corpus, though their suffixes are those of documents.
+FOLDER_NOTES = ("readme", "license", "licence", "changelog", "notice", "authors")
 # A folder kg build wrote holds its report.json beside its graph.
 OUTPUT_MARK = "report.json"
 OUTPUT_GRAPHS = ("graph.trig", "graph.ttl")
@@ -152,9 +155,10 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]
     """Files as given, and the supported files inside folders (sorted, so builds are stable).
 
     Inside a folder other suffixes are skipped silently: folders hold notes, images and
-    spreadsheets; so are the folders a build wrote (``_is_output_folder``). A file named
-    explicitly is kept whatever its suffix, so that loading it says what is wrong. A folder with
-    nothing to build is a failure of its own.
+    spreadsheets; so are a folder's notes about itself (``FOLDER_NOTES``: its README.md) and the
+    folders a build wrote (``_is_output_folder``). A file named explicitly is kept whatever its
+    suffix or name, so that loading it says what is wrong. A folder with nothing to build is a
+    failure of its own.
     """
     found: list[Path] = []
     failures: list[Failure] = []
@@ -167,7 +171,10 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]
             files = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not any(folder in p.parents for folder in outputs)
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and p.name.split(".")[0].lower() not in FOLDER_NOTES
+                and not any(folder in p.parents for folder in outputs)
             )
             if not files:
                 failures.append(Failure(str(path), f"folder holds no supported document ({', '.join(SUPPORTED_SUFFIXES)})"))

@@ -191,6 +191,19 @@ def test_folder_skips_other_suffixes_silently_and_an_empty_folder_is_a_failure(t
     assert line.startswith(f"error: {tmp_path / 'nothing'}: folder holds no supported document (.txt")
 
 
+def test_a_folders_readme_is_no_document_unless_named(tmp_path):
+    """A corpus folder's README.md (or readme.zh.txt, LICENSE.txt) says what the folder is; the
+    documents are the other files. Named by itself, a README is read: the user asked for it."""
+    write_seed(tmp_path)
+    for name in ("README.md", "readme.zh.txt", "LICENSE.txt"):
+        (tmp_path / name).write_text("# 本文件夹\n收录的文件……\n", encoding="utf-8")
+    (tmp_path / "readme-notes-2020.txt").write_text("区委书记甲亲自牵头甲改革。\n", encoding="utf-8")
+    found, failures = expand_paths([tmp_path])
+    assert [p.name for p in found] == sorted(p.name for p in tmp_path.iterdir() if p.name not in ("README.md", "readme.zh.txt", "LICENSE.txt"))
+    assert failures == []
+    assert expand_paths([tmp_path / "README.md"])[0] == [tmp_path / "README.md"]
+
+
 def test_a_build_inside_its_input_folder_never_reads_its_own_output(tmp_path, capsys):
     """"kg build ." with --out inside the folder: the output's report.md and view pages are no
     documents, so every build reads the one plan and writes the same graph."""
