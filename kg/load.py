@@ -234,7 +234,41 @@ def describe_error(error: Exception) -> str:
 
 def load_text(data: bytes, path: str) -> LoadedText:
     text, encoding, notes = decode_bytes(data, path)
+    text, tags = blank_markup(text)
+    if tags:
+        notes = (*notes, f"{tags} HTML tags in the text read as white space")
     return LoadedText(text=text, encoding=encoding, media_type=MEDIA_TYPES["text"], notes=notes)
+
+
+# HTML markup in a text file: a page's source pasted as text (`<p class="ql-block">…</p>`), or a
+# mirror site's junk tags around the article. A tag, a comment, a script or style with its body.
+MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|</?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]{0,400}?/?>", re.DOTALL | re.IGNORECASE)
+# Fewer tags than this are text that mentions one ("<通知>" is no tag anyway).
+MIN_MARKUP_TAGS = 5
+# Tags whose end (or the tag itself, for br) ends a line of the page.
+LINE_TAGS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "blockquote", "dd", "dt", "ul", "ol", "center"})
+# Entities a pasted page keeps, as the character each stands for.
+ENTITIES = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&ensp;": " ", "&emsp;": " "}
+ENTITY = re.compile("|".join(map(re.escape, ENTITIES)))
+
+
+def blank_markup(text: str) -> tuple[str, int]:
+    """The text with its HTML markup read as white space of the same length (so every offset
+    stays where it was): a tag that ends a line of the page (``</p>``, ``<br>``) as a line break,
+    any other as spaces, an entity as its character; and how many tags there were (0, and the text
+    itself, under MIN_MARKUP_TAGS)."""
+    tags = list(MARKUP.finditer(text))
+    if len(tags) < MIN_MARKUP_TAGS:
+        return text, 0
+
+    def blank(match: re.Match) -> str:
+        name = (match.group(2) or "").lower()
+        ends_line = name in LINE_TAGS and (match.group().startswith("</") or name == "br")
+        return ("\n" + " " * (len(match.group()) - 1)) if ends_line else " " * len(match.group())
+
+    blanked = MARKUP.sub(blank, text)
+    blanked = ENTITY.sub(lambda m: ENTITIES[m.group()].ljust(len(m.group())), blanked)
+    return blanked, len(tags)
 
 
 def load_markdown(data: bytes, path: str) -> LoadedText:

@@ -107,6 +107,26 @@ def test_utf8_damaged_in_a_few_places_is_read_with_the_bad_bytes_replaced(tmp_pa
         load_document(write(tmp_path, "noise.txt", bytes(range(0x80, 0x100)) * 40 + b"\xff" * 200))
 
 
+def test_html_markup_in_a_text_file_is_read_as_white_space_in_place(tmp_path):
+    """A page's source pasted as text (三亚: `<p class="ql-block">` on one line) or a mirror's junk
+    tags before the article (银川): the tags become white space of the same length, a block's end
+    a line break, so the items are lines again and every offset stays where the file has it."""
+    source = (
+        '<p class="ql-block">一、甲景区(责任单位:市甲局)</p> <p class="ql-block">1.甲处垃圾多。</p>'
+        '<p class="ql-block">2.乙处标识&nbsp;模糊。</p><script>var x = "<p>";</script><br/><span>丙</span>'
+    )
+    document = load_document(write(tmp_path, "page.txt", source.encode("utf-8")))
+    assert len(document.text) == len(source)
+    lines = [line.strip() for line in document.text.splitlines() if line.strip()]
+    assert lines == ["一、甲景区(责任单位:市甲局)", "1.甲处垃圾多。", "2.乙处标识      模糊。", "丙"]
+    start = source.index("1.甲处")
+    assert document.text[start : start + 8] == "1.甲处垃圾多。"
+    assert document.notes == ("10 HTML tags in the text read as white space",)
+    # A text that mentions a tag or two is left as it is.
+    plain = "关于印发<通知>的说明：见<p>标记。\n"
+    assert load_document(write(tmp_path, "plain.txt", plain.encode("utf-8"))).text == plain
+
+
 def test_doc_id_is_the_same_for_the_same_text_in_any_encoding(tmp_path):
     ids = {
         load_document(write(tmp_path, f"{case_id}.txt", data)).doc_id
