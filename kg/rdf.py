@@ -21,6 +21,7 @@ from .ids import (
     entity_scope,
     evidence_iri,
     figure_iri,
+    place_iri,
     rule_iri,
     statement_iri,
 )
@@ -129,6 +130,68 @@ def _add_document(w: _Writer) -> None:
         g.add((doc, RKG.place, Literal(w.resolved.place, lang=LANGUAGE_TAGS["simplified"])))
 
 
+# The tier of a division (kg.divisions.TIERS) → its rkg:DivisionLevel.
+DIVISION_LEVELS = {"province": RKG.ProvinceLevel, "prefecture": RKG.PrefectureLevel, "county": RKG.CountyLevel}
+# How each grounding was read, for its statements' rkg:extractedBy.
+PLACE_RULES = {"issuingPlace": "place-from-issuer", "jurisdiction": "jurisdiction-from-unit-name", "collectiveOver": "collective-from-unit-name"}
+
+
+def _add_places(w: _Writer) -> None:
+    """The divisions the document's grounding names, as rkg:Place nodes with their codes, tiers
+    and parents; its issuing place and its units' divisions as statements with evidence."""
+    r, g = w.resolved, w.graph
+    for division in r.divisions:
+        node = place_iri(division.code)
+        g.add((node, RDF.type, RKG.Place))
+        # the code list's name, simplified whichever script the document is in: one label a place
+        g.add((node, RDFS.label, Literal(division.name, lang=LANGUAGE_TAGS["simplified"])))
+        g.add((node, RKG.divisionCode, Literal(division.code)))
+        g.add((node, RKG.divisionLevel, DIVISION_LEVELS[division.tier]))
+        g.add((node, SKOS.inScheme, RKG.AdministrativeDivisions))
+        if division.parent:
+            g.add((node, SKOS.broader, place_iri(division.parent)))
+    grounding = r.grounding
+    if grounding is not None and grounding.chain and grounding.evidence is not None:
+        _state(w, w.doc, "issuingPlace", place_iri(grounding.chain[0].code), (grounding.evidence,))
+        g.add((w.doc, RKG.codeListYear, Literal(grounding.list_year)))
+    if r.unit_places:
+        spans = _first_spans(r)
+        for unit in r.unit_places:
+            entity = Entity(unit.kind, unit.key, "")
+            predicate = "jurisdiction" if unit.relation == "jurisdiction" else "collectiveOver"
+            span = spans.get((unit.kind, unit.key))
+            if span is not None:
+                _state(w, w.node(entity), predicate, place_iri(unit.code), (span,))
+
+
+def _state(w: _Writer, subject: URIRef, predicate: str, obj: URIRef, evidence: tuple[Span, ...]) -> None:
+    """``subject predicate obj`` in the document's graph, with its statement and evidence."""
+    p = RKG[predicate]
+    w.graph.add((subject, p, obj))
+    statement = statement_iri(w.document, subject, p, obj.n3())
+    w.graph.add((statement, RDF.type, RDF.Statement))
+    w.graph.add((statement, RDF.subject, subject))
+    w.graph.add((statement, RDF.predicate, p))
+    w.graph.add((statement, RDF.object, obj))
+    for span in evidence:
+        w.graph.add((statement, RKG.evidence, w.evidence(span)))
+    w.graph.add((statement, RKG.extractedBy, Literal(PLACE_RULES[predicate])))
+
+
+def _first_spans(resolved: Resolved) -> dict[tuple[str, str], Span]:
+    """(kind, key) → the first sentence that names each entity."""
+    spans: dict[tuple[str, str], Span] = {}
+    for mention in resolved.mentions:
+        key = (mention.entity.kind, mention.entity.key)
+        if key not in spans or (mention.span.start, mention.span.end) < (spans[key].start, spans[key].end):
+            spans[key] = mention.span
+    for fact in resolved.facts:
+        if isinstance(fact.object, Entity) and fact.evidence:
+            key = (fact.object.kind, fact.object.key)
+            spans.setdefault(key, fact.evidence[0])
+    return spans
+
+
 def _add_figures(w: _Writer) -> None:
     for figure, found in w.resolved.figures:
         scope = w.node(figure.scope) if figure.scope else None
@@ -184,6 +247,7 @@ def document_triples(resolved: Resolved, places: dict[tuple[str, str, str], str]
 
 def _write(w: _Writer) -> None:
     _add_document(w)
+    _add_places(w)
     for entity in w.resolved.entities:
         w.entity(entity)
     for mention in w.resolved.mentions:
