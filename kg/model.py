@@ -237,9 +237,11 @@ class PlaceGrounding:
     year: int | None = None
     list_year: int = 0
     below: str = ""
-    # (current division, today's name) where the place's code or name has changed since list_year
+    # the division with the same code in today's list (the latest year the data has: latest_year),
+    # the same place renamed or not; None where today's list no longer has the code
     today: Division | None = None
-    reason: str = ""  # why it is unresolved: "ambiguous", "zone", "not in the list"
+    reason: str = ""  # why it is unresolved: "ambiguous", a development "zone", a township "below" no named county
+    latest_year: int = 0
 
     @property
     def division(self) -> Division | None:

@@ -316,12 +316,10 @@ def _resolve(
         leading = [d for d in dated if support[d] == best]
         if best == 0 or len(leading) > 1:
             candidates = tuple(divisions.chain(d) for d in sorted(leading if best else dated))
-            return PlaceGrounding(form, (), candidates, evidence, year, list_year, below, None, "ambiguous")
+            return PlaceGrounding(form, (), candidates, evidence, year, list_year, below, None, "ambiguous", latest)
         dated = leading
     division = dated[0]
-    today = divisions.today(division)
-    changed = today is None or today.name != division.name or list_year != latest
-    return PlaceGrounding(form, divisions.chain(division), (), evidence, year, list_year, below, today if changed else None, "")
+    return PlaceGrounding(form, divisions.chain(division), (), evidence, year, list_year, below, divisions.today(division), "", latest)
 
 
 def _unresolved_below(text: str, matches: list[NameMatch], divisions: DivisionList, name: str, year: int | None, reason: str) -> PlaceGrounding:
@@ -335,7 +333,7 @@ def _unresolved_below(text: str, matches: list[NameMatch], divisions: DivisionLi
         when = _list_year_for(year, divisions)
         candidates = tuple(divisions.chain(d) for d in sorted(_nearest_in_time(before[0].divisions, when)))
     evidence = Span(at, at + len(name), name) if at >= 0 else None
-    return PlaceGrounding(name, (), candidates, evidence, year, 0, "", None, reason)
+    return PlaceGrounding(name, (), candidates, evidence, year, 0, "", None, reason, divisions.latest_year)
 
 
 # --- the units of a document ---------------------------------------------------------------
