@@ -327,7 +327,8 @@ def _unresolved_below(text: str, matches: list[NameMatch], divisions: DivisionLi
     unresolved, with the division written just before its name as the candidate ("郑州市郑东新区"
     → 郑州市), else none."""
     at = text.find(name)
-    before = [m for m in matches if at >= 0 and m.end == at]
+    ends = {m.end: m for m in matches}
+    before = [ends[i] for i in (m.start() for m in re.finditer(re.escape(name), text)) if i in ends][:1]
     candidates: tuple[tuple[Division, ...], ...] = ()
     if before:
         when = _list_year_for(year, divisions)
