@@ -87,17 +87,22 @@ class _Writer:
     def term(self, obj) -> URIRef | Literal:
         return self.node(obj) if isinstance(obj, Entity) else _literal(obj)
 
-    def fact(self, fact: Fact) -> URIRef:
-        s, p, o = self.node(fact.subject), RKG[fact.predicate], self.term(fact.object)
-        target = self.inferred if fact.inferred else self.graph
+    def state(self, target: Graph | set, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: tuple[Span, ...]) -> URIRef:
+        """``s p o`` in ``target``, with its rdf:Statement and the spans that state it."""
         target.add((s, p, o))
         statement = statement_iri(self.document, s, p, o.n3())
         target.add((statement, RDF.type, RDF.Statement))
         target.add((statement, RDF.subject, s))
         target.add((statement, RDF.predicate, p))
         target.add((statement, RDF.object, o))
-        for span in fact.evidence:
+        for span in evidence:
             target.add((statement, RKG.evidence, self.evidence(span)))
+        return statement
+
+    def fact(self, fact: Fact) -> URIRef:
+        s, p, o = self.node(fact.subject), RKG[fact.predicate], self.term(fact.object)
+        target = self.inferred if fact.inferred else self.graph
+        statement = self.state(target, s, p, o, fact.evidence)
         if fact.inferred:
             target.add((statement, RKG.inferredBy, rule_iri(fact.rule)))
             for premise in fact.premises:
@@ -165,16 +170,8 @@ def _add_places(w: _Writer) -> None:
 
 
 def _state(w: _Writer, subject: URIRef, predicate: str, obj: URIRef, evidence: tuple[Span, ...]) -> None:
-    """``subject predicate obj`` in the document's graph, with its statement and evidence."""
-    p = RKG[predicate]
-    w.graph.add((subject, p, obj))
-    statement = statement_iri(w.document, subject, p, obj.n3())
-    w.graph.add((statement, RDF.type, RDF.Statement))
-    w.graph.add((statement, RDF.subject, subject))
-    w.graph.add((statement, RDF.predicate, p))
-    w.graph.add((statement, RDF.object, obj))
-    for span in evidence:
-        w.graph.add((statement, RKG.evidence, w.evidence(span)))
+    """``subject predicate obj`` in the document's graph, with its statement, evidence and rule."""
+    statement = w.state(w.graph, subject, RKG[predicate], obj, evidence)
     w.graph.add((statement, RKG.extractedBy, Literal(PLACE_RULES[predicate])))
 
 
