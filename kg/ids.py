@@ -82,6 +82,11 @@ def figure_iri(document: SourceDocument, figure: StatedFigure, scope: str) -> UR
     return ID[f"figure/{digest(_document_key(document), figure.counts, scope, str(figure.value))}"]
 
 
+def place_iri(code: str) -> URIRef:
+    """A division of the code list: its code is its identity (a place renamed keeps it)."""
+    return ID[f"place/{code}"]
+
+
 def rule_iri(name: str) -> URIRef:
     return ID[f"rule/{name}"]
 

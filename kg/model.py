@@ -195,3 +195,65 @@ class Resolved:
     place: str | None = None
     # (person key, level words of the posts this document says the person holds): ("张三", ("区",)).
     person_levels: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Where the document is from on the official code list, and its units grounded there (kg.places).
+    grounding: "PlaceGrounding | None" = None
+    unit_places: tuple["UnitPlace", ...] = ()
+    # Every division the grounding names, with their parents: what the graph writes as places.
+    divisions: tuple["Division", ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class Division:
+    """An administrative division of the official code list (GB/T 2260), as the list had it
+    from ``first`` to ``last`` (years): its six-digit ``code``, ``name``, ``tier`` ("province",
+    "prefecture" or "county"), the code of its ``parent`` ("" for a province) and the short
+    name the list gives (坪山 for 坪山区)."""
+
+    code: str
+    name: str
+    tier: str
+    parent: str
+    first: int
+    last: int
+    short: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceGrounding:
+    """Where a document is from, on the code list (kg.places.ground_document).
+
+    ``chain`` is the division and its parents, lowest first, or () where the place is not
+    resolved; then ``candidates`` are the chains it may be (two 鼓楼区, or the prefectures a
+    development zone may be in), none of them guessed. ``written`` is the name as the text
+    writes it, ``evidence`` where. ``list_year`` is the year of the list the code was read in:
+    the document's own ``year`` where the data has it, else the latest (today's code).
+    ``below`` names a township or street the document speaks as, under the list's counties.
+    """
+
+    written: str
+    chain: tuple[Division, ...] = ()
+    candidates: tuple[tuple[Division, ...], ...] = ()
+    evidence: Span | None = None
+    year: int | None = None
+    list_year: int = 0
+    below: str = ""
+    # the division with the same code in today's list (the latest year the data has: latest_year),
+    # the same place renamed or not; None where today's list no longer has the code
+    today: Division | None = None
+    reason: str = ""  # why it is unresolved: "ambiguous", a development "zone", a township "below" no named county
+    latest_year: int = 0
+
+    @property
+    def division(self) -> Division | None:
+        return self.chain[0] if self.chain else None
+
+
+@dataclass(frozen=True, order=True)
+class UnitPlace:
+    """A unit grounded in a division: ``relation`` "jurisdiction" (市发展改革委 → the document's
+    city) or "collective" (各县（市、区） → each county of ``code``'s division)."""
+
+    kind: str
+    key: str
+    relation: str
+    code: str

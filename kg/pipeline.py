@@ -25,6 +25,7 @@ from rdflib import Dataset
 
 from .errors import InputError, KgError, UsageError
 from .cache import ExtractionCache
+from .divisions import DivisionList, shared_division_list
 from .extract import extract_records
 from .lexicon import Lexicon, load_lexicon
 from .load import SUPPORTED_SUFFIXES, describe_error, load_document
@@ -32,6 +33,7 @@ from .model import Resolved, SourceDocument
 from .infer import add_entailments
 from .rdf import records_to_dataset
 from .validate import load_ontology
+from .places import find_document_year, ground_places, quote_place_evidence
 from .resolve import assign_places, resolve_extraction
 from .rules import Rules, detect_genre, load_all_rules
 from .layout import drop_glosses, reflow_document, restore_glosses
@@ -47,10 +49,16 @@ DEFAULT_INPUT = Path(__file__).resolve().parent.parent / "data" / "pingshan-2017
 
 @dataclass(frozen=True)
 class Toolkit:
-    """The loaded lexicon and genre rules: built once, used for every document."""
+    """The loaded lexicon and genre rules: built once, used for every document; and the code
+    list of divisions, loaded the first time a document is extracted (a build whose documents
+    all come from the extraction cache never reads it)."""
 
     lexicon: Lexicon
     genres: dict[str, Rules]
+
+    @property
+    def divisions(self) -> DivisionList:
+        return shared_division_list()
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,11 @@ def process_document(document: SourceDocument, toolkit: Toolkit, genre: str | No
     extraction = extract_records(reading, segments, rules, toolkit.lexicon, name)
     sentences = [s for seg in segments for s in split_sentences(seg.span, rules)]
     resolved = resolve_extraction(extraction, sentences, toolkit.lexicon)
+    year = find_document_year(reading.text, rules.patterns["document_year"], toolkit.divisions.words.opening_chars)
+    resolved = ground_places(resolved, reading.text, toolkit.divisions, toolkit.lexicon, year)
     resolved = resolved if reading is bare else restore_script(resolved, bare)
     resolved = resolved if offsets is None else restore_glosses(resolved, document, offsets)
+    resolved = quote_place_evidence(resolved, document.text, offsets)
     # What reading the file took (bad bytes replaced) is said with the document's warnings.
     notes = tuple(f"{document.name}: {note}" for note in document.notes)
     return dataclasses.replace(resolved, warnings=(*notes, *resolved.warnings)) if notes else resolved

@@ -21,6 +21,7 @@ from .ids import (
     entity_scope,
     evidence_iri,
     figure_iri,
+    place_iri,
     rule_iri,
     statement_iri,
 )
@@ -86,17 +87,22 @@ class _Writer:
     def term(self, obj) -> URIRef | Literal:
         return self.node(obj) if isinstance(obj, Entity) else _literal(obj)
 
-    def fact(self, fact: Fact) -> URIRef:
-        s, p, o = self.node(fact.subject), RKG[fact.predicate], self.term(fact.object)
-        target = self.inferred if fact.inferred else self.graph
+    def state(self, target: Graph | set, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: tuple[Span, ...]) -> URIRef:
+        """``s p o`` in ``target``, with its rdf:Statement and the spans that state it."""
         target.add((s, p, o))
         statement = statement_iri(self.document, s, p, o.n3())
         target.add((statement, RDF.type, RDF.Statement))
         target.add((statement, RDF.subject, s))
         target.add((statement, RDF.predicate, p))
         target.add((statement, RDF.object, o))
-        for span in fact.evidence:
+        for span in evidence:
             target.add((statement, RKG.evidence, self.evidence(span)))
+        return statement
+
+    def fact(self, fact: Fact) -> URIRef:
+        s, p, o = self.node(fact.subject), RKG[fact.predicate], self.term(fact.object)
+        target = self.inferred if fact.inferred else self.graph
+        statement = self.state(target, s, p, o, fact.evidence)
         if fact.inferred:
             target.add((statement, RKG.inferredBy, rule_iri(fact.rule)))
             for premise in fact.premises:
@@ -127,6 +133,60 @@ def _add_document(w: _Writer) -> None:
     if w.resolved.place:
         # Found in the simplified reading, so it is simplified: one place whichever script names it.
         g.add((doc, RKG.place, Literal(w.resolved.place, lang=LANGUAGE_TAGS["simplified"])))
+
+
+# The tier of a division (kg.divisions.TIERS) → its rkg:DivisionLevel.
+DIVISION_LEVELS = {"province": RKG.ProvinceLevel, "prefecture": RKG.PrefectureLevel, "county": RKG.CountyLevel}
+# How each grounding was read, for its statements' rkg:extractedBy.
+PLACE_RULES = {"issuingPlace": "place-from-issuer", "jurisdiction": "jurisdiction-from-unit-name", "collectiveOver": "collective-from-unit-name"}
+
+
+def _add_places(w: _Writer) -> None:
+    """The divisions the document's grounding names, as rkg:Place nodes with their codes, tiers
+    and parents; its issuing place and its units' divisions as statements with evidence."""
+    r, g = w.resolved, w.graph
+    for division in r.divisions:
+        node = place_iri(division.code)
+        g.add((node, RDF.type, RKG.Place))
+        # the code list's name, simplified whichever script the document is in: one label a place
+        g.add((node, RDFS.label, Literal(division.name, lang=LANGUAGE_TAGS["simplified"])))
+        g.add((node, RKG.divisionCode, Literal(division.code)))
+        g.add((node, RKG.divisionLevel, DIVISION_LEVELS[division.tier]))
+        g.add((node, SKOS.inScheme, RKG.AdministrativeDivisions))
+        if division.parent:
+            g.add((node, SKOS.broader, place_iri(division.parent)))
+    grounding = r.grounding
+    if grounding is not None and grounding.chain and grounding.evidence is not None:
+        _state(w, w.doc, "issuingPlace", place_iri(grounding.chain[0].code), (grounding.evidence,))
+        g.add((w.doc, RKG.codeListYear, Literal(grounding.list_year)))
+    if r.unit_places:
+        spans = _first_spans(r)
+        for unit in r.unit_places:
+            entity = Entity(unit.kind, unit.key, "")
+            predicate = "jurisdiction" if unit.relation == "jurisdiction" else "collectiveOver"
+            span = spans.get((unit.kind, unit.key))
+            if span is not None:
+                _state(w, w.node(entity), predicate, place_iri(unit.code), (span,))
+
+
+def _state(w: _Writer, subject: URIRef, predicate: str, obj: URIRef, evidence: tuple[Span, ...]) -> None:
+    """``subject predicate obj`` in the document's graph, with its statement, evidence and rule."""
+    statement = w.state(w.graph, subject, RKG[predicate], obj, evidence)
+    w.graph.add((statement, RKG.extractedBy, Literal(PLACE_RULES[predicate])))
+
+
+def _first_spans(resolved: Resolved) -> dict[tuple[str, str], Span]:
+    """(kind, key) → the first sentence that names each entity."""
+    spans: dict[tuple[str, str], Span] = {}
+    for mention in resolved.mentions:
+        key = (mention.entity.kind, mention.entity.key)
+        if key not in spans or (mention.span.start, mention.span.end) < (spans[key].start, spans[key].end):
+            spans[key] = mention.span
+    for fact in resolved.facts:
+        if isinstance(fact.object, Entity) and fact.evidence:
+            key = (fact.object.kind, fact.object.key)
+            spans.setdefault(key, fact.evidence[0])
+    return spans
 
 
 def _add_figures(w: _Writer) -> None:
@@ -184,6 +244,7 @@ def document_triples(resolved: Resolved, places: dict[tuple[str, str, str], str]
 
 def _write(w: _Writer) -> None:
     _add_document(w)
+    _add_places(w)
     for entity in w.resolved.entities:
         w.entity(entity)
     for mention in w.resolved.mentions:

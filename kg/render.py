@@ -31,6 +31,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import RDFS, Graph, URIRef
+from rdflib.namespace import SKOS
 
 from .clusters import ClusterLayout, document_clusters, layout_clusters
 from .errors import RuleFileError
@@ -639,10 +640,12 @@ def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: 
                 "genre": ", ".join(attrs.get("genre", [])),
                 "place": ", ".join(attrs.get("place", [])),
                 "projects": projects,
+                "node": node,
                 "figures": document_figures(graph, node),
                 "matrix": matrix_path(node),
             }
         )
+    places, groups = place_summary(graph, documents)
     by_kind: dict[str, list[View]] = defaultdict(list)
     for view in views:
         by_kind[view.kind].append(view)
@@ -656,6 +659,8 @@ def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: 
     return {
         "downloads": [(e.path, text["file_notes"].get(name, e.description)) for name, e in EXPORTERS.items()],
         "documents": documents,
+        "document_groups": groups,
+        "places": places,
         "classes": classes,
         "triples": triples,
         "nodes": network.number_of_nodes(),
@@ -667,6 +672,47 @@ def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: 
         "ledger_page": LEDGER_PAGE,
     }
 
+
+
+# The tiers of the division code list, highest first, as rkg:divisionLevel names them.
+PLACE_TIERS = (RKG.ProvinceLevel, RKG.PrefectureLevel, RKG.CountyLevel)
+
+
+def place_summary(graph: Graph, documents: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The places of the documents (rkg:issuingPlace and the divisions above it) with how many
+    documents and projects each holds, highest first and each followed by those under it; and
+    the documents grouped by province and city, those with no place last. ``documents`` are
+    ``dataset_summary``'s rows."""
+    chains: dict[str, list[URIRef]] = {}
+    for d in documents:
+        place = graph.value(URIRef(d["node"]), RKG.issuingPlace)
+        chain = []
+        while place is not None and place not in chain and len(chain) < len(PLACE_TIERS):
+            chain.append(place)
+            place = graph.value(place, SKOS.broader)
+        chains[d["node"]] = chain[::-1]  # province first
+
+    def describe(place: URIRef) -> dict:
+        level = graph.value(place, RKG.divisionLevel)
+        return {
+            "label": str(graph.value(place, RDFS.label) or ""),
+            "code": str(graph.value(place, RKG.divisionCode) or ""),
+            "depth": PLACE_TIERS.index(level) if level in PLACE_TIERS else 0,
+        }
+
+    counts: dict[URIRef, list[int]] = defaultdict(lambda: [0, 0])
+    for d in documents:
+        for place in chains[d["node"]]:
+            counts[place][0] += 1
+            counts[place][1] += d["projects"]
+    places = sorted(({**describe(p), "documents": n, "projects": k} for p, (n, k) in counts.items()), key=lambda p: p["code"])
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for d in documents:
+        chain = [describe(p) for p in chains[d["node"]]][:2]
+        key = tuple((c["code"], c["label"]) for c in chain)
+        groups[key].append(d)
+    ordered = sorted(groups.items(), key=lambda kv: (not kv[0], [c for c, _ in kv[0]]))
+    return places, [{"place": " / ".join(label for _, label in key), "codes": [c for c, _ in key], "documents": docs} for key, docs in ordered]
 
 
 # --- the summary card -----------------------------------------------------------------------------

@@ -61,6 +61,7 @@ def document_report(resolved: Resolved) -> dict:
         "identity": d.identity,
         "genre": resolved.genre,
         "place": resolved.place,
+        "division": division_report(resolved),
         "projects": by_kind.get("project", 0),
         "figure_mismatches": count_mismatches(resolved),
         "unused_sentences": len(resolved.unused),
@@ -82,6 +83,45 @@ def document_report(resolved: Resolved) -> dict:
         "unread_rate": unread_rate(resolved),
         "warnings": list(resolved.warnings),
     }
+
+
+def _chain_text(chain) -> str:
+    """"广东省 440000 / 深圳市 440300 / 坪山区 440310": highest first."""
+    return " / ".join(f"{d.name} {d.code}" for d in reversed(chain))
+
+
+def division_report(resolved: Resolved) -> dict | None:
+    """Where the document is from on the division code list (kg.places), for the report: the
+    code and its parents, the year of the list it was read in and the code today; or,
+    unresolved, why and the candidates."""
+    g = resolved.grounding
+    if g is None:
+        return None
+    entry = {"written": g.written, "year": g.year, "list_year": g.list_year or None, "below": g.below or None}
+    if not g.chain:
+        return entry | {"unresolved": g.reason, "candidates": [_chain_text(c) for c in g.candidates]}
+    division = g.chain[0]
+    entry |= {"code": division.code, "name": division.name, "tier": division.tier, "chain": _chain_text(g.chain), "units": len(resolved.unit_places)}
+    entry["today"] = f"{g.today.name} {g.today.code}" if g.today is not None else None
+    entry["note"] = place_note(g)
+    return entry
+
+
+def place_note(g) -> str:
+    """Which list a document's code is from, and what it is today: "the 2017 list; the same
+    code today", "the 2017 list; not in today's (2024) list", "today's code (the 2024 list)"."""
+    if g.year is not None and g.year == g.list_year:
+        when = f"the {g.list_year} list"
+    elif g.list_year == g.latest_year:
+        when = f"today's code (the {g.list_year} list)"
+    else:
+        when = f"the {g.list_year} list, the last that has it"
+    if g.today is None:
+        return f"{when}; not in today's ({g.latest_year}) list"
+    if g.list_year != g.latest_year:
+        renamed = f", now {g.today.name}" if g.today.name != g.chain[0].name else ""
+        return f"{when}; the same code today{renamed}"
+    return when
 
 
 def build_report(result: BuildResult, stats: GraphStats, validation: ValidationReport | None) -> dict:
@@ -154,6 +194,17 @@ def report_to_markdown(report: dict) -> str:
         out += ["Cues of responsibility that gave no fact, as a share of those cues and the facts stated.", ""]
         rows = [[d["path"], f"{d['unread_rate']:.0%}", len(d["unread_cues"]), ", ".join(f"{k} {n}" for k, n in sorted(Counter(c["kind"] for c in d["unread_cues"]).items()))] for d in unread]
         out += markdown_table(["file", "unread", "cues", "kinds"], rows) + [""]
+    placed = [d for d in report["documents"] if d.get("division")]
+    if placed:
+        # Where each document is from on the official code list (docs/places.md).
+        out += ["## Places", ""]
+        rows = [[d["path"], d["division"]["chain"], d["division"]["note"], d["division"]["below"]] for d in placed if "code" in d["division"]]
+        out += markdown_table(["file", "division (GB/T 2260)", "list", "below the list"], sorted(rows)) + [""]
+        unresolved = [d for d in placed if "code" not in d["division"]]
+        if unresolved:
+            out += ["### Places left unresolved", ""]
+            rows = [[d["path"], d["division"]["written"], d["division"]["unresolved"], "; ".join(d["division"]["candidates"]) or None] for d in unresolved]
+            out += markdown_table(["file", "written", "why", "candidates"], sorted(rows)) + [""]
     if report["failures"]:
         out += ["## Failed documents", ""] + markdown_table(["file", "problem"], [[f["path"], f["message"]] for f in report["failures"]]) + [""]
     out += ["## Nodes per class", ""] + markdown_table(["class", "count"], [[k, v] for k, v in report["classes"].items()]) + [""]

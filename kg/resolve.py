@@ -317,7 +317,7 @@ def _read_place_names(tokens: list, start: int, lexicon: Lexicon) -> list[tuple[
     return names
 
 
-def _find_own_level(text: str, lexicon: Lexicon) -> str | None:
+def find_own_level(text: str, lexicon: Lexicon) -> str | None:
     """The level a document speaks as: the level word most often heading one of its posts or
     organs ("区委书记", "区政府", "縣委"), where one level leads; else None.
 
@@ -354,7 +354,7 @@ def detect_place(text: str, lexicon: Lexicon) -> str | None:
     district in passing is still the district's.
     """
     text = CITED_TITLE.sub(lambda m: " " * len(m.group()), text)
-    own = _find_own_level(text, lexicon)
+    own = find_own_level(text, lexicon)
     names, bare = _find_place_names(text, lexicon)
     owners = (*lexicon.organs, *lexicon.full_posts)
     scores: Counter = Counter()

@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Iterable, Iterator
 
-from rdflib import Graph
+from rdflib import RDF, Graph
 # What rdflib's N-Triples writer writes of one triple (private, but the one place rdflib says it).
 from rdflib.plugins.serializers.nt import _nt_row
 
@@ -99,6 +99,8 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str], vali
     store = _store({iri: lines, INFERRED_GRAPH: inferred_lines}, union=True)
     network = graph_to_network(graph | inferred)
     figures = {o for s, p, o in graph if s == document and p == RKG.statesFigure}
+    # the divisions the document names, for the landing page's places (kg.render.place_summary)
+    figures |= {s for s, p, o in graph if p == RDF.type and o == RKG.Place}
     return Shard(
         graph=str(iri),
         order=(network.nodes[str(document)]["label"], str(document)),

@@ -32,11 +32,28 @@ class RKG(DefinedNamespace):
     InferenceRule: URIRef
     DocumentPart: URIRef  # what rkg:inDocument is said of: a project or an evidence span
     NamedEntity: URIRef  # what rkg:writtenForm is said of: every kind of named node
+    Place: URIRef  # a division of the official code list (GB/T 2260)
+    DivisionLevel: URIRef
 
     # concept schemes (skos:ConceptScheme individuals)
     ProjectTiers: URIRef
     GovernanceLevels: URIRef
     TargetProblems: URIRef
+    AdministrativeDivisions: URIRef
+    DivisionLevels: URIRef
+
+    # the tiers of the code list (rkg:DivisionLevel individuals)
+    ProvinceLevel: URIRef
+    PrefectureLevel: URIRef
+    CountyLevel: URIRef
+
+    # places
+    issuingPlace: URIRef
+    divisionCode: URIRef
+    divisionLevel: URIRef
+    codeListYear: URIRef
+    jurisdiction: URIRef
+    collectiveOver: URIRef
 
     # project relations
     inDocument: URIRef

@@ -190,7 +190,9 @@ def test_index_links_every_page_and_states_the_dataset(tab, built):
     assert set(links) - exports == pages
     assert {"../ledger.xlsx", "../graph.ttl", "../ontology.html", "../void.ttl", "../neo4j/"} <= exports
     assert all((views / link).exists() for link in exports)  # the build wrote each beside views/
-    row = page.locator("#kg-documents tbody tr").first.inner_text()
+    # the documents grouped by province and city (docs/places.md), then a row per document
+    assert page.locator("#kg-documents tr.kg-place-group").first.inner_text() == "广东省 / 深圳市 440000 / 440300"
+    row = page.locator("#kg-documents tbody tr:not(.kg-place-group)").first.inner_text()
     assert "pingshan-2017-reform-plan.txt" in row and "坪山区" in row and "25" in row
     assert "28个改革项目: 28 / 25" in row  # stated against found
     classes = dict(r.split("\t")[0::2] for r in page.locator("#kg-classes tbody tr").all_inner_texts())

@@ -149,6 +149,12 @@ ALIGNMENTS = [
     ("inDocument", RDFS.subPropertyOf, DCTERMS.isPartOf),
     ("deadlineDate", RDFS.subPropertyOf, CONTRACT.deadline),
     ("evidence", RDFS.domain, RDFS.Resource),
+    ("Place", RDFS.subClassOf, SCHEMA.AdministrativeArea),
+    ("Place", RDFS.subClassOf, DCTERMS.Location),
+    ("Place", RDFS.subClassOf, SKOS.Concept),
+    ("issuingPlace", RDFS.subPropertyOf, DCTERMS.spatial),
+    ("divisionCode", RDFS.subPropertyOf, SKOS.notation),
+    ("jurisdiction", RDFS.subPropertyOf, SCHEMA.areaServed),
 ]
 
 

@@ -49,6 +49,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "projects-at-level": {"level": "社区"},
     "projects-by-leader": {"leader": "区委书记"},
     "projects-of-group": {"group": "党的建设制度改革专项小组"},
+    "projects-by-place": {"tier": "province"},
+    "posts-by-place-level": {"within": "广东省"},
 }
 INJECTION = 'x" } ; DROP ALL ; { "'
 
