@@ -483,16 +483,19 @@ def test_no_graph_page_draws_two_labels_over_each_other(tab, built):
 
 # --- a hostile document ---------------------------------------------------------------------------
 
-HOSTILE_DOCUMENT = f"""某区2017年重点改革项目
+# Stand-ins the extractor reads as names; the built graph's text then carries the payloads in their
+# place (a text file's own markup is read as white space, so markup cannot be typed into one).
+STAND_INS = {"甲甲": HOSTILE["script"], "丙丙": HOSTILE["img"], "乙乙": HOSTILE["svg"]}
+HOSTILE_DOCUMENT = """某区2017年重点改革项目
 本次共确定2个改革项目。
 一、区主要领导牵头改革项目
-1.{HOSTILE["script"]}体制改革
-针对{HOSTILE["svg"]}等问题，区委书记张三亲自牵头{HOSTILE["script"]}体制改革项目。
+1.甲甲体制改革
+针对乙乙等问题，区委书记张三亲自牵头甲甲体制改革项目。
 牵头区领导:区委书记张三
-2.{HOSTILE["svg"]}机制改革
-针对{HOSTILE["img"]}不足等问题，推进改革。
+2.乙乙机制改革
+针对丙丙不足等问题，推进改革。
 牵头区领导:区长李四
-这是{HOSTILE["svg"]}改革专项小组负责项目。
+这是乙乙改革专项小组负责项目。
 """
 
 
@@ -506,9 +509,15 @@ def hostile(tmp_path_factory) -> Path:
     assert main(["build", str(source), "--out", str(work / "out"), "-q"]) == 0
     dataset = Dataset()
     dataset.parse(work / "out" / "graph.trig")
+    for s, p, o, g in list(dataset.quads((None, None, None, None))):
+        if isinstance(o, Literal) and any(stand_in in str(o) for stand_in in STAND_INS):
+            text = str(o)
+            for stand_in, payload in STAND_INS.items():
+                text = text.replace(stand_in, payload)
+            dataset.remove((s, p, o, g))
+            dataset.add((s, p, Literal(text, lang=o.language, datatype=o.datatype), g))
     labels = {str(o) for _, _, o, _ in dataset.quads((None, RDFS.label, None, None))}
-    # the extractor takes the opening quote of '"><svg' for punctuation
-    assert {f"{HOSTILE['script']}体制改革", f"{HOSTILE['img']}不足", f"{HOSTILE['svg'][1:]}机制改革", f"{HOSTILE['svg']}改革专项小组"} <= labels
+    assert {f"{HOSTILE['script']}体制改革", f"{HOSTILE['img']}不足", f"{HOSTILE['svg']}机制改革", f"{HOSTILE['svg']}改革专项小组"} <= labels
     renames = {"张三": f"张{HOSTILE['img']}三", "李四": f"李{HOSTILE['script']}四", "hostile.txt": f"{HOSTILE['svg']}.txt"}
     for s, p, o, g in list(dataset.quads((None, RDFS.label, None, None))):
         if str(o) in renames:
@@ -624,7 +633,7 @@ def test_the_diff_page_of_hostile_names_runs_no_script(tab, hostile):
     page = tab.open(out / "diff.html", settle=False)
     assert page.evaluate("() => document.querySelectorAll('img, svg, script').length") == 0
     text = page.inner_text("#kg-diff-continued")
-    assert f"{HOSTILE['script']}体制改革" in text and f"{HOSTILE['svg'][1:]}机制改革" in text
+    assert f"{HOSTILE['script']}体制改革" in text and f"{HOSTILE['svg']}机制改革" in text
     assert tab.dialogs == [] and tab.console == [] and tab.outside_requests(out) == []
 
 
