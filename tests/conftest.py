@@ -43,7 +43,7 @@ def plan(all_rules):
 @_pytest.fixture(scope="session")
 def corpus_build(tmp_path_factory):
     """tests/corpus built as ``kg build tests/corpus`` builds it, every export and the views
-    included (18 documents, 534 nodes in the overview): one build for the tests that read it."""
+    included (17 documents, 533 nodes in the overview): one build for the tests that read it."""
     from pathlib import Path
 
     from kg.cli import main
