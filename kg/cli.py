@@ -100,7 +100,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .cache import ExtractionCache, default_cache_dir
     from .pipeline import DEFAULT_INPUT, build_corpus, load_toolkit
     from .shard import Spool, spool_directory
-    from .validate import load_ontology, validate_shared
+    from .validate import load_ontology, validate_checks
 
     def load_writers() -> None:
         # What writes the output (pyvis, jinja2, networkx, the exporters, the pages' templates:
@@ -135,16 +135,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         # Counted here: counting merges the graph's lines once, into a spool that every export
         # and the processes below then read.
         triples = source.stats.triples
-        # The workers validated each document's graph. What merging them can break is checked
-        # over the merged lines, and the graph files need those lines only: both run in processes
-        # of their own meanwhile, which above HELPERS_APART_ABOVE triples share nothing with this
+        # Validation (each document's graph, in bulk, and what merging them can break) reads the
+        # spool's lines, and the graph files need those lines only: both run in processes of
+        # their own meanwhile, which above HELPERS_APART_ABOVE triples share nothing with this
         # one (see run_apart).
         apart_from_here = triples > HELPERS_APART_ABOVE
         if apart_from_here:
             release_memory()  # the shards' garbage goes back to the system (0.1 s at least)
         checks = source.checks
-        several = checks is not None and len(checks.subject_runs) > 1  # one graph has nothing to merge
-        validating = run_apart(apart_from_here, validate_shared, *source.union_run(), checks.path, checks.subject_runs, spool_directory()) if several else None
+        validating = run_apart(apart_from_here, validate_checks, *source.union_run(), checks, spool_directory()) if checks is not None else None
         apart = [name for name, exporter in EXPORTERS.items() if exporter.apart]
         files = export_files(source, [name for name in EXPORTERS if name not in apart], lazy=True)
         views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows)
@@ -153,7 +152,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         def reports() -> dict[str, bytes]:
             # Once the other files are written: validation has run beside them meanwhile.
-            outcome["validation"] = validation = None if checks is None else checks.report.merge(validating()) if validating else checks.report
+            outcome["validation"] = validation = validating() if validating is not None else None
             outcome["report"] = report = build_report(result, source.stats, validation)
             return {"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
 
