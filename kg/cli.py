@@ -112,7 +112,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         compile_templates()
 
+    from .export import choose_formats
+
     paths = args.paths or [DEFAULT_INPUT]
+    choose_formats(args.formats, 1)  # a mistyped name is told before the build, not after
     log = BuildLog(args.quiet)
     with Spool(spool_directory()) as spool:
         try:
@@ -144,9 +147,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             release_memory()  # the shards' garbage goes back to the system (0.1 s at least)
         checks = source.checks
         validating = run_apart(apart_from_here, validate_checks, *source.union_run(), checks, spool_directory()) if checks is not None else None
-        apart = [name for name, exporter in EXPORTERS.items() if exporter.apart]
-        files = export_files(source, [name for name in EXPORTERS if name not in apart], lazy=True)
-        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows)
+        formats = choose_formats(args.formats, len(result.documents))
+        source.formats = tuple(formats)
+        apart = [name for name in formats if EXPORTERS[name].apart]
+        files = export_files(source, [name for name in formats if name not in apart], lazy=True)
+        downloads = [(EXPORTERS[name].path, EXPORTERS[name].description) for name in formats]
+        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows, downloads=downloads)
         files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
         outcome: dict = {}
 
@@ -159,7 +165,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         # The rest is written here, the pages one at a time: they read the network projection,
         # which a process forked from this one would copy as it read it. All of it goes into a
         # folder beside the output, which then takes the output's place in one step.
-        with OutputFolder(Path(args.out), owned=(VIEWS_DIR,)) as staging:
+        # The exports not asked for this time go: an earlier build's would not match this graph.
+        with OutputFolder(Path(args.out), owned=(VIEWS_DIR,), replaced=tuple(e.path for e in EXPORTERS.values())) as staging:
             writing = run_apart(apart_from_here, stage_apart, *source.lines_only(), apart, staging)
             staged = write_outputs(files, staging, then=reports, elsewhere=writing)
         written = [Path(args.out) / path.relative_to(staging) for path in staged]
@@ -226,12 +233,12 @@ def run_apart(apart: bool, function, *args):
     return wait
 
 
-def views_files(graph) -> dict[str, bytes]:
+def views_files(graph, downloads: list[tuple[str, str]] | None = None) -> dict[str, bytes]:
     from .network import graph_to_network
     from .render import render_views
     from .validate import load_ontology
 
-    return render_views(graph, graph_to_network(graph), load_ontology())
+    return render_views(graph, graph_to_network(graph), load_ontology(), downloads=downloads)
 
 
 def cmd_views(args: argparse.Namespace) -> int:
@@ -240,9 +247,13 @@ def cmd_views(args: argparse.Namespace) -> int:
     from .publish import read_dataset
     from .render import ASSETS, MATRIX_FOLDER, PAGE_KINDS
 
+    from .export import EXPORTERS
+
     graph = ExportSource(read_dataset(args.graph)).graph  # the ontology's graph set apart
-    files = views_files(graph)
     out = Path(args.out)
+    # The landing page lists the exports that are there beside the pages (a build's output).
+    downloads = [(e.path, e.description) for e in EXPORTERS.values() if (out.parent / e.path).exists()]
+    files = views_files(graph, downloads)
     # Pages of entities no longer in the graph go; anything else in the folder stays. The folder
     # changes in one step.
     with OutputFolder(out, owned=(*PAGE_KINDS.values(), MATRIX_FOLDER, "assets")) as staging:
@@ -284,10 +295,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_graph
+    from .validate import validate_file
 
-    graph = _read_graph(args.graph)
-    report = validate_graph(graph)
+    report = validate_file(args.graph)
     for v in report.violations:
         print(f"violation: {v.focus} {v.path}: {v.message}")
     for term in report.undeclared:
@@ -467,7 +477,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if not args.query:
         raise UsageError("name a query (`kg query --list` shows them) or give a .rq file")
     query = load_query(args.query)
-    graph = Path(args.graph or DEFAULT_OUT / "graph.ttl")
+    graph = Path(args.graph or DEFAULT_OUT / "graph.trig")
     if args.graph is None and not graph.is_file():
         raise UsageError("no graph here yet: run `kg build` first, or give one with --graph PATH", str(graph))
     result = open_engine(graph, args.engine).run(query, dict(args.param))
@@ -484,20 +494,6 @@ def parameter(text: str) -> tuple[str, str]:
     if not equals or not name.strip("?$"):
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name.strip("?$"), value
-
-
-def _read_graph(path: str):
-    from rdflib import Graph
-    from rdflib.util import guess_format
-
-    from .errors import GraphError
-
-    if not Path(path).is_file():
-        raise UsageError("no such graph file", path)
-    try:
-        return Graph().parse(path, format=guess_format(path) or "turtle")
-    except Exception as exc:  # rdflib raises many kinds; the user needs one line
-        raise GraphError(f"cannot parse graph: {exc}", path) from None
 
 
 def positive_int(text: str) -> int:
@@ -527,13 +523,19 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reform-kg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = sub.add_parser("build", help="extract documents into output/graph.ttl and a build report", description="Build the knowledge graph from files or folders (default: the bundled Pingshan plan).")
+    build = sub.add_parser("build", help="extract documents into output/graph.trig, the views, the ledger and a build report", description="Build the knowledge graph from files or folders (default: the bundled Pingshan plan).")
     build.add_argument("paths", nargs="*", metavar="PATH", help="documents or folders (.txt .md .html .docx .pdf)")
     build.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR", help="output folder (default: output)")
     build.add_argument("--genre", metavar="NAME", help="use this genre's rules instead of detecting the genre")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation of the result")
     build.add_argument("-j", "--jobs", type=positive_int, metavar="N", help="extract in N worker processes (default: one per MiB of input, up to the CPUs; one file is always built in this process)")
     build.add_argument("--no-cache", action="store_true", help="extract every document again, and leave the extraction cache alone (default: reuse what the same code extracted before, from $KG_CACHE_DIR or ~/.cache/reform-kg)")
+    build.add_argument(
+        "--formats",
+        metavar="LIST",
+        help="the exports to write besides graph.trig, the report and the views: kg export's format names separated by commas "
+        "(ttl,jsonld,graphml), or all (default: all for one document; the ledger, ledger-csv and ledger-xlsx, for several)",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="no line per built document and no progress bar; failures, warnings and the summary remain")
     build.set_defaults(func=cmd_build)
 
@@ -550,7 +552,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser(
         "export",
-        help="write the graph in one export format (kg build writes them all)",
+        help="write the graph in one export format (kg build writes those its --formats names)",
         description="Write one export of a graph: "
         + "; ".join(f"{name} → {e.path} ({e.description})" for name, e in EXPORTERS.items())
         + ".",
@@ -561,7 +563,7 @@ def make_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
 
     validate = sub.add_parser("validate", help="check a graph against shapes.ttl and ontology.ttl", description="SHACL validation (no RDFS inference) plus: every rkg: term used is declared.")
-    validate.add_argument("graph", nargs="?", default=str(DEFAULT_OUT / "graph.ttl"), help="graph file (default: output/graph.ttl)")
+    validate.add_argument("graph", nargs="?", default=str(DEFAULT_OUT / "graph.trig"), help="graph or dataset file (default: output/graph.trig, the ontology's graph in it set apart)")
     validate.set_defaults(func=cmd_validate)
 
     evaluate = sub.add_parser(
@@ -620,7 +622,7 @@ def make_parser() -> argparse.ArgumentParser:
     query.add_argument("--list", action="store_true", help="list the named queries with their titles and parameters")
     query.add_argument("--param", action="append", default=[], type=parameter, metavar="NAME=VALUE", help="a parameter's value: text is a literal, <…> an IRI (repeat for each parameter)")
     query.add_argument("--format", choices=list(FORMATS), help="table (default), csv, tsv, json, xml; turtle (default) or json-ld for CONSTRUCT")
-    query.add_argument("--graph", metavar="PATH", help="graph file: .ttl, .trig, .nq, .nt, … (default: output/graph.ttl)")
+    query.add_argument("--graph", metavar="PATH", help="graph file: .ttl, .trig, .nq, .nt, … (default: output/graph.trig)")
     query.add_argument("--engine", choices=list(ENGINES), default="oxigraph", help="oxigraph (default, fast) or rdflib")
     query.set_defaults(func=cmd_query)
     return parser

@@ -432,6 +432,27 @@ def validate_graph(graph: Graph) -> ValidationReport:
     return validate_store(open_engine(graph, "oxigraph").store)
 
 
+def validate_file(path: str | Path) -> ValidationReport:
+    """A graph or dataset file (graph.trig) validated as one graph: the union of its graphs but
+    the ontology's, which a build writes beside the data (kg export sets it apart too)."""
+    import pyoxigraph as ox
+
+    from .errors import GraphError, UsageError
+    from .ids import ONTOLOGY_GRAPH
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError("no such graph file", str(path))
+    try:
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower() or "ttl"))
+        graph, ontology = ox.NamedNode(DATA_GRAPH), ox.NamedNode(str(ONTOLOGY_GRAPH))
+        data = ox.Store()
+        data.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads if q.graph_name != ontology)
+    except (SyntaxError, ValueError) as exc:  # a bad file, or a suffix pyoxigraph does not read
+        raise GraphError(f"cannot parse graph: {' '.join(str(exc).split())}", str(path)) from None
+    return validate_graphs(data)
+
+
 def validate_source(source: ExportSource) -> ValidationReport:
     """An export source's graph validated: a corpus build's (made of shards) as ``kg build`` does
     (``validate_checks``), any other as a whole."""
