@@ -385,8 +385,9 @@ def compile_shapes() -> tuple[CompiledConstraint, ...]:
 DATA_GRAPH = "https://w3id.org/reform-kg/id/graph/validated"
 
 # A corpus's documents are validated in stores of at most this many bytes of N-Triples lines
-# (about 300,000 triples): pyoxigraph's in-memory store takes about 1 kB a triple, and a store
-# of a few hundred thousand triples already makes each query's fixed cost small.
+# (about 300,000 triples, which pyoxigraph's in-memory store holds in about 90 MB): enough that
+# each query's fixed cost is paid once for hundreds of documents, and a build of thousands of
+# documents never holds their graphs at once.
 BATCH_BYTES = 48 << 20
 
 
