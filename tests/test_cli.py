@@ -127,6 +127,9 @@ def test_a_corpus_gets_the_canonical_graph_and_the_ledger_and_what_formats_asks_
     (dataset,) = void.subjects(RDF.type, DCAT.Dataset)
     assert {URIRef(str(d)).split("/")[-1] for d in void.objects(dataset, DCAT.distribution)} == {"graph.trig", "graph.ttl", "graph.graphml"}
     assert len(Graph().parse(out / "graph.ttl")) == json_triples(out)
+    # kg views redraws the pages from graph.trig and lists the exports that are there.
+    assert main(["views", "--graph", str(out / "graph.trig"), "--out", str(out / "views")]) == 0
+    assert downloads() == {"graph.trig", "graph.ttl", "graph.graphml", "void.ttl"}
 
     assert main(["build", str(corpus), "--out", str(out), "-q", "--no-validate", "-j", "1", "--formats", "all"]) == 0
     assert {"graph.nt", "graph.nq", "graph.jsonld", "graph.rdf", "graph.gexf", "neo4j", "ontology.html", "context.jsonld", "ledger.xlsx"} <= written()
