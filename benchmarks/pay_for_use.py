@@ -2,7 +2,7 @@
 warm, and bytes written against bytes read), a one-document build with every export against
 the corpus default, and pyoxigraph's RDF writers against kg.writers, side by side in one run.
 
-    python benchmarks/pay_for_use.py [--copies 20] [--repeat 3] [--before REV] [--single-repeat 7]
+    python benchmarks/pay_for_use.py [--copies 20] [--repeat 3] [--before REV] [--single-repeat 7] [--skip corpus single writers]
 
 Not part of the test suite. The corpus is issue 19's: the 17 documents of tests/corpus, --copies
 times each (340 by default, 1.4 MB). Each build is ``python -m kg build CORPUS --out OUT -q`` in
@@ -12,8 +12,9 @@ extracted), warm a rebuild from a filled extraction cache. The builds take turns
 a round; medians of --repeat. Then the output folders' bytes against the input's (the target:
 at most 50 times), the views apart.
 
-One document: the bundled plan built warm with its default (every export) and with
---formats ledger-csv,ledger-xlsx (what a corpus gets), medians of --single-repeat.
+One document: the bundled plan built warm with its default (every export), with
+--formats ledger-csv,ledger-xlsx (what a corpus gets) and with the code of --before, medians of
+--single-repeat.
 
 Writers: the corpus's graph written as Turtle, TriG, RDF/XML and JSON-LD by kg.writers (what kg
 build uses) and by pyoxigraph's serializer from the same sorted lines, median of 3; and whether
@@ -78,13 +79,16 @@ def output_sizes(outs: dict[str, Path], input_bytes: int) -> None:
 
 
 def single_document(args, work: Path) -> None:
-    """The bundled plan: every export (its default) against what a corpus gets by default."""
-    cache = work / "cache-single"
-    ways = {"every export (the default for one document)": [], "--formats ledger-csv,ledger-xlsx (a corpus's default)": ["--formats", "ledger-csv,ledger-xlsx"]}
+    """The bundled plan: every export (its default) against what a corpus gets by default, and
+    the default build of --before."""
+    ways = {"every export (the default for one document)": (ROOT, []), "--formats ledger-csv,ledger-xlsx (a corpus's default)": (ROOT, ["--formats", "ledger-csv,ledger-xlsx"])}
+    if args.before != "none":
+        ways[f"before ({args.before}), every export"] = (check_out(args.before, work / "before"), [])
     outs = {name: work / f"single-{number}" for number, name in enumerate(ways)}
-    for name, extra in ways.items():
-        run_kg(ROOT, ["build", "--out", str(outs[name]), "-q", *extra], cache)
-    tasks = {name: (lambda name=name, extra=extra: run_kg(ROOT, ["build", "--out", str(outs[name]), "-q", *extra], cache)) for name, extra in ways.items()}
+    caches = {name: work / f"cache-single-{tree == ROOT}" for name, (tree, _) in ways.items()}
+    for name, (tree, extra) in ways.items():
+        run_kg(tree, ["build", "--out", str(outs[name]), "-q", *extra], caches[name])
+    tasks = {name: (lambda name=name, tree=tree, extra=extra: run_kg(tree, ["build", "--out", str(outs[name]), "-q", *extra], caches[name])) for name, (tree, extra) in ways.items()}
     medians = median_turns(tasks, args.single_repeat)
     print(f"\none document (the bundled plan), warm, median of {args.single_repeat}, taking turns:")
     first = next(iter(medians.values()))
