@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,10 +40,15 @@ sys.path.insert(0, str(HERE))
 from _builds import BEFORE, check_out, folder_bytes, median_turns, repeat_corpus, run_kg, scratch  # noqa: E402
 
 TARGET_RATIO = 50  # output bytes / input bytes, by default, for a corpus (issue 19)
+TARGET_JIEBA = 3  # (cold build - import floor) / jieba.lcut over the same text (issue 19)
+FLOOR = "import rdflib, jieba, networkx, pyvis.network; jieba.initialize()"
+# jieba.lcut over the documents' text, after jieba.initialize(): prints its seconds.
+JIEBA = "import sys, time, jieba; jieba.initialize(); texts = [open(p, encoding='utf-8').read() for p in sys.argv[1:]]; start = time.perf_counter(); [jieba.lcut(t) for t in texts]; print(time.perf_counter() - start)"
 
 
 def corpus_builds(args, work: Path, corpus: Path) -> dict[str, Path]:
-    """Cold and warm builds of each version, taking turns; their output folders."""
+    """Cold and warm builds of each version, taking turns with the import floor and jieba.lcut
+    over the same text; their output folders."""
     versions = {"after": ROOT}
     if args.before != "none":
         versions[f"before ({args.before})"] = check_out(args.before, work / "before")
@@ -55,15 +61,27 @@ def corpus_builds(args, work: Path, corpus: Path) -> dict[str, Path]:
         build = ["build", str(corpus), "--out", str(outs[name]), "-q"]
         tasks[f"{name}, cold (--no-cache)"] = lambda tree=tree, build=build, name=name: run_kg(tree, [*build, "--no-cache"], caches[name])
         tasks[f"{name}, warm"] = lambda tree=tree, build=build, name=name: run_kg(tree, build, caches[name])
+    documents = sorted(str(p) for p in corpus.glob("*.txt"))
+    tasks["import floor"] = lambda: _seconds([sys.executable, "-c", FLOOR])
+    tasks["jieba.lcut over the same text"] = lambda: float(subprocess.run([sys.executable, "-c", JIEBA, *documents], check=True, capture_output=True, text=True).stdout)
     medians = median_turns(tasks, args.repeat)
-    print(f"\ncorpus build as a command, median of {args.repeat}, the builds taking turns:")
+    floor, jieba = medians["import floor"], medians["jieba.lcut over the same text"]
+    print(f"\ncorpus build as a command, median of {args.repeat}, the builds taking turns (with the import floor and jieba.lcut):")
     for name, seconds in medians.items():
-        print(f"  {name:<36} {seconds:7.1f} s")
+        builds = name not in ("import floor", "jieba.lcut over the same text")
+        ratio = f"  (build - floor) = {(seconds - floor) / jieba:5.1f}x jieba.lcut (target {TARGET_JIEBA}x cold)" if builds else ""
+        print(f"  {name:<36} {seconds:7.1f} s{ratio}")
     for mode in ("cold (--no-cache)", "warm"):
         before = [s for n, s in medians.items() if n.startswith("before") and n.endswith(mode)]
         if before:
             print(f"  after / before, {mode}: {medians[f'after, {mode}'] / before[0]:.2f}")
     return outs
+
+
+def _seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
 
 
 def output_sizes(outs: dict[str, Path], input_bytes: int) -> None:
