@@ -98,6 +98,7 @@ def fit_columns(text: str, columns: int) -> tuple[str, int]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .cache import ExtractionCache, default_cache_dir
+    from .export import choose_formats
     from .pipeline import DEFAULT_INPUT, build_corpus, load_toolkit
     from .shard import Spool, spool_directory
     from .validate import load_ontology, validate_checks
@@ -111,8 +112,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         from .render import compile_templates
 
         compile_templates()
-
-    from .export import choose_formats
 
     paths = args.paths or [DEFAULT_INPUT]
     choose_formats(args.formats, 1)  # a mistyped name is told before the build, not after
@@ -242,12 +241,10 @@ def views_files(graph, downloads: list[tuple[str, str]] | None = None) -> dict[s
 
 
 def cmd_views(args: argparse.Namespace) -> int:
-    from .export import ExportSource, write_outputs
+    from .export import EXPORTERS, ExportSource, write_outputs
     from .outfolder import OutputFolder
     from .publish import read_dataset
     from .render import ASSETS, MATRIX_FOLDER, PAGE_KINDS
-
-    from .export import EXPORTERS
 
     graph = ExportSource(read_dataset(args.graph)).graph  # the ontology's graph set apart
     out = Path(args.out)
