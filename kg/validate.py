@@ -260,6 +260,7 @@ class ShapeCompiler:
             "path": self.path_text(shape, self.shapes.value(shape, SH.path)) if scope.values else "",
             "count": self.fresh("count"),
             "tag": self.fresh("tag"),
+            "other": self.fresh("other"),
             "members": "",
         }
         for parameter in spec["parameters"]:
