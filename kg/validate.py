@@ -15,7 +15,7 @@ Every query checks each named graph of the store on its own and says which graph
 (``kg build``) is validated in bulk: each document's graph, with what the rules infer from it, is
 loaded into a named graph of its own, a few hundred thousand triples to a store, and each
 constraint is one query over the store, not one per document: the queries' fixed cost (parsing
-and planning, 60% of a document's checks) is paid once per store. A document's graph must
+and planning, half of a document's checks: benchmarks/validation_bulk.py) is paid once per store. A document's graph must
 conform on its own: a person whose post only another document states fails in the document that
 names it alone. Merging graphs can only break the constraints that bound how many values a node
 has (``counts`` in components.toml): those are checked again over the merged triples of the nodes
