@@ -58,7 +58,7 @@ def stage_seconds(repeat: int) -> dict[str, float]:
     from kg.script import simplify_document
     from kg.segment import segment_document, split_sentences
     from kg.shard import ShardCollector, Spool, make_shard
-    from kg.validate import load_ontology
+    from kg.validate import load_ontology, validate_source
 
     imports = time.perf_counter() - start
 
@@ -75,12 +75,13 @@ def stage_seconds(repeat: int) -> dict[str, float]:
         extraction = timed("extract", lambda: extract_records(reading, segments, rules, toolkit.lexicon, genre))
         sentences = [s for seg in segments for s in split_sentences(seg.span, rules)]
         resolved = timed("resolve", lambda: resolve_extraction(extraction, sentences, toolkit.lexicon))
-        shard = timed("shard: RDF, inference rules, projection, ledger rows, validation", lambda: make_shard(resolved, assign_places([resolved])))
+        shard = timed("shard: RDF, inference rules, projection, ledger rows", lambda: make_shard(resolved, assign_places([resolved])))
         with Spool() as spool:
             collector = ShardCollector(spool)
             collector.add(shard)
             source = timed("merge the shards", collector.source)
             timed("counts (one pass over the merged lines)", lambda: source.stats)
+            timed("validation (shapes.ttl, every term declared)", lambda: validate_source(source))
             for name, exporter in EXPORTERS.items():
                 timed(f"export {exporter.path}", lambda e=exporter: materialise(e.write(source)))
             timed("views (all pages)", lambda: render_views(source.summary, source.network, load_ontology(), triples=source.stats.triples, ledger=source.ledger_rows))

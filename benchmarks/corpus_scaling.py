@@ -7,7 +7,7 @@ and CPU use of a build of a generated corpus of each size, and extraction agains
 Not part of the test suite. For each size the corpus is written by generate_corpus.py (kept in
 --corpus-dir, and written again only when the generator, its templates or the seed change), then
 built by ``python -m kg build DIR --out OUT -q -j JOBS --no-cache`` in a subprocess: the whole
-default build, SHACL validation, every export and the views included. Measured for the build:
+default build, SHACL validation, the exports a corpus gets and the views included. Measured for the build:
 
 - wall time, documents/s and MB/s of input (UTF-8 bytes of the documents);
 - peak memory: the largest sum of the proportional set sizes (PSS) of the build and its worker
@@ -326,7 +326,7 @@ def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
                 collector.add(shard)
             return documents, collector
 
-    shards = "extract, then shards (RDF, inference, projection, ledger rows" + (", validation)" if args.validate else ")")
+    shards = "extract, then shards (RDF, inference, projection, ledger rows)"
     stage(shards, extract_and_shard)
     documents, collector = state[shards]
     stage("merge the shards (network, ledger)", collector.source)
@@ -334,8 +334,8 @@ def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
     stage("counts (one pass over the merged lines)", lambda: source.stats)
     print(f"  ({source.stats.triples:,} triples)")
     if args.validate:
-        stage("validation of the nodes documents share", lambda: validate_source(source))
-    stage("report", lambda: build_report(BuildResult(tuple(documents), (), None), source.stats, state.get("validation of the nodes documents share")))
+        stage("validation: each document in bulk, then what they share", lambda: validate_source(source))
+    stage("report", lambda: build_report(BuildResult(tuple(documents), (), None), source.stats, state.get("validation: each document in bulk, then what they share")))
     with tempfile.TemporaryDirectory(prefix="kg-scaling-out-") as out:
 
         def write_export(exporter):  # as kg build writes it: the graph files stream to disk
@@ -346,7 +346,7 @@ def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
         for name, exporter in EXPORTERS.items():
             stage(f"export {name}", lambda e=exporter: write_export(e))
         stage("views", lambda: render_views(source.summary, source.network, load_ontology(), triples=source.stats.triples, ledger=source.ledger_rows))
-        stage("write the views", lambda: write_outputs({f"views/{k}": v for k, v in state["views"].items()}, Path(out), prune="views"))
+        stage("write the views", lambda: write_outputs({f"views/{k}": v for k, v in state["views"].items()}, Path(out)))
     spool.close()
 
 
@@ -367,7 +367,7 @@ def main() -> None:
     parser.add_argument("--skip", nargs="+", default=[], choices=["build", "extraction", "jieba"], help="parts to leave out: the build, extraction alone, extraction against jieba")
     parser.add_argument("--extraction-sizes", type=int, nargs="+", metavar="N", help="time extraction alone at these sizes only (default: every size)")
     parser.add_argument("--stages", type=int, metavar="N", help="time each stage of a build of N documents instead")
-    parser.add_argument("--validate", action="store_true", help="with --stages: validate too (each document in its shard, then what the documents share)")
+    parser.add_argument("--validate", action="store_true", help="with --stages: validate too (each document's graph, in bulk, then what the documents share)")
     args = parser.parse_args()
     args.corpus_dir.mkdir(parents=True, exist_ok=True)
     if args.stages:

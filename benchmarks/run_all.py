@@ -1,9 +1,10 @@
-"""Every figure of issue 7 in one run: the default build against the import floor, stage by stage;
-corpus scaling (100, 1,000 and 5,000 generated documents: time, documents/s, MB/s, peak memory,
-cores used, extraction against jieba.lcut); the named queries' p50 and p99 at 10k, 100k and 1M
-triples on pyoxigraph and rdflib.
+"""Every figure of issues 7 and 19 in one run: the default build against the import floor, stage
+by stage; corpus scaling (100, 1,000 and 5,000 generated documents: time, documents/s, MB/s, peak
+memory, cores used, extraction against jieba.lcut); the named queries' p50 and p99 at 10k, 100k
+and 1M triples on pyoxigraph and rdflib; what a corpus build writes and pays for it, before and
+after --formats; validation in bulk against a document at a time, pyshacl and pyrudof.
 
-    python benchmarks/run_all.py [--quick] [--only build scaling sparql]
+    python benchmarks/run_all.py [--quick] [--only build scaling sparql formats validation]
 
 Not part of the test suite. Each benchmark runs as its own process, one after the other (they
 would slow each other down on two cores), and prints its figures as it goes; benchmarks/README.md
@@ -27,6 +28,8 @@ BENCHMARKS = {
     "build": (["build_stages.py", "--repeat", "5"], ["build_stages.py", "--repeat", "3"]),
     "scaling": (["corpus_scaling.py", "--sizes", "100", "1000", "5000"], ["corpus_scaling.py", "--sizes", "100"]),
     "sparql": (["sparql_scale.py"], ["sparql_scale.py", "--sizes", "10k,100k", "--budget", "1"]),
+    "formats": (["pay_for_use.py"], ["pay_for_use.py", "--copies", "2", "--repeat", "1", "--single-repeat", "3"]),
+    "validation": (["validation_bulk.py"], ["validation_bulk.py", "--copies", "2", "--repeat", "3", "--sample", "5"]),
 }
 
 

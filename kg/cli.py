@@ -98,9 +98,10 @@ def fit_columns(text: str, columns: int) -> tuple[str, int]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .cache import ExtractionCache, default_cache_dir
+    from .export import choose_formats
     from .pipeline import DEFAULT_INPUT, build_corpus, load_toolkit
     from .shard import Spool, spool_directory
-    from .validate import load_ontology, validate_shared
+    from .validate import load_ontology, validate_checks
 
     def load_writers() -> None:
         # What writes the output (pyvis, jinja2, networkx, the exporters, the pages' templates:
@@ -113,6 +114,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         compile_templates()
 
     paths = args.paths or [DEFAULT_INPUT]
+    choose_formats(args.formats, 1)  # a mistyped name is told before the build, not after
     log = BuildLog(args.quiet)
     with Spool(spool_directory()) as spool:
         try:
@@ -135,32 +137,35 @@ def cmd_build(args: argparse.Namespace) -> int:
         # Counted here: counting merges the graph's lines once, into a spool that every export
         # and the processes below then read.
         triples = source.stats.triples
-        # The workers validated each document's graph. What merging them can break is checked
-        # over the merged lines, and the graph files need those lines only: both run in processes
-        # of their own meanwhile, which above HELPERS_APART_ABOVE triples share nothing with this
+        # Validation (each document's graph, in bulk, and what merging them can break) reads the
+        # spool's lines, and the graph files need those lines only: both run in processes of
+        # their own meanwhile, which above HELPERS_APART_ABOVE triples share nothing with this
         # one (see run_apart).
         apart_from_here = triples > HELPERS_APART_ABOVE
         if apart_from_here:
             release_memory()  # the shards' garbage goes back to the system (0.1 s at least)
         checks = source.checks
-        several = checks is not None and len(checks.subject_runs) > 1  # one graph has nothing to merge
-        validating = run_apart(apart_from_here, validate_shared, *source.union_run(), checks.path, checks.subject_runs, spool_directory()) if several else None
-        apart = [name for name, exporter in EXPORTERS.items() if exporter.apart]
-        files = export_files(source, [name for name in EXPORTERS if name not in apart], lazy=True)
-        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows)
+        validating = run_apart(apart_from_here, validate_checks, *source.union_run(), checks, spool_directory()) if checks is not None else None
+        formats = choose_formats(args.formats, len(result.documents))
+        source.formats = tuple(formats)
+        apart = [name for name in formats if EXPORTERS[name].apart]
+        files = export_files(source, [name for name in formats if name not in apart], lazy=True)
+        downloads = list(formats)
+        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows, downloads=downloads)
         files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
         outcome: dict = {}
 
         def reports() -> dict[str, bytes]:
             # Once the other files are written: validation has run beside them meanwhile.
-            outcome["validation"] = validation = None if checks is None else checks.report.merge(validating()) if validating else checks.report
+            outcome["validation"] = validation = validating() if validating is not None else None
             outcome["report"] = report = build_report(result, source.stats, validation)
             return {"report.json": json_bytes(report), "report.md": report_to_markdown(report).encode("utf-8")}
 
         # The rest is written here, the pages one at a time: they read the network projection,
         # which a process forked from this one would copy as it read it. All of it goes into a
         # folder beside the output, which then takes the output's place in one step.
-        with OutputFolder(Path(args.out), owned=(VIEWS_DIR,)) as staging:
+        # The exports not asked for this time go: an earlier build's would not match this graph.
+        with OutputFolder(Path(args.out), owned=(VIEWS_DIR,), replaced=tuple(e.path for e in EXPORTERS.values())) as staging:
             writing = run_apart(apart_from_here, stage_apart, *source.lines_only(), apart, staging)
             staged = write_outputs(files, staging, then=reports, elsewhere=writing)
         written = [Path(args.out) / path.relative_to(staging) for path in staged]
@@ -227,23 +232,25 @@ def run_apart(apart: bool, function, *args):
     return wait
 
 
-def views_files(graph) -> dict[str, bytes]:
+def views_files(graph, downloads: list[str] | None = None) -> dict[str, bytes]:
     from .network import graph_to_network
     from .render import render_views
     from .validate import load_ontology
 
-    return render_views(graph, graph_to_network(graph), load_ontology())
+    return render_views(graph, graph_to_network(graph), load_ontology(), downloads=downloads)
 
 
 def cmd_views(args: argparse.Namespace) -> int:
-    from .export import ExportSource, write_outputs
+    from .export import EXPORTERS, ExportSource, write_outputs
     from .outfolder import OutputFolder
     from .publish import read_dataset
     from .render import ASSETS, MATRIX_FOLDER, PAGE_KINDS
 
     graph = ExportSource(read_dataset(args.graph)).graph  # the ontology's graph set apart
-    files = views_files(graph)
     out = Path(args.out)
+    # The landing page lists the exports that are there beside the pages (a build's output).
+    downloads = [name for name, e in EXPORTERS.items() if (out.parent / e.path).exists()]
+    files = views_files(graph, downloads)
     # Pages of entities no longer in the graph go; anything else in the folder stays. The folder
     # changes in one step.
     with OutputFolder(out, owned=(*PAGE_KINDS.values(), MATRIX_FOLDER, "assets")) as staging:
@@ -285,10 +292,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_graph
+    from .validate import validate_file
 
-    graph = _read_graph(args.graph)
-    report = validate_graph(graph)
+    report = validate_file(args.graph)
     for v in report.violations:
         print(f"violation: {v.focus} {v.path}: {v.message}")
     for term in report.undeclared:
@@ -468,7 +474,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if not args.query:
         raise UsageError("name a query (`kg query --list` shows them) or give a .rq file")
     query = load_query(args.query)
-    graph = Path(args.graph or DEFAULT_OUT / "graph.ttl")
+    graph = Path(args.graph or DEFAULT_OUT / "graph.trig")
     if args.graph is None and not graph.is_file():
         raise UsageError("no graph here yet: run `kg build` first, or give one with --graph PATH", str(graph))
     result = open_engine(graph, args.engine).run(query, dict(args.param))
@@ -485,20 +491,6 @@ def parameter(text: str) -> tuple[str, str]:
     if not equals or not name.strip("?$"):
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name.strip("?$"), value
-
-
-def _read_graph(path: str):
-    from rdflib import Graph
-    from rdflib.util import guess_format
-
-    from .errors import GraphError
-
-    if not Path(path).is_file():
-        raise UsageError("no such graph file", path)
-    try:
-        return Graph().parse(path, format=guess_format(path) or "turtle")
-    except Exception as exc:  # rdflib raises many kinds; the user needs one line
-        raise GraphError(f"cannot parse graph: {exc}", path) from None
 
 
 def positive_int(text: str) -> int:
@@ -528,13 +520,19 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reform-kg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = sub.add_parser("build", help="extract documents into output/graph.ttl and a build report", description="Build the knowledge graph from files or folders (default: the bundled Pingshan plan).")
+    build = sub.add_parser("build", help="extract documents into output/graph.trig, the views, the ledger and a build report", description="Build the knowledge graph from files or folders (default: the bundled Pingshan plan).")
     build.add_argument("paths", nargs="*", metavar="PATH", help="documents or folders (.txt .md .html .docx .pdf)")
     build.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR", help="output folder (default: output)")
     build.add_argument("--genre", metavar="NAME", help="use this genre's rules instead of detecting the genre")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation of the result")
     build.add_argument("-j", "--jobs", type=positive_int, metavar="N", help="extract in N worker processes (default: one per MiB of input, up to the CPUs; one file is always built in this process)")
     build.add_argument("--no-cache", action="store_true", help="extract every document again, and leave the extraction cache alone (default: reuse what the same code extracted before, from $KG_CACHE_DIR or ~/.cache/reform-kg)")
+    build.add_argument(
+        "--formats",
+        metavar="LIST",
+        help="the exports to write besides graph.trig, the report and the views: kg export's format names separated by commas "
+        "(ttl,jsonld,graphml), or all (default: all for one document; the ledger, ledger-csv and ledger-xlsx, for several)",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="no line per built document and no progress bar; failures, warnings and the summary remain")
     build.set_defaults(func=cmd_build)
 
@@ -551,7 +549,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser(
         "export",
-        help="write the graph in one export format (kg build writes them all)",
+        help="write the graph in one export format (kg build writes those its --formats names)",
         description="Write one export of a graph: "
         + "; ".join(f"{name} → {e.path} ({e.description})" for name, e in EXPORTERS.items())
         + ".",
@@ -562,7 +560,7 @@ def make_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
 
     validate = sub.add_parser("validate", help="check a graph against shapes.ttl and ontology.ttl", description="SHACL validation (no RDFS inference) plus: every rkg: term used is declared.")
-    validate.add_argument("graph", nargs="?", default=str(DEFAULT_OUT / "graph.ttl"), help="graph file (default: output/graph.ttl)")
+    validate.add_argument("graph", nargs="?", default=str(DEFAULT_OUT / "graph.trig"), help="graph or dataset file (default: output/graph.trig, the ontology's graph in it set apart)")
     validate.set_defaults(func=cmd_validate)
 
     evaluate = sub.add_parser(
@@ -621,7 +619,7 @@ def make_parser() -> argparse.ArgumentParser:
     query.add_argument("--list", action="store_true", help="list the named queries with their titles and parameters")
     query.add_argument("--param", action="append", default=[], type=parameter, metavar="NAME=VALUE", help="a parameter's value: text is a literal, <…> an IRI (repeat for each parameter)")
     query.add_argument("--format", choices=list(FORMATS), help="table (default), csv, tsv, json, xml (the SPARQL result formats), plain (tab-separated plain values, for a spreadsheet); turtle (default) or json-ld for CONSTRUCT")
-    query.add_argument("--graph", metavar="PATH", help="graph file: .ttl, .trig, .nq, .nt, … (default: output/graph.ttl)")
+    query.add_argument("--graph", metavar="PATH", help="graph file: .ttl, .trig, .nq, .nt, … (default: output/graph.trig)")
     query.add_argument("--engine", choices=list(ENGINES), default="oxigraph", help="oxigraph (default, fast) or rdflib")
     query.set_defaults(func=cmd_query)
     return parser

@@ -5,7 +5,8 @@ function from an ``ExportSource`` (the graph as sorted runs of lines, and what i
 once: the ontology, the network projection, the ledger rows, the counts) to the file's content.
 The graph files are written from a merge of the sorted runs as it goes (kg.shard), the
 serialisations by pyoxigraph's streaming writers: their size is bounded by the disk, not the
-memory. ``kg build`` writes them all, ``kg export --format NAME`` one.
+memory. ``kg build`` writes graph.trig, and the others ``--formats`` names (``choose_formats``);
+``kg export --format NAME`` writes one from graph.trig.
 """
 
 from __future__ import annotations
@@ -78,8 +79,10 @@ class ExportSource:
             dataset = data
         self.dataset = dataset
 
-    # What a corpus build's workers found validating each document (kg.validate.validate_source).
+    # Where a corpus build's documents are, to be validated (kg.validate.validate_source).
     checks: DocumentChecks | None = None
+    # The exports a build writes, which void.ttl lists (None: all of them).
+    formats: tuple[str, ...] | None = None
 
     @classmethod
     def from_shards(cls, runs: list[Run], network: Projection, ledger: list[list[str]], summary: Graph, checks: DocumentChecks | None = None) -> ExportSource:
@@ -316,7 +319,7 @@ def source_to_context(source: ExportSource) -> bytes:
 def source_to_void(source: ExportSource) -> bytes:
     from .describe import describe_dataset
 
-    distributions = [(e.path, e.description) for name, e in EXPORTERS.items() if name != "void"]
+    distributions = [(e.path, e.description) for name, e in EXPORTERS.items() if name != "void" and (source.formats is None or name in source.formats)]
     return describe_dataset(source.stats, source.summary, distributions).serialize(format="turtle", encoding="utf-8")
 
 
@@ -354,6 +357,34 @@ EXPORTERS: dict[str, Exporter] = {
     "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
     "ontology-html": Exporter("ontology.html", source_to_ontology_page, "the vocabulary as a page: every class and property with labels, comments, domain, range, alignments"),
 }
+
+# The graph every build writes, whatever --formats says: what kg views, export, serve, query,
+# diff and publish read. TriG keeps a named graph per document, is the smallest of the RDF files
+# (25 MB for 340 documents, where N-Quads takes 73 MB: benchmarks/pay_for_use.py) and is read by
+# every RDF tool.
+CANONICAL = "trig"
+# What a build of several documents writes besides, unless --formats says otherwise: the ledger.
+# A build of one document writes every export (ALL), which costs it little.
+CORPUS_FORMATS = ("ledger-csv", "ledger-xlsx")
+ALL = "all"
+
+
+def choose_formats(text: str | None, documents: int) -> list[str]:
+    """The exports a build writes, in EXPORTERS' order: CANONICAL and those ``text`` names (kg
+    build --formats: names separated by commas, or "all"); by default all for one document,
+    CORPUS_FORMATS for several. An unknown name is a usage error that lists the known ones."""
+    from .errors import UsageError
+
+    if text is None:
+        names = set(EXPORTERS) if documents == 1 else set(CORPUS_FORMATS)
+    else:
+        names = {name.strip() for name in text.split(",") if name.strip()}
+        unknown = sorted(names - set(EXPORTERS) - {ALL})
+        if unknown:
+            raise UsageError(f"unknown format{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} in --formats; the formats are: {', '.join(EXPORTERS)}, or {ALL}")
+        names = set(EXPORTERS) if ALL in names else names
+    return [name for name in EXPORTERS if name in names or name == CANONICAL]
+
 
 # What a file's content is: its bytes, or a function that writes them to a binary file (the
 # large graph files are written as they are merged, never held whole).

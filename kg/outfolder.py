@@ -5,7 +5,9 @@ in one rename, so that anyone reading the output sees the previous build or the 
 a mix, and a build that fails or is killed leaves the previous output as it was. Files in the
 output folder that the build does not write are kept (hard links to them go into the staging
 folder before the exchange), except in a folder the build owns, such as views/, files of the
-kinds it writes there: the page of a project no longer found goes.
+kinds it writes there: the page of a project no longer found goes; and except the files only a
+build writes (its exports): graph.nt that an earlier build wrote goes when this one is not asked
+for it, rather than stay beside a graph.trig it no longer matches.
 
 A staging folder is named for the process that made it (``.output.building-<pid>-<token>``); one
 whose process is gone was left by a killed build and is removed by the next one.
@@ -43,10 +45,15 @@ class OutputFolder:
     error, ``out`` becomes what ``staging`` holds (plus the files of ``out`` kept, see ``keep``);
     on an error, ``out`` is left as it was and ``staging`` removed."""
 
-    def __init__(self, out: Path, owned: tuple[str, ...] = ()):
+    def __init__(self, out: Path, owned: tuple[str, ...] = (), replaced: tuple[str, ...] = ()):
         self.out = Path(os.path.abspath(out))
         self.owned = owned  # folders of ``out`` whose files a build writes all of (views/)
+        # Files and folders of ``out`` that only a build writes: those it did not write this time go.
+        self.replaced = tuple(Path(name) for name in replaced)
         self.staging = self.out.parent / f".{self.out.name}.building-{os.getpid()}-{secrets.token_hex(4)}"
+
+    def _replaced(self, relative: Path) -> bool:
+        return any(relative == name or name in relative.parents for name in self.replaced)
 
     def __enter__(self) -> Path:
         if self.out.exists() and not self.out.is_dir():
@@ -97,14 +104,22 @@ class OutputFolder:
                     path.unlink()
                 elif path.is_dir() and not any(path.iterdir()):
                     path.rmdir()
+        for name in self.replaced:
+            path = self.out / name
+            for found in sorted([*path.rglob("*"), path] if path.is_dir() else [path], reverse=True):
+                if (found.is_file() or found.is_symlink()) and found not in written:
+                    found.unlink()
+                elif found.is_dir() and not any(found.iterdir()):
+                    found.rmdir()
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _keep_previous(self) -> None:
         """Hard links (copies across file systems) in the staging folder to what the previous
-        output holds and this build did not write, outside the folders the build owns."""
+        output holds and this build did not write, outside the folders the build owns and but for
+        the files only a build writes."""
         for path in sorted(self.out.rglob("*")):
             relative = path.relative_to(self.out)
-            if (relative.parts[0] in self.owned and path.suffix in OWNED_SUFFIXES) or _is_staged(path):
+            if (relative.parts[0] in self.owned and path.suffix in OWNED_SUFFIXES) or _is_staged(path) or self._replaced(relative):
                 continue
             target = self.staging / relative
             if path.is_dir() and not path.is_symlink():

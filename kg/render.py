@@ -428,12 +428,15 @@ def render_views(
     triples: int | None = None,
     lazy: bool = False,
     ledger: list[list[str]] | None = None,
+    downloads: list[str] | None = None,
 ) -> dict:
     """Every page of the views and their shared assets, as views/-relative path → UTF-8 bytes
     (``lazy``: the graph pages as functions that write them to a file, kg.export.Content).
     ``graph`` holds at least the documents' stated figures; ``triples``: the whole graph's count
     (by default, ``graph``'s); ``ledger``: the ledger's rows (kg.ledger), which a build has made
-    for ledger.xlsx already; by default they are made from ``graph``, which must then be whole."""
+    for ledger.xlsx already; by default they are made from ``graph``, which must then be whole.
+    ``downloads``: the exports beside views/ that the landing page lists, by name (by
+    default every export's)."""
     style = style or load_style()
     text = load_text()
     labels = vocabulary_labels(ontology)
@@ -506,7 +509,7 @@ def render_views(
 
         ledger = engine_to_ledger(open_engine(graph, "oxigraph"))
     files[LEDGER_PAGE] = env.get_template("ledger.html").render(root="", text=text, style=style, **ledger_table(ledger, network)).encode("utf-8")
-    files["index.html"] = env.get_template("index.html").render(root="", text=text, style=style, **dataset_summary(graph, network, views, classes, text, len(graph) if triples is None else triples)).encode("utf-8")
+    files["index.html"] = env.get_template("index.html").render(root="", text=text, style=style, **dataset_summary(graph, network, views, classes, text, len(graph) if triples is None else triples, downloads)).encode("utf-8")
     return files
 
 
@@ -624,7 +627,9 @@ def _fact_quote(quote: Quote, marked: str, doc_labels: dict[str, str]) -> dict:
     return {"before": before, "mark": mark, "after": after, "document": doc_labels.get(quote.document, quote.document), "start": quote.start, "end": quote.end}
 
 
-def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict, triples: int) -> dict:
+def dataset_summary(
+    graph: Graph, network: Projection | nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict, triples: int, downloads: list[str] | None = None
+) -> dict:
     """What the landing page says: the documents with their stated and found figures, counts
     per class, and the pages by kind."""
     documents = []
@@ -657,7 +662,7 @@ def dataset_summary(graph: Graph, network: Projection | nx.MultiDiGraph, views: 
     from .export import EXPORTERS
 
     return {
-        "downloads": [(e.path, text["file_notes"].get(name, e.description)) for name, e in EXPORTERS.items()],
+        "downloads": [(EXPORTERS[name].path, text["file_notes"].get(name, EXPORTERS[name].description)) for name in (EXPORTERS if downloads is None else downloads)],
         "documents": documents,
         "document_groups": groups,
         "places": places,

@@ -29,7 +29,7 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from .model import Resolved
 from .network import NetworkMerger, Projection
-from .validate import DocumentChecks, ValidationReport, load_ontology, validate_store
+from .validate import DocumentChecks, load_ontology
 
 if TYPE_CHECKING:
     from .export import ExportSource
@@ -62,7 +62,7 @@ class Shard:
     network: Projection  # its projection (kg.network), merged with the others'
     ledger: tuple[tuple[str, ...], ...]  # its rows of the responsibility ledger
     report: dict  # its entry of the build report (kg.report.document_report)
-    validation: ValidationReport | None  # its graph and entailments validated (None: not asked)
+    validate: bool  # whether its graph is to be validated (kg.validate.validate_checks)
     subjects: bytes  # the subjects of its lines and inferred lines, sorted, a line each (kg.validate.validate_shared)
 
 
@@ -75,11 +75,11 @@ def places_by_document(places: dict[tuple[str, str, str], str]) -> dict[str, dic
 
 
 def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str], validate: bool = True) -> Shard:
-    """One document's graph, entailments, projection and ledger rows, and with ``validate`` its
-    graph and entailments validated (kg.validate). ``places``: its entries of
-    kg.resolve.assign_places over the whole corpus. The document's triples are kept in sets, not
-    in an rdflib store, and go to pyoxigraph (for the inference rules, the ledger's query and
-    the shapes) as the N-Triples lines they are written as anyway."""
+    """One document's graph, entailments, projection and ledger rows, and with ``validate`` what
+    validating them needs (they are validated with the other documents', kg.validate).
+    ``places``: its entries of kg.resolve.assign_places over the whole corpus. The document's
+    triples are kept in sets, not in an rdflib store, and go to pyoxigraph (for the inference
+    rules and the ledger's query) as the N-Triples lines they are written as anyway."""
     from .ids import INFERRED_GRAPH, document_graph_iri, document_iri
     from .infer import entailment_triples
     from .ledger import engine_to_ledger
@@ -94,8 +94,7 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str], vali
     lines = sorted_lines(graph)
     inferred.update(entailment_triples(_store({iri: lines, INFERRED_GRAPH: sorted_lines(inferred)}), load_ontology()))
     inferred_lines = sorted_lines(inferred)
-    # The ledger's query and the shapes read the default graph, which holds the union (as
-    # kg.query's stores do).
+    # The ledger's query reads the default graph, which holds the union (as kg.query's stores do).
     store = _store({iri: lines, INFERRED_GRAPH: inferred_lines}, union=True)
     network = graph_to_network(graph | inferred)
     figures = {o for s, p, o in graph if s == document and p == RKG.statesFigure}
@@ -110,7 +109,7 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str], vali
         network=network,
         ledger=tuple(tuple(row) for row in engine_to_ledger(OxigraphEngine(store))),
         report=document_report(resolved),
-        validation=validate_store(store).found_in(resolved.document.name) if validate else None,
+        validate=validate,
         subjects=join_sorted(line[: line.find(b" ")] for line in (*lines.splitlines(), *inferred_lines.splitlines())) if validate else b"",
     )
 
@@ -145,7 +144,7 @@ class ShardCollector:
         self.summary = Graph()
         self.ledgers: list[tuple[tuple[str, str], tuple[tuple[str, ...], ...]]] = []
         self.reports: list[dict] = []
-        self.validations: list[ValidationReport] = []  # those that found something
+        self.documents: list[tuple[str, str, tuple[tuple[int, int], ...]]] = []  # DocumentChecks.documents
         self.subject_runs: list[tuple[int, int]] = []  # one a validated document
 
     def add(self, shard: Shard) -> None:
@@ -153,16 +152,16 @@ class ShardCollector:
         from .ids import INFERRED_GRAPH
 
         # Read by the spool's path: another process can read them too (ExportSource.lines_only).
-        self.runs.append(Run(shard.graph, partial(read_run, self.spool.path, self.spool.add(shard.lines))))
-        self.runs.append(Run(str(INFERRED_GRAPH), partial(read_run, self.spool.path, self.spool.add(shard.inferred))))
+        lines, inferred = self.spool.add(shard.lines), self.spool.add(shard.inferred)
+        self.runs.append(Run(shard.graph, partial(read_run, self.spool.path, lines)))
+        self.runs.append(Run(str(INFERRED_GRAPH), partial(read_run, self.spool.path, inferred)))
         self.networks.add(shard.network)
         self.summary.parse(data=shard.summary, format="nt")
         self.ledgers.append((shard.order, shard.ledger))
         self.reports.append(shard.report)
-        if shard.validation is not None:
+        if shard.validate:
+            self.documents.append((shard.graph, shard.report["file"], (lines, inferred)))
             self.subject_runs.append(self.spool.add(shard.subjects))
-            if not shard.validation.conforms:
-                self.validations.append(shard.validation)
 
     def source(self) -> ExportSource:
         from .export import ExportSource
@@ -171,8 +170,7 @@ class ShardCollector:
         # document's rows come.
         ledger = [list(row) for _, rows in sorted(self.ledgers) for row in rows]
         self.spool.seal()
-        found = ValidationReport.of((v for r in self.validations for v in r.violations), (t for r in self.validations for t in r.undeclared))
-        checks = DocumentChecks(found, self.spool.path, tuple(self.subject_runs)) if self.subject_runs else None
+        checks = DocumentChecks(self.spool.path, tuple(self.documents), tuple(self.subject_runs)) if self.documents else None
         return ExportSource.from_shards(sorted(self.runs, key=lambda run: run.graph), self.networks.network(), ledger, self.summary, checks)
 
 

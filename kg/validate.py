@@ -11,18 +11,22 @@ from shapes.ttl, never from the data. A shape that uses a component with no temp
 (ShapesError), never skipped. Nested shapes (sh:or, sh:xone, sh:qualifiedValueShape) compile to
 ``NOT EXISTS`` tests with variables of their own.
 
-A corpus is validated a document at a time (``kg build``): each document's graph, with what the
-rules infer from it, in the worker that makes its shard, so that validation grows with the
-corpus and runs on every core. Merging graphs can only break the constraints that bound how many
-values a node has (``counts`` in components.toml): those are checked again over the merged
-triples of the nodes that several documents describe (``validate_shared``). A document's graph
-must conform on its own: a person whose post only another document states fails in the document
-that names it alone. SPARQL constraints are checked per document only.
+Every query checks each named graph of the store on its own and says which graph fails. A corpus
+(``kg build``) is validated in bulk: each document's graph, with what the rules infer from it, is
+loaded into a named graph of its own, a few hundred thousand triples to a store, and each
+constraint is one query over the store, not one per document: the queries' fixed cost (parsing
+and planning, half of a document's checks: benchmarks/validation_bulk.py) is paid once per store. A document's graph must
+conform on its own: a person whose post only another document states fails in the document that
+names it alone. Merging graphs can only break the constraints that bound how many values a node
+has (``counts`` in components.toml): those are checked again over the merged triples of the nodes
+that several documents describe (``validate_shared``). SPARQL constraints are checked per
+document only.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import os
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,19 +89,16 @@ class ValidationReport:
     def merge(self, other: ValidationReport) -> ValidationReport:
         return ValidationReport.of((*self.violations, *other.violations), (*self.undeclared, *other.undeclared))
 
-    def found_in(self, document: str) -> ValidationReport:
-        """The report with each violation credited to ``document``."""
-        return ValidationReport(tuple(dataclasses.replace(v, document=document) for v in self.violations), self.undeclared)
-
 
 @dataclass(frozen=True)
 class DocumentChecks:
-    """What a corpus build's workers found validating each document's graph on its own, and
-    where each document's subjects are for ``validate_shared``: sorted lines, one run each of
-    the spool's file at ``path`` (kg.shard.read_run)."""
+    """Where a corpus build's documents are, to be validated (``validate_checks``): runs of sorted
+    lines in the spool's file at ``path`` (kg.shard.read_run). ``documents``: each document's
+    graph IRI, its name (which its violations are credited to) and the runs of its graph and of
+    what the rules infer from it; ``subject_runs``: each document's subjects (validate_shared)."""
 
-    report: ValidationReport
     path: str
+    documents: tuple[tuple[str, str, tuple[tuple[int, int], ...]], ...]
     subject_runs: tuple[tuple[int, int], ...]
 
 
@@ -163,6 +164,10 @@ class _Scope:
     values: str  # the pattern binding ``value`` from ``this``; "" when they are one variable
 
 
+# An sh:select: its head (prefixes, SELECT, DISTINCT), what it selects, and its WHERE group.
+_SELECT = re.compile(r"(?P<head>.*?\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?)(?P<projection>[^{]*?)WHERE\s*\{(?P<where>.*)\}\s*", re.DOTALL | re.IGNORECASE)
+
+
 def _fill(template: str, **values: str) -> str:
     return Template(template).substitute(values)
 
@@ -178,6 +183,10 @@ class ShapeCompiler:
         self.parameters = {SH[p] for spec in self.components.values() for p in spec["parameters"] + spec.get("optional", [])}
         self.counter = count(1)
         self.counting = False  # whether the constraint being compiled uses a component that counts
+        self.graph = templates["query"]["graph"]  # the variable of the named graph validated
+
+    def fill(self, template: str, **values: str) -> str:
+        return _fill(template, graph=self.graph, **values)
 
     def fail(self, shape: Node, message: str) -> ShapesError:
         name = shape.n3(self.shapes.namespace_manager) if isinstance(shape, URIRef) else "a blank-node shape"
@@ -195,7 +204,7 @@ class ShapeCompiler:
         paths = self.templates["paths"]
         inverse = self.shapes.value(path, SH.inversePath)
         if inverse is not None:
-            return _fill(paths["inversePath"], path=self.path_text(shape, inverse))
+            return self.fill(paths["inversePath"], path=self.path_text(shape, inverse))
         if (path, RDF.first, None) in self.shapes:
             return paths["sequence"].join(self.path_text(shape, step) for step in Collection(self.shapes, path))
         raise self.fail(shape, f"sh:path {path.n3()} is a kind of path with no template")
@@ -213,13 +222,13 @@ class ShapeCompiler:
         if path is None:
             return _Scope(this, focus, this, "")
         value = self.fresh("value")
-        return _Scope(this, focus, value, f"{this} {self.path_text(shape, path)} {value} .")
+        return _Scope(this, focus, value, self.fill(self.templates["focus"]["values"], this=this, path=self.path_text(shape, path), value=value))
 
     def nested_scope(self, scope: _Scope) -> tuple[str, str]:
         """The focus variable and pattern of a shape nested in ``scope``: its value nodes."""
         if not scope.values:
             return scope.this, scope.focus
-        return scope.value, _fill(self.templates["focus"]["nested"], value=scope.value, focus=scope.focus, values=scope.values)
+        return scope.value, self.fill(self.templates["focus"]["nested"], value=scope.value, focus=scope.focus, values=scope.values)
 
     def parameter(self, shape: Node, name: str, scope: _Scope) -> str:
         """A parameter's text in a template: a term, a list of terms, or nested shapes."""
@@ -227,7 +236,7 @@ class ShapeCompiler:
         if name in ("or", "xone"):
             spec = self.components[name]
             this, focus = self.nested_scope(scope)
-            members = [_fill(spec["member"], failure=self.failure(m, this, focus)) for m in Collection(self.shapes, value)]
+            members = [self.fill(spec["member"], failure=self.failure(m, this, focus)) for m in Collection(self.shapes, value)]
             return spec["join"].join(members)
         if name == "qualifiedValueShape":
             this, focus = self.nested_scope(scope)
@@ -251,6 +260,7 @@ class ShapeCompiler:
             "path": self.path_text(shape, self.shapes.value(shape, SH.path)) if scope.values else "",
             "count": self.fresh("count"),
             "tag": self.fresh("tag"),
+            "other": self.fresh("other"),
             "members": "",
         }
         for parameter in spec["parameters"]:
@@ -264,7 +274,9 @@ class ShapeCompiler:
             if flags is None:
                 raise self.fail(shape, f"sh:nodeKind {kind.n3()} is not a SHACL node kind")
             fill.update({flag: str(on).lower() for flag, on in flags.items()})
-        return _fill(spec["failure"], **fill)
+        # A component may have a cheaper form for the value 1 of its parameter (sh:minCount 1).
+        one = "one" in spec and self.shapes.value(shape, SH[spec["parameters"][0]]) == Literal(1)
+        return self.fill(spec["one" if one else "failure"], **fill)
 
     def constraints_of(self, shape: Node) -> list[str]:
         """The components a shape uses, in template order; a component is named by its last
@@ -289,19 +301,19 @@ class ShapeCompiler:
             raise self.fail(shape, "sh:sparql inside sh:or, sh:xone or sh:qualifiedValueShape")
         if not parts:
             return spec["empty"]
-        return "{ " + spec["join"].join(_fill(spec["member"], failure=p) for p in parts) + " }"
+        return "{ " + spec["join"].join(self.fill(spec["member"], failure=p) for p in parts) + " }"
 
     # -- shapes with targets --
 
     def focus_pattern(self, shapes: list[Node], this: str) -> str:
         spec = self.templates["focus"]
         targets = [
-            _fill(spec[target], this=this, **{target: node.n3()})
+            self.fill(spec[target], this=this, **{target: node.n3()})
             for shape in shapes
             for target in TARGETS
             for node in sorted(self.shapes.objects(shape, SH[target]))
         ]
-        return _fill(spec["pattern"], this=this, targets=spec["join"].join(targets))
+        return self.fill(spec["pattern"], this=this, targets=spec["join"].join(targets))
 
     def message(self, *shapes: Node) -> str:
         for shape in shapes:
@@ -319,7 +331,7 @@ class ShapeCompiler:
         for name in self.constraints_of(shape):
             self.counting = False
             failure = self.component_failure(shape, name, scope)
-            query = _fill(self.templates["query"]["select"], this=this, value=scope.value, focus=focus, failure=failure)
+            query = self.fill(self.templates["query"]["select"], this=this, value=scope.value, focus=focus, failure=failure)
             compiled.append(CompiledConstraint(str(shape), name, query, path_name, message, counts=self.counting))
         for child in sorted(self.shapes.objects(shape, SH.property)):
             compiled += self.compile_shape(child, scope.value, self.nested_scope(scope)[1], shape)
@@ -340,9 +352,19 @@ class ShapeCompiler:
             )
         )
         focus = self.focus_pattern([shape], "?this")
-        query = _fill(self.templates["query"]["sparql"], select=str(select), focus=focus)
+        query = self.fill(self.templates["query"]["sparql"], select=self.select_in_graph(shape, str(select)), focus=focus)
         message = self.message(constraint, shape)
         return CompiledConstraint(str(shape), "sparql", query, "", message, prefixes)
+
+    def select_in_graph(self, shape: Node, select: str) -> str:
+        """An sh:select evaluated against each named graph: the graph's variable selected too, and
+        the WHERE group inside GRAPH. A select that holds a sub-select is refused: inside GRAPH
+        pyoxigraph would drop the graph's binding of its rows."""
+        match = _SELECT.fullmatch(select)
+        if match is None or re.search(r"\bSELECT\b", match["where"], re.IGNORECASE) or self.graph[1:] in select:
+            raise self.fail(shape, f"an sh:select must read SELECT … WHERE {{ … }}, with no sub-select and no variable named {self.graph}")
+        projection = match["projection"] if match["projection"].strip() == "*" else f"{self.graph} {match['projection']}"
+        return f"{match['head']}{projection}WHERE {{ GRAPH {self.graph} {{{match['where']}}} }}"
 
     def compile(self) -> tuple[CompiledConstraint, ...]:
         targeted = sorted({s for t in TARGETS for s in self.shapes.subjects(SH[t], None)})
@@ -360,25 +382,49 @@ def compile_shapes() -> tuple[CompiledConstraint, ...]:
 
 # --- running ----------------------------------------------------------------------------------
 
+# The named graph a store's data is put in to be validated as one graph.
+DATA_GRAPH = "https://w3id.org/reform-kg/id/graph/validated"
+
+# A corpus's documents are validated in stores of at most this many bytes of N-Triples lines
+# (about 300,000 triples, which pyoxigraph's in-memory store holds in about 90 MB): enough that
+# each query's fixed cost is paid once for hundreds of documents, and a build of thousands of
+# documents never holds their graphs at once.
+BATCH_BYTES = 48 << 20
+
 
 def _term_text(term) -> str:
     return "" if term is None else str(term.value)
 
 
-def constraint_violations(store, constraint: CompiledConstraint, union: bool = False) -> list[Violation]:
-    results = store.query(constraint.query, prefixes=dict(constraint.prefixes) or None, use_default_graph_as_union=union)
+def constraint_violations(store, constraint: CompiledConstraint, documents: dict[str, str] | None = None) -> list[Violation]:
+    """The violations of one constraint in every named graph of ``store``, each credited to its
+    graph's document (``documents``: graph IRI → document name; "" for a graph not in it)."""
+    documents = documents or {}
+    results = store.query(constraint.query, prefixes=dict(constraint.prefixes) or None)
     if constraint.component == "sparql":
-        return [Violation(_term_text(row["this"]), _term_text(row["path"]), constraint.message) for row in results]
-    return [Violation(_term_text(row["focus"]), constraint.path, constraint.message) for row in results]
+        return [Violation(_term_text(row["this"]), _term_text(row["path"]), constraint.message, documents.get(_term_text(row["graph"]), "")) for row in results]
+    return [Violation(_term_text(row["focus"]), constraint.path, constraint.message, documents.get(_term_text(row["graph"]), "")) for row in results]
+
+
+def validate_graphs(store, documents: dict[str, str] | None = None, ontology: Graph | None = None) -> ValidationReport:
+    """Each named graph of a pyoxigraph store validated on its own, all at once: a query per
+    constraint over the whole store (components.toml), not a query per constraint and graph."""
+    violations = [v for constraint in compile_shapes() for v in constraint_violations(store, constraint, documents)]
+    undeclared = undeclared_store_terms(store, ontology if ontology is not None else load_ontology(), union=True)
+    return ValidationReport.of(violations, undeclared)
 
 
 def validate_store(store, union: bool = False, ontology: Graph | None = None) -> ValidationReport:
     """Validate a pyoxigraph store whose default graph holds the data (as ``kg.query`` loads a
-    dataset: the union of its graphs); ``union``: the data is in named graphs, and each query
-    reads their union instead."""
-    violations = [v for constraint in compile_shapes() for v in constraint_violations(store, constraint, union)]
-    undeclared = undeclared_store_terms(store, ontology if ontology is not None else load_ontology(), union)
-    return ValidationReport.of(violations, undeclared)
+    dataset: the union of its graphs); ``union``: the data is in named graphs, and their union
+    is validated as one graph."""
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(DATA_GRAPH)
+    quads = store.quads_for_pattern(None, None, None, None if union else ox.DefaultGraph())
+    data = ox.Store()
+    data.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+    return validate_graphs(data, ontology=ontology)
 
 
 def validate_graph(graph: Graph) -> ValidationReport:
@@ -388,14 +434,73 @@ def validate_graph(graph: Graph) -> ValidationReport:
     return validate_store(open_engine(graph, "oxigraph").store)
 
 
+def validate_file(path: str | Path) -> ValidationReport:
+    """A graph or dataset file (graph.trig) validated as one graph: the union of its graphs but
+    the ontology's, which a build writes beside the data (kg export sets it apart too)."""
+    import pyoxigraph as ox
+
+    from .errors import GraphError, UsageError
+    from .ids import ONTOLOGY_GRAPH
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError("no such graph file", str(path))
+    try:
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower() or "ttl"))
+        graph, ontology = ox.NamedNode(DATA_GRAPH), ox.NamedNode(str(ONTOLOGY_GRAPH))
+        data = ox.Store()
+        data.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads if q.graph_name != ontology)
+    except (SyntaxError, ValueError) as exc:  # a bad file, or a suffix pyoxigraph does not read
+        raise GraphError(f"cannot parse graph: {' '.join(str(exc).split())}", str(path)) from None
+    return validate_graphs(data)
+
+
 def validate_source(source: ExportSource) -> ValidationReport:
-    """An export source's graph validated: a corpus build's (made of shards) as ``kg build`` does,
-    from what its workers found and ``validate_shared``; any other as a whole."""
+    """An export source's graph validated: a corpus build's (made of shards) as ``kg build`` does
+    (``validate_checks``), any other as a whole."""
     from .shard import spool_directory
 
     if source.checks is None:
         return validate_graph(source.graph)
-    return source.checks.report.merge(validate_shared(*source.union_run(), source.checks.path, source.checks.subject_runs, spool_directory()))
+    return validate_checks(*source.union_run(), source.checks, spool_directory())
+
+
+def validate_checks(path: str, run: tuple[int, int], checks: DocumentChecks, directory: str | None = None) -> ValidationReport:
+    """A corpus build's validation: each document's graph, with what the rules infer from it, on
+    its own (``validate_documents``), and what only their merge can break (``validate_shared``).
+    ``path`` and ``run``: the corpus's sorted N-Triples lines, as validate_shared reads them.
+    It reads the files by their paths, so that a process started apart can run it."""
+    report = validate_documents(checks.path, checks.documents)
+    if len(checks.subject_runs) > 1:  # one graph has nothing to merge
+        report = report.merge(validate_shared(path, run, checks.path, checks.subject_runs, directory))
+    return report
+
+
+def validate_documents(path: str, documents: Iterable[tuple[str, str, tuple[tuple[int, int], ...]]]) -> ValidationReport:
+    """Each document's graph validated on its own, as ``validate_graphs`` does it: documents
+    ``(graph IRI, name, runs of its lines in the spool's file at path)`` loaded a named graph
+    each into stores of up to BATCH_BYTES, a few queries a store."""
+    reports, batch, size = [], [], 0
+    for document in documents:
+        batch.append(document)
+        size += sum(end - start for start, end in document[2])
+        if size >= BATCH_BYTES:
+            reports.append(_validate_batch(path, batch))
+            batch, size = [], 0
+    if batch:
+        reports.append(_validate_batch(path, batch))
+    return ValidationReport.of((v for r in reports for v in r.violations), (t for r in reports for t in r.undeclared))
+
+
+def _validate_batch(path: str, documents: list[tuple[str, str, tuple[tuple[int, int], ...]]]) -> ValidationReport:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    with open(path, "rb") as spool:
+        for graph, _, runs in documents:
+            for start, end in runs:
+                store.load(os.pread(spool.fileno(), end - start, start), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    return validate_graphs(store, {graph: name for graph, name, _ in documents})
 
 
 def validate_shared(path: str, run: tuple[int, int], subjects_path: str, subject_runs: Iterable[tuple[int, int]], directory: str | None = None) -> ValidationReport:
@@ -420,7 +525,7 @@ def validate_shared(path: str, run: tuple[int, int], subjects_path: str, subject
     if not shared:
         return ValidationReport((), ())
     store = ox.Store()
-    store.bulk_load(lines_reader(line for line in read_run(path, run) if line[: line.find(b" ")] in shared), ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(lines_reader(line for line in read_run(path, run) if line[: line.find(b" ")] in shared), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(DATA_GRAPH))
     return ValidationReport.of((v for c in constraints for v in constraint_violations(store, c)), ())
 
 

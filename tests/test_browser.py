@@ -642,14 +642,16 @@ def test_the_diff_page_of_hostile_names_runs_no_script(tab, hostile):
 
 def test_a_corpus_overview_draws_each_document_as_a_cluster_with_its_hubs_labelled(tab, corpus_build):
     """The 500-node overview (conftest's corpus_build: ``kg build tests/corpus``)."""
+    from kg.export import ExportSource
     from kg.network import graph_to_network
+    from kg.publish import read_dataset
 
     corpus = corpus_build
 
     views = corpus / "views"
     page = tab.open(views / "overview.html")
     data = page.evaluate("() => JSON.parse(document.getElementById('kg-data').textContent)")
-    network = graph_to_network(Graph().parse(corpus / "graph.ttl"))
+    network = graph_to_network(ExportSource(read_dataset(corpus / "graph.trig")).graph)  # a corpus's graph: graph.trig
     documents = {n for n, d in network.nodes(data=True) if d["cls"] == "SourceDocument"}
     assert len(data["nodes"]) == network.number_of_nodes() > 500 and len(documents) == 17
     # every document's label and every other hub's is drawn at the default zoom, no two overlapping,

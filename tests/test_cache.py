@@ -49,7 +49,7 @@ def test_a_rebuild_extracts_only_the_changed_document_and_matches_a_clean_build(
     assert code == 0 and "extraction cache" not in err
     again, clean = outputs(tmp_path / "again"), outputs(tmp_path / "clean")
     assert again == clean
-    assert "张三" in again["graph.ttl"].decode("utf-8") and "吕玉印" not in again["graph.ttl"].decode("utf-8")
+    assert "张三" in again["ledger.csv"].decode("utf-8") and "吕玉印" not in again["ledger.csv"].decode("utf-8")
 
 
 def test_an_entry_serves_only_the_same_document_the_same_genre_and_the_same_code(tmp_path, corpus, monkeypatch):

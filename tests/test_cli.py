@@ -95,6 +95,63 @@ def test_one_bad_document_does_not_stop_the_others(tmp_path):
     assert (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8").count("深化基层治理体制改革") >= 1  # … the rest built
 
 
+def test_a_corpus_gets_the_canonical_graph_and_the_ledger_and_what_formats_asks_for(tmp_path):
+    import re
+
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT, RDF
+
+    corpus, out = tmp_path / "corpus", tmp_path / "output"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_bytes(SEED.read_bytes())
+    (corpus / "keypoints.txt").write_bytes((ROOT / "tests" / "corpus" / "01-luohu-2022-reform-keypoints.txt").read_bytes())
+
+    def written() -> set[str]:
+        return {p.name for p in out.iterdir()}
+
+    def downloads() -> set[str]:
+        return set(re.findall(r'<a href="\.\./([^"]+)">', (out / "views" / "index.html").read_text(encoding="utf-8")))
+
+    assert main(["build", str(corpus), "--out", str(out), "-q", "--no-validate", "-j", "1"]) == 0
+    assert written() == {"graph.trig", "ledger.csv", "ledger.xlsx", "report.json", "report.md", "views"}
+    assert downloads() == {"graph.trig", "ledger.csv", "ledger.xlsx"}
+    # What the other commands read by default is there: kg query answers from graph.trig.
+    proc = run("query", "person-workload", "--format", "csv", cwd=tmp_path)
+    assert proc.returncode == 0 and "吕玉印" in proc.stdout, proc.stderr
+
+    # More on request; the ledger, not asked for this time, goes with the earlier build.
+    assert main(["build", str(corpus), "--out", str(out), "-q", "--no-validate", "-j", "1", "--formats", "ttl, graphml,void"]) == 0
+    assert written() == {"graph.trig", "graph.ttl", "graph.graphml", "void.ttl", "report.json", "report.md", "views"}
+    assert downloads() == {"graph.trig", "graph.ttl", "graph.graphml", "void.ttl"}
+    void = Graph().parse(out / "void.ttl")
+    (dataset,) = void.subjects(RDF.type, DCAT.Dataset)
+    assert {URIRef(str(d)).split("/")[-1] for d in void.objects(dataset, DCAT.distribution)} == {"graph.trig", "graph.ttl", "graph.graphml"}
+    assert len(Graph().parse(out / "graph.ttl")) == json_triples(out)
+    # kg views redraws the pages from graph.trig and lists the exports that are there.
+    assert main(["views", "--graph", str(out / "graph.trig"), "--out", str(out / "views")]) == 0
+    assert downloads() == {"graph.trig", "graph.ttl", "graph.graphml", "void.ttl"}
+
+    assert main(["build", str(corpus), "--out", str(out), "-q", "--no-validate", "-j", "1", "--formats", "all"]) == 0
+    assert {"graph.nt", "graph.nq", "graph.jsonld", "graph.rdf", "graph.gexf", "neo4j", "ontology.html", "context.jsonld", "ledger.xlsx"} <= written()
+
+
+def json_triples(out: Path) -> int:
+    """The triples the build says it wrote (report.json), the ontology's apart."""
+    import json
+
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))["triples"]
+
+
+def test_an_unknown_format_is_a_usage_error_before_anything_is_built(tmp_path):
+    proc = run("build", str(SEED), "--out", str(tmp_path / "out"), "--formats", "ttl,turtle,graphml")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "error: unknown format 'turtle' in --formats; the formats are: ttl, nt, nq, trig, jsonld, context, rdfxml, graphml, gexf, "
+        "neo4j, ledger-csv, ledger-xlsx, void, ontology-html, or all [E900]"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
 def test_build_graph_script_is_kg_build(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "build_graph.py"), "--out", str(tmp_path), "--no-validate"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

@@ -46,6 +46,20 @@ def test_the_output_becomes_the_staged_folder_in_one_step_keeping_other_files(tm
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
 
+@pytest.mark.parametrize("inside", [False, True], ids=["exchanged", "merged file by file"])
+def test_the_exports_a_build_no_longer_writes_go_and_the_user_s_files_stay(tmp_path, monkeypatch, inside):
+    out = tmp_path / "output"
+    (out / "neo4j").mkdir(parents=True)
+    for name in ("graph.trig", "graph.nt", "neo4j/nodes.csv", "notes.txt"):
+        (out / name).write_bytes(b"earlier build")
+    if inside:  # a shell standing in the folder: it changes file by file
+        monkeypatch.chdir(out)
+    with OutputFolder(out, replaced=("graph.trig", "graph.nt", "neo4j")) as staging:
+        (staging / "graph.trig").write_bytes(b"this build")
+    assert tree(out) == {"graph.trig": b"this build", "notes.txt": b"earlier build"}
+    assert not (out / "neo4j").exists()
+
+
 def test_a_failed_build_leaves_the_output_as_it_was(tmp_path):
     out = tmp_path / "output"
     out.mkdir()

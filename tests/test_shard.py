@@ -236,13 +236,13 @@ def test_a_corpus_validated_a_document_at_a_time_finds_what_validating_it_whole_
     from kg.validate import validate_graph, validate_source
 
     whole, sharded, _ = both
-    assert len(sharded.checks.subject_runs) == len(DOCUMENTS)
+    assert len(sharded.checks.subject_runs) == len(sharded.checks.documents) == len(DOCUMENTS)
     assert validate_source(sharded) == validate_graph(whole.graph)
 
 
 def test_a_document_s_violations_and_those_only_the_merge_has_are_found_as_in_the_union(toolkit, tmp_path, monkeypatch):
     from kg import rdf, validate
-    from kg.validate import ShapeCompiler, load_shapes, load_templates, validate_graph, validate_source
+    from kg.validate import ShapeCompiler, load_shapes, load_templates, validate_documents, validate_graph, validate_source
 
     # Two copies of a plan, a line apart (not duplicates): the problems they target are one node
     # in both, each with its own evidence. A bound that only the merge breaks: one rkg:evidence
@@ -270,12 +270,13 @@ def test_a_document_s_violations_and_those_only_the_merge_has_are_found_as_in_th
         result, sharded = build_corpus([tmp_path / "plan.txt", tmp_path / "copy.txt"], spool, toolkit, jobs=1)
         union = Graph().parse(data=b"".join(sharded.triple_lines()), format="nt")
         report = validate_source(sharded)
+        each = validate_documents(sharded.checks.path, sharded.checks.documents)
     assert len(result.documents) == 2
     whole = validate_graph(union)
     assert {(v.focus, v.path, v.message) for v in report.violations} == {(v.focus, v.path, v.message) for v in whole.violations}
     assert report.undeclared == whole.undeclared
     # A document's violations name it; those only the merge shows name none.
-    only_merged = set(report.violations) - set(sharded.checks.report.violations)
+    only_merged = set(report.violations) - set(each.violations)
     assert only_merged and {v.path for v in only_merged} == {str(RKG.evidence)} and {v.document for v in only_merged} == {""}
     assert {v.focus for v in only_merged} <= {str(s) for s in union.subjects(RDF.type, RKG.TargetProblem)}
     ordinals = [v for v in report.violations if v.path == str(RKG.ordinal)]
