@@ -1,9 +1,9 @@
 """Every figure of issue 7 in one run: the default build against the import floor, stage by stage;
 corpus scaling (100, 1,000 and 5,000 generated documents: time, documents/s, MB/s, peak memory,
 cores used, extraction against jieba.lcut); the named queries' p50 and p99 at 10k, 100k and 1M
-triples on pyoxigraph and rdflib.
+triples on pyoxigraph and rdflib; and issue 19's build on a Dask cluster against local workers.
 
-    python benchmarks/run_all.py [--quick] [--only build scaling sparql]
+    python benchmarks/run_all.py [--quick] [--only build scaling sparql dask]
 
 Not part of the test suite. Each benchmark runs as its own process, one after the other (they
 would slow each other down on two cores), and prints its figures as it goes; benchmarks/README.md
@@ -27,6 +27,7 @@ BENCHMARKS = {
     "build": (["build_stages.py", "--repeat", "5"], ["build_stages.py", "--repeat", "3"]),
     "scaling": (["corpus_scaling.py", "--sizes", "100", "1000", "5000"], ["corpus_scaling.py", "--sizes", "100"]),
     "sparql": (["sparql_scale.py"], ["sparql_scale.py", "--sizes", "10k,100k", "--budget", "1"]),
+    "dask": (["dask_build.py", "--repeat", "5"], ["dask_build.py", "--copies", "2", "--repeat", "3"]),
 }
 
 
