@@ -2,6 +2,7 @@
 in tests/corpus recombined, with varied names and numbers.
 
     python benchmarks/generate_corpus.py N OUT_DIR [--seed S]
+    python benchmarks/generate_corpus.py N OUT_DIR --copies-of tests/corpus
 
 Not part of the test suite. Each document takes a genre (reform plan, key-point paper, task table,
 task list, implementation opinions, meeting report) and fills that genre's templates from
@@ -9,7 +10,8 @@ benchmarks/corpus_templates.toml: the numbered items, unit parentheses ("（牵�
 "牵头区领导" lines, table rows, "针对…等问题" sentences and deadlines of the real documents, with
 place, person, unit and project names assembled from parts and item counts, years and figures
 drawn at random. A document depends only on the seed and its number, so the first 100 documents of
-a corpus of 1,000 are the corpus of 100; no two documents have the same text.
+a corpus of 1,000 are the corpus of 100; no two documents have the same text. With --copies-of
+it writes N copies of a folder's real documents instead, each with a first line of its own.
 """
 
 from __future__ import annotations
@@ -248,13 +250,28 @@ def generate_corpus(size: int, out_dir: Path, seed: int = 0) -> list[Path]:
     return paths
 
 
+def copy_corpus(source: Path, copies: int, out_dir: Path) -> list[Path]:
+    """Write ``copies`` copies of the .txt documents of ``source`` to ``out_dir`` (created), each
+    copy with a first line of its own (its number), so that no two have the same text and none
+    is skipped as a duplicate: real documents at any scale. Returns their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for copy in range(copies):
+        for document in sorted(source.glob("*.txt")):
+            path = out_dir / f"{copy:04d}-{document.name}"
+            path.write_text(f"{copy:04d}\n{document.read_text(encoding='utf-8')}", encoding="utf-8")
+            paths.append(path)
+    return paths
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("size", type=int, metavar="N", help="number of documents")
+    parser.add_argument("size", type=int, metavar="N", help="number of documents (with --copies-of: of copies)")
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write them to (created)")
     parser.add_argument("--seed", type=int, default=0, help="the same seed writes the same documents (default 0)")
+    parser.add_argument("--copies-of", type=Path, metavar="DIR", help="write N copies of DIR's .txt documents (tests/corpus, say) instead, each with a first line of its own")
     args = parser.parse_args(argv)
-    paths = generate_corpus(args.size, args.out_dir, args.seed)
+    paths = copy_corpus(args.copies_of, args.size, args.out_dir) if args.copies_of else generate_corpus(args.size, args.out_dir, args.seed)
     chars = sum(len(p.read_text(encoding="utf-8")) for p in paths)
     size = sum(p.stat().st_size for p in paths)
     print(f"{len(paths)} documents, {chars:,} characters ({size / 1e6:.1f} MB), mean {chars // max(1, len(paths)):,} characters, in {args.out_dir}")

@@ -115,12 +115,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     paths = args.paths or [DEFAULT_INPUT]
     choose_formats(args.formats, 1)  # a mistyped name is told before the build, not after
+    if args.scheduler is not None and args.jobs is not None:
+        raise UsageError("--jobs and --scheduler exclude each other: with --scheduler the cluster's workers do the work")
     log = BuildLog(args.quiet)
     with Spool(spool_directory()) as spool:
         try:
             # A missing path is not a usage error: like any bad input it gets its line, and the rest builds.
             cache = None if args.no_cache else ExtractionCache(default_cache_dir())
-            result, source = build_corpus(paths, spool, load_toolkit(), args.genre, log.log_outcome, args.jobs, cache, not args.no_validate, load_writers)
+            result, source = build_corpus(
+                paths, spool, load_toolkit(), args.genre, log.log_outcome, args.jobs, cache, not args.no_validate, load_writers, args.scheduler
+            )
             if cache is not None:
                 cache.prune()
         finally:
@@ -526,6 +530,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--genre", metavar="NAME", help="use this genre's rules instead of detecting the genre")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation of the result")
     build.add_argument("-j", "--jobs", type=positive_int, metavar="N", help="extract in N worker processes (default: one per MiB of input, up to the CPUs; one file is always built in this process)")
+    build.add_argument("--scheduler", metavar="ADDRESS", help="read, extract and make each document's graph on the workers of this Dask scheduler (tcp://host:8786), the output the same as a local build's; needs reform-kg[dask] (docs/cluster.md)")
     build.add_argument("--no-cache", action="store_true", help="extract every document again, and leave the extraction cache alone (default: reuse what the same code extracted before, from $KG_CACHE_DIR or ~/.cache/reform-kg)")
     build.add_argument(
         "--formats",

@@ -90,6 +90,13 @@ class ServeError(KgError):
     code = "E700"
 
 
+class ClusterError(KgError):
+    """``kg build --scheduler``: Dask is not installed, the scheduler cannot be reached or has no
+    worker, or a worker runs other code than this machine (kg.cluster)."""
+
+    code = "E800"
+
+
 class UsageError(KgError):
     code = "E900"
     exit_code = 2

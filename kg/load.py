@@ -166,6 +166,13 @@ def load_document(
 
     Raises InputError (or a subclass) naming the file for anything that stops it being read.
     """
+    return decode_document(read_file(path, max_bytes=max_bytes), str(path))
+
+
+def read_file(path: str | pathlib.Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """``load_document``'s reading: the bytes of ``path``, checked to be a supported format,
+    not over ``max_bytes`` and not empty. ``decode_document`` may then run elsewhere (on a
+    worker of a cluster, which need not see this machine's files)."""
     given = str(path)
     file_path = pathlib.Path(path)
     suffix = file_path.suffix.lower()
@@ -173,8 +180,7 @@ def load_document(
     # the user needs answered first.
     try:
         with open(file_path, "rb") as handle:
-            loader = LOADERS.get(suffix)
-            if loader is None:
+            if suffix not in LOADERS:
                 raise UnsupportedFormatError(
                     f"unsupported file type {suffix or '(no suffix)'!r}; "
                     f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
@@ -198,13 +204,19 @@ def load_document(
         raise InputError(f"file is over the {describe_size(max_bytes)} limit", given)
     if not data:
         raise EmptyDocumentError("file is empty (0 bytes)", given)
+    return data
 
-    loaded = loader(data, given)
+
+def decode_document(data: bytes, path: str) -> SourceDocument:
+    """``load_document``'s decoding: the bytes ``read_file`` read from ``path``, through the
+    loader for its suffix."""
+    file_path = pathlib.Path(path)
+    loaded = LOADERS[file_path.suffix.lower()](data, path)
     if not loaded.text.strip():
-        raise EmptyDocumentError("document has no text (empty or whitespace only)", given)
+        raise EmptyDocumentError("document has no text (empty or whitespace only)", path)
     return SourceDocument(
         doc_id=hash_text(loaded.text),
-        path=given,
+        path=path,
         name=file_path.name,
         text=loaded.text,
         encoding=loaded.encoding,

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
 import traceback
 import zlib
 from collections import deque
@@ -19,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, Union
 
 from rdflib import Dataset
 
@@ -28,7 +29,7 @@ from .cache import ExtractionCache
 from .divisions import DivisionList, shared_division_list
 from .extract import extract_records
 from .lexicon import Lexicon, load_lexicon
-from .load import SUPPORTED_SUFFIXES, describe_error, load_document
+from .load import SUPPORTED_SUFFIXES, decode_document, describe_error, load_document, read_file
 from .model import Resolved, SourceDocument
 from .infer import add_entailments
 from .rdf import records_to_dataset
@@ -145,9 +146,11 @@ Each worker spends 1.5 to 4 s of CPU loading the toolkit (jieba's dictionary abo
 extraction runs at about 250 KB of input a second; below a MiB a worker costs more than it saves
 (the 16 documents of the shared corpus, 60 KB, extract in 0.25 s)."""
 
-# The toolkit of a worker process, set once by ``start_worker``. Module state only because a
-# process pool offers no other place to keep what a worker loaded; the parent never sets it.
+# The toolkit of a worker process, set once by ``start_worker`` (a local pool's) or by the first
+# document it extracts (a Dask worker's, see ``worker_toolkit``). Module state only because a
+# worker process offers no other place to keep what it loaded; the parent never sets it.
 _worker_toolkit: Toolkit | None = None
+_worker_toolkit_lock = threading.Lock()
 
 
 # A folder's notes about itself, by their name without suffixes (README.md, readme.zh.txt,
@@ -226,6 +229,7 @@ def build_graph(
     progress: Callable[[Outcome, int, int], None] | None = None,
     jobs: int | None = None,
     cache: ExtractionCache | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Load, extract and resolve every document; one bad document does not stop the others.
 
@@ -233,7 +237,8 @@ def build_graph(
     BYTES_PER_DEFAULT_JOB). The result is the same as a serial run's, because outcomes are
     collected in input order and sorted before the graph is built. ``progress(outcome, done,
     total)`` is called once per input, in input order. With a ``cache``, a document extracted
-    before by the same code is taken from it instead of extracted again.
+    before by the same code is taken from it instead of extracted again. With a ``scheduler``
+    (the address of a Dask scheduler) the workers are the cluster's, and ``jobs`` is unused.
 
     The graph is an rdflib dataset, held in memory: for a corpus, ``build_corpus`` makes the
     same graph a document at a time.
@@ -241,7 +246,7 @@ def build_graph(
     toolkit = toolkit or load_toolkit()
     paths = list(paths)
     files, failures = _check_inputs(paths, toolkit, genre)
-    with open_executor(count_jobs(jobs, files), toolkit) as executor:
+    with open_executor(count_jobs(jobs, files), toolkit, scheduler) as executor:
         result = _extract_all(executor, files, failures, toolkit, genre, progress, cache, identities=document_identities(paths, files))
     dataset = records_to_dataset(list(result.documents))
     if result.documents:
@@ -259,6 +264,7 @@ def build_corpus(
     cache: ExtractionCache | None = None,
     validate: bool = True,
     meanwhile: Callable[[], object] | None = None,
+    scheduler: str | None = None,
 ) -> tuple[BuildResult, ExportSource | None]:
     """``build_graph``'s documents, and their graph as an ExportSource made of shards (kg.shard):
     each document's graph, entailments, projection and ledger rows made in the workers (and with
@@ -270,7 +276,8 @@ def build_corpus(
 
     By default there is one worker at least, on a machine of several CPUs, and ``meanwhile()``
     runs here while it works: what the caller needs next, such as the modules that write the
-    output, loaded on the other core."""
+    output, loaded on the other core. With a ``scheduler`` (a Dask scheduler's address) the
+    workers are the cluster's (kg.cluster), and ``jobs`` is unused: the output is the same."""
     from .shard import ShardCollector, make_pickled_shard, places_by_document
 
     toolkit = toolkit or load_toolkit()
@@ -292,7 +299,7 @@ def build_corpus(
             meanwhile, task = None, meanwhile
             task()
 
-    with open_executor(count_jobs(jobs, files, apart=True), toolkit) as executor:
+    with open_executor(count_jobs(jobs, files, apart=True), toolkit, scheduler) as executor:
         result = _extract_all(executor, files, failures, toolkit, genre, progress, cache, pack, start, document_identities(paths, files))
         if not result.documents:
             return result, None
@@ -330,7 +337,7 @@ def _check_inputs(paths: Iterable[str | Path], toolkit: Toolkit, genre: str | No
 
 
 def _extract_all(
-    executor: ProcessPoolExecutor | None,
+    executor: Executor | None,
     files: list[Path],
     failures: list[Failure],
     toolkit: Toolkit,
@@ -354,7 +361,7 @@ def _extract_all(
 
     for failure in failures:
         record(failure)
-    loaded = list(run_each(executor, read_document, [(str(f), (f, (identities or {}).get(f, ""))) for f in files]))
+    loaded = load_inputs(executor, files, identities or {})
     originals = find_originals([d for d in loaded if isinstance(d, SourceDocument)])
     to_extract = []
     for item in loaded:
@@ -419,8 +426,30 @@ def find_originals(documents: list[SourceDocument]) -> dict[str, SourceDocument]
     return originals
 
 
+def load_inputs(executor: Executor | None, files: list[Path], identities: dict[Path, str]) -> list[SourceDocument | Failure]:
+    """Each file's document, or the Failure that says why it cannot be read, in order. Workers
+    that see this machine's files (``Executor.shares_files``) read them; for workers that may
+    be on other machines this process reads each file's bytes and sends them to be decoded
+    there: files as the user named them, on this machine, and the decoding (HTML, .docx, PDF,
+    encodings: most of a file's reading) on the workers."""
+    if executor is None or executor.shares_files:
+        return list(run_each(executor, read_document, [(str(f), (f, identities.get(f, ""))) for f in files]))
+    read = [run_guarded(str(f), read_file, f) for f in files]
+    decoded = run_each(executor, decode_input, [(str(f), (data, str(f), identities.get(f, ""))) for f, data in zip(files, read) if isinstance(data, bytes)])
+    return [next(decoded) if isinstance(data, bytes) else data for data in read]
+
+
 def read_document(path: Path, identity: str = "") -> SourceDocument:
-    document = dataclasses.replace(load_document(path), identity=identity)
+    return check_document(load_document(path), identity)
+
+
+def decode_input(data: bytes, path: str, identity: str = "") -> SourceDocument:
+    """``read_document`` of a file whose bytes were read elsewhere (kg.load.read_file)."""
+    return check_document(decode_document(data, path), identity)
+
+
+def check_document(document: SourceDocument, identity: str) -> SourceDocument:
+    document = dataclasses.replace(document, identity=identity)
     if len(document.text) > MAX_EXTRACTION_CHARS:
         raise InputError(
             f"document has {len(document.text):,} characters, over the {MAX_EXTRACTION_CHARS:,}-character "
@@ -431,7 +460,18 @@ def read_document(path: Path, identity: str = "") -> SourceDocument:
 
 
 def extract_document(document: SourceDocument, genre: str | None, toolkit: Toolkit | None) -> Resolved:
-    return process_document(document, toolkit or _worker_toolkit, genre)
+    return process_document(document, toolkit or worker_toolkit(), genre)
+
+
+def worker_toolkit() -> Toolkit:
+    """The toolkit of this worker process: the one ``start_worker`` set, else (a Dask worker,
+    which runs no initializer of ours) one loaded by the first document and kept for the
+    process's others; a lock, as a Dask worker may run several threads."""
+    global _worker_toolkit
+    with _worker_toolkit_lock:
+        if _worker_toolkit is None:
+            _worker_toolkit = load_toolkit()
+        return _worker_toolkit
 
 
 def start_worker(toolkit: Toolkit | None = None) -> None:
@@ -445,17 +485,42 @@ def start_worker(toolkit: Toolkit | None = None) -> None:
     _worker_toolkit = toolkit or load_toolkit()
 
 
+class Executor(Protocol):
+    """What runs a build's work elsewhere: a ``concurrent.futures`` executor (or one like it,
+    whose futures have a ``result()``) that says whether its workers see this machine's files
+    and which error of a future means its worker died."""
+
+    shares_files: bool
+    lost_worker: tuple[type[BaseException], ...]
+
+    def submit(self, fn: Callable, /, *args) -> Future: ...
+
+
+class LocalPool(ProcessPoolExecutor):
+    """The worker processes of a build on this machine."""
+
+    shares_files = True
+    lost_worker = (BrokenProcessPool,)  # nothing was raised in the worker: it died
+
+
 @contextmanager
-def open_executor(jobs: int, toolkit: Toolkit | None = None) -> Iterator[ProcessPoolExecutor | None]:
+def open_executor(jobs: int, toolkit: Toolkit | None = None, scheduler: str | None = None) -> Iterator[Executor | None]:
     """A pool of ``jobs`` worker processes, or None for 0 (work runs in this process, with no
     start-up cost). Where the platform starts a process by forking (Linux, before Python 3.14),
     the workers take ``toolkit`` as it is (what it has loaded is not loaded again); else each
-    loads a toolkit of its own."""
+    loads a toolkit of its own. With a ``scheduler``, the workers of that Dask cluster instead
+    (kg.cluster), each of which loads a toolkit of its own once."""
+    if scheduler is not None:
+        from .cluster import open_cluster
+
+        with open_cluster(scheduler) as executor:
+            yield executor
+        return
     if jobs < 1:
         yield None
         return
     forked = toolkit is not None and multiprocessing.get_start_method() == "fork"
-    executor = ProcessPoolExecutor(jobs, initializer=start_worker, initargs=(toolkit,) if forked else ())
+    executor = LocalPool(jobs, initializer=start_worker, initargs=(toolkit,) if forked else ())
     try:
         yield executor
     finally:
@@ -464,23 +529,23 @@ def open_executor(jobs: int, toolkit: Toolkit | None = None) -> Iterator[Process
 
 
 def run_each(
-    executor: ProcessPoolExecutor | None, task: Callable, work: list[tuple[str, tuple]]
+    executor: Executor | None, task: Callable, work: list[tuple[str, tuple]]
 ) -> Iterator[SourceDocument | Outcome]:
     """``task(*args)`` for each ``(path, args)`` of ``work``, results in order; errors → Failures.
     An executor is given all the work at once; in this process each task runs as its result is read."""
     if executor is None:
         return (run_guarded(path, task, *args) for path, args in work)
-    return _results(deque((path, executor.submit(run_guarded, path, task, *args)) for path, args in work))
+    return _results(deque((path, executor.submit(run_guarded, path, task, *args)) for path, args in work), executor.lost_worker)
 
 
-def _results(futures: deque[tuple[str, Future]]) -> Iterator[SourceDocument | Outcome]:
+def _results(futures: deque[tuple[str, Future]], lost_worker: tuple[type[BaseException], ...]) -> Iterator[SourceDocument | Outcome]:
     while futures:
         # Taken off the queue before its result is handed on: a future keeps its result, and a
         # corpus's shards, kept until the last came, would hold the whole graph in memory.
         path, future = futures.popleft()
         try:
             result = future.result()
-        except BrokenProcessPool as error:  # a worker died (out of memory, killed): nothing raised there
+        except lost_worker as error:  # a worker died (out of memory, killed): nothing raised there
             result = Failure(path, f"a worker process stopped (killed, or out of memory) before the document was built ({describe_error(error)})")
         del future
         yield result

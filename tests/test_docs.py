@@ -137,7 +137,23 @@ RUN_BY = {
     ("curl",): "test_serve.py::test_docs_curl_examples_print_what_they_show",
     ("oxigraph", "serve"): "test_publish.py::test_docs_publish_examples_run",
     ("kg", "publish"): "test_publish.py::test_docs_publish_examples_run",
+    ("dask", "scheduler"): "test_cluster.py::test_docs_cluster_recipe_runs and test_docs_tls_recipe_runs",
+    ("dask", "worker"): "test_cluster.py::test_docs_cluster_recipe_runs and test_docs_tls_recipe_runs",
+    ("openssl",): "test_cluster.py::test_docs_tls_recipe_runs",
 }
+# A command with one of these options needs what a page's folder lacks (a cluster), and is run
+# by the test named, whatever its first words.
+RUN_BY_OPTION = {
+    "--scheduler": "test_cluster.py::test_docs_cluster_recipe_runs and test_docs_tls_recipe_runs",
+}
+
+
+def runner(command: Command) -> str | None:
+    """The test that runs ``command``, if any."""
+    for option, test in RUN_BY_OPTION.items():
+        if option in command.words:
+            return test
+    return next((test for prefix, test in RUN_BY.items() if command.starts(*prefix)), None)
 NOT_RUN = {
     ("python", "-m", "pip", "install"): "installs reform-kg: the tests run where it is installed",
     ("bash", ".ci/setup"): "installs the test dependencies and system packages: the tests run where they are installed",
@@ -156,7 +172,7 @@ def test_every_command_of_the_docs_is_run_or_says_why_not():
     commands = doc_commands()
     assert len(commands) > 40
     for command in commands:
-        assert any(command.starts(*p) for p in [*RUN_BY, *NOT_RUN]), f"{command}: no test runs it; add one, or a reason to NOT_RUN"
+        assert runner(command) or any(command.starts(*p) for p in NOT_RUN), f"{command}: no test runs it; add one, or a reason to NOT_RUN"
     languages = {m.group(1) for text in PAGES.values() for m in FENCE.finditer(text)}
     assert languages <= {"sh", "sparql", *NOT_RUN_BLOCKS}, languages
 
@@ -213,7 +229,7 @@ def run_here(command: Command, cwd: Path, capsys) -> tuple[int, str]:
     return code, out + err
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if any(c.page == p and RUN_BY.get(c.words[:2]) == HERE for c in doc_commands())])
+@pytest.mark.parametrize("page", [p for p in PAGES if any(c.page == p and runner(c) == HERE for c in doc_commands())])
 def test_the_commands_of_each_page_run_in_a_folder_of_their_own(page, bench, tmp_path, monkeypatch, capsys):
     """Each page's build, views, validate, eval and help commands run in order, as written (globs
     expanded), in a copy of the bench; each exits 0 and prints what the page shows it printing."""
@@ -221,7 +237,7 @@ def test_the_commands_of_each_page_run_in_a_folder_of_their_own(page, bench, tmp
     shutil.copytree(bench, folder, symlinks=True)
     monkeypatch.chdir(folder)
     for command in doc_commands():
-        if command.page == page and RUN_BY.get(command.words[:2]) == HERE:
+        if command.page == page and runner(command) == HERE:
             code, printed = run_here(command, folder, capsys)
             assert code == 0, f"{command}: exit {code}\n{printed}"
             assert_shows(command.shows, printed, command)

@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from io import StringIO
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from kg.cli import BuildLog, fit_columns, main
 from kg.export import EXPORTERS
 from kg.load import hash_text
 from kg.model import SourceDocument
-from kg.pipeline import MAX_EXTRACTION_CHARS, Duplicate, Failure, build_graph, expand_paths, process_document, run_each
+from kg.pipeline import MAX_EXTRACTION_CHARS, Duplicate, Failure, LocalPool, build_graph, expand_paths, process_document, run_each
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "pingshan-2017-reform-plan.txt"
@@ -423,7 +422,7 @@ def test_outcomes_pickle_for_the_trip_back_from_a_worker(toolkit):
 
 
 def test_a_worker_error_or_crash_becomes_a_failure_naming_the_file():
-    with ProcessPoolExecutor(max_workers=1) as executor:
+    with LocalPool(max_workers=1) as executor:
         (raised,) = list(run_each(executor, int, [("a.txt", ("not a number",))]))
         (crashed,) = list(run_each(executor, os._exit, [("b.txt", (3,))]))
     assert raised.path == "a.txt" and "internal error while processing the document: ValueError: invalid literal" in raised.message
