@@ -530,7 +530,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--genre", metavar="NAME", help="use this genre's rules instead of detecting the genre")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation of the result")
     build.add_argument("-j", "--jobs", type=positive_int, metavar="N", help="extract in N worker processes (default: one per MiB of input, up to the CPUs; one file is always built in this process)")
-    build.add_argument("--scheduler", metavar="ADDRESS", help="read, extract and make each document's graph on the workers of this Dask scheduler (tcp://host:8786), the output the same as a local build's; needs reform-kg[dask] (docs/cluster.md)")
+    build.add_argument("--scheduler", metavar="ADDRESS", help="read, extract and make each document's graph on the workers of this Dask scheduler (tcp://host:8786), the output the same as a local build's; needs the dask extra (docs/cluster.md)")
     build.add_argument("--no-cache", action="store_true", help="extract every document again, and leave the extraction cache alone (default: reuse what the same code extracted before, from $KG_CACHE_DIR or ~/.cache/reform-kg)")
     build.add_argument(
         "--formats",

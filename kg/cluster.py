@@ -17,7 +17,7 @@ a local build. What crosses the wire, and why:
   worker is asked what it runs (``describe_environment``) and a build whose workers run other
   code than this machine stops with one line, instead of writing a graph of mixed versions.
 
-Dask is optional (``pip install 'reform-kg[dask]'``): nothing imports it unless a build is
+Dask is optional (the ``dask`` extra of pyproject.toml): nothing imports it unless a build is
 given a scheduler.
 """
 
@@ -63,7 +63,8 @@ DEPENDENCIES = (
     "openpyxl",
 )
 
-INSTALL_HINT = "python -m pip install 'reform-kg[dask]'"
+# What the extra ``dask`` installs, as one command that works however reform-kg was installed.
+INSTALL_HINT = "python -m pip install 'dask[distributed]>=2024.1'"
 
 
 class ClusterExecutor:

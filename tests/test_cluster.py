@@ -378,7 +378,7 @@ def test_the_workers_are_checked_for_every_dependency_of_pyproject():
 def test_without_dask_scheduler_is_one_clear_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed → ImportError
     assert main(["build", "--scheduler", "tcp://127.0.0.1:8786", "--out", str(tmp_path / "out")]) == 1
-    assert capsys.readouterr().err == "error: --scheduler needs Dask's distributed package, which is not installed: python -m pip install 'reform-kg[dask]' [E800]\n"
+    assert capsys.readouterr().err == "error: --scheduler needs Dask's distributed package, which is not installed: python -m pip install 'dask[distributed]>=2024.1' [E800]\n"
     assert not (tmp_path / "out").exists()
 
 
