@@ -524,7 +524,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reform-kg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = sub.add_parser("build", help="extract documents into output/graph.trig, the views, the ledger and a build report", description="Build the knowledge graph from files or folders (default: the bundled Pingshan plan).")
+    build = sub.add_parser("build", help="extract documents into output/graph.trig, the views, the ledger and a build report", description="Build the knowledge graph of who answers for which reform project from documents or folders of them (.txt .md .html .docx .pdf; default: the bundled Pingshan plan). Writes into --out: graph.trig (a named graph per document, every fact with the sentence that states it), report.md and report.json (what was read and found, figures the text states against those found, warnings), the responsibility ledger (ledger.csv and ledger.xlsx) and views/ (offline pages: an overview, a page per project, person, group, tier and document, the responsibility matrix, the ledger), and for one document every other export; --formats names others. The folder is switched in one step: a failed build leaves the previous one as it was.")
     build.add_argument("paths", nargs="*", metavar="PATH", help="documents or folders (.txt .md .html .docx .pdf)")
     build.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR", help="output folder (default: output)")
     build.add_argument("--genre", metavar="NAME", help="use this genre's rules instead of detecting the genre")

