@@ -1912,22 +1912,23 @@ def _duty_owner(c: _Collector, who: Span, sentence: Span, shorts: dict[str, str]
     return None
 
 
-def _duty_runs(c: _Collector, segment: Segment, shorts: dict[str, str]) -> tuple[tuple[Entity, str] | None, list[Span]]:
+def _duty_runs(c: _Collector, segment: Segment, shorts: dict[str, str]) -> tuple[tuple[Entity, str] | None, list[Span], list[tuple[str, Span]]]:
     """An item that lists a body's duties and closes them with one bracket of fields ("某某组的
-    主要职责为：由甲、乙组成，负责丙；丁；戊（牵头单位：甲）", 株洲): the body and the duties (empty
-    where there are fewer than two), each a task the bracket's fields apply to."""
+    主要职责为：由甲、乙组成，负责丙；丁；戊（牵头单位：甲）", 株洲): the body, the duties (empty
+    where there are fewer than two), each a task, and the bracket's fields, which apply to each."""
     text = segment.span.text
     match = next((m for p in c.rules.patterns["body_duties"] if (m := p.match(text))), None)
     if match is None:
-        return None, []
+        return None, [], []
     duties = [trim_span(d, CLAUSE_PUNCTUATION + " ") for d in split_list(_group(segment.span, match, "duties"), "；;")]
-    regions = [r for r, _ in find_field_regions(segment.span, c.rules, c.first_leads)]
-    duties = [_outside(d, regions) or d for d in duties]
+    regions = find_field_regions(segment.span, c.rules, c.first_leads)
+    duties = [_outside(d, [r for r, _ in regions]) or d for d in duties]
     duties = [sub_span(d, d.start + (m.end() if (m := _first_match(c.rules.patterns["duty_lead"], d.text)) else 0), d.end) for d in duties]
     duties = [d for d in duties if len(d.text) >= PROJECT_NAME_CHARS[0]]
     if len(duties) < 2:
-        return None, []
-    return _duty_owner(c, trim_span(_group(segment.span, match, "who"), QUOTES + " "), segment.span, shorts), duties
+        return None, [], []
+    owner = _duty_owner(c, trim_span(_group(segment.span, match, "who"), QUOTES + " "), segment.span, shorts)
+    return owner, duties, [pair for _, pairs in regions for pair in pairs]
 
 
 def find_dated_works(c: _Collector, paragraph: Span) -> None:
@@ -2094,9 +2095,8 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     shorts = short_names(c)
     for segment in segments:
         if segment.kind == "item" and segment.ordinal is None:
-            owner, duties = _duty_runs(c, segment, shorts)
+            owner, duties, pairs = _duty_runs(c, segment, shorts)
             if duties:
-                pairs = [pair for _, found in find_field_regions(segment.span, c.rules, c.first_leads) for pair in found]
                 for duty in duties:
                     name = _name_of(c, duty)
                     project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), duty, name)
