@@ -1764,7 +1764,7 @@ def find_unit_tasks(c: _Collector, paragraph: Span) -> list[Span]:
         dated = [_first_match(c.rules.patterns["continued_task"], clause.text) is not None for clause in clauses]
         for k, clause in enumerate(clauses):
             match = _first_match(c.rules.patterns["unit_subject"], clause.text)
-            if match and (match.group("deadline") or any(dated[k + 1 :])) and all(c.rules.brackets.is_unit(u.text) for u in split_list(_group(clause, match, "unit"), "、")):
+            if match and (match.group("deadline") or match.groupdict().get("duty") or any(dated[k + 1 :])) and all(c.rules.brackets.is_unit(u.text) for u in split_list(_group(clause, match, "unit"), "、")):
                 unit = _group(clause, match, "unit")
             elif unit is not None and (k > 0 or found):
                 match = _first_match(c.rules.patterns["continued_task"], clause.text)
@@ -1791,6 +1791,40 @@ def find_unit_tasks(c: _Collector, paragraph: Span) -> list[Span]:
             read = True
         if read:
             found.append(sentence)
+    return found
+
+
+# Points in running prose make tasks from a run of this many, counted from one.
+MIN_POINTS = 3
+
+
+def find_points(c: _Collector, paragraph: Span) -> list[Span]:
+    """Tasks a meeting lists as points of running prose: "会议要求：一是请区发改局会同统计局抓紧下发
+    甲方案；二是请区住建局牵头，制定乙机制；三是…" → each point a task, numbered, with the units it
+    opens with. Only a run of points counted from one makes tasks. Returns the points read."""
+    if not c.rules.options["points_are_tasks"]:
+        return []
+    marks: list[re.Match] = []
+    for match in c.rules.patterns["point"][0].finditer(paragraph.text):
+        if c.lexicon.parse_count(match.group("num")) == len(marks) + 1:
+            marks.append(match)
+    if len(marks) < MIN_POINTS:
+        return []
+    found: list[Span] = []
+    for k, mark in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(paragraph.text)
+        point = trim_span(sub_span(paragraph, paragraph.start + mark.end(), paragraph.start + end), "。；;，, \n")
+        name = _name_of(c, point)
+        if len(name.text) < MIN_ITEM_NAME_CHARS:
+            continue
+        project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), point, name)
+        c.fact(project, "ordinal", Value(str(k + 1), "integer"), point, "point-number")
+        match = _first_match(c.rules.patterns["point_unit"], point.text)
+        if match:
+            said = match.groupdict()
+            _apply_fields(c, project, [(field, _group(point, match, group)) for field, group in (("leadUnit", "lead"), ("supportUnit", "support")) if said.get(group)], point)
+        _find_deadlines(c, project, point, name)
+        found.append(point)
     return found
 
 
@@ -2148,6 +2182,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         find_work_groups(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
         lists += find_unit_tasks(c, segment.span) + find_duty_lists(c, segment.span, heading) + find_body_duties(c, segment.span, shorts)
+        lists += find_points(c, segment.span)
         find_dated_works(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
         sentences = split_sentences(segment.span, rules)

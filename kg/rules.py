@@ -58,6 +58,8 @@ PATTERN_NAMES = (
     "meeting_on",
     "reviewed",
     "reported",
+    "point",
+    "point_unit",
 )
 SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")
@@ -67,7 +69,7 @@ BRACKET_KEYS = ("lead_verbs", "plain_verbs", "support_verbs", "adverbs", "catch_
 # person labels, and what may stand between a label and its colon.
 LABEL_KEYS = ("subjects", "roles", "levels", "unit_heads", "person_heads", "qualifier")
 # Switches a genre may set, with their defaults.
-OPTIONS = {"headings_are_tiers": False}
+OPTIONS = {"headings_are_tiers": False, "points_are_tasks": False}
 SEGMENT_KEYS = ("sentence_ends", "clause_seps", "heading_max_chars", "numbering", "list_seps", "bullets", "name_max_chars")
 
 
@@ -257,6 +259,7 @@ def _placeholders(data: dict, lexicon: Lexicon) -> dict[str, str]:
     return {
         **{k: str(v) for k, v in data.get("placeholders", {}).items()},
         "group_suffix": "(?:" + "|".join(map(re.escape, lexicon.group_suffixes)) + ")",
+        "unit_end": "(?:" + _alternation({*lexicon.unit_suffixes, *lexicon.group_suffixes}) + ")",
     }
 
 

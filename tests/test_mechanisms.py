@@ -1078,6 +1078,48 @@ def test_news_tells_tasks_with_their_unit_as_the_subject(toolkit):
     assert not any(s == "完成年度任务" for _, s, _ in facts)
 
 
+def test_a_meetings_points_in_prose_are_its_tasks(toolkit):
+    text = (
+        "某区召开经济形势分析会议\n\n"
+        "8月10日，区委书记某某主持召开会议。某某强调：一是请区甲局会同统计局抓紧下发稳增长工作方案；"
+        "二是请区乙局牵头，全力抓好固定资产投资工作；三是加强重点招商项目跟踪，争取尽快落地；"
+        "四是丙办负责筹备组建社有资产管理中心。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    assert {
+        ("ordinal", "请区甲局会同统计局抓紧下发稳增长工作方案", "1"),
+        ("leadUnit", "请区甲局会同统计局抓紧下发稳增长工作方案", "区甲局"),
+        ("supportUnit", "请区甲局会同统计局抓紧下发稳增长工作方案", "统计局"),
+        ("leadUnit", "请区乙局牵头，全力抓好固定资产投资工作", "区乙局"),
+        ("ordinal", "加强重点招商项目跟踪，争取尽快落地", "3"),
+        ("leadUnit", "丙办负责筹备组建社有资产管理中心", "丙办"),
+        ("ordinal", "丙办负责筹备组建社有资产管理中心", "4"),
+    } <= facts
+
+
+def test_two_points_or_points_of_a_plan_are_no_tasks(toolkit):
+    two = "8月10日，区长某某主持召开会议。某某强调：一是请区甲局抓紧下发稳增长工作方案；二是请区乙局全力抓好固定资产投资工作。\n"
+    assert not any(p == "ordinal" for p, _, _ in facts_of(two, toolkit, "meeting"))
+    plan = "某某工作方案\n\n一、保障措施\n做好以下工作：一是请区甲局抓紧下发稳增长工作方案；二是请区乙局全力抓好投资工作；三是请区丙局加强招商。\n"
+    assert not any(s.startswith("请区") for _, s, _ in facts_of(plan, toolkit, "plan"))
+
+
+def test_a_unit_said_to_answer_for_a_task_needs_no_deadline(toolkit):
+    text = (
+        "省政府明确整改工作牵头单位\n\n"
+        "方案提出，其中多项工作事关社会民生。省甲理事会负责推进养老保险风险基金建设，完善运行机制；"
+        "省乙厅负责推进高等教育改革，优化专业设置；省丙办牵头大力推进简政放权。"
+        "省丁办负责同志就改革工作提出要求。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    assert {
+        ("leadUnit", "养老保险风险基金建设", "省甲理事会"),
+        ("leadUnit", "高等教育改革", "省乙厅"),
+        ("leadUnit", "大力推进简政放权", "省丙办"),
+    } <= facts
+    assert not any(o == "省丁办" for _, _, o in facts)
+
+
 def test_a_units_requirement_without_a_deadline_and_an_event_day_are_no_tasks(toolkit):
     text = "会议强调，各专项工作组要发挥好统筹协调作用，明确责任。自治区党委7月28日在某地召开推动某某发展工作会议。\n"
     facts = facts_of(text, toolkit, "meeting")

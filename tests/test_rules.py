@@ -244,7 +244,7 @@ BAD_RULE_CASES = [
         "unknown-placeholder",
         {"x.toml": 'extends = "base"\n[patterns]\nproblem = "针对(?P<x>{nope})问题"\n'},
         "x", "x.toml",
-        ["patterns.problem", "unknown placeholder {nope}", "known: after, deadline_day, group_suffix, han, inner, nqc, num, qc, qo, when"],
+        ["patterns.problem", "unknown placeholder {nope}", "known: after, deadline_day, group_suffix, han, inner, nqc, num, qc, qo, unit_end, when"],
     ),
     ("extends-cycle", {"x.toml": 'extends = "y"\n', "y.toml": 'extends = "x"\n'}, "x", "x.toml", ["'extends' forms a cycle: x → y → x"]),
     ("extends-itself", {"x.toml": 'extends = "x"\n'}, "x", "x.toml", ["'extends' forms a cycle: x → x"]),
