@@ -42,6 +42,8 @@ _WORD_KEYS = {
     "units": dict,
     "self_reference": dict,
     "time": dict,
+    "visit": dict,
+    "short_names": dict,
 }
 
 
@@ -54,6 +56,12 @@ class PlaceWords:
     common_names: frozenset[str]
     zone_endings: tuple[str, ...]  # longest first
     issuer_organs: tuple[str, ...]
+    citing: tuple[str, ...]  # words before a title the text cites: 根据《…》
+    title_prefixes: tuple[str, ...]  # what may stand before the name heading a title: 《中共某某市委…》
+    visit_before: tuple[str, ...]  # a visit to the place the text is written in: 来某某市督察
+    visit_after: tuple[str, ...]
+    short_min_mentions: int
+    common_shorts: frozenset[str]  # short names that are ordinary words too: 新建, 市中
     opening_chars: int
     closing_chars: int
     own_level: dict[str, tuple[str, ...]]  # level word → the name endings of what it may be
@@ -90,6 +98,12 @@ def load_place_words(path: Path = WORDS_FILE) -> PlaceWords:
         common_names=frozenset(names.get("common", ())),
         zone_endings=tuple(sorted(names.get("zone_endings", ()), key=lambda w: (-len(w), w))),
         issuer_organs=tuple(issuer.get("organs", ())),
+        citing=tuple(issuer.get("citing", ())),
+        title_prefixes=tuple(issuer.get("title_prefixes", ())),
+        visit_before=tuple(data["visit"].get("before", ())),
+        visit_after=tuple(data["visit"].get("after", ())),
+        short_min_mentions=int(data["short_names"].get("min_mentions", 2)),
+        common_shorts=frozenset(data["short_names"].get("common", ())),
         opening_chars=int(issuer.get("opening_chars", 160)),
         closing_chars=int(issuer.get("closing_chars", 160)),
         own_level={k: tuple(v) for k, v in own.get("endings", {}).items()},
@@ -121,18 +135,22 @@ class DivisionList:
     forms: dict[str, tuple[Division, ...]] = field(default_factory=dict)
     shorts: dict[Division, tuple[str, ...]] = field(default_factory=dict)
     by_code: dict[str, tuple[Division, ...]] = field(default_factory=dict)
+    children: dict[str, tuple[Division, ...]] = field(default_factory=dict)  # parent code → divisions under it
     longest_form: int = 0
 
     def __post_init__(self) -> None:
         forms: dict[str, list[Division]] = defaultdict(list)
         codes: dict[str, list[Division]] = defaultdict(list)
+        children: dict[str, list[Division]] = defaultdict(list)
         for division in self.divisions:
             codes[division.code].append(division)
+            children[division.parent].append(division)
             written = self._forms_of(division)
             for form in written:
                 forms[form].append(division)
             self.shorts[division] = tuple(sorted(written - {division.name}))
         self.forms = {form: tuple(found) for form, found in forms.items()}
+        self.children = {code: tuple(found) for code, found in children.items() if code}
         # the latest first: what a code means today, then before
         self.by_code = {code: tuple(sorted(found, key=lambda d: (-d.last, d.name))) for code, found in codes.items()}
         self.longest_form = max(map(len, self.forms), default=0)
@@ -164,6 +182,15 @@ class DivisionList:
         while (parent := self.parent_of(chain[-1])) is not None and len(chain) < len(TIERS):
             chain.append(parent)
         return tuple(chain)
+
+    def descendants(self, division: Division) -> list[Division]:
+        """The divisions under ``division``'s code, at every tier below it, any year."""
+        found, todo = [], [division.code]
+        while todo:
+            below = self.children.get(todo.pop(), ())
+            found += below
+            todo += sorted({d.code for d in below} - {division.code})
+        return found
 
     def today(self, division: Division) -> Division | None:
         """The division that has ``division``'s code in today's list, if any (the same place

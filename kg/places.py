@@ -40,12 +40,34 @@ class NameMatch:
         return self.start + len(self.form)
 
 
-def blank_cited_titles(text: str, keep: int = 0) -> str:
-    """The text with the titles of other documents (《…》) blanked, its length kept: a place
-    named in a cited title is that document's, not this one's. Titles that start in the first
-    ``keep`` characters stay: there a notice names the document it issues ("现将《某某市2023年
-    重点工作》印发给你们")."""
-    return CITED_TITLE.sub(lambda m: m.group() if m.start() < keep else " " * len(m.group()), text)
+def find_cited_titles(text: str, keep: int = 0, cues: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """The (start, end) of the titles of other documents (《…》) the text cites: a place named in
+    a cited title is that document's, not this one's. Titles that start in the first ``keep``
+    characters are not counted, unless written after a word that cites (``cues``: "根据《…》",
+    "传达学习《…》") or in a list of titles after one that is: there a notice names the document
+    it issues ("现将《某某市2023年重点工作》印发给你们")."""
+    spans: list[tuple[int, int]] = []
+    for match in CITED_TITLE.finditer(text):
+        start = match.start()
+        before = text[max(0, start - 8) : start].rstrip(_LIST_MARKS)
+        # 《…》（国办发〔2022〕8号）、《…》: a list of titles, each with its number
+        listed = bool(spans) and _NUMBER_IN_BRACKETS.sub("", text[spans[-1][1] : start]).strip(_LIST_MARKS) == ""
+        if start >= keep or before.endswith(cues) or listed:
+            spans.append(match.span())
+    return spans
+
+
+_LIST_MARKS = " 、和及与,，"
+_NUMBER_IN_BRACKETS = re.compile("[（(][^（()）\n]*[)）]")
+
+
+def blank_cited_titles(text: str, keep: int = 0, cues: tuple[str, ...] = ()) -> str:
+    """The text with the titles of other documents blanked (``find_cited_titles``), its length kept."""
+    parts, last = [], 0
+    for start, end in find_cited_titles(text, keep, cues):
+        parts += [text[last:start], " " * (end - start)]
+        last = end
+    return "".join([*parts, text[last:]])
 
 
 def find_division_names(text: str, divisions: DivisionList, owners: tuple[str, ...] = ()) -> list[NameMatch]:
@@ -218,13 +240,18 @@ def ground_document(
     may be a township, a street or a development zone); ``year`` the document's own year;
     ``units`` the labels of its units. The level it speaks as is read from its units' prefixes
     (市发改委), else from how it names itself (我市, 全县), else from its organs (kg.resolve).
-    The name chosen is, first, one that can be what the document speaks as (我市: a 市), then
-    one that owns an organ in the opening or the signature ("滁州市人民政府"), or heads the
-    title ("黑龙江省促进经济稳增长的若干措施"), then one written there at all, then the most
-    written.
+    The name chosen is, first, one that can be what the document speaks as (我市: a 市), or
+    the place a visit came to ("来运城市督察调研"), then one that owns an organ in the opening
+    or the signature ("滁州市人民政府"), or heads the title ("黑龙江省促进经济稳增长的若干措施"),
+    then one written there at all, then the most written. Where no name written can be what
+    the document speaks as, it may be a division written by its short name under one written in
+    full (深圳市 … 罗湖), else one heading a title the document cites at its own level
+    (《昆都仑区关于…》), else the one owning an organ in its opening or signature after all.
     """
     words = divisions.words
-    text = blank_cited_titles(text, words.opening_chars)
+    titles = find_cited_titles(text, words.opening_chars, words.citing)
+    full = text
+    text = blank_cited_titles(text, words.opening_chars, words.citing)
     level = find_unit_level(units, words) or find_speaking_level(text, words)
     if level == words.national:
         return None
@@ -234,11 +261,12 @@ def ground_document(
     owners = (*words.issuer_organs, *lexicon.organs)
     # what each name may mean at the document's time; a document that addresses 各区县 is above them
     above = _collective_floor(units, words, text)
-    matches = []
-    for match in find_division_names(text, divisions, owners):
+
+    def in_time(match: NameMatch) -> NameMatch | None:
         kept = tuple(d for d in match.divisions if _years_apart(d, when) <= words.max_years_apart and RANK[d.tier] < above)
-        if kept:
-            matches.append(dataclasses.replace(match, divisions=kept))
+        return dataclasses.replace(match, divisions=kept) if kept else None
+
+    matches = [m for m in map(in_time, find_division_names(text, divisions, owners)) if m is not None]
     opening, closing = words.opening_chars, len(text) - words.closing_chars
     below = level in words.below_levels
     head = _title_head(text, matches)
@@ -247,43 +275,128 @@ def ground_document(
         return d.tier == TIERS[-1] if below else _fits_level(d, level, words)
 
     # form → [fits the level, owner in the opening or signature (or heads the title), written
-    # there, owner anywhere, how often, the first match]
+    # there, owner anywhere, how often, the first match, owner in the signature or title]
     scores: dict[str, list] = {}
     for match in matches:
         owner = text.startswith(owners, match.end) or match is head
         # a signature owns an organ ("某某区人民政府办公室"); a name merely near the end is not one
         edge = match.start < opening or (match.start >= closing and owner) or match is head
-        score = scores.setdefault(match.form, [any(map(fits, match.divisions)), 0, 0, 0, 0, match])
+        score = scores.setdefault(match.form, [any(map(fits, match.divisions)), 0, 0, 0, 0, match, 0])
         score[1] += owner and edge
         score[2] += edge
         score[3] += owner
         score[4] += 1
+        score[6] += owner and (match is head or _signs(text, match, owners, divisions))
     # kg.resolve.detect_place counts a name written without its suffix too ("湖州" for 湖州市)
     if detected in scores:
         scores[detected][4] = max(scores[detected][4], MIN_MENTIONS)
+    visited = {m.form for m in matches if text[: m.start].endswith(words.visit_before) and text.startswith(words.visit_after, m.end)}
     # A level read from 我市/全县 or the units admits any name that fits it; one read from the
     # organs, a name that fits and is written in the opening or signature, owns an organ or is
-    # written often; no level, a name that owns an organ there.
+    # written often, or the place a visit came to; no level, a name that owns an organ there.
     fitting = {form: sc for form, sc in scores.items() if sc[0]}
     if trusted or below:
         candidates = fitting
     elif level is not None:
-        candidates = {form: sc for form, sc in fitting.items() if sc[2] or sc[3] or sc[4] >= MIN_MENTIONS}
+        candidates = {form: sc for form, sc in scores.items() if (sc[0] and (sc[2] or sc[3] or sc[4] >= MIN_MENTIONS)) or form in visited}
     else:
         candidates = {form: sc for form, sc in scores.items() if sc[1] or (form == detected and sc[4] >= MIN_MENTIONS)}
     # a document that speaks as a 市 or 区 by its units or its words is not a zone's
     zone = "" if trusted and not below else _zone_name(detected, divisions)
+    if not candidates and level is not None and not below and not zone:
+        # a parent named in a title the document cites still says where it is ("《…湖北省政务公开
+        # 工作要点》… 荆州经开区、荆州高新区")
+        named = [m for m in map(in_time, find_division_names(full, divisions, owners)) if m is not None]
+        found = _short_name_under(text, matches, named, fits, divisions, when) or _cited_title_head(full, titles, fits, in_time, divisions, owners)
+        if found is not None:
+            form, found_divisions, evidence = found
+            return _resolve(form, found_divisions, full, divisions, year, evidence)
+        # no name written can be what the document speaks as: its level was misread where its
+        # signature or title says who issues it ("德阳市旌阳区人民政府" under a table that ranks
+        # its figures by 全省平均水平); a name owning an organ in the opening may be one of many
+        # at a meeting ("黄山市政府…参加会议")
+        candidates = {form: sc for form, sc in scores.items() if sc[6]}
     if not candidates:
         if zone or (below and detected):
             return _unresolved_below(text, matches, divisions, zone or detected, year, "zone" if zone else "below")
         return None
-    ranked = sorted(candidates.items(), key=lambda kv: (not kv[1][1], not kv[1][2], not kv[1][3], -kv[1][4], kv[1][5].start))
-    form, (_, owned, _, _, _, first) = ranked[0]
+    ranked = sorted(candidates.items(), key=lambda kv: (kv[0] not in visited, not kv[1][1], not kv[1][2], not kv[1][3], -kv[1][4], kv[1][5].start))
+    form, (_, owned, _, _, _, first, _) = ranked[0]
     if zone and not owned:
         return _unresolved_below(text, matches, divisions, zone, year, "zone")
     evidence = next((m for m in matches if m.form == form and text.startswith(owners, m.end)), first)
     found = [d for d in first.divisions if fits(d)] or list(first.divisions)
     return _resolve(form, found, text, divisions, year, Span(evidence.start, evidence.end, form), detected if below and detected else "")
+
+
+def _signs(text: str, match: NameMatch, owners: tuple[str, ...], divisions: DivisionList) -> bool:
+    """Whether the name signs the document: a line of its own, the name (after its parent's,
+    "德阳市旌阳区人民政府") and an organ, and nothing else."""
+    start = text.rfind("\n", 0, match.start) + 1
+    end = text.find("\n", match.end)
+    before, after = text[start : match.start].strip(), text[match.end : end if end >= 0 else len(text)].strip()
+    return (not before or before in divisions.forms) and after in owners
+
+
+def _short_name_under(
+    text: str, matches: list[NameMatch], named: list[NameMatch], fits, divisions: DivisionList, when: int
+) -> tuple[str, list[Division], Span] | None:
+    """A division the document can be, written by its short name only ("罗湖" for 罗湖区), under
+    a division the text names in full ("深圳市"): the one whose short name is written most, at
+    least ``min_mentions`` times, and more than any other's there, outside the titles it cites
+    (``text``, with ``matches`` its names; ``named`` those of the whole text, the parents). Only
+    under a division named:
+    across the list, a short name is too often a word, or several places' name."""
+    words = divisions.words
+    written = {d for m in named for d in m.divisions}
+    names = [(m.start, m.end) for m in matches]
+    counts: dict[str, tuple[int, int]] = {}  # short name → (times written, first start)
+    under: dict[str, set[Division]] = {}
+    for parent in sorted(d for d in written if not fits(d)):
+        for child in divisions.descendants(parent):
+            short = child.short
+            if not fits(child) or _years_apart(child, when) or len(short) < 2 or short == child.name or short in words.common_shorts:
+                continue
+            under.setdefault(short, set()).add(child)
+            if short not in counts:
+                # not where it is part of a name read in full (长治 of 长治市 is not 长治县)
+                starts = [m.start() for m in re.finditer(re.escape(short), text) if not any(s <= m.start() < e for s, e in names)]
+                counts[short] = (len(starts), starts[0] if starts else -1)
+    ranked = sorted(((n, start, short) for short, (n, start) in counts.items() if n), key=lambda t: (-t[0], t[1]))
+    if not ranked or ranked[0][0] < words.short_min_mentions or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+        return None
+    _, start, short = ranked[0]
+    return short, sorted(under[short]), Span(start, start + len(short), short)
+
+
+def _cited_title_head(
+    text: str, titles: list[tuple[int, int]], fits, in_time, divisions: DivisionList, owners: tuple[str, ...]
+) -> tuple[str, list[Division], Span] | None:
+    """The division heading a title the document cites, where it can be what the document speaks
+    as and no name outside the titles can: a district's minutes that tell its 教育局 to carry out
+    《昆都仑区关于…的实施意见》 are 昆都仑区's. Of the divisions heading titles, the lowest tier's,
+    where one name is alone there; the titles of the higher levels it passes on
+    (《内蒙古自治区党委关于…》) name places above it."""
+    prefixes = ("", *divisions.words.title_prefixes)
+    heads: list[NameMatch] = []
+    for start, end in titles:
+        at = start + 1
+        for match in find_division_names(text[start:end], divisions, owners):
+            match = dataclasses.replace(match, start=match.start + start)
+            if any(match.start == at + len(p) and text.startswith(p, at) for p in prefixes):
+                at = match.end  # a chain of names heads it: 《中共常州市武进区委…》
+                kept = in_time(match)
+                if kept is not None and any(map(fits, kept.divisions)):
+                    heads.append(kept)
+    if not heads:
+        return None
+    lowest = max(RANK[d.tier] for m in heads for d in m.divisions if fits(d))
+    forms = {m.form for m in heads if any(RANK[d.tier] == lowest and fits(d) for d in m.divisions)}
+    if len(forms) != 1:
+        return None
+    first = next(m for m in heads if m.form in forms)
+    found = [d for d in first.divisions if fits(d) and RANK[d.tier] == lowest]
+    return first.form, found, Span(first.start, first.end, first.form)
 
 
 def _title_head(text: str, matches: list[NameMatch]) -> NameMatch | None:
