@@ -1828,6 +1828,56 @@ def find_points(c: _Collector, paragraph: Span) -> list[Span]:
     return found
 
 
+def _bare_name(text: str, lexicon: Lexicon) -> bool:
+    """A person's name without a post, where a unit could stand: a surname and one or two
+    characters more ("王某某", not "九重镇", "丁街道" or "丁社区")."""
+    if any(text.endswith(suffix) for suffix, _ in lexicon.place_suffixes) or any(text.endswith(lv.label) for lv in lexicon.levels):
+        return False
+    return 2 <= len(text) <= 3 and text[0] in lexicon.surnames and all(HAN.fullmatch(ch) for ch in text)
+
+
+# A paragraph tells its tasks with who answers for them where this many sentences do.
+MIN_LED_TASKS = 2
+
+
+def find_led_tasks(c: _Collector, paragraph: Span) -> list[Span]:
+    """Tasks a paragraph tells a sentence each with who answers for them, as a bracket would say
+    it: "由县甲局牵头，县乙局配合，在9月底前完成丙工作；由丁街道牵头，…" or "甲整治由王某牵头，乙镇
+    落实；…". The clause of who answers is read by the bracket grammar; a name that is no unit's
+    is a leader's. Returns the sentences read."""
+    found: list[tuple[Span, Span, Span, list[tuple[str, Span]]]] = []  # sentence, name, said, fields
+    for sentence in split_sentences(paragraph, c.rules):
+        body = trim_span(sentence, "。；;，, ")
+        # The first clause that opens with 由, or with its task and then 由.
+        for clause in split_span(body, "，,：:"):
+            clause = trim_span(clause, "，,：: ")
+            before = _first_match(c.rules.patterns["led_task"], clause.text)
+            if before or clause.text.startswith("由"):
+                break
+        else:
+            continue
+        start = clause.start + (before.end("task") if before else 0)
+        clauses = find_responsibility_clauses(c, sub_span(body, start, body.end))
+        if clauses is None:
+            continue
+        run, pairs = clauses
+        if before:
+            said = _group(clause, before, "task")
+        else:
+            said = trim_span(sub_span(body, run.end, body.end), "。；;，, ")
+        if len(said.text) < MIN_ITEM_NAME_CHARS:
+            continue
+        fields = [("lead" if field == "leadUnit" and _bare_name(value.text, c.lexicon) else field, value) for field, value in pairs]
+        found.append((sentence, _name_of(c, said), said, fields))
+    if len(found) < MIN_LED_TASKS:
+        return []
+    for sentence, name, said, fields in found:
+        project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
+        _apply_fields(c, project, fields, sentence)
+        _find_deadlines(c, project, said, name)
+    return [sentence for sentence, _, _, _ in found]
+
+
 # An official on a line of its own ("张小宏 副市长", "吴   伟 常务副市长") is at most this long,
 # spaces aside.
 MAX_OFFICIAL_LINE_CHARS = 20
@@ -2182,7 +2232,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         find_work_groups(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
         lists += find_unit_tasks(c, segment.span) + find_duty_lists(c, segment.span, heading) + find_body_duties(c, segment.span, shorts)
-        lists += find_points(c, segment.span)
+        lists += find_points(c, segment.span) + find_led_tasks(c, segment.span)
         find_dated_works(c, segment.span)
         named: list[bool | None] = []  # per sentence: named one project (None: read as a list)
         sentences = split_sentences(segment.span, rules)

@@ -160,6 +160,10 @@ def join_wrapped_lines(text: str, starts_item: re.Pattern) -> str:
     return "".join(joined)
 
 
+# What separates the clauses of a sentence, which a heading has none of.
+CLAUSE_MARK = re.compile("[，,；;]")
+
+
 def split_run_in(text: str, starts_item: re.Pattern, heading_chars: int) -> str:
     """The copy with paragraphs run together on one long line split again: white space before
     a numbered item ("… 一、总体要求"), after a sentence end, or after a short numbered heading
@@ -174,9 +178,10 @@ def split_run_in(text: str, starts_item: re.Pattern, heading_chars: int) -> str:
                 if gap.start() == 0 or gap.end() == len(line):
                     continue
                 before, after = line[last_break : gap.start()].strip(), line[gap.end() :]
-                # A heading has words after its number: "4. 加强…" is one item, not "4." alone.
+                # A heading has words after its number: "4. 加强…" is one item, not "4." alone; and
+                # no clause of a sentence: "1.实施甲行动,安排 110 亿元…" is a PDF's line run on.
                 number = starts_item.match(before)
-                heading = number is not None and number.end() < len(before) and len(before) <= heading_chars
+                heading = number is not None and number.end() < len(before) and len(before) <= heading_chars and not CLAUSE_MARK.search(before)
                 if starts_item.match(after) or before[-1:] in "。；;！？!?" or heading:
                     chars[offset + gap.start()] = "\n"
                     last_break = gap.end()

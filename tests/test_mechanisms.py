@@ -377,6 +377,10 @@ def test_paragraphs_run_together_are_split():
     # A space after an item's number on a long line is no heading's end (官渡: "4. 加强…").
     item = f"4. 加强项目谋划储备。{body}（区甲局牵头）"
     assert split_run_in(item, ITEM_START, 30) == item
+    # Nor is a PDF's line end inside an item's first sentence: a heading has no clause
+    # (内蒙古 政策清单: "1.实施甲行动,安排 110 亿元…").
+    wrapped = f"（一）增强粮食综合生产能力 1.实施优质高效增粮示范行动,安排 110 亿元农业生产 发展等资金,{body}（责任单位:甲厅）"
+    assert split_run_in(wrapped, ITEM_START, 30).split("\n") == ["（一）增强粮食综合生产能力", wrapped[14:]]
 
 
 def test_a_unit_broken_over_a_line_end_is_one_unit(toolkit):
@@ -1118,6 +1122,28 @@ def test_a_unit_said_to_answer_for_a_task_needs_no_deadline(toolkit):
         ("leadUnit", "大力推进简政放权", "省丙办"),
     } <= facts
     assert not any(o == "省丁办" for _, _, o in facts)
+
+
+def test_tasks_told_a_sentence_each_with_who_answers_for_them(toolkit):
+    text = (
+        "某县召开土地处置工作推进会\n\n"
+        "县长某某要求，由县甲局牵头，县乙局、县丙局配合，在9月底前完成某新区60亩供地工作；"
+        "由丁街道牵头，县乙局配合，在12月底前完成某园区50亩批而未供土地处置任务。\n\n"
+        "会议决定：戊区域环境整治由王光玲牵头，戊镇落实；己区域环境整治由李培理牵头，己镇落实。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    assert {
+        ("leadUnit", "在9月底前完成某新区60亩供地工作", "县甲局"),
+        ("supportUnit", "在9月底前完成某新区60亩供地工作", "县丙局"),
+        ("deadline", "在9月底前完成某新区60亩供地工作", "9月底前"),
+        ("leadUnit", "在12月底前完成某园区50亩批而未供土地处置任务", "丁街道"),
+        ("leadPerson", "戊区域环境整治", "王光玲"),
+        ("supportUnit", "戊区域环境整治", "戊镇"),
+        ("leadPerson", "己区域环境整治", "李培理"),
+    } <= facts
+    # One such sentence alone is no list of tasks: "由甲部牵头，乙办等部门参加的联席会议".
+    one = "国务院批准建立由甲部牵头，乙办等20个部门参加的试验区工作联席会议制度。\n"
+    assert not any(p == "leadUnit" for p, _, _ in facts_of(one, toolkit, "meeting"))
 
 
 def test_a_units_requirement_without_a_deadline_and_an_event_day_are_no_tasks(toolkit):
