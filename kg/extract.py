@@ -843,7 +843,12 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon, standalone: bool
     sep = rules.level_chain_sep.pattern
     grade = rules.level_grade.pattern
     compound = rules.level_compound_next.pattern
-    runs = f"(?:{level})(?:(?:{sep})(?:{level}))+(?:{grade})?|(?:{level})(?:{grade})|(?P<compound>(?:{level}){{2,3}})(?=(?:{compound}))"
+    collective = rules.level_collective.pattern
+    runs = (
+        f"(?:{level})(?:(?:{sep})(?:{level}))+(?:{grade})?|(?:{level})(?:{grade})|(?P<compound>(?:{level}){{2,3}})(?=(?:{compound}))"
+        # "各乡镇", "各区县", "各县（市、区）": all units of those levels.
+        f"|(?<={collective})(?P<every>(?:{level}){{2,3}}|(?:{level})[（(](?:{level})(?:(?:{sep})(?:{level}))*[）)])"
+    )
     # jieba cuts each block of Chinese, letters and digits by itself, so only the blocks that
     # hold a level word are cut: a run starts with a level word and ends with one or with its
     # grade ("级" right after a level word), and a token that is a level word is one, so each
@@ -876,7 +881,8 @@ def find_levels(sentence: Span, rules: Rules, lexicon: Lexicon, standalone: bool
     for match in re.finditer(runs, text):
         # A run must not be carved out of words: "城市、区域" is no list of 市 and 区.
         # Level words run together may end inside a token: "乡镇政府" is one.
-        if not is_edge(match.start()) or not (match.group("compound") or is_edge(match.end())):
+        # After 各 the words are all units of their levels, however they are cut: "各县（市、区）".
+        if not match.group("every") and (not is_edge(match.start()) or not (match.group("compound") or is_edge(match.end()))):
             continue
         for word in lexicon.level_pattern.finditer(match.group()):
             start = sentence.start + match.start() + word.start()

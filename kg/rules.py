@@ -62,7 +62,7 @@ PATTERN_NAMES = (
     "point_unit",
     "led_task",
 )
-SINGLE_PATTERNS = {"level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
+SINGLE_PATTERNS = {"level_collective": "(?!)", "level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")
 # The words of the bracket grammar ([brackets]; see kg.brackets).
 BRACKET_KEYS = ("lead_verbs", "plain_verbs", "support_verbs", "adverbs", "catch_alls", "not_units", "when_words", "done_verbs")
@@ -103,6 +103,7 @@ class Rules:
     level_chain_sep: re.Pattern
     level_grade: re.Pattern
     level_compound_next: re.Pattern  # what follows level words run together ("乡镇政府", "市县两级")
+    level_collective: re.Pattern  # what makes level words run together all units of them ("各乡镇")
     prose_field_link: re.Pattern  # what stands for a label's colon in prose: "牵头领导是…"
     tier_lead_cue: re.Pattern
     field_cue: re.Pattern  # a field cue and its colon: "牵头单位:", "市级牵头单位（部门）："

@@ -983,6 +983,20 @@ def test_levels_run_together_before_a_reform_of_their_tier(toolkit):
     assert not any(p == "involvesLevel" and s == "推进乡村振兴" for p, s, _ in facts)
 
 
+def test_levels_run_together_after_each_are_all_units_of_them(toolkit):
+    text = "1.优化审批服务，督查指导各乡镇开展工作。（县甲局负责）\n2.支持各区县落实财税政策。（市乙局负责）\n3.各县(市、区)要落实配套资金。（市丙局负责）\n4.推进城乡统筹。（市丁局负责）\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert {
+        ("involvesLevel", "优化审批服务，督查指导各乡镇开展工作", "乡"),
+        ("involvesLevel", "优化审批服务，督查指导各乡镇开展工作", "镇"),
+        ("involvesLevel", "支持各区县落实财税政策", "区"),
+        ("involvesLevel", "支持各区县落实财税政策", "县"),
+        ("involvesLevel", "各县(市、区)要落实配套资金", "县"),
+        ("involvesLevel", "各县(市、区)要落实配套资金", "市"),
+    } <= facts
+    assert not any(p == "involvesLevel" and s == "推进城乡统筹" for p, s, _ in facts)
+
+
 def test_a_clause_with_a_colon_names_no_project(toolkit):
     facts = facts_of("会议强调。张某就做好甲改革提三点希望：一是正确面对改革，深刻认识甲改革的意义。", toolkit, "meeting")
     assert not any(f[0] == "a" and f[2] == "project" and "：" in f[1] for f in facts)
