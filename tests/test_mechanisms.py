@@ -497,6 +497,18 @@ def test_a_report_names_a_groups_reforms(toolkit):
         assert ("responsibleGroup", name, "市委甲改革专项小组") in facts
 
 
+def test_works_a_meeting_deployed_are_projects_and_a_name_starts_with_a_word(toolkit):
+    text = (
+        "某街道召开重点工作推进会。会议对文明典范城市创建、“三村创建”工作、乱占耕地建房整治等方面工作做了安排部署。"
+        "副镇长甲某、乙某分别就下阶段重大项目、疫情防控、社区治理等工作做了具体部署。"
+        "会议成立由区委书记牵头、区委专职副书记具体负责的工作专班。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    projects = {s for p, s, o in facts if p == "a" and o == "project"}
+    assert {"文明典范城市创建", "乱占耕地建房整治", "疫情防控", "社区治理"} <= projects
+    assert not any(name.startswith("、") for name in projects)
+
+
 @pytest.mark.parametrize(
     "text, reform",
     [
