@@ -3,7 +3,7 @@ places would be. Used by views_large.py and sparql_scale.py; not part of the tes
 
 Each copy renames every document-scoped or place-scoped entity (a new IRI, and a numbered label,
 written form and simplified alternative label), so the copies share only posts, levels, problems
-and inference rules, which are one node wherever they are named. A triple that names nothing
+and the inference and extraction rules, which are one node wherever they are named. A triple that names nothing
 renamed is the same in every copy and is given once.
 """
 
@@ -23,7 +23,7 @@ from kg.pipeline import build_graph, load_toolkit  # noqa: E402
 from kg.rdf import union_graph  # noqa: E402
 from kg.vocab import ID, RKG  # noqa: E402
 
-SHARED = ("level/", "post/", "problem/", "rule/")  # the same everywhere: not renamed in the copies
+SHARED = ("level/", "post/", "problem/", "rule/", "extraction-rule/")  # the same everywhere: not renamed in the copies
 NAMES = (RDFS.label, RKG.writtenForm, SKOS.altLabel)  # a renamed entity's names are numbered too
 
 

@@ -88,7 +88,14 @@ def place_iri(code: str) -> URIRef:
 
 
 def rule_iri(name: str) -> URIRef:
+    """An inference rule (rkg:InferenceRule), named by its name."""
     return ID[f"rule/{name}"]
+
+
+def extraction_rule_iri(name: str) -> URIRef:
+    """An extraction rule (rkg:ExtractionRule), named by its name: a path of its own, so that an
+    extraction rule and an inference rule of the same name stay two nodes."""
+    return ID[f"extraction-rule/{name}"]
 
 
 def match_statement_iri(subject: URIRef, predicate: URIRef, obj: URIRef) -> URIRef:

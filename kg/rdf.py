@@ -20,6 +20,7 @@ from .ids import (
     entity_iri,
     entity_scope,
     evidence_iri,
+    extraction_rule_iri,
     figure_iri,
     place_iri,
     rule_iri,
@@ -109,8 +110,16 @@ class _Writer:
                 ps, pp, po = self.node(premise.subject), RKG[premise.predicate], self.term(premise.object)
                 target.add((statement, PROV.wasDerivedFrom, statement_iri(self.document, ps, pp, po.n3())))
         else:
-            target.add((statement, RKG.extractedBy, Literal(fact.rule)))
+            self.extracted_by(statement, fact.rule)
         return statement
+
+    def extracted_by(self, statement: URIRef, rule: str) -> None:
+        """The extraction rule that read a stated relation: a node, as an inferred one's rule is,
+        named in the document's graph so that the graph describes it on its own."""
+        node = extraction_rule_iri(rule)
+        self.graph.add((statement, RKG.extractedBy, node))
+        self.graph.add((node, RDF.type, RKG.ExtractionRule))
+        self.graph.add((node, RDFS.label, Literal(rule, lang="en")))
 
 
 def _add_document(w: _Writer) -> None:
@@ -172,7 +181,7 @@ def _add_places(w: _Writer) -> None:
 def _state(w: _Writer, subject: URIRef, predicate: str, obj: URIRef, evidence: tuple[Span, ...]) -> None:
     """``subject predicate obj`` in the document's graph, with its statement, evidence and rule."""
     statement = w.state(w.graph, subject, RKG[predicate], obj, evidence)
-    w.graph.add((statement, RKG.extractedBy, Literal(PLACE_RULES[predicate])))
+    w.extracted_by(statement, PLACE_RULES[predicate])
 
 
 def _first_spans(resolved: Resolved) -> dict[tuple[str, str], Span]:

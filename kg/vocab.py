@@ -30,6 +30,7 @@ class RKG(DefinedNamespace):
     Evidence: URIRef
     StatedFigure: URIRef
     InferenceRule: URIRef
+    ExtractionRule: URIRef
     DocumentPart: URIRef  # what rkg:inDocument is said of: a project or an evidence span
     NamedEntity: URIRef  # what rkg:writtenForm is said of: every kind of named node
     Place: URIRef  # a division of the official code list (GB/T 2260)

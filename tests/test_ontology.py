@@ -281,6 +281,7 @@ PREFIXES = """
 @prefix evidence:  <https://w3id.org/reform-kg/id/evidence/> .
 @prefix statement: <https://w3id.org/reform-kg/id/statement/> .
 @prefix rule:      <https://w3id.org/reform-kg/id/rule/> .
+@prefix extraction: <https://w3id.org/reform-kg/id/extraction-rule/> .
 @prefix figure:    <https://w3id.org/reform-kg/id/figure/> .
 @prefix prov:      <http://www.w3.org/ns/prov#> .
 @prefix rdf:       <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
@@ -322,7 +323,7 @@ statement:s1 a rdf:Statement ;
     rdf:predicate rkg:leadPerson ;
     rdf:object person:p1 ;
     rkg:evidence evidence:e1 ;
-    rkg:extractedBy "lead-cue" .
+    rkg:extractedBy extraction:lead-cue .
 
 # Every relation has its statement, so holdsPost needs one too.
 statement:s2 a rdf:Statement ;
@@ -330,7 +331,10 @@ statement:s2 a rdf:Statement ;
     rdf:predicate rkg:holdsPost ;
     rdf:object post:p1 ;
     rkg:evidence evidence:e1 ;
-    rkg:extractedBy "post-before-name" .
+    rkg:extractedBy extraction:post-before-name .
+
+extraction:lead-cue a rkg:ExtractionRule ; rdfs:label "lead-cue"@en .
+extraction:post-before-name a rkg:ExtractionRule ; rdfs:label "post-before-name"@en .
 """
 
 INFERRED_LEAD_POST = """
@@ -369,7 +373,8 @@ statement:s4 a rdf:Statement ;
     rdf:predicate rkg:deadline ;
     rdf:object "2017年12月底前"@zh ;
     rkg:evidence evidence:e1 ;
-    rkg:extractedBy "deadline-field" .
+    rkg:extractedBy extraction:deadline-field .
+extraction:deadline-field a rkg:ExtractionRule ; rdfs:label "deadline-field"@en .
 """
 
 # A second document's project that continues project:p1, as kg diff writes it: the triple, its
@@ -405,7 +410,7 @@ VARIANTS = [
     ("valid: a match between two documents' projects", "", MATCH, set()),
     ("match without its score", "statement:m1 rkg:matchScore 0.84 .", MATCH, {"StatementShape"}),
     ("match scored above 1", "statement:m1 rkg:matchScore 0.84 .", MATCH + "statement:m1 rkg:matchScore 1.5 .", {"Statement-matchScore"}),
-    ("match both scored and stated", "", MATCH + 'statement:m1 rkg:extractedBy "name" .', {"StatementShape"}),
+    ("match both scored and stated", "", MATCH + "statement:m1 rkg:extractedBy extraction:lead-cue .", {"StatementShape"}),
     (
         "match without a statement",
         "statement:m1 a rdf:Statement ; rdf:subject project:p2 ; rdf:predicate rkg:continues ; rdf:object project:p1 ;"
@@ -472,13 +477,20 @@ VARIANTS = [
     (
         "statement both stated and inferred",
         "",
-        INFERRED_LEAD_POST + 'statement:s3 rkg:extractedBy "lead-cue" .',
+        INFERRED_LEAD_POST + "statement:s3 rkg:extractedBy extraction:lead-cue .",
         {"StatementShape"},
     ),
     (
+        "statement naming its extraction rule by a string",
+        "statement:s1 rkg:extractedBy extraction:lead-cue .",
+        'statement:s1 rkg:extractedBy "lead-cue" .',
+        {"Statement-extractedBy"},
+    ),
+    ("extraction rule without a name", 'extraction:lead-cue rdfs:label "lead-cue"@en .', "", {"Rule-label"}),
+    (
         "relation without statement",
         "statement:s1 a rdf:Statement ; rdf:subject project:p1 ; rdf:predicate rkg:leadPerson ;"
-        ' rdf:object person:p1 ; rkg:evidence evidence:e1 ; rkg:extractedBy "lead-cue" .',
+        " rdf:object person:p1 ; rkg:evidence evidence:e1 ; rkg:extractedBy extraction:lead-cue .",
         "",
         {"RelationStatedShape"},
     ),
@@ -486,7 +498,7 @@ VARIANTS = [
         "statement of a triple not in the graph",
         "",
         "statement:s9 a rdf:Statement ; rdf:subject project:p1 ; rdf:predicate rkg:tier ;"
-        ' rdf:object tier:t1 ; rkg:evidence evidence:e1 ; rkg:extractedBy "tier-heading" .',
+        " rdf:object tier:t1 ; rkg:evidence evidence:e1 ; rkg:extractedBy extraction:lead-cue .",
         {"StatementAssertedShape"},
     ),
     (

@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import PROV
 
@@ -96,6 +96,19 @@ def test_every_relation_has_a_statement_with_evidence_or_a_rule(pingshan):
         assert st is not None, triple
         assert graph.value(st, RKG.evidence) is not None, triple
         assert (graph.value(st, RKG.extractedBy) is None) != (graph.value(st, RKG.inferredBy) is None), triple
+
+
+def test_a_stated_relation_names_its_extraction_rule_by_a_node(pingshan):
+    """rkg:extractedBy points to an rkg:ExtractionRule named by the rule, as rkg:inferredBy
+    points to an rkg:InferenceRule: "区委书记吕玉印" was read by the lead field's rule."""
+    _, _, graph, _ = pingshan
+    project, person = _project(graph, "深化基层治理体制改革"), graph.value(predicate=RDFS.label, object=Literal("吕玉印", lang="zh"))
+    (st,) = [s for s in graph.subjects(RDF.subject, project) if graph.value(s, RDF.predicate) == RKG.leadPerson and graph.value(s, RDF.object) == person]
+    rule = graph.value(st, RKG.extractedBy)
+    assert rule == URIRef("https://w3id.org/reform-kg/id/extraction-rule/field-lead")
+    assert (rule, RDF.type, RKG.ExtractionRule) in graph and graph.value(rule, RDFS.label) == Literal("field-lead", lang="en")
+    rules = set(graph.objects(None, RKG.extractedBy))
+    assert len(rules) == 9 and all((r, RDF.type, RKG.ExtractionRule) in graph and str(r).endswith("/" + str(graph.value(r, RDFS.label))) for r in rules)
 
 
 def _project(graph, label):
