@@ -482,11 +482,11 @@ def test_an_overview_of_several_documents_starts_in_clusters_around_labelled_hub
     assert physics["forceAtlas2Based"]["springLength"] == style.options["physics"]["forceAtlas2Based"]["springLength"]  # the rest as the style has it
     assert render_views(two_documents, network, load_ontology())["overview.html"] == first["overview.html"]
     # the other pages are drawn as before, and so is the overview of one document
-    project = next(name for name in first if name.startswith("project/"))
-    assert "x" not in page_data(first[project])["nodes"][0] and page_data(first[project])["hubs"] == []
+    document = next(name for name in first if name.startswith("document/"))
+    assert "x" not in page_data(first[document])["nodes"][0] and page_data(first[document])["hubs"] == []
     single = page_data(files["overview.html"])
     assert single["hubs"] == [] and not any("x" in n or "fixed" in n for n in single["nodes"])
-    assert single["options"]["physics"] == page_data(first[project])["options"]["physics"]
+    assert single["options"]["physics"] == page_data(first[document])["options"]["physics"]
 
 
 def test_a_node_that_many_documents_state_links_none_of_them_when_folded():
