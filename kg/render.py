@@ -224,8 +224,13 @@ def page_path(node: str, cls: str, shell: bool = False) -> str | None:
     kind = PAGE_KINDS.get(cls)
     if kind is None:
         return None
-    name = node.rstrip("/").rsplit("/", 1)[-1]
+    name = _local(node)
     return f"{ENTITY_SHELL}#{kind}/{name}" if shell and kind in SHELL_KINDS else f"{kind}/{name}.html"
+
+
+def _local(node: str) -> str:
+    """The last part of a node's IRI, which names its page: a hash, or a slug."""
+    return node.rstrip("/").rsplit("/", 1)[-1]
 
 
 def page_row(page: str, anchor: str) -> str:
@@ -397,11 +402,12 @@ def view_to_pyvis(
 def node_values(network: Projection | nx.MultiDiGraph, nodes: list[str], focus: str | None, degrees: dict | None) -> dict[str, int]:
     """The size of each node drawn: its degree, but on an entity's page the subject's is the
     largest and a document's the smallest of the others (view_to_pyvis)."""
-    values = {node: network.nodes[node].get("size", degrees[node] if degrees is not None else network.degree(node)) for node in nodes}
+    data = {node: network.nodes[node] for node in nodes}  # each read once: a Projection makes a dict at each
+    values = {node: data[node].get("size", degrees[node] if degrees is not None else network.degree(node)) for node in nodes}
     if focus in values:
-        others = [v for n, v in values.items() if n != focus and network.nodes[n]["cls"] != "SourceDocument"]
+        others = [v for n, v in values.items() if n != focus and data[n]["cls"] != "SourceDocument"]
         for node in nodes:
-            if node != focus and network.nodes[node]["cls"] == "SourceDocument":
+            if node != focus and data[node]["cls"] == "SourceDocument":
                 values[node] = min(others, default=values[node])
         values[focus] = max(values.values())
     return values
@@ -649,7 +655,8 @@ def focus_edges(network: Projection | nx.MultiDiGraph, focus: str) -> list[tuple
     facts table: by relation, then the other end's label."""
     edges = [(s, o, key, data, o) for s, o, key, data in network.out_edges(focus, keys=True, data=True)]
     edges += [(s, o, key, data, s) for s, o, key, data in network.in_edges(focus, keys=True, data=True)]
-    return sorted(edges, key=lambda e: (e[2], network.nodes[e[4]]["label"], e[4]))
+    labels = {other: network.nodes[other]["label"] for *_, other in edges}
+    return sorted(edges, key=lambda e: (e[2], labels[e[4]], e[4]))
 
 
 def focus_facts(network: Projection | nx.MultiDiGraph, focus: str, labels: dict, doc_labels: dict[str, str], text: dict, shell: bool = False) -> list[dict]:
@@ -889,6 +896,7 @@ def summary_card(context: CardContext, focus: str, kind: str, labels: dict) -> l
 
 
 def card_label(term: str, text: dict, labels: dict) -> str:
+    """The name of a card's row: text.toml's [card] word for it, else the ontology's zh label."""
     return text["card"].get(term) or labels.get(term, {}).get("zh", term)
 
 
@@ -1040,10 +1048,6 @@ def data_script(key: str, data) -> bytes:
     reads as line ends)."""
     body = str(script_json(data)).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"(window.kgData = window.kgData || {{}})[{json.dumps(key)}] = {body};\n".encode("utf-8")
-
-
-def _local(node: str) -> str:
-    return node.rstrip("/").rsplit("/", 1)[-1]
 
 
 def entity_data(
