@@ -337,14 +337,20 @@ def test_every_page_is_utf8_with_a_csp_and_no_inline_script(files):
             assert all('type="application/json"' in s for s in scripts), name
 
 
-def test_document_text_is_escaped_in_the_html_and_in_the_embedded_data(graph, network):
-    hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>"><svg onload=alert(3)>&amp;'
+def relabelled(graph: Graph, network, label: str, cls: str, new: str) -> tuple[Graph, URIRef]:
+    """A copy of ``graph`` in which the node labelled ``label`` is labelled ``new``, and the node."""
     changed = Graph()
     for triple in graph:
         changed.add(triple)
-    project = URIRef(node_labelled(network, "深化基层治理体制改革", "ReformProject"))
-    changed.remove((project, RDFS.label, None))
-    changed.add((project, RDFS.label, Literal(hostile, lang="zh")))
+    node = URIRef(node_labelled(network, label, cls))
+    changed.remove((node, RDFS.label, None))
+    changed.add((node, RDFS.label, Literal(new, lang="zh")))
+    return changed, node
+
+
+def test_document_text_is_escaped_in_the_html_and_in_the_embedded_data(graph, network):
+    hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>"><svg onload=alert(3)>&amp;'
+    changed, project = relabelled(graph, network, "深化基层治理体制改革", "ReformProject", hostile)
     files = render_views(changed, graph_to_network(changed), load_ontology())
     page = files[f"project/{str(project).rsplit('/', 1)[-1]}.html"].decode("utf-8")
     for name, data in files.items():
@@ -660,13 +666,7 @@ def test_every_link_of_a_corpus_s_pages_finds_its_page_or_entity(corpus_files):
 
 def test_a_corpus_s_data_files_escape_document_text(two_documents):
     hostile = '</script><script>alert(1)</script>&amp;\u2028<img src=x onerror=alert(2)>'
-    network = graph_to_network(two_documents)
-    changed = Graph()
-    for triple in two_documents:
-        changed.add(triple)
-    project = URIRef(node_labelled(network, "深化基层治理体制改革", "ReformProject"))
-    changed.remove((project, RDFS.label, None))
-    changed.add((project, RDFS.label, Literal(hostile, lang="zh")))
+    changed, project = relabelled(two_documents, graph_to_network(two_documents), "深化基层治理体制改革", "ReformProject", hostile)
     files = render_views(changed, graph_to_network(changed), load_ontology())
     data = {name: body for name, body in files.items() if name.startswith("data/")}
     for name, body in data.items():
