@@ -858,7 +858,7 @@ def test_a_link_to_no_entity_says_so(tab, corpus_build):
     views = corpus_build / "views"
     network = corpus_network(corpus_build)
     kind, name = entity_key(network, "吕玉印", "Person").split("/")
-    for fragment in (f"{kind}/{name[:2]}{'0' * 14}", "project/", "nothing"):
+    for fragment in (f"{kind}/{name[:2]}{'0' * 14}", "project/", "nothing", "project/%E0%A4%A"):
         page = tab.page
         page.goto(f"{(views / 'entity.html').resolve().as_uri()}#{fragment}")
         page.wait_for_selector("body[data-missing=true]", state="attached")

@@ -18,8 +18,13 @@
   var site = JSON.parse(document.getElementById("kg-site").textContent);
   var ui = site.ui;
   var data = window.kgData = window.kgData || {};
-  var wanted = decodeURIComponent(window.location.hash.slice(1)).split("/");
-  var kind = wanted[0], name = wanted[1] || "", row = wanted.slice(2).join("/");
+  var wanted;
+  try {
+    wanted = decodeURIComponent(window.location.hash.slice(1)).split("/");
+  } catch (error) {  // a malformed %-escape: a link to no entity
+    wanted = [];
+  }
+  var kind = wanted[0] || "", name = wanted[1] || "", row = wanted.slice(2).join("/");
   var key = kind + "/" + name;
 
   // Another entity's link (a card's, a double click on a node) changes the fragment only.
