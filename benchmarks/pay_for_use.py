@@ -10,7 +10,8 @@ a process of its own, with the code of this tree ("after") or of --before ("befo
 the revision before --formats, which wrote every export); cold is --no-cache (every document
 extracted), warm a rebuild from a filled extraction cache. The builds take turns, a run of each
 a round; medians of --repeat. Then the output folders' bytes against the input's (the target:
-at most 50 times), the views apart.
+at most 50 times), the views apart; and the views rendered in-process from the after build's
+graph (render_views, every page and data file in memory) by each version, taking turns.
 
 One document: the bundled plan built warm with its default (every export), with
 --formats ledger-csv,ledger-xlsx (what a corpus gets) and with the code of --before, medians of
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import subprocess
 import sys
@@ -44,6 +46,14 @@ TARGET_JIEBA = 3  # (cold build - import floor) / jieba.lcut over the same text 
 FLOOR = "import rdflib, jieba, networkx, pyvis.network; jieba.initialize()"
 # jieba.lcut over the documents' text, after jieba.initialize(): prints its seconds.
 JIEBA = "import sys, time, jieba; jieba.initialize(); texts = [open(p, encoding='utf-8').read() for p in sys.argv[1:]]; start = time.perf_counter(); [jieba.lcut(t) for t in texts]; print(time.perf_counter() - start)"
+# render_views over a build's graph.trig, the ledger's rows made first, as a build has them: prints its seconds.
+VIEWS = (
+    "import sys, time; from kg.export import ExportSource; from kg.publish import read_dataset; from kg.network import graph_to_network; "
+    "from kg.render import render_views; from kg.validate import load_ontology; from kg.ledger import engine_to_ledger; from kg.query import open_engine; "
+    "graph = ExportSource(read_dataset(sys.argv[1])).graph; network = graph_to_network(graph); ontology = load_ontology(); "
+    "rows = engine_to_ledger(open_engine(graph, 'oxigraph')); start = time.perf_counter(); render_views(graph, network, ontology, ledger=rows); "
+    "print(time.perf_counter() - start)"
+)
 
 
 def corpus_builds(args, work: Path, corpus: Path) -> dict[str, Path]:
@@ -75,7 +85,19 @@ def corpus_builds(args, work: Path, corpus: Path) -> dict[str, Path]:
         before = [s for n, s in medians.items() if n.startswith("before") and n.endswith(mode)]
         if before:
             print(f"  after / before, {mode}: {medians[f'after, {mode}'] / before[0]:.2f}")
+    graph = outs["after"] / "graph.trig"
+    rendering = {name: (lambda tree=tree: _printed_seconds(tree, VIEWS, str(graph))) for name, tree in versions.items()}
+    views = median_turns(rendering, args.repeat)
+    print(f"\nthe views rendered in-process from the after build's graph (render_views), median of {args.repeat}, taking turns:")
+    for name, seconds in views.items():
+        print(f"  {name:<36} {seconds:7.2f} s")
     return outs
+
+
+def _printed_seconds(tree: Path, script: str, *args: str) -> float:
+    """The seconds ``script`` prints, run by the code of ``tree``."""
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    return float(subprocess.run([sys.executable, "-c", script, *args], cwd=tree, env=env, check=True, capture_output=True, text=True).stdout)
 
 
 def _seconds(command: list[str]) -> float:
@@ -92,6 +114,10 @@ def output_sizes(outs: dict[str, Path], input_bytes: int) -> None:
         rest = total - views
         files = ", ".join(sorted(p.name for p in out.iterdir() if p.name != "views"))
         print(f"  {name:<16} {total / 1e6:7.1f} MB = {total / input_bytes:5.1f}x; the views {views / 1e6:6.1f} MB, the rest {rest / 1e6:6.1f} MB = {rest / input_bytes:5.1f}x ({files})")
+        written = [p for p in (out / "views").rglob("*") if p.is_file()]
+        pages = [p for p in written if p.suffix == ".html"]
+        data = [p for p in written if p.relative_to(out / "views").parts[0] == "data"]
+        print(f"  {'':<16} the views: {len(pages)} pages ({sum(p.stat().st_size for p in pages) / 1e6:.1f} MB), {len(data)} data files ({sum(p.stat().st_size for p in data) / 1e6:.1f} MB), {len(written)} files in all")
         largest = sorted(((folder_bytes(p) if p.is_dir() else p.stat().st_size, p.name) for p in out.iterdir() if p.name != "views"), reverse=True)[:4]
         print(f"  {'':<16} largest: " + ", ".join(f"{n} {b / 1e6:.1f} MB" for b, n in largest))
 

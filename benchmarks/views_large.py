@@ -1,7 +1,9 @@
 """Do the views stay usable on a large graph? Time to a settled layout in headless Chromium: the
 overview of the tests/corpus build (534 nodes, laid out in clusters by document), then, on a
 generated corpus graph of more than 5,000 nodes, the overview with each document's nodes folded
-into one node (the default above style.toml's fold_above) and with every node drawn.
+into one node (the default above style.toml's fold_above) and with every node drawn; last, the
+entity that draws the most nodes, on the corpus's entity page (entity.html, from the data files)
+and on a page of its own (render_views(shell=False)).
 
     python benchmarks/views_large.py [--copies 10] [--repeat 3]
 
@@ -27,20 +29,20 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from kg.export import write_outputs  # noqa: E402
 from kg.network import graph_to_network  # noqa: E402
-from kg.render import load_style, render_views  # noqa: E402
+from kg.render import SHELL_KINDS, load_style, load_text, plan_views, render_views  # noqa: E402
 from kg.validate import load_ontology  # noqa: E402
 from _graphs import corpus_graph, generate  # noqa: E402
 from test_browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 
-def time_to_stable(browser, page_path: Path, repeat: int) -> tuple[float, float, int]:
+def time_to_stable(browser, page_path: Path, repeat: int, fragment: str = "") -> tuple[float, float, int]:
     """Median seconds from navigation to a settled layout, median in-page milliseconds, nodes drawn."""
     walls, in_page = [], []
     for _ in range(repeat):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         start = time.perf_counter()
-        page.goto(page_path.resolve().as_uri())
+        page.goto(page_path.resolve().as_uri() + (f"#{fragment}" if fragment else ""))
         page.wait_for_selector("body[data-stable=true]", state="attached", timeout=600_000)
         walls.append(time.perf_counter() - start)
         in_page.append(page.evaluate("() => window.kgView.stableAt"))
@@ -88,6 +90,13 @@ def main() -> None:
         for path in (out / "problems.html", largest):
             wall, in_page, drawn = time_to_stable(browser, path, args.repeat)
             print(f"{path.relative_to(out)}: settled in {wall:.1f} s (in-page {in_page / 1000:.1f} s), {drawn} nodes drawn — median of {args.repeat}")
+        # the entity drawing the most nodes: on the entity page, and on a page of its own
+        entity = max((v for v in plan_views(network, load_text()) if v.kind in SHELL_KINDS), key=lambda v: (len(v.nodes), v.path))
+        own = Path(tmp) / "own"
+        write_outputs(render_views(big, network, load_ontology(), style, shell=False), own)
+        for where, path, fragment in (("entity.html, from the data files", out / "entity.html", entity.path.removesuffix(".html")), ("a page of its own", own / entity.path, "")):
+            wall, in_page, drawn = time_to_stable(browser, path, args.repeat, fragment)
+            print(f"the largest entity's page ({entity.path}), {where}: settled in {wall:.1f} s (in-page {in_page / 1000:.1f} s), {drawn} nodes drawn — median of {args.repeat}")
         browser.close()
 
 

@@ -135,7 +135,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             return 1
         from .export import EXPORTERS, export_files, json_bytes, release_memory, stage_apart, write_outputs
         from .outfolder import OutputFolder
-        from .render import ASSETS, render_views
+        from .render import render_views
         from .report import build_report, report_to_markdown
 
         # Counted here: counting merges the graph's lines once, into a spool that every export
@@ -189,7 +189,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if validation is not None:
         _log(f"validation: {validation.summary()}")
     top = sorted({str(Path(args.out) / Path(p).relative_to(args.out).parts[0]) for p in written if Path(p).relative_to(args.out).parts[0] != VIEWS_DIR})
-    _log(f"wrote {', '.join(top)}, and {len(views) - len(ASSETS)} pages in {Path(args.out) / VIEWS_DIR}/")
+    _log(f"wrote {', '.join(top)}, and {_pages(views)} pages in {Path(args.out) / VIEWS_DIR}/")
     failed = bool(result.failures) or (validation is not None and not validation.conforms)
     return 1 if failed else 0
 
@@ -236,6 +236,11 @@ def run_apart(apart: bool, function, *args):
     return wait
 
 
+def _pages(views: dict) -> int:
+    """The pages among the views' files (not their scripts, styles or data)."""
+    return sum(1 for name in views if name.endswith(".html"))
+
+
 def views_files(graph, downloads: list[str] | None = None) -> dict[str, bytes]:
     from .network import graph_to_network
     from .render import render_views
@@ -248,18 +253,18 @@ def cmd_views(args: argparse.Namespace) -> int:
     from .export import EXPORTERS, ExportSource, write_outputs
     from .outfolder import OutputFolder
     from .publish import read_dataset
-    from .render import ASSETS, MATRIX_FOLDER, PAGE_KINDS
+    from .render import DATA_FOLDER, ENTITY_SHELL, MATRIX_FOLDER, PAGE_KINDS
 
     graph = ExportSource(read_dataset(args.graph)).graph  # the ontology's graph set apart
     out = Path(args.out)
     # The landing page lists the exports that are there beside the pages (a build's output).
     downloads = [name for name, e in EXPORTERS.items() if (out.parent / e.path).exists()]
     files = views_files(graph, downloads)
-    # Pages of entities no longer in the graph go; anything else in the folder stays. The folder
-    # changes in one step.
-    with OutputFolder(out, owned=(*PAGE_KINDS.values(), MATRIX_FOLDER, "assets")) as staging:
+    # Pages of entities no longer in the graph go, and so do a corpus's entity page and data where
+    # this graph is of one document; anything else in the folder stays. The folder changes in one step.
+    with OutputFolder(out, owned=(*PAGE_KINDS.values(), MATRIX_FOLDER, "assets", DATA_FOLDER, ENTITY_SHELL)) as staging:
         write_outputs(files, staging)
-    pages = len(files) - len(ASSETS)
+    pages = _pages(files)
     _log(f"wrote {pages} pages to {out}/: open {out / 'index.html'} in a browser")
     return 0
 

@@ -116,10 +116,12 @@ class OutputFolder:
     def _keep_previous(self) -> None:
         """Hard links (copies across file systems) in the staging folder to what the previous
         output holds and this build did not write, outside the folders the build owns and but for
-        the files only a build writes."""
+        the files only a build writes. A folder inside one the build owns is kept only for what it
+        holds: an earlier build's folder of pages, emptied, goes."""
         for path in sorted(self.out.rglob("*")):
             relative = path.relative_to(self.out)
-            if (relative.parts[0] in self.owned and path.suffix in OWNED_SUFFIXES) or _is_staged(path) or self._replaced(relative):
+            owned = relative.parts[0] in self.owned and (path.suffix in OWNED_SUFFIXES or (path.is_dir() and not path.is_symlink()))
+            if owned or _is_staged(path) or self._replaced(relative):
                 continue
             target = self.staging / relative
             if path.is_dir() and not path.is_symlink():

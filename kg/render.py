@@ -35,8 +35,8 @@ from rdflib.namespace import SKOS
 
 from .clusters import ClusterLayout, document_clusters, layout_clusters
 from .errors import RuleFileError
-from .network import NODE_CLASSES, Projection, Quote, local_name
-from .vocab import RKG
+from .network import EDGES, NODE_CLASSES, Projection, Quote, local_name
+from .vocab import ID, RKG
 
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
 STYLE_PATH = VIEWS_DIR / "style.toml"
@@ -63,12 +63,22 @@ PAGE_KINDS = {
 # The folder of each document's responsibility matrix, and the ledger's page: tables, not graphs.
 MATRIX_FOLDER = "matrix"
 LEDGER_PAGE = "ledger.html"
+# A corpus's people, groups, tiers and projects have no file each: one page draws any of them in
+# the browser from the data files under data/, the entity named in its fragment
+# (``entity.html#project/5fb77a7e9f95e2f9``), so that a corpus's pages grow with its documents.
+ENTITY_SHELL = "entity.html"
+SHELL_KINDS = ("person", "group", "tier", "project")
+DATA_FOLDER = "data"
+# The scripts of a corpus's pages only: the entity page's, and the index's search.
+SHELL_ASSETS = {"entity.js": VIEWS_DIR / "entity.js", "search.js": VIEWS_DIR / "search.js"}
 SHAPES = {"dot", "diamond", "square", "triangle", "triangleDown", "star", "hexagon", "box", "ellipse", "database"}
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 # Font names, quoted or not, separated by commas: nothing that could end the <style> it goes into.
 FONT_STACK = re.compile(r"""\s*(?:"[\w ]+"|[\w-]+)(?:\s*,\s*(?:"[\w ]+"|[\w-]+))*\s*""")
 TOOLTIP_QUOTES = 2  # quotes per node or edge in its tooltip; a project page lists them all
 TOOLTIP_CHARS = 160
+# The words of text.toml that views.js shows, which each graph page carries.
+PAGE_WORDS = ("inferred_by", "no_evidence", "search_found", "search_none")
 
 
 @dataclass(frozen=True)
@@ -207,10 +217,26 @@ def vocabulary_labels(ontology: Graph) -> dict[str, dict[str, str]]:
     return dict(labels)
 
 
-def page_path(node: str, cls: str) -> str | None:
-    """views/-relative path of a node's page, e.g. ``person/5fb77a7e9f95e2f9.html``."""
+def page_path(node: str, cls: str, shell: bool = False) -> str | None:
+    """views/-relative path of a node's page, e.g. ``person/5fb77a7e9f95e2f9.html``; with
+    ``shell`` (a corpus), a person's, group's, tier's or project's is the entity page's
+    (``entity.html#person/5fb77a7e9f95e2f9``). assets/entity.js finds them as this does."""
     kind = PAGE_KINDS.get(cls)
-    return f"{kind}/{node.rstrip('/').rsplit('/', 1)[-1]}.html" if kind else None
+    if kind is None:
+        return None
+    name = _local(node)
+    return f"{ENTITY_SHELL}#{kind}/{name}" if shell and kind in SHELL_KINDS else f"{kind}/{name}.html"
+
+
+def _local(node: str) -> str:
+    """The last part of a node's IRI, which names its page: a hash, or a slug."""
+    return node.rstrip("/").rsplit("/", 1)[-1]
+
+
+def page_row(page: str, anchor: str) -> str:
+    """The link to a row of a page's facts table: the entity page's fragment names the entity,
+    then the row (``entity.html#project/…/fact-…``), which assets/entity.js scrolls to."""
+    return f"{page}/{anchor}" if "#" in page else f"{page}#{anchor}"
 
 
 def plan_views(network: Projection | nx.MultiDiGraph, text: dict) -> list[View]:
@@ -308,30 +334,32 @@ class _Ids(list):
 
 
 def view_to_pyvis(
-    network: Projection | nx.MultiDiGraph, view: View, style: Style, labels: dict, doc_labels: dict[str, str], degrees: dict | None = None, layout: ClusterLayout | None = None
+    network: Projection | nx.MultiDiGraph,
+    view: View,
+    style: Style,
+    labels: dict,
+    doc_labels: dict[str, str],
+    degrees: dict | None = None,
+    layout: ClusterLayout | None = None,
+    shell: bool = False,
 ) -> Network:
     """The pyvis network of one view: class colour and shape, size by degree in the whole graph
     (``degrees``, where they are counted once for many views), evidence quotes for the tooltips,
     inferred relations dashed. On an entity's page (``view.focus``) the subject is drawn largest,
     with a thick border and a larger label, and a document no larger than the smallest node: by
     degree it would dwarf everything, as every project of a plan is in it. An overview laid out in
-    clusters (``layout``) gives each node its starting place and the hubs' labels their font."""
+    clusters (``layout``) gives each node its starting place and the hubs' labels their font.
+    ``shell``: the pages linked are a corpus's (page_path)."""
     net = Network(directed=True)
     net.node_ids = _Ids()
     hubs = set(layout.hub_order) if layout is not None else set()
     depth = view.path.count("/")
     nodes = sorted(view.nodes)
-    values = {node: network.nodes[node].get("size", degrees[node] if degrees is not None else network.degree(node)) for node in nodes}
-    if view.focus in values:
-        others = [v for n, v in values.items() if n != view.focus and network.nodes[n]["cls"] != "SourceDocument"]
-        for node in nodes:
-            if node != view.focus and network.nodes[node]["cls"] == "SourceDocument":
-                values[node] = min(others, default=values[node])
-        values[view.focus] = max(values.values())
+    values = node_values(network, nodes, view.focus, degrees)
     for node in nodes:
         data = network.nodes[node]
         look = style.classes[data["cls"]]
-        page = page_path(node, data["cls"])
+        page = page_path(node, data["cls"], shell)
         emphasis = {"borderWidth": style.focus_border_width, "font": {"size": style.focus_font_size}} if node == view.focus else {}
         if layout is not None:
             emphasis = dict(zip("xy", layout.positions[node]))
@@ -371,6 +399,20 @@ def view_to_pyvis(
     return net
 
 
+def node_values(network: Projection | nx.MultiDiGraph, nodes: list[str], focus: str | None, degrees: dict | None) -> dict[str, int]:
+    """The size of each node drawn: its degree, but on an entity's page the subject's is the
+    largest and a document's the smallest of the others (view_to_pyvis)."""
+    data = {node: network.nodes[node] for node in nodes}  # each read once: a Projection makes a dict at each
+    values = {node: data[node].get("size", degrees[node] if degrees is not None else network.degree(node)) for node in nodes}
+    if focus in values:
+        others = [v for n, v in values.items() if n != focus and data[n]["cls"] != "SourceDocument"]
+        for node in nodes:
+            if node != focus and data[node]["cls"] == "SourceDocument":
+                values[node] = min(others, default=values[node])
+        values[focus] = max(values.values())
+    return values
+
+
 def canvas_options(style: Style, clustered: bool = False) -> dict:
     """vis-network's options, with the font stack for the labels it draws on the canvas, and for
     an overview laid out in clusters the physics that only settles it."""
@@ -391,11 +433,11 @@ def _merge(into: dict, changes: dict) -> None:
 
 
 def _tooltip_quotes(quotes: list[Quote], doc_labels: dict[str, str]) -> list[dict]:
-    out = []
-    for q in quotes[:TOOLTIP_QUOTES]:
-        cut = q.text if len(q.text) <= TOOLTIP_CHARS else q.text[: TOOLTIP_CHARS - 1] + "\u2026"
-        out.append({"text": cut, "document": doc_labels.get(q.document, q.document), "start": q.start, "end": q.end})
-    return out
+    return [{"text": _tooltip_text(q.text), "document": doc_labels.get(q.document, q.document), "start": q.start, "end": q.end} for q in quotes[:TOOLTIP_QUOTES]]
+
+
+def _tooltip_text(text: str) -> str:
+    return text if len(text) <= TOOLTIP_CHARS else text[: TOOLTIP_CHARS - 1] + "\u2026"
 
 
 def script_json(data) -> Markup:
@@ -416,7 +458,7 @@ def _environment() -> Environment:
 
 def compile_templates() -> None:
     """Compile the pages' templates now, as a build does while its workers extract."""
-    for name in ("page.html", "index.html", "ontology.html", "matrix.html", "ledger.html"):
+    for name in ("page.html", "index.html", "ontology.html", "matrix.html", "ledger.html", "entity.html"):
         _environment().get_template(name)
 
 
@@ -429,6 +471,7 @@ def render_views(
     lazy: bool = False,
     ledger: list[list[str]] | None = None,
     downloads: list[str] | None = None,
+    shell: bool | None = None,
 ) -> dict:
     """Every page of the views and their shared assets, as views/-relative path → UTF-8 bytes
     (``lazy``: the graph pages as functions that write them to a file, kg.export.Content).
@@ -436,12 +479,15 @@ def render_views(
     (by default, ``graph``'s); ``ledger``: the ledger's rows (kg.ledger), which a build has made
     for ledger.xlsx already; by default they are made from ``graph``, which must then be whole.
     ``downloads``: the exports beside views/ that the landing page lists, by name (by
-    default every export's)."""
+    default every export's). ``shell``: whether the people, groups, tiers and projects are drawn
+    by the entity page from data files (ENTITY_SHELL) rather than a page each; by default, where
+    there is more than one document."""
     style = style or load_style()
     text = load_text()
     labels = vocabulary_labels(ontology)
     env = _environment()
     doc_labels = {n: d["label"] for n, d in network.nodes(data=True) if d["cls"] == "SourceDocument"}
+    shell = len(doc_labels) > 1 if shell is None else shell
     views = plan_views(network, text)
     counts = Counter(d["cls"] for _, d in network.nodes(data=True))
     classes = [
@@ -464,7 +510,7 @@ def render_views(
         # The nodes drawn as a set, looked up many times: a Neighbourhood is found again here.
         shown = dataclasses.replace(view, nodes=frozenset(drawn.nodes if folded else view.nodes))
         layout = overview_layout(network, style) if view.kind == "overview" and not folded else None
-        net = view_to_pyvis(drawn, shown, style, labels, doc_labels, None if folded else degrees, layout)
+        net = view_to_pyvis(drawn, shown, style, labels, doc_labels, None if folded else degrees, layout, shell)
         nodes, edges, _, _, _, options = net.get_network_data()
         depth = view.path.count("/")
         present = Counter(n["cls"] for n in nodes)
@@ -476,7 +522,7 @@ def render_views(
             "index": search_index(network) if folded else [],
             "root": "../" * depth,
             "colors": {"dimmed": style.dimmed_color},
-            "ui": text,
+            "ui": {word: text[word] for word in PAGE_WORDS},
             "name": view.path.rsplit("/", 1)[-1].removesuffix(".html"),
             # The subject, centred once settled, and the nodes whose labels show at that zoom.
             "focus": view.focus,
@@ -486,8 +532,8 @@ def render_views(
             "distant_labels_zoom": style.distant_labels_zoom,
             "readable_label_px": style.readable_label_px,
         }
-        facts = focus_facts(network, view.focus, labels, doc_labels, text) if view.focus else []
-        card = summary_card(CardContext(network, "../" * depth, text, figures), view.focus, view.kind, labels) if view.focus else []
+        facts = focus_facts(network, view.focus, labels, doc_labels, text, shell) if view.focus else []
+        card = summary_card(CardContext(network, "../" * depth, text, figures, shell), view.focus, view.kind, labels) if view.focus else []
         html = page.render(
             view=view, root="../" * depth, text=text, style=style, payload=payload, facts=facts, card=card, folded_hint=text[FOLDED_HINTS[view.kind]] if folded else "",
             kind_label=text["kinds"][view.kind], description=text["descriptions"].get(view.kind, ""), node_count=len(nodes), edge_count=len(edges),
@@ -495,12 +541,22 @@ def render_views(
         return html.encode("utf-8")
 
     def render_matrix(document: str) -> bytes:
-        matrix = responsibility_matrix(network, document, labels, doc_labels, text)
+        matrix = responsibility_matrix(network, document, labels, doc_labels, text, shell)
         return env.get_template("matrix.html").render(root="../", text=text, style=style, document=doc_labels[document], document_page="../" + page_path(document, "SourceDocument"), **matrix).encode("utf-8")
 
-    for view in views:
+    drawn_here = [view for view in views if not (shell and view.kind in SHELL_KINDS)]
+    for view in drawn_here:
         # Lazily, a page is rendered as it is written: a corpus's pages are never all in memory.
         files[view.path] = partial(_write_rendered, render_page, view) if lazy else render_page(view)
+    search = None
+    if shell:
+        site = shell_site(style, labels, classes, text)
+        files[ENTITY_SHELL] = env.get_template("entity.html").render(root="", text=text, style=style, site=site, folded_hint="").encode("utf-8")
+        files.update({f"assets/{name}": read_asset(source) for name, source in SHELL_ASSETS.items()})
+        entities = [view for view in views if view.kind in SHELL_KINDS]
+        files.update(entity_data(network, entities, list(style.classes), degrees, labels, doc_labels, text, lazy))
+        search = search_entries(network, [v for v in views if v.kind == "document"] + entities, doc_labels, text)
+        files[f"{DATA_FOLDER}/search.js"] = data_script("search", search)
     for document in sorted(doc_labels):
         files[matrix_path(document)] = partial(_write_rendered, render_matrix, document) if lazy else render_matrix(document)
     if ledger is None:
@@ -508,8 +564,9 @@ def render_views(
         from .query import open_engine
 
         ledger = engine_to_ledger(open_engine(graph, "oxigraph"))
-    files[LEDGER_PAGE] = env.get_template("ledger.html").render(root="", text=text, style=style, **ledger_table(ledger, network)).encode("utf-8")
-    files["index.html"] = env.get_template("index.html").render(root="", text=text, style=style, **dataset_summary(graph, network, views, classes, text, len(graph) if triples is None else triples, downloads)).encode("utf-8")
+    files[LEDGER_PAGE] = env.get_template("ledger.html").render(root="", text=text, style=style, **ledger_table(ledger, network, shell)).encode("utf-8")
+    summary = dataset_summary(graph, network, views, classes, text, len(graph) if triples is None else triples, downloads)
+    files["index.html"] = env.get_template("index.html").render(root="", text=text, style=style, search=search, **summary).encode("utf-8")
     return files
 
 
@@ -593,15 +650,22 @@ def search_index(network: Projection | nx.MultiDiGraph) -> list[list[str]]:
     return sorted([data["label"], page_path(data["documents"][0], "SourceDocument")] for _, data in network.nodes(data=True) if data["documents"])
 
 
-def focus_facts(network: Projection | nx.MultiDiGraph, focus: str, labels: dict, doc_labels: dict[str, str], text: dict) -> list[dict]:
+def focus_edges(network: Projection | nx.MultiDiGraph, focus: str) -> list[tuple]:
+    """The relations of a node, (source, target, key, data, the other end), in the order of its
+    facts table: by relation, then the other end's label."""
+    edges = [(s, o, key, data, o) for s, o, key, data in network.out_edges(focus, keys=True, data=True)]
+    edges += [(s, o, key, data, s) for s, o, key, data in network.in_edges(focus, keys=True, data=True)]
+    labels = {other: network.nodes[other]["label"] for *_, other in edges}
+    return sorted(edges, key=lambda e: (e[2], labels[e[4]], e[4]))
+
+
+def focus_facts(network: Projection | nx.MultiDiGraph, focus: str, labels: dict, doc_labels: dict[str, str], text: dict, shell: bool = False) -> list[dict]:
     """The rows under a page's graph: every relation of the focus node with the sentences that
     state it, then the sentences that mention the node itself."""
     rows = []
-    edges = [(s, o, key, data, o) for s, o, key, data in network.out_edges(focus, keys=True, data=True)]
-    edges += [(s, o, key, data, s) for s, o, key, data in network.in_edges(focus, keys=True, data=True)]
-    for s, o, key, data, other in sorted(edges, key=lambda e: (e[2], network.nodes[e[4]]["label"], e[4])):
+    for s, o, key, data, other in focus_edges(network, focus):
         other_data = network.nodes[other]
-        page = page_path(other, other_data["cls"])
+        page = page_path(other, other_data["cls"], shell)
         rows.append(
             {
                 "relation": labels.get(key, {}).get("zh", key),
@@ -755,13 +819,14 @@ class CardContext:
     root: str
     text: dict
     figures: dict[str, list[dict]]
+    shell: bool = False  # the pages linked are a corpus's (page_path)
 
 
 def _card_value(context: CardContext, node: str) -> dict:
     """A node as a card shows it: a person by post and name, linked to its page where it has one."""
     data = context.network.nodes[node]
-    page = page_path(node, data["cls"])
-    return {"text": view_title(context.network, node, context.text), "page": context.root + page if page else None}
+    page = page_path(node, data["cls"], context.shell)
+    return {"text": view_title(context.network, node, context.text), "page": context.root + page if page else None, "node": node}
 
 
 def _by_ordinal(network: Projection | nx.MultiDiGraph, nodes) -> list[str]:
@@ -823,12 +888,16 @@ CARD_READERS: dict[str, Callable[[CardContext, str, str], list[dict]]] = {
 
 def summary_card(context: CardContext, focus: str, kind: str, labels: dict) -> list[dict]:
     """The card at the top of an entity's page: a row per CARD_ROWS entry, each with its values
-    (text and the page it links to); a row with none still shows, as a gap is worth seeing."""
-    rows = []
-    for term, reader, name in CARD_ROWS.get(kind, ()):
-        label = context.text["card"].get(term) or labels.get(term, {}).get("zh", term)
-        rows.append({"term": term, "label": label, "values": CARD_READERS[reader](context, focus, name)})
-    return rows
+    (text, the page it links to and, for a node, the node); a row with none still shows, as a gap
+    is worth seeing."""
+    return [
+        {"term": term, "label": card_label(term, context.text, labels), "values": CARD_READERS[reader](context, focus, name)} for term, reader, name in CARD_ROWS.get(kind, ())
+    ]
+
+
+def card_label(term: str, text: dict, labels: dict) -> str:
+    """The name of a card's row: text.toml's [card] word for it, else the ontology's zh label."""
+    return text["card"].get(term) or labels.get(term, {}).get("zh", term)
 
 
 def document_figures(graph: Graph, document: str) -> list[dict]:
@@ -863,15 +932,14 @@ def fact_anchor(key: str, incoming: bool, other: str) -> str:
     return f"fact-{key}-{'in' if incoming else 'out'}-{other.rstrip('/').rsplit('/', 1)[-1]}"
 
 
-def responsibility_matrix(network: Projection | nx.MultiDiGraph, document: str, labels: dict, doc_labels: dict[str, str], text: dict) -> dict:
+def responsibility_matrix(network: Projection | nx.MultiDiGraph, document: str, labels: dict, doc_labels: dict[str, str], text: dict, shell: bool = False) -> dict:
     """One document's projects (columns, in its order) against who answers for them (rows:
     leaders, groups, units). A cell holds the relation's mark, links to the row of the project's
     facts table that quotes the sentence, and carries that sentence as its title."""
     root = "../"
     projects = _by_ordinal(network, (s for s, _, k in network.in_edges(document, keys=True) if k == "inDocument" and network.nodes[s]["cls"] == "ReformProject"))
-    columns = [
-        {"ordinal": (network.nodes[p]["attrs"].get("ordinal") or [""])[0], "label": network.nodes[p]["label"], "page": root + page_path(p, "ReformProject")} for p in projects
-    ]
+    pages = {p: root + page_path(p, "ReformProject", shell) for p in projects}
+    columns = [{"ordinal": (network.nodes[p]["attrs"].get("ordinal") or [""])[0], "label": network.nodes[p]["label"], "page": pages[p]} for p in projects]
     bands = []
     for term, keys in MATRIX_BANDS:
         cells: dict[str, dict[str, dict]] = defaultdict(dict)
@@ -883,12 +951,12 @@ def responsibility_matrix(network: Projection | nx.MultiDiGraph, document: str, 
                 cells[other][project] = {
                     "mark": text["matrix_marks"][key],
                     "relation": labels.get(key, {}).get("zh", key),
-                    "href": f"{root}{page_path(project, 'ReformProject')}#{fact_anchor(key, False, other)}",
+                    "href": page_row(pages[project], fact_anchor(key, False, other)),
                     "quote": _fact_quote(quote, "", doc_labels) if quote else None,
                 }
         rows = []
         for other in _by_ordinal(network, cells):
-            value = _card_value(CardContext(network, root, text, {}), other)
+            value = _card_value(CardContext(network, root, text, {}, shell), other)
             rows.append({"label": value["text"], "page": value["page"], "cells": [cells[other].get(p) for p in projects]})
         if rows:
             bands.append({"label": text["matrix_bands"][term], "rows": rows})
@@ -906,7 +974,7 @@ def _post_held_by_leader(network: Projection | nx.MultiDiGraph, project: str, po
 # --- the ledger as a page -------------------------------------------------------------------------
 
 
-def ledger_table(rows: list[list[str]], network: Projection | nx.MultiDiGraph) -> dict:
+def ledger_table(rows: list[list[str]], network: Projection | nx.MultiDiGraph, shell: bool = False) -> dict:
     """The ledger's rows (kg.ledger, the same as ledger.xlsx) as the page's table: the project's
     name links to its page through the row's IRI column."""
     from .ledger import load_ledger_spec
@@ -917,7 +985,184 @@ def ledger_table(rows: list[list[str]], network: Projection | nx.MultiDiGraph) -
     out = []
     for row in rows:
         iri = row[iri_column] if iri_column is not None else ""
-        page = page_path(iri, "ReformProject") if iri in network else None
+        page = page_path(iri, "ReformProject", shell) if iri in network else None
         out.append([{"text": cell, "page": page if i == project_column else None} for i, cell in enumerate(row)])
     columns = [{"header": c.header, "number": c.number, "wrap": c.wrap} for c in spec.columns]
     return {"columns": columns, "rows": out}
+
+
+# --- a corpus's entity pages, drawn in the browser --------------------------------------------------
+#
+# entity.html reads the entity named in its fragment ("#project/5fb77a7e9f95e2f9") from two data
+# files, each a <script src> that puts its JSON in window.kgData (a page opened from file:// may not
+# fetch() a file beside it): data/entities/<shard>.js says which document's file holds the entity,
+# and data/documents/<document>.js holds what the pages of the entities it is home to draw, each
+# node and edge once. assets/entity.js makes of them the page view_to_pyvis, summary_card and
+# focus_facts would make, and hands the graph to views.js as a page of its own would.
+
+# The data file of entities that no document states (none in a graph kg build makes).
+NO_HOME = "_"
+# Where a node's IRI starts thus, the data files leave the start out (site["base"] puts it back).
+SHORT_IRI_BASE = str(ID)
+
+
+def shell_site(style: Style, labels: dict, classes: list[dict], text: dict) -> dict:
+    """What the entity page knows before it reads a data file, written into it: the words, the
+    looks, vis-network's options, and the rest of what view_to_pyvis, summary_card and
+    focus_facts read."""
+    return {
+        "base": SHORT_IRI_BASE,
+        "card": {kind: [[term, card_label(term, text, labels)] for term, _, _ in CARD_ROWS[kind]] for kind in SHELL_KINDS},
+        "classes": [{key: value for key, value in c.items() if key != "count"} for c in classes],
+        "colors": {"dimmed": style.dimmed_color},
+        "data": DATA_FOLDER,
+        "distant_labels_zoom": style.distant_labels_zoom,
+        "edge_color": style.edge_color,
+        "edge_labels_below": style.edge_labels_below,
+        "focus_border_width": style.focus_border_width,
+        "focus_font_size": style.focus_font_size,
+        "inferred_color": style.inferred_color,
+        "kinds": list(SHELL_KINDS),
+        "options": canvas_options(style),
+        "page_kinds": PAGE_KINDS,
+        "page_words": list(PAGE_WORDS),
+        "readable_label_px": style.readable_label_px,
+        "relations": {key: labels[key]["zh"] for key in sorted(local_name(p) for p in EDGES) if labels.get(key, {}).get("zh")},
+        "shell": ENTITY_SHELL,
+        "tooltip_chars": TOOLTIP_CHARS,
+        "tooltip_quotes": TOOLTIP_QUOTES,
+        "ui": text,
+    }
+
+
+def lookup_shard(name: str) -> str:
+    """The file of data/entities/ that names an entity's document: the first two characters of
+    its name (a hash: 256 files at most), lower-cased, "_" for any but ASCII letters and digits.
+    assets/entity.js finds it the same way."""
+    return "".join(c.lower() if c.isascii() and c.isalnum() else "_" for c in name[:2]).ljust(2, "_")
+
+
+def data_script(key: str, data) -> bytes:
+    """A data file: one statement putting ``data`` into ``window.kgData[key]``, its JSON in sorted
+    keys and escaped as script_json escapes it (and U+2028, U+2029, which older JavaScript
+    reads as line ends)."""
+    body = str(script_json(data)).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"(window.kgData = window.kgData || {{}})[{json.dumps(key)}] = {body};\n".encode("utf-8")
+
+
+def entity_data(
+    network: Projection | nx.MultiDiGraph, entities: list[View], classes: list[str], degrees: dict, labels: dict, doc_labels: dict[str, str], text: dict, lazy: bool = False
+) -> dict:
+    """The data files of a corpus's entity pages, views/-relative path → bytes (``lazy``: the
+    documents' as functions that write them, as render_views's pages). An entity's home is the
+    first document that states it; ``classes``: the class names, in the order of the site's."""
+    homes: dict[str, list[View]] = defaultdict(list)
+    for view in entities:
+        documents = network.nodes[view.focus]["documents"]
+        homes[_local(documents[0]) if documents else NO_HOME].append(view)
+    where: dict[str, dict[str, str]] = defaultdict(dict)
+    for home, views in homes.items():
+        for view in views:
+            where[lookup_shard(_local(view.focus))][f"{view.kind}/{_local(view.focus)}"] = home
+    files: dict = {f"{DATA_FOLDER}/entities/{shard}.js": data_script(f"entities/{shard}", where[shard]) for shard in sorted(where)}
+    for home in sorted(homes):
+        key = f"documents/{home}"
+        make = partial(document_data, network, homes[home], classes, degrees, labels, doc_labels, text)
+        # Lazily, as the pages: a file is made as it is written.
+        files[f"{DATA_FOLDER}/{key}.js"] = partial(_write_data, key, make) if lazy else data_script(key, make())
+    return files
+
+
+def _write_data(key: str, make: Callable[[], dict], handle) -> None:
+    handle.write(data_script(key, make()))
+
+
+def document_data(network: Projection | nx.MultiDiGraph, views: list[View], classes: list[str], degrees: dict, labels: dict, doc_labels: dict[str, str], text: dict) -> dict:
+    """One document's data file: the pages of the entities whose home it is (``views``).
+
+    ``nodes``: every node they draw or their cards name, sorted, each [IRI (short), class (an
+    index into the site's), label, degree, quotes, and a title where it is not the label: a
+    person's posts and name]; ``edges``: every edge they draw, by source, relation and target,
+    each [source, target, relation, quotes, and the rule of an inferred one]. Quotes are indexes
+    into ``quotes``, each [text, start, end, document (an index into ``documents``, their
+    labels)] once, as one sentence often states several relations. An entity's own quotes and
+    those of its relations are whole (its facts table lists them), the others are cut as the
+    tooltips show them, unless the whole quote is there anyway. ``entities``: by ``kind/name``, the entity's node (``i``), the nodes its
+    page draws (``n``: the edges drawn are those between them), its card (``c``: a list of values
+    per row, each a node or a text), its facts table (``f``: an edge, or -1 - an edge where the
+    entity is its target) and the sizes that are not the degree (``v``: [node, size] pairs)."""
+    homed = {view.focus: view for view in views}
+    drawn = {focus: frozenset(view.nodes) for focus, view in homed.items()}
+    context = CardContext(network, "", text, {}, shell=True)
+    cards = {focus: summary_card(context, focus, view.kind, labels) for focus, view in homed.items()}
+    named = {value["node"] for card in cards.values() for row in card for value in row["values"] if "node" in value}
+    order = sorted(set().union(named, *drawn.values()))
+    index = {node: i for i, node in enumerate(order)}
+    found: dict[tuple, dict] = {}
+    for nodes in drawn.values():
+        for s, o, key, data in view_edges(network, nodes):
+            found[(s, key, o)] = data
+    edge_order = sorted(found)
+    edge_index = {edge: i for i, edge in enumerate(edge_order)}
+    documents: dict[str, int] = {}
+    quoted: dict[tuple, int] = {}
+    class_index = {name: i for i, name in enumerate(classes)}
+    node_data = {node: network.nodes[node] for node in order}
+
+    def add(q: Quote, text: str) -> int:
+        document = documents.setdefault(doc_labels.get(q.document, q.document), len(documents))
+        return quoted.setdefault((text, q.start, q.end, document), len(quoted))
+
+    def tooltip_quote(q: Quote) -> int:
+        """The whole quote where a facts table has it already, else the quote cut."""
+        whole = (q.text, q.start, q.end, documents.get(doc_labels.get(q.document, q.document)))
+        return quoted[whole] if whole in quoted else add(q, _tooltip_text(q.text))
+
+    def quotes(found_quotes: list[Quote], whole: bool) -> list[int]:
+        return [add(q, q.text) for q in found_quotes] if whole else [tooltip_quote(q) for q in found_quotes[:TOOLTIP_QUOTES]]
+
+    # The whole quotes first, so that a tooltip's finds them.
+    node_quotes = {node: quotes(node_data[node]["quotes"], True) for node in order if node in homed}
+    edge_quotes = {edge: quotes(found[edge]["quotes"], True) for edge in edge_order if edge[0] in homed or edge[2] in homed}
+    nodes = []
+    for node in order:
+        data = node_data[node]
+        short = node[len(SHORT_IRI_BASE) :] if node.startswith(SHORT_IRI_BASE) and ":" not in node[len(SHORT_IRI_BASE) :] else node
+        row = [short, class_index[data["cls"]], data["label"], degrees[node], node_quotes[node] if node in node_quotes else quotes(data["quotes"], False)]
+        title = view_title(network, node, text)
+        nodes.append(row + [title] if title != data["label"] else row)
+    edges = []
+    for edge in edge_order:
+        s, key, o = edge
+        data = found[edge]
+        row = [index[s], index[o], key, edge_quotes[edge] if edge in edge_quotes else quotes(data["quotes"], False)]
+        edges.append(row + [data["rule"]] if data["inferred"] else row)
+    entities = {}
+    for focus, view in homed.items():
+        shown = sorted(drawn[focus])
+        values = node_values(network, shown, focus, degrees)
+        entities[f"{view.kind}/{_local(focus)}"] = {
+            "i": index[focus],
+            "n": [index[n] for n in shown],
+            "c": [[index[v["node"]] if "node" in v else v["text"] for v in row["values"]] for row in cards[focus]],
+            "f": [edge_index[(s, key, o)] if s == focus else -1 - edge_index[(s, key, o)] for s, o, key, _, _ in focus_edges(network, focus)],
+            "v": [[index[n], value] for n, value in values.items() if value != degrees[n]],
+        }
+    return {"documents": list(documents), "edges": edges, "entities": entities, "nodes": nodes, "quotes": [list(q) for q in quoted]}
+
+
+def search_entries(network: Projection | nx.MultiDiGraph, views: list[View], doc_labels: dict[str, str], text: dict) -> dict:
+    """What the index's search looks through (data/search.js), for a corpus whose entities have
+    no list on the index: ``kinds``, [kind, its name]; ``documents``, their labels; ``entries``,
+    each [title, kind (an index into ``kinds``), page, and for an entity its first document]."""
+    kinds = ["document", *SHELL_KINDS]
+    documents = sorted(set(doc_labels.values()))
+    position = {label: i for i, label in enumerate(documents)}
+    entries = []
+    for view in views:
+        data = network.nodes[view.focus]
+        entry = [view.title, kinds.index(view.kind), page_path(view.focus, data["cls"], shell=True)]
+        first = next((doc_labels[d] for d in data["documents"] if d in doc_labels), None)
+        entries.append(entry + [position[first]] if view.kind != "document" and first is not None else entry)
+    entries.sort(key=lambda e: (e[1], e[0], e[2]))
+    return {"kinds": [[kind, text["kinds"][kind]] for kind in kinds], "documents": documents, "entries": entries}

@@ -102,6 +102,12 @@ class Tab:
             self.page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
         return self.page
 
+    def open_entity(self, views: Path, entity: str):
+        """A corpus's entity page (``entity`` as "project/<name>", its row after it if any), once
+        drawn and settled."""
+        self.page.goto(f"{(views / 'entity.html').resolve().as_uri()}#{entity}")
+        return wait_for_entity(self.page, entity)
+
     def outside_requests(self, root: Path) -> list[str]:
         inside = root.resolve().as_uri()
         return [url for url in self.requests if not url.startswith(inside)]
@@ -503,10 +509,18 @@ HOSTILE_DOCUMENT = """某区2017年重点改革项目
 def hostile(tmp_path_factory) -> Path:
     """Views of a document whose project, problem and group names carry markup, and whose
     people and document (renamed in the graph, as the extractor takes only Chinese names) too."""
-    work = tmp_path_factory.mktemp("hostile")
-    source = work / "hostile.txt"
-    source.write_text(HOSTILE_DOCUMENT, encoding="utf-8")
-    assert main(["build", str(source), "--out", str(work / "out"), "-q"]) == 0
+    return hostile_views(tmp_path_factory.mktemp("hostile"), copies=1)
+
+
+def hostile_views(work: Path, copies: int) -> Path:
+    """The views of ``copies`` copies of HOSTILE_DOCUMENT (each after the first with a line of its
+    own, so that none is a duplicate) built together, their names made markup in the graph."""
+    sources = []
+    for copy in range(copies):
+        source = work / ("hostile.txt" if copy == 0 else f"hostile-{copy}.txt")
+        source.write_text(("" if copy == 0 else f"copy {copy}\n") + HOSTILE_DOCUMENT, encoding="utf-8")
+        sources.append(str(source))
+    assert main(["build", *sources, "--out", str(work / "out"), "-q"]) == 0
     dataset = Dataset()
     dataset.parse(work / "out" / "graph.trig")
     for s, p, o, g in list(dataset.quads((None, None, None, None))):
@@ -518,7 +532,7 @@ def hostile(tmp_path_factory) -> Path:
             dataset.add((s, p, Literal(text, lang=o.language, datatype=o.datatype), g))
     labels = {str(o) for _, _, o, _ in dataset.quads((None, RDFS.label, None, None))}
     assert {f"{HOSTILE['script']}体制改革", f"{HOSTILE['img']}不足", f"{HOSTILE['svg']}机制改革", f"{HOSTILE['svg']}改革专项小组"} <= labels
-    renames = {"张三": f"张{HOSTILE['img']}三", "李四": f"李{HOSTILE['script']}四", "hostile.txt": f"{HOSTILE['svg']}.txt"}
+    renames = {"张三": f"张{HOSTILE['img']}三", "李四": f"李{HOSTILE['script']}四", "hostile.txt": f"{HOSTILE['svg']}.txt", "hostile-1.txt": f"{HOSTILE['script']}-1.txt"}
     for s, p, o, g in list(dataset.quads((None, RDFS.label, None, None))):
         if str(o) in renames:
             dataset.remove((s, p, o, g))
@@ -697,3 +711,195 @@ def test_a_corpus_overview_draws_each_document_as_a_cluster_with_its_hubs_labell
     others = page.evaluate("() => window.kgView.network.body.nodeIndices.filter((id) => window.kgView.network.body.nodes[id].labelModule.visible()).length")
     assert others > len(data["hubs"])
     assert tab.console == [] and tab.outside_requests(views) == [] and tab.dialogs == []
+
+
+# --- a corpus: the entity page, drawn from data files ---------------------------------------------
+
+
+def wait_for_entity(page, entity: str):
+    """The entity page of ``entity`` ("project/<name>", and its row if any) once settled: a link
+    between entity pages changes the fragment only, and the page reloads."""
+    key = "/".join(entity.split("/")[:2])
+    page.wait_for_selector(f'body[data-entity="{key}"][data-stable=true]', state="attached", timeout=60_000)
+    return page
+
+
+def entity_key(network, label: str, cls: str) -> str:
+    from kg.render import PAGE_KINDS
+
+    (node,) = [n for n, d in network.nodes(data=True) if d["label"] == label and d["cls"] == cls]
+    return f"{PAGE_KINDS[cls]}/{node.rsplit('/', 1)[-1]}"
+
+
+def corpus_network(out: Path):
+    from kg.export import ExportSource
+    from kg.network import graph_to_network
+    from kg.publish import read_dataset
+
+    return graph_to_network(ExportSource(read_dataset(out / "graph.trig")).graph)
+
+
+def test_a_corpus_project_page_is_drawn_from_its_data_offline(tab, corpus_build):
+    """Found by name on the index, as there is no list of a corpus's projects to click."""
+    views = corpus_build / "views"
+    assert not (views / "project").exists() and (views / "entity.html").is_file()
+    index = tab.open(views / "index.html", settle=False)
+    index.wait_for_selector("body[data-ready=true]", state="attached")
+    index.fill("#kg-find-input", "深化基层治理体制")
+    assert "1 个结果" in index.inner_text("#kg-find-status")
+    assert index.inner_text("#kg-found") == "深化基层治理体制改革 改革项目 · pingshan-2017-reform-plan.txt"
+    index.locator("#kg-found a").click()
+    page = wait_for_entity(tab.page, entity_key(corpus_network(corpus_build), "深化基层治理体制改革", "ReformProject"))
+    assert page.inner_text("#kg-title") == "深化基层治理体制改革" and page.title() == "深化基层治理体制改革 · 改革项目 · 改革责任知识图谱"
+    assert "区委书记 吕玉印" in page.locator("#kg-card [data-term=leadPerson] dd").inner_text()
+    assert page.locator("#kg-card [data-term=deadline] dd").inner_text() == "—"
+    facts = page.locator(".kg-facts tr", has_text="牵头领导").first.inner_text()
+    assert "区委书记吕玉印亲自牵头深化基层治理体制改革项目" in facts and "pingshan-2017-reform-plan.txt" in facts and "502–583" in facts
+    assert page.locator(".kg-facts mark").first.inner_text() != ""  # the other end marked in its sentence
+    payload = page.evaluate("() => JSON.parse(document.getElementById('kg-data').textContent)")
+    assert len(drawn(page)) == len(payload["nodes"]) > 5 and node_ids_labelled(page, "吕玉印")
+    (subject,) = node_ids_labelled(page, "深化基层治理体制改革")
+    x, y = screen_position(page, subject)  # centred, as on a page of its own
+    box = page.locator("#kg-graph").bounding_box()
+    assert abs(x - (box["x"] + box["width"] / 2)) < 5 and abs(y - (box["y"] + box["height"] / 2)) < 5
+    assert tab.console == [] and tab.outside_requests(views) == [] and tab.dialogs == []
+
+
+def test_a_corpus_entity_page_is_the_page_the_entity_would_have(tab, corpus_build, tmp_path):
+    """The same graph drawn with a page per entity (render_views(shell=False)), side by side with
+    the entity page: the same title, card, facts, links and graph, for an entity of each kind, the
+    tier of most projects, and the entities most documents state and with the most facts."""
+    import json
+    import re
+
+    from kg.export import ExportSource, write_outputs
+    from kg.publish import read_dataset
+    from kg.render import PAGE_KINDS, render_views
+    from kg.validate import load_ontology
+
+    network = corpus_network(corpus_build)
+    write_outputs(render_views(ExportSource(read_dataset(corpus_build / "graph.trig")).graph, network, load_ontology(), shell=False), tmp_path)
+    entities = {n: d for n, d in network.nodes(data=True) if PAGE_KINDS.get(d["cls"]) in ("person", "group", "tier", "project")}
+    chosen = {
+        entity_key(network, "吕玉印", "Person"), entity_key(network, "民生体制改革专项小组", "SpecialGroup"),
+        entity_key(network, "区重点改革项目", "ProjectTier"), entity_key(network, "深化基层治理体制改革", "ReformProject"),
+        *(f"{PAGE_KINDS[entities[n]['cls']]}/{n.rsplit('/', 1)[-1]}" for n in (
+            max(entities, key=lambda n: (len(entities[n]["documents"]), n)),
+            max(entities, key=lambda n: (network.degree(n), n)),
+            max(entities, key=lambda n: (sum(len(d["quotes"]) for *_, d in network.in_edges(n, keys=True, data=True)), n)),
+        )),
+    }
+    assert len(chosen) >= 5
+
+    def as_corpus_link(link: str | None) -> str | None:
+        """A link of a page per entity as the entity page has it."""
+        if link is None:
+            return None
+        found = re.fullmatch(r"(?:\.\./)?(person|group|tier|project)/([^/]+)\.html(?:#(.*))?", link)
+        return f"entity.html#{found[1]}/{found[2]}" + (f"/{found[3]}" if found[3] else "") if found else re.sub(r"^\.\./", "", link)
+
+    def read(page, links=lambda link: link) -> dict:
+        payload = json.loads(page.eval_on_selector("#kg-data", "(e) => e.textContent"))
+        for node in payload["nodes"]:
+            node["page"] = links(node["page"])
+        payload["root"] = ""
+        return {
+            "payload": payload,
+            "title": page.title(),
+            "text": [page.inner_text(selector) for selector in ("#kg-title", ".kg-counts", "#kg-card", ".kg-facts")],
+            "links": [links(a) for a in page.eval_on_selector_all("#kg-card a, .kg-facts a", "(links) => links.map((a) => a.getAttribute('href'))")],
+            "rows": page.eval_on_selector_all(".kg-facts tr[id]", "(rows) => rows.map((r) => r.id)"),
+            "drawn": sorted(drawn(page)),
+        }
+
+    for entity in sorted(chosen):
+        own = read(tab.open(tmp_path / f"{entity}.html"), as_corpus_link)
+        shell = read(tab.open_entity(corpus_build / "views", entity))
+        assert shell == own, entity
+    elsewhere = [url for url in tab.outside_requests(corpus_build / "views") if not url.startswith(tmp_path.resolve().as_uri())]
+    assert tab.console == [] and elsewhere == []
+
+
+def test_a_corpus_s_links_open_entity_pages_at_their_rows(tab, corpus_build):
+    views = corpus_build / "views"
+    network = corpus_network(corpus_build)
+    project, leader = entity_key(network, "深化基层治理体制改革", "ReformProject"), entity_key(network, "吕玉印", "Person")
+    # a matrix cell: the project's page at the row of its facts table that quotes the sentence
+    index = tab.open(views / "index.html", settle=False)
+    index.locator("#kg-documents tr", has_text="pingshan-2017-reform-plan.txt").get_by_role("link", name="责任矩阵").click()
+    page = tab.page
+    page.wait_for_url("**/matrix/*.html")
+    page.locator("#kg-matrix tbody tr", has_text="区委书记 吕玉印").locator("td a").click()
+    page.wait_for_url(f"**/entity.html#{project}/fact-leadPerson-out-*")
+    wait_for_entity(page, project)
+    row = page.evaluate("() => decodeURIComponent(location.hash.slice(1)).split('/').slice(2).join('/')")
+    assert "区委书记吕玉印亲自牵头" in page.locator(f"tr[id='{row}']").inner_text()
+    top = page.evaluate("(id) => document.getElementById(id).getBoundingClientRect().top", row)
+    assert 0 <= top < 1000  # scrolled to
+    # the card's link to the leader changes the fragment only: the page draws the leader
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.locator("#kg-card [data-term=leadPerson] a").click()
+    wait_for_entity(page, leader)
+    assert page.inner_text("#kg-title") == "区委书记 吕玉印"
+    # a double click on a node opens its page too
+    (node,) = node_ids_labelled(page, "深化基层治理体制改革")
+    page.mouse.dblclick(*screen_position(page, node))
+    wait_for_entity(page, project)
+    assert page.inner_text("#kg-title") == "深化基层治理体制改革"
+    # back to the document's own page, a page of its own
+    page.locator("#kg-card [data-term=inDocument] a").click()
+    page.wait_for_url("**/document/*.html")
+    page.wait_for_selector("body[data-stable=true]", state="attached", timeout=60_000)
+    assert page.inner_text("#kg-title") == "pingshan-2017-reform-plan.txt"
+    assert tab.console == [] and tab.outside_requests(views) == [] and tab.dialogs == []
+
+
+def test_a_link_to_no_entity_says_so(tab, corpus_build):
+    views = corpus_build / "views"
+    network = corpus_network(corpus_build)
+    kind, name = entity_key(network, "吕玉印", "Person").split("/")
+    for fragment in (f"{kind}/{name[:2]}{'0' * 14}", "project/", "nothing", "project/%E0%A4%A"):
+        page = tab.page
+        page.goto(f"{(views / 'entity.html').resolve().as_uri()}#{fragment}")
+        page.wait_for_selector("body[data-missing=true]", state="attached")
+        assert page.inner_text("#kg-title") == "图谱中没有这个页面" and not page.locator("#kg-card").is_visible()
+    assert tab.console == []  # the name's file of data/entities/ is there: it names no such person
+    # a name no file of data/entities/ is for (the names are hexadecimal): the browser says so, and the page
+    page.goto(f"{(views / 'entity.html').resolve().as_uri()}#person/zz")
+    page.wait_for_selector("body[data-missing=true]", state="attached")
+    assert page.inner_text("#kg-title") == "图谱中没有这个页面"
+    assert tab.console == ["error: Failed to load resource: net::ERR_FILE_NOT_FOUND"], tab.console
+
+
+@pytest.fixture(scope="module")
+def hostile_corpus(tmp_path_factory) -> Path:
+    return hostile_views(tmp_path_factory.mktemp("hostile-corpus"), copies=2)
+
+
+def test_a_corpus_s_hostile_names_are_text_on_the_entity_page(tab, hostile_corpus):
+    import json
+
+    views = hostile_corpus
+    search = json.loads((views / "data" / "search.js").read_text(encoding="utf-8").split("] = ", 1)[1].rstrip(";\n"))
+    pages = [entry[2].split("#", 1)[1] for entry in search["entries"] if entry[2].startswith("entity.html#")]
+    assert len(pages) >= 8
+    titles = set()
+    for entity in pages:
+        page = tab.open_entity(views, entity)
+        # nothing the payloads would create exists: no injected element, no handler ran
+        assert page.evaluate("() => document.querySelectorAll('img, svg, script:not([src]):not([type=\"application/json\"])').length") == 0, entity
+        titles.add(page.inner_text("#kg-title"))
+    assert {f"{HOSTILE['script']}体制改革", f"{HOSTILE['svg']}机制改革", f"{HOSTILE['svg']}改革专项小组"} <= titles
+    assert any(HOSTILE["img"] in title for title in titles)  # 张<img …>三, by post and name
+    (project,) = [e[2].split("#", 1)[1] for e in search["entries"] if e[0] == f"{HOSTILE['script']}体制改革"][:1]
+    page = tab.open_entity(views, project)
+    assert HOSTILE["svg"] in page.inner_text(".kg-facts") and HOSTILE["img"] in page.inner_text("#kg-card")
+    assert f"{HOSTILE['script']}体制改革" in page.evaluate("() => window.kgView.nodes.get().map((n) => n.label)")
+    assert page.title().startswith(f"{HOSTILE['script']}体制改革 · ")
+    # the index's search lists the names as text
+    index = tab.open(views / "index.html", settle=False)
+    index.wait_for_selector("body[data-ready=true]", state="attached")
+    index.fill("#kg-find-input", "<script>")
+    assert f"{HOSTILE['script']}体制改革" in index.inner_text("#kg-found")
+    assert index.evaluate("() => document.querySelectorAll('img, svg, script:not([src])').length") == 0
+    assert tab.dialogs == [] and tab.console == [] and tab.outside_requests(views) == []

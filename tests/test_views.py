@@ -337,14 +337,20 @@ def test_every_page_is_utf8_with_a_csp_and_no_inline_script(files):
             assert all('type="application/json"' in s for s in scripts), name
 
 
-def test_document_text_is_escaped_in_the_html_and_in_the_embedded_data(graph, network):
-    hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>"><svg onload=alert(3)>&amp;'
+def relabelled(graph: Graph, network, label: str, cls: str, new: str) -> tuple[Graph, URIRef]:
+    """A copy of ``graph`` in which the node labelled ``label`` is labelled ``new``, and the node."""
     changed = Graph()
     for triple in graph:
         changed.add(triple)
-    project = URIRef(node_labelled(network, "深化基层治理体制改革", "ReformProject"))
-    changed.remove((project, RDFS.label, None))
-    changed.add((project, RDFS.label, Literal(hostile, lang="zh")))
+    node = URIRef(node_labelled(network, label, cls))
+    changed.remove((node, RDFS.label, None))
+    changed.add((node, RDFS.label, Literal(new, lang="zh")))
+    return changed, node
+
+
+def test_document_text_is_escaped_in_the_html_and_in_the_embedded_data(graph, network):
+    hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>"><svg onload=alert(3)>&amp;'
+    changed, project = relabelled(graph, network, "深化基层治理体制改革", "ReformProject", hostile)
     files = render_views(changed, graph_to_network(changed), load_ontology())
     page = files[f"project/{str(project).rsplit('/', 1)[-1]}.html"].decode("utf-8")
     for name, data in files.items():
@@ -482,11 +488,11 @@ def test_an_overview_of_several_documents_starts_in_clusters_around_labelled_hub
     assert physics["forceAtlas2Based"]["springLength"] == style.options["physics"]["forceAtlas2Based"]["springLength"]  # the rest as the style has it
     assert render_views(two_documents, network, load_ontology())["overview.html"] == first["overview.html"]
     # the other pages are drawn as before, and so is the overview of one document
-    project = next(name for name in first if name.startswith("project/"))
-    assert "x" not in page_data(first[project])["nodes"][0] and page_data(first[project])["hubs"] == []
+    document = next(name for name in first if name.startswith("document/"))
+    assert "x" not in page_data(first[document])["nodes"][0] and page_data(first[document])["hubs"] == []
     single = page_data(files["overview.html"])
     assert single["hubs"] == [] and not any("x" in n or "fixed" in n for n in single["nodes"])
-    assert single["options"]["physics"] == page_data(first[project])["options"]["physics"]
+    assert single["options"]["physics"] == page_data(first[document])["options"]["physics"]
 
 
 def test_a_node_that_many_documents_state_links_none_of_them_when_folded():
@@ -530,3 +536,165 @@ def test_a_problem_map_above_fold_above_draws_the_problems_and_levels_sized_by_t
         both = {s for s, o, k in network.in_edges(problem, keys=True) if k == "addressesProblem"} & {s for s, o, k in network.in_edges(level, keys=True) if k == "involvesLevel"}
         assert edge["label"].endswith(f" {len(both)}") or edge.get("title", "").endswith(f" {len(both)}")
     assert data["edges"] and "问题和层级画作一个节点" in page.decode("utf-8")
+
+
+# --- a corpus: a page per document, the entities drawn from data files -----------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_files(two_documents) -> dict[str, bytes]:
+    return render_views(two_documents, graph_to_network(two_documents), load_ontology())
+
+
+DATA_FILE = re.compile(r'\(window\.kgData = window\.kgData \|\| \{\}\)\[("[^"]*")\] = (.*);\n', re.S)
+
+
+def data_file(files: dict, path: str) -> tuple[str, dict]:
+    """A data file's key in window.kgData and its JSON."""
+    match = DATA_FILE.fullmatch(files[path].decode("utf-8"))
+    assert match, path
+    return json.loads(match.group(1)), json.loads(match.group(2))
+
+
+def entity_record(files: dict, network, node: str) -> tuple[dict, dict]:
+    """What the entity page reads for ``node``: its document's data file and its own record."""
+    from kg.render import PAGE_KINDS, lookup_shard
+
+    kind, name = PAGE_KINDS[network.nodes[node]["cls"]], node.rsplit("/", 1)[-1]
+    key, where = data_file(files, f"data/entities/{lookup_shard(name)}.js")
+    assert key == f"entities/{lookup_shard(name)}"
+    home = where[f"{kind}/{name}"]
+    key, document = data_file(files, f"data/documents/{home}.js")
+    assert key == f"documents/{home}"
+    return document, document["entities"][f"{kind}/{name}"]
+
+
+def test_a_corpus_has_a_page_per_document_and_one_page_for_its_entities(corpus_files, two_documents):
+    network = graph_to_network(two_documents)
+    documents = sorted(n.rsplit("/", 1)[-1] for n, d in network.nodes(data=True) if d["cls"] == "SourceDocument")
+    kinds = Counter(name.split("/")[0] for name in corpus_files)
+    assert kinds == {"index.html": 1, "overview.html": 1, "problems.html": 1, "ledger.html": 1, "entity.html": 1, "matrix": 2, "document": 2, "assets": 7, "data": kinds["data"]}
+    assert {name for name in corpus_files if name.startswith("data/documents/")} == {f"data/documents/{d}.js" for d in documents}
+    assert "data/search.js" in corpus_files and {"assets/entity.js", "assets/search.js"} <= set(corpus_files)
+    entities = [n for n, d in network.nodes(data=True) if d["cls"] in ("Person", "SpecialGroup", "ProjectTier", "ReformProject")]
+    lookups = {}
+    for name in corpus_files:
+        if name.startswith("data/entities/"):
+            lookups.update(data_file(corpus_files, name)[1])
+    assert len(lookups) == len(entities) > 37  # every entity found, each once (Pingshan has 37)
+    # entity.html holds the site's words and looks, and nothing of a document
+    shell = corpus_files["entity.html"].decode("utf-8")
+    assert "吕玉印" not in shell and "深化基层治理体制改革" not in shell and 'src="assets/entity.js"' in shell
+
+
+def test_an_entity_s_data_is_what_its_own_page_would_draw(corpus_files, two_documents):
+    from kg.render import CARD_ROWS
+    from kg.vocab import ID
+
+    network = graph_to_network(two_documents)
+    leader = node_labelled(network, "吕玉印", "Person")
+    document, record = entity_record(corpus_files, network, leader)
+
+    def iri(i: int) -> str:  # a node's IRI, its start left out where it is reform-kg's
+        return document["nodes"][i][0] if ":" in document["nodes"][i][0] else str(ID) + document["nodes"][i][0]
+
+    assert iri(record["i"]) == leader
+    assert {iri(i) for i in record["n"]} == neighbourhood(network, leader)
+    labels = {document["nodes"][i][2] for i in record["n"]}
+    assert {"吕玉印", "区委书记", "深化基层治理体制改革", "区主要领导牵头改革项目", "居民自治活力不足", "社区"} <= labels
+    assert document["nodes"][record["i"]][5] == "区委书记 吕玉印"  # the title, where it is not the label
+    project = node_labelled(network, "深化基层治理体制改革", "ReformProject")
+    document, record = entity_record(corpus_files, network, project)
+    (lead,) = [document["edges"][f] for f in record["f"] if f >= 0 and document["edges"][f][2] == "leadPerson"]
+    quotes = [document["quotes"][q] for q in lead[3]]
+    assert any(q[0].startswith("针对基层职责划分不清晰") and "区委书记吕玉印亲自牵头深化基层治理体制改革项目" in q[0] and q[1:3] == [502, 583] for q in quotes)
+    assert {document["documents"][q[3]] for q in quotes} == {"pingshan-2017-reform-plan.txt"}
+    # the card: the leader by post and name (a node), the deadline the plan does not state (none)
+    rows = dict(zip([term for term, _, _ in CARD_ROWS["project"]], record["c"]))
+    assert [document["nodes"][i][5] for i in rows["leadPerson"]] == ["区委书记 吕玉印"] and rows["deadline"] == [] and rows["ordinal"] == ["1"]
+    # the subject is drawn largest, as on its own page
+    sizes = dict(map(tuple, record["v"]))
+    size = {i: sizes.get(i, document["nodes"][i][3]) for i in record["n"]}
+    assert size[record["i"]] == max(size.values()) and min(size.values()) == size[next(i for i in record["n"] if document["nodes"][i][2] == "pingshan-2017-reform-plan.txt")]
+
+
+def test_a_corpus_links_every_entity_to_the_entity_page(corpus_files, two_documents):
+    from kg.render import fact_anchor, matrix_path
+
+    network = graph_to_network(two_documents)
+    leader = node_labelled(network, "吕玉印", "Person")
+    project = node_labelled(network, "深化基层治理体制改革", "ReformProject")
+    pingshan = node_labelled(network, "pingshan-2017-reform-plan.txt", "SourceDocument")
+    leader_page, project_page = f"entity.html#person/{leader.rsplit('/', 1)[-1]}", f"entity.html#project/{project.rsplit('/', 1)[-1]}"
+    document_page = corpus_files[f"document/{pingshan.rsplit('/', 1)[-1]}.html"]
+    assert {n["id"]: n["page"] for n in page_data(document_page)["nodes"]}[leader] == "../" + leader_page
+    assert f"深化基层治理体制改革 → ../{project_page}" in card(document_page)["projects"]
+    matrix = corpus_files[matrix_path(pingshan)].decode("utf-8")
+    assert f'href="../{project_page}/{fact_anchor("leadPerson", False, leader)}"' in matrix  # the entity, then its row
+    assert f'<a href="{project_page}">深化基层治理体制改革</a>' in corpus_files["ledger.html"].decode("utf-8")
+    for name, data in corpus_files.items():
+        if name.endswith(".html"):
+            assert not re.search(r'href="(\.\./)?(person|group|tier|project)/', data.decode("utf-8")), name
+    # the index lists the documents and finds the rest by name
+    index = corpus_files["index.html"].decode("utf-8")
+    assert 'id="kg-person-pages"' not in index and 'id="kg-find"' in index and '<script src="data/search.js">' in index
+    assert "人员 " in index.split('id="kg-find-counts">', 1)[1].split("</p>", 1)[0]
+    _, search = data_file(corpus_files, "data/search.js")
+    kinds = [kind for kind, _ in search["kinds"]]
+    (entry,) = [e for e in search["entries"] if e[0] == "区委书记 吕玉印"]
+    assert kinds[entry[1]] == "person" and entry[2] == leader_page and search["documents"][entry[3]] == "pingshan-2017-reform-plan.txt"
+    assert sum(1 for e in search["entries"] if kinds[e[1]] == "document") == 2
+
+
+def test_every_link_of_a_corpus_s_pages_finds_its_page_or_entity(corpus_files):
+    from kg.render import lookup_shard
+
+    for name, data in corpus_files.items():
+        if not name.endswith(".html"):
+            continue
+        for ref in re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', data.decode("utf-8")):
+            if ref.startswith("../") and name == "index.html":
+                continue  # the exports, written beside views/ by kg build
+            target, _, fragment = ref.partition("#")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+            assert target in corpus_files, (name, ref)
+            if target == "entity.html":
+                kind, entity = fragment.split("/")[:2]
+                _, where = data_file(corpus_files, f"data/entities/{lookup_shard(entity)}.js")
+                assert f"{kind}/{entity}" in where, (name, ref)
+
+
+def test_a_corpus_s_data_files_escape_document_text(two_documents):
+    hostile = '</script><script>alert(1)</script>&amp;\u2028<img src=x onerror=alert(2)>'
+    changed, project = relabelled(two_documents, graph_to_network(two_documents), "深化基层治理体制改革", "ReformProject", hostile)
+    files = render_views(changed, graph_to_network(changed), load_ontology())
+    data = {name: body for name, body in files.items() if name.startswith("data/")}
+    for name, body in data.items():
+        text = body.decode("utf-8")
+        assert not re.search("[<>&\u2028\u2029]", text), name
+    document, record = entity_record(files, graph_to_network(changed), str(project))
+    assert document["nodes"][record["i"]][2] == hostile  # the data round-trips exactly
+    _, search = data_file(files, "data/search.js")
+    assert hostile in {e[0] for e in search["entries"]}
+
+
+def test_a_corpus_s_views_are_the_same_bytes_each_time(corpus_files, two_documents):
+    again = render_views(two_documents, graph_to_network(two_documents), load_ontology())
+    assert again == corpus_files
+
+
+def test_a_corpus_may_still_have_a_page_per_entity(two_documents):
+    files = render_views(two_documents, graph_to_network(two_documents), load_ontology(), shell=False)
+    assert "entity.html" not in files and not any(name.startswith("data/") for name in files)
+    assert sum(1 for name in files if name.startswith("person/")) >= 2
+
+
+def test_kg_views_of_one_document_after_a_corpus_removes_the_entity_page_and_its_data(tmp_path, two_documents):
+    corpus = tmp_path / "corpus.ttl"
+    two_documents.serialize(corpus, format="turtle")
+    out = tmp_path / "views"
+    assert main(["views", "--graph", str(corpus), "--out", str(out)]) == 0
+    assert (out / "entity.html").is_file() and any((out / "data" / "documents").iterdir()) and not (out / "project").exists()
+    assert main(["views", "--graph", str(GOLDEN), "--out", str(out)]) == 0
+    assert not (out / "entity.html").exists() and not (out / "data").exists() and not (out / "assets" / "entity.js").exists()
+    assert len(list((out / "project").glob("*.html"))) == 25
