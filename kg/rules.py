@@ -371,8 +371,10 @@ def load_rules(name: str, lexicon: Lexicon, directory: Path = GENRE_DIR) -> Rule
             # A bracket closes what stands before it: where a sentence end or a line end follows
             # it, or where it follows a sentence end ("…左右。（市甲局牵头）万元…").
             # A bracket right after a sentence end (a copy may put a space or two between them:
-            # "…跟踪评价。 （卫生健康委负责） 制定…"), or one a sentence end follows.
-            bracket=_compile("(?P<closing>(?<=[。；;])|(?<=[。；;]\\s)|(?<=[。；;]\\s\\s))?[（(](?P<inside>{inner}+)[）)](?(closing)|{after})", path, "brackets", fill),
+            # "…跟踪评价。 （卫生健康委负责） 制定…"), or one a sentence end follows. A paper's
+            # square bracket "〔甲办牵头，乙、丙(区)政府负责〕" (福建) is one too, unless it holds a
+            # note of its own after a sentence end ("〔…负责落实。以下各项工作均需…〕", 潮州).
+            bracket=_compile("(?P<closing>(?<=[。；;])|(?<=[。；;]\\s)|(?<=[。；;]\\s\\s))?(?:[（(]|〔(?=[^〔〕。\n]*〕))(?P<inside>{inner}+)[）)〕](?(closing)|{after})", path, "brackets", fill),
             options=MappingProxyType({**OPTIONS, **data.get("options", {})}),
             patterns=MappingProxyType({k: patterns.get(k, ()) for k in PATTERN_NAMES}),
             **{key: _compile(value, path, f"patterns.{key}", fill) for key, value in singles.items()},

@@ -1108,6 +1108,22 @@ def test_news_tells_tasks_with_their_unit_as_the_subject(toolkit):
     assert not any(s == "完成年度任务" for _, s, _ in facts)
 
 
+def test_a_square_bracket_closes_a_task(toolkit):
+    text = (
+        "（一）持续深化简政放权\n"
+        "1.对现有审批和许可事项逐一深入论证。〔省甲办牵头，省直相关部门，各市、县(区)人民政府负责〕\n"
+        "2.进一步实施精准放权。〔省乙厅牵头，省丙局配合〕\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert {
+        ("leadUnit", "对现有审批和许可事项逐一深入论证", "省甲办"),
+        ("supportUnit", "对现有审批和许可事项逐一深入论证", "省直相关部门"),
+        ("leadUnit", "进一步实施精准放权", "省乙厅"),
+        ("supportUnit", "进一步实施精准放权", "省丙局"),
+    } <= facts
+    assert not any(o.startswith("〔") for _, _, o in facts)
+
+
 def test_a_meetings_points_in_prose_are_its_tasks(toolkit):
     text = (
         "某区召开经济形势分析会议\n\n"
