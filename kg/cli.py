@@ -100,7 +100,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .cache import ExtractionCache, default_cache_dir
     from .export import choose_formats
     from .pipeline import DEFAULT_INPUT, build_corpus, load_toolkit
-    from .shard import Spool, spool_directory
+    from .runs import Spool, spool_directory
     from .validate import load_ontology, validate_checks
 
     def load_writers() -> None:

@@ -26,7 +26,7 @@ from .ledger import engine_to_ledger
 from .model import Resolved
 from .network import NetworkMerger, Projection, graph_to_network
 from .query import OxigraphEngine
-from .rdf import document_triples
+from . import rdf  # read at each call: a test may replace rdf.document_triples
 from .report import document_report
 from .runs import Run, Spool, join_sorted, read_run, sorted_lines
 from .validate import DocumentChecks, load_ontology
@@ -64,7 +64,7 @@ def make_shard(resolved: Resolved, places: dict[tuple[str, str, str], str], vali
     triples are kept in sets, not in an rdflib store, and go to pyoxigraph (for the inference
     rules and the ledger's query) as the N-Triples lines they are written as anyway."""
     iri, document = document_graph_iri(resolved.document), document_iri(resolved.document)
-    graph, inferred = document_triples(resolved, places)
+    graph, inferred = rdf.document_triples(resolved, places)
     lines = sorted_lines(graph)
     inferred.update(entailment_triples(_store({iri: lines, INFERRED_GRAPH: sorted_lines(inferred)}), load_ontology()))
     inferred_lines = sorted_lines(inferred)

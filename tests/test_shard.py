@@ -244,7 +244,7 @@ def test_a_corpus_validated_a_document_at_a_time_finds_what_validating_it_whole_
 
 
 def test_a_document_s_violations_and_those_only_the_merge_has_are_found_as_in_the_union(toolkit, tmp_path, monkeypatch):
-    from kg import validate
+    from kg import rdf, validate
     from kg.exportsource import validate_source
     from kg.validate import ShapeCompiler, load_shapes, load_templates, validate_documents, validate_graph
 
@@ -258,7 +258,7 @@ def test_a_document_s_violations_and_those_only_the_merge_has_are_found_as_in_th
     )
     monkeypatch.setattr(validate, "compile_shapes", lambda: ShapeCompiler(load_shapes() + once, load_templates()).compile())
     # And a violation of one document's own: a second ordinal on each project of the copy.
-    real = shard_module.document_triples
+    real = rdf.document_triples
 
     def numbered_twice(resolved, places):
         graph, inferred = real(resolved, places)
@@ -266,7 +266,7 @@ def test_a_document_s_violations_and_those_only_the_merge_has_are_found_as_in_th
             graph |= {(s, RKG.ordinal, Literal(1000)) for s, p, _ in graph if p == RKG.ordinal}
         return graph, inferred
 
-    monkeypatch.setattr(shard_module, "document_triples", numbered_twice)
+    monkeypatch.setattr(rdf, "document_triples", numbered_twice)
     text = PINGSHAN.read_text(encoding="utf-8")
     (tmp_path / "plan.txt").write_text(text, encoding="utf-8")
     (tmp_path / "copy.txt").write_text(text + "\n", encoding="utf-8")
