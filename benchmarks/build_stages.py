@@ -57,8 +57,10 @@ def stage_seconds(repeat: int) -> dict[str, float]:
     from kg.rules import detect_genre
     from kg.script import simplify_document
     from kg.segment import segment_document, split_sentences
-    from kg.shard import ShardCollector, Spool, make_shard
-    from kg.validate import load_ontology, validate_source
+    from kg.runs import Spool
+    from kg.shard import ShardCollector, make_shard
+    from kg.exportsource import validate_source
+    from kg.validate import load_ontology
 
     imports = time.perf_counter() - start
 

@@ -281,8 +281,10 @@ def time_stages(size: int, args: argparse.Namespace, cache: Path) -> None:
     from kg.render import render_views
     from kg.report import build_report
     from kg.resolve import assign_places
-    from kg.shard import ShardCollector, Spool, make_shard, places_by_document
-    from kg.validate import load_ontology, validate_source
+    from kg.runs import Spool
+    from kg.shard import ShardCollector, make_shard, places_by_document
+    from kg.exportsource import validate_source
+    from kg.validate import load_ontology
 
     folder = corpus_folder(cache, size, args.seed)
     print(f"stages of kg build, {size} documents ({corpus_bytes(folder) / 1e6:.1f} MB), -j {args.jobs}: wall s, CPU s (this process and its workers), peak RSS of this process after the stage")

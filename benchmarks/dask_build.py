@@ -90,7 +90,7 @@ def corpus_seconds(paths: list[Path], **where) -> float:
     """kg.pipeline.build_corpus of ``paths``, timed: on local workers (jobs=N) or a cluster's
     (scheduler=ADDRESS)."""
     from kg.pipeline import build_corpus, load_toolkit
-    from kg.shard import Spool
+    from kg.runs import Spool
 
     toolkit = load_toolkit()
     started = time.perf_counter()

@@ -66,7 +66,7 @@ def build_documents(folder: Path, cache: Path, spool):
     os.environ["KG_CACHE_DIR"] = str(cache)
     from kg.cache import ExtractionCache
     from kg.pipeline import build_corpus, load_toolkit
-    from kg.shard import read_run
+    from kg.runs import read_run
 
     result, source = build_corpus([folder], spool, load_toolkit(), cache=ExtractionCache(cache))
     checks = source.checks
@@ -187,7 +187,7 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE, help=f"the revision to compare with (default {BEFORE}); none to leave it out")
     parser.add_argument("--sample", type=int, default=17, help="documents pyshacl and pyrudof validate, scaled to the corpus (default 17)")
     args = parser.parse_args()
-    from kg.shard import Spool
+    from kg.runs import Spool
     from kg.validate import compile_shapes, validate_documents
 
     with scratch("kg-validation-") as work:

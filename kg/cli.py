@@ -100,7 +100,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .cache import ExtractionCache, default_cache_dir
     from .export import choose_formats
     from .pipeline import DEFAULT_INPUT, build_corpus, load_toolkit
-    from .shard import Spool, spool_directory
+    from .runs import Spool, spool_directory
     from .validate import load_ontology, validate_checks
 
     def load_writers() -> None:
@@ -133,7 +133,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         if source is None:
             _log(f"error: none of the {inputs} input(s) could be built; output left as it was")
             return 1
-        from .export import EXPORTERS, export_files, json_bytes, release_memory, stage_apart, write_outputs
+        from .export import EXPORTERS, download_paths, export_files, json_bytes, release_memory, stage_apart, write_outputs
         from .outfolder import OutputFolder
         from .render import render_views
         from .report import build_report, report_to_markdown
@@ -154,8 +154,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         source.formats = tuple(formats)
         apart = [name for name in formats if EXPORTERS[name].apart]
         files = export_files(source, [name for name in formats if name not in apart], lazy=True)
-        downloads = list(formats)
-        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows, downloads=downloads)
+        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows, downloads=download_paths(formats))
         files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
         outcome: dict = {}
 
@@ -241,7 +240,7 @@ def _pages(views: dict) -> int:
     return sum(1 for name in views if name.endswith(".html"))
 
 
-def views_files(graph, downloads: list[str] | None = None) -> dict[str, bytes]:
+def views_files(graph, downloads: dict[str, str] | None = None) -> dict[str, bytes]:
     from .network import graph_to_network
     from .render import render_views
     from .validate import load_ontology
@@ -250,7 +249,7 @@ def views_files(graph, downloads: list[str] | None = None) -> dict[str, bytes]:
 
 
 def cmd_views(args: argparse.Namespace) -> int:
-    from .export import EXPORTERS, ExportSource, write_outputs
+    from .export import EXPORTERS, ExportSource, download_paths, write_outputs
     from .outfolder import OutputFolder
     from .publish import read_dataset
     from .render import DATA_FOLDER, ENTITY_SHELL, MATRIX_FOLDER, PAGE_KINDS
@@ -258,7 +257,7 @@ def cmd_views(args: argparse.Namespace) -> int:
     graph = ExportSource(read_dataset(args.graph)).graph  # the ontology's graph set apart
     out = Path(args.out)
     # The landing page lists the exports that are there beside the pages (a build's output).
-    downloads = [name for name, e in EXPORTERS.items() if (out.parent / e.path).exists()]
+    downloads = download_paths(name for name, e in EXPORTERS.items() if (out.parent / e.path).exists())
     files = views_files(graph, downloads)
     # Pages of entities no longer in the graph go, and so do a corpus's entity page and data where
     # this graph is of one document; anything else in the folder stays. The folder changes in one step.

@@ -20,7 +20,7 @@ from .ids import digest
 from .vocab import ID, RKG, SCHEMA
 
 if TYPE_CHECKING:
-    from .export import GraphStats
+    from .exportsource import GraphStats
 
 DATASET_PATH = Path(__file__).resolve().parent / "exports" / "dataset.toml"
 

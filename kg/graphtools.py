@@ -25,7 +25,7 @@ from .ids import digest
 from .network import Projection, local_name
 
 if TYPE_CHECKING:
-    from .export import ExportSource
+    from .exportsource import ExportSource
 
 # Between the values of a multi-valued attribute (documents, written forms, evidence quotes).
 # Readable in Gephi's data table; a quote taken from a table may hold " | " itself, so a program

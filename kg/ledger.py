@@ -16,14 +16,11 @@ import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from .errors import RuleFileError
 from .query import QueryEngine, QueryResult, display_width, load_query, text_cell
 from .specs import check_keys, read_spec
-
-if TYPE_CHECKING:
-    from .export import ExportSource
 
 LEDGER_PATH = Path(__file__).resolve().parent / "exports" / "ledger.toml"
 
@@ -131,11 +128,6 @@ def result_to_ledger(result: QueryResult, spec: LedgerSpec) -> list[list[str]]:
         ]
         for row in result.rows
     ]
-
-
-def source_to_ledger(source: ExportSource) -> list[list[str]]:
-    """A row per reform project, in the query's order (document, number, name)."""
-    return engine_to_ledger(source.oxigraph)
 
 
 def engine_to_ledger(engine: QueryEngine) -> list[list[str]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import jieba
 
 from .errors import RuleFileError
+from .script import HAN_CLASS
 
 if TYPE_CHECKING:
     from .tagger import PosTagger
@@ -53,8 +54,6 @@ ALLOWED_VALUES = {
     ("numerals.tsv", "kind"): ("digit", "unit"),
 }
 
-# One Chinese (Han) character, as a regex class.
-HAN_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
 # The ranks of levels (levels.tsv) whose places may precede a lower one in a post's place:
 # the province and the city.
 HIGHER_PLACE_RANKS = (2, 3)

@@ -6,7 +6,10 @@ Offsets are the truth: every ``Span`` satisfies ``document.text[start:end] == te
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 
 @dataclass(frozen=True)
@@ -257,3 +260,43 @@ class UnitPlace:
     key: str
     relation: str
     code: str
+
+
+# --- what a build gives (kg.pipeline) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be built. ``message`` is the problem; ``str()`` names the file too."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An input whose text is the same as another's (a copy in another folder): built once, as ``original``."""
+
+    path: str
+    original: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: duplicate of {self.original}, skipped"
+
+
+Outcome = Union[Resolved, Failure, Duplicate]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    documents: tuple[Resolved, ...]
+    failures: tuple[Failure, ...]
+    dataset: Dataset | None  # kg.pipeline.build_graph's; None from build_corpus, whose graph is its ExportSource
+    duplicates: tuple[Duplicate, ...] = ()
+    cached: tuple[str, ...] = ()  # paths of the documents whose extraction came from the cache
+    # kg.pipeline.build_corpus's: each document's entry of the report (kg.report.document_report), made
+    # before its mentions, facts and entities were dropped from ``documents``.
+    reports: tuple[dict, ...] = ()

@@ -20,9 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, Union
-
-from rdflib import Dataset
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
 
 from .errors import InputError, KgError, UsageError
 from .cache import ExtractionCache
@@ -30,7 +28,7 @@ from .divisions import DivisionList, shared_division_list
 from .extract import extract_records
 from .lexicon import Lexicon, load_lexicon
 from .load import SUPPORTED_SUFFIXES, decode_document, describe_error, load_document, read_file
-from .model import Resolved, SourceDocument
+from .model import BuildResult, Duplicate, Failure, Outcome, Resolved, SourceDocument
 from .infer import add_entailments
 from .rdf import records_to_dataset
 from .validate import load_ontology
@@ -40,10 +38,11 @@ from .rules import Rules, detect_genre, load_all_rules
 from .layout import drop_glosses, reflow_document, restore_glosses
 from .script import restore_script, simplify_document
 from .segment import segment_document, split_sentences
+from .shard import ShardCollector, make_pickled_shard, places_by_document
 
 if TYPE_CHECKING:
-    from .export import ExportSource
-    from .shard import Spool
+    from .exportsource import ExportSource
+    from .runs import Spool
 
 DEFAULT_INPUT = Path(__file__).resolve().parent.parent / "data" / "pingshan-2017-reform-plan.txt"
 
@@ -60,43 +59,6 @@ class Toolkit:
     @property
     def divisions(self) -> DivisionList:
         return shared_division_list()
-
-
-@dataclass(frozen=True)
-class Failure:
-    """An input that could not be built. ``message`` is the problem; ``str()`` names the file too."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    """An input whose text is the same as another's (a copy in another folder): built once, as ``original``."""
-
-    path: str
-    original: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: duplicate of {self.original}, skipped"
-
-
-Outcome = Union[Resolved, Failure, Duplicate]
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    documents: tuple[Resolved, ...]
-    failures: tuple[Failure, ...]
-    dataset: Dataset | None  # build_graph's; None from build_corpus, whose graph is its ExportSource
-    duplicates: tuple[Duplicate, ...] = ()
-    cached: tuple[str, ...] = ()  # paths of the documents whose extraction came from the cache
-    # build_corpus's: each document's entry of the report (kg.report.document_report), made
-    # before its mentions, facts and entities were dropped from ``documents``.
-    reports: tuple[dict, ...] = ()
 
 
 def load_toolkit() -> Toolkit:
@@ -278,8 +240,6 @@ def build_corpus(
     runs here while it works: what the caller needs next, such as the modules that write the
     output, loaded on the other core. With a ``scheduler`` (a Dask scheduler's address) the
     workers are the cluster's (kg.cluster), and ``jobs`` is unused: the output is the same."""
-    from .shard import ShardCollector, make_pickled_shard, places_by_document
-
     toolkit = toolkit or load_toolkit()
     paths = list(paths)
     files, failures = _check_inputs(paths, toolkit, genre)

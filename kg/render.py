@@ -470,7 +470,7 @@ def render_views(
     triples: int | None = None,
     lazy: bool = False,
     ledger: list[list[str]] | None = None,
-    downloads: list[str] | None = None,
+    downloads: dict[str, str] | None = None,
     shell: bool | None = None,
 ) -> dict:
     """Every page of the views and their shared assets, as views/-relative path → UTF-8 bytes
@@ -478,8 +478,8 @@ def render_views(
     ``graph`` holds at least the documents' stated figures; ``triples``: the whole graph's count
     (by default, ``graph``'s); ``ledger``: the ledger's rows (kg.ledger), which a build has made
     for ledger.xlsx already; by default they are made from ``graph``, which must then be whole.
-    ``downloads``: the exports beside views/ that the landing page lists, by name (by
-    default every export's). ``shell``: whether the people, groups, tiers and projects are drawn
+    ``downloads``: the exports beside views/ that the landing page lists, name → path
+    (kg.export.download_paths; by default none). ``shell``: whether the people, groups, tiers and projects are drawn
     by the entity page from data files (ENTITY_SHELL) rather than a page each; by default, where
     there is more than one document."""
     style = style or load_style()
@@ -692,7 +692,7 @@ def _fact_quote(quote: Quote, marked: str, doc_labels: dict[str, str]) -> dict:
 
 
 def dataset_summary(
-    graph: Graph, network: Projection | nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict, triples: int, downloads: list[str] | None = None
+    graph: Graph, network: Projection | nx.MultiDiGraph, views: list[View], classes: list[dict], text: dict, triples: int, downloads: dict[str, str] | None = None
 ) -> dict:
     """What the landing page says: the documents with their stated and found figures, counts
     per class, and the pages by kind."""
@@ -723,10 +723,8 @@ def dataset_summary(
         group.sort(key=lambda v: (ordinal.get(v.focus, 1 << 30), v.title, v.path))
     people = [v for v in by_kind.get("person", [])]
     example = people[0].title.rsplit(" ", 1)[-1] if people else None
-    from .export import EXPORTERS
-
     return {
-        "downloads": [(EXPORTERS[name].path, text["file_notes"].get(name, EXPORTERS[name].description)) for name in (EXPORTERS if downloads is None else downloads)],
+        "downloads": [(path, text["file_notes"][name]) for name, path in (downloads or {}).items()],
         "documents": documents,
         "document_groups": groups,
         "places": places,

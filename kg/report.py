@@ -11,13 +11,12 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from .ids import KIND_CLASSES
-from .model import Resolved
-from .pipeline import BuildResult
+from .model import BuildResult, Resolved
 from .validate import ValidationReport
 from .vocab import RKG
 
 if TYPE_CHECKING:
-    from .export import GraphStats
+    from .exportsource import GraphStats
 
 GAP_PREDICATES = ("leadPerson", "leadPost", "responsibleGroup", "leadUnit")
 

@@ -23,8 +23,11 @@ from importlib.resources import files
 from types import MappingProxyType
 from typing import Callable, Mapping
 
-from .lexicon import HAN_CLASS
 from .model import Entity, Fact, Mention, Resolved, SourceDocument, Span, StatedFigure, Term
+
+# One Chinese (Han) character, as a regex class. Here, not in kg.lexicon, so that reading a
+# script needs no tokenizer (kg diff, kg query start without jieba).
+HAN_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
 
 # BCP 47 tags of a document's Chinese literals, by script. Simplified documents keep the plain
 # "zh" the graph has always used (for mainland documents it reads as simplified); both tags

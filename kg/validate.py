@@ -33,7 +33,7 @@ from functools import lru_cache
 from itertools import count
 from pathlib import Path
 from string import Template
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -42,9 +42,6 @@ from rdflib.term import Node
 
 from .errors import ShapesError
 from .vocab import RKG
-
-if TYPE_CHECKING:
-    from .export import ExportSource
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_PATH = ROOT / "ontology.ttl"
@@ -455,16 +452,6 @@ def validate_file(path: str | Path) -> ValidationReport:
     return validate_graphs(data)
 
 
-def validate_source(source: ExportSource) -> ValidationReport:
-    """An export source's graph validated: a corpus build's (made of shards) as ``kg build`` does
-    (``validate_checks``), any other as a whole."""
-    from .shard import spool_directory
-
-    if source.checks is None:
-        return validate_graph(source.graph)
-    return validate_checks(*source.union_run(), source.checks, spool_directory())
-
-
 def validate_checks(path: str, run: tuple[int, int], checks: DocumentChecks, directory: str | None = None) -> ValidationReport:
     """A corpus build's validation: each document's graph, with what the rules infer from it, on
     its own (``validate_documents``), and what only their merge can break (``validate_shared``).
@@ -514,7 +501,7 @@ def validate_shared(path: str, run: tuple[int, int], subjects_path: str, subject
     It reads the files by their paths, so that a process started apart can run it."""
     import pyoxigraph as ox
 
-    from .shard import lines_reader, merge_lines, read_run
+    from .runs import lines_reader, merge_lines, read_run
 
     constraints = [c for c in compile_shapes() if c.counts]
     if not constraints:

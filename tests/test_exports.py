@@ -298,7 +298,7 @@ def test_stage_apart_writes_the_graph_files_from_the_lines_alone(tmp_path):
     is, all by file path; it writes what the source itself writes."""
     from kg.export import EXPORTERS, content_bytes, export_files, stage_apart
     from kg.pipeline import build_corpus
-    from kg.shard import Spool
+    from kg.runs import Spool
 
     with Spool(str(tmp_path)) as spool:
         _, source = build_corpus([DEFAULT_INPUT], spool, jobs=1)

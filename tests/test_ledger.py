@@ -33,7 +33,6 @@ from kg.ledger import (
     ledger_to_xlsx,
     load_ledger_spec,
     result_to_ledger,
-    source_to_ledger,
 )
 from kg.query import QueryResult, format_result, load_query, open_engine
 
@@ -67,7 +66,7 @@ def pingshan(toolkit):
 
 @pytest.fixture(scope="module")
 def ledger(pingshan):
-    return source_to_ledger(pingshan)
+    return pingshan.ledger_rows
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +131,7 @@ def test_the_sentences_are_the_document_s_own_in_text_order(ledger):
 def test_a_tasks_table_gives_lead_units_and_deadlines(toolkit):
     from kg.pipeline import build_graph
 
-    rows = by_project(source_to_ledger(ExportSource(build_graph([HUOSHAN], toolkit, jobs=1).dataset)))
+    rows = by_project(ExportSource(build_graph([HUOSHAN], toolkit, jobs=1).dataset).ledger_rows)
     assert len(rows) == 3
     row = rows["全力推进开发区“空间再造”"]
     # the document: "2 |\n全力推进开发区“空间再造”,… |\n马振明 |\n改革办 |\n全年 |"

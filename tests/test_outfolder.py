@@ -107,7 +107,7 @@ def test_what_killed_builds_left_is_removed(tmp_path):
 
 
 def test_spools_of_killed_builds_are_removed(tmp_path):
-    from kg.shard import Spool
+    from kg.runs import Spool
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
     (tmp_path / f"kg-spool-{dead}-abc123").write_bytes(b"left by a killed build")

@@ -225,7 +225,7 @@ def test_count_jobs_gives_a_build_that_asks_a_worker_of_its_own(monkeypatch, tmp
 def test_build_corpus_runs_meanwhile_once_while_its_worker_extracts(toolkit, tmp_path, monkeypatch):
     from kg import pipeline
     from kg.pipeline import build_corpus
-    from kg.shard import Spool
+    from kg.runs import Spool
 
     monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
     real, where = pipeline.process_document, tmp_path / "extracted-in"

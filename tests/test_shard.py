@@ -11,10 +11,12 @@ import pytest
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
+from kg import runs as runs_module
 from kg import shard as shard_module
-from kg.export import EXPORTERS, ExportSource, content_bytes, count_lines
+from kg.export import EXPORTERS, ExportSource, content_bytes
+from kg.exportsource import count_lines
 from kg.pipeline import build_corpus, build_graph
-from kg.shard import Spool, join_sorted, merge_lines, open_run, read_run, with_graph
+from kg.runs import Spool, join_sorted, merge_lines, open_run, read_run, with_graph
 from kg.vocab import RKG
 from kg.writers import Prefixes, parse_term, write_jsonld, write_rdfxml, write_trig, write_turtle
 
@@ -103,7 +105,7 @@ def test_merge_lines_merges_sorted_runs_into_one_sorted_stream_each_line_once(mo
     runs = [[b"a\n", b"c\n", b"e\n"], [b"b\n", b"c\n", b"f\n"], [], [b"a\n", b"z\n"]]
     assert list(merge_lines([iter(r) for r in runs])) == [b"a\n", b"b\n", b"c\n", b"e\n", b"f\n", b"z\n"]
     # More runs than are merged at once: merged in rounds through files, the same result.
-    monkeypatch.setattr(shard_module, "MERGE_WIDTH", 2)
+    monkeypatch.setattr(runs_module, "MERGE_WIDTH", 2)
     assert list(merge_lines([iter(r) for r in runs], str(tmp_path))) == [b"a\n", b"b\n", b"c\n", b"e\n", b"f\n", b"z\n"]
 
 
@@ -146,7 +148,7 @@ def _graph() -> Graph:
 
 
 def _lines(graph: Graph) -> list[bytes]:
-    return shard_module.sorted_lines(graph).splitlines(keepends=True)
+    return runs_module.sorted_lines(graph).splitlines(keepends=True)
 
 
 @pytest.mark.parametrize("writer, fmt", [(write_turtle, "turtle"), (write_rdfxml, "xml")])
@@ -233,7 +235,8 @@ def test_run_each_lets_go_of_each_result_once_it_is_handed_on():
 
 
 def test_a_corpus_validated_a_document_at_a_time_finds_what_validating_it_whole_finds(both):
-    from kg.validate import validate_graph, validate_source
+    from kg.exportsource import validate_source
+    from kg.validate import validate_graph
 
     whole, sharded, _ = both
     assert len(sharded.checks.subject_runs) == len(sharded.checks.documents) == len(DOCUMENTS)
@@ -242,7 +245,8 @@ def test_a_corpus_validated_a_document_at_a_time_finds_what_validating_it_whole_
 
 def test_a_document_s_violations_and_those_only_the_merge_has_are_found_as_in_the_union(toolkit, tmp_path, monkeypatch):
     from kg import rdf, validate
-    from kg.validate import ShapeCompiler, load_shapes, load_templates, validate_documents, validate_graph, validate_source
+    from kg.exportsource import validate_source
+    from kg.validate import ShapeCompiler, load_shapes, load_templates, validate_documents, validate_graph
 
     # Two copies of a plan, a line apart (not duplicates): the problems they target are one node
     # in both, each with its own evidence. A bound that only the merge breaks: one rkg:evidence

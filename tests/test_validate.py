@@ -345,7 +345,7 @@ def test_the_constraints_that_merging_graphs_can_break_are_marked():
 
 def test_validate_shared_checks_the_bounds_of_the_nodes_several_documents_describe(tmp_path, monkeypatch):
     from kg import validate
-    from kg.shard import Spool, join_sorted, merge_lines, sorted_lines
+    from kg.runs import Spool, join_sorted, merge_lines, sorted_lines
 
     shape = "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:maxCount 1 ; sh:message \"one p\" ] ; sh:property [ sh:path ex:q ; sh:minCount 1 ] ."
     monkeypatch.setattr(validate, "compile_shapes", lambda: _compiled(shape))

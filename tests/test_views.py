@@ -39,7 +39,9 @@ def network(graph):
 
 @pytest.fixture(scope="module")
 def files(graph, network) -> dict[str, bytes]:
-    return render_views(graph, network, load_ontology())
+    from kg.export import download_paths
+
+    return render_views(graph, network, load_ontology(), downloads=download_paths())
 
 
 def node_labelled(network, label: str, cls: str) -> str:
