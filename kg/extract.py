@@ -437,12 +437,7 @@ def find_field_regions(span: Span, rules: Rules, first_leads: bool = False) -> l
             region = Span(span.start + match.start(), span.start + match.end(), match.group())
             if any(r.start < region.end and region.start < r.end for r, _ in regions):
                 continue
-            pairs = [
-                (field, sub_span(span, span.start + match.start(group), span.start + match.end(group)))
-                for field, group in (("leadUnit", "lead"), ("supportUnit", "support"))
-                if group in match.groupdict() and match.group(group)
-            ]
-            regions.append((region, pairs))
+            regions.append((region, _unit_pairs(span, match)))
     return sorted(regions, key=lambda r: r[0].start)
 
 
@@ -1231,16 +1226,17 @@ def _find_deadlines(c: _Collector, project: Entity, sentence: Span, name: Span) 
             _add_deadline(c, project, value, (name, sentence) if sentence != name else sentence, "deadline-in-text")
 
 
+def _unit_pairs(span: Span, match: re.Match) -> list[tuple[str, Span]]:
+    """The lead and supporting units a pattern's ``lead`` and ``support`` groups found in ``span``."""
+    found = match.groupdict()
+    return [(field, _group(span, match, group)) for field, group in (("leadUnit", "lead"), ("supportUnit", "support")) if found.get(group)]
+
+
 def _find_units_in_prose(c: _Collector, project: Entity, sentence: Span, name: Span) -> None:
     for pattern in c.rules.patterns["unit_in_prose"]:
         match = pattern.search(sentence.text)
         if match:
-            pairs = [
-                (field, sub_span(sentence, sentence.start + match.start(group), sentence.start + match.end(group)))
-                for field, group in (("leadUnit", "lead"), ("supportUnit", "support"))
-                if match.group(group)
-            ]
-            _apply_fields(c, project, pairs, (name, sentence))
+            _apply_fields(c, project, _unit_pairs(sentence, match), (name, sentence))
 
 
 # --- table rows ----------------------------------------------------------------------------
@@ -1827,8 +1823,7 @@ def find_points(c: _Collector, paragraph: Span) -> list[Span]:
         c.fact(project, "ordinal", Value(str(k + 1), "integer"), point, "point-number")
         match = _first_match(c.rules.patterns["point_unit"], point.text)
         if match:
-            said = match.groupdict()
-            _apply_fields(c, project, [(field, _group(point, match, group)) for field, group in (("leadUnit", "lead"), ("supportUnit", "support")) if said.get(group)], point)
+            _apply_fields(c, project, _unit_pairs(point, match), point)
         _find_deadlines(c, project, point, name)
         found.append(point)
     return found
