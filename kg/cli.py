@@ -491,7 +491,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
     if result.form == "SELECT" and (args.format or "table") == "table":
-        _log(f"{len(result.rows)} row(s)")
+        _log(f"{len(result.cells)} row(s)")
     return 0
 
 
