@@ -2,10 +2,10 @@
 by stage; corpus scaling (100, 1,000 and 5,000 generated documents: time, documents/s, MB/s, peak
 memory, cores used, extraction against jieba.lcut); the named queries' p50 and p99 at 10k, 100k
 and 1M triples on pyoxigraph and rdflib; what a corpus build writes and pays for it, before and
-after --formats; validation in bulk against a document at a time, pyshacl and pyrudof; and a
-build on a Dask cluster against local workers.
+after --formats; validation in bulk against a document at a time, pyshacl and pyrudof; a
+build on a Dask cluster against local workers; and `kg query`'s start-up against importing pyoxigraph.
 
-    python benchmarks/run_all.py [--quick] [--only build scaling sparql formats validation dask]
+    python benchmarks/run_all.py [--quick] [--only build scaling sparql formats validation dask startup]
 
 Not part of the test suite. Each benchmark runs as its own process, one after the other (they
 would slow each other down on two cores), and prints its figures as it goes; benchmarks/README.md
@@ -32,6 +32,7 @@ BENCHMARKS = {
     "formats": (["pay_for_use.py"], ["pay_for_use.py", "--copies", "2", "--repeat", "1", "--single-repeat", "3"]),
     "validation": (["validation_bulk.py"], ["validation_bulk.py", "--copies", "2", "--repeat", "3", "--sample", "5"]),
     "dask": (["dask_build.py", "--repeat", "5"], ["dask_build.py", "--copies", "2", "--repeat", "3"]),
+    "startup": (["query_startup.py", "--repeat", "21"], ["query_startup.py", "--repeat", "7"]),
 }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .catalog import DIFF_FILES, EXPORT_FORMATS
 from .errors import InputError, KgError, UsageError
 
 DEFAULT_OUT = Path("output")
@@ -490,7 +491,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
     if result.form == "SELECT" and (args.format or "table") == "table":
-        _log(f"{len(result.rows)} row(s)")
+        _log(f"{len(result.cells)} row(s)")
     return 0
 
 
@@ -554,16 +555,14 @@ def make_parser() -> argparse.ArgumentParser:
     views.add_argument("--out", default=str(DEFAULT_OUT / VIEWS_DIR), metavar="DIR", help="folder for the pages (default: output/views); pages from an earlier run that no longer apply are removed")
     views.set_defaults(func=cmd_views)
 
-    from .export import EXPORTERS
-
     export = sub.add_parser(
         "export",
         help="write the graph in one export format (kg build writes those its --formats names)",
         description="Write one export of a graph: "
-        + "; ".join(f"{name} → {e.path} ({e.description})" for name, e in EXPORTERS.items())
+        + "; ".join(f"{name} → {path} ({description})" for name, (path, description) in EXPORT_FORMATS.items())
         + ".",
     )
-    export.add_argument("--format", required=True, choices=list(EXPORTERS), help="the export to write")
+    export.add_argument("--format", required=True, choices=list(EXPORT_FORMATS), help="the export to write")
     export.add_argument("--graph", default=str(DEFAULT_OUT / "graph.trig"), metavar="PATH", help="graph or dataset file to export (default: output/graph.trig, which keeps the named graphs)")
     export.add_argument("--out", metavar="PATH", help="file to write (default: the format's file under output/); - for stdout")
     export.set_defaults(func=cmd_export)
@@ -595,20 +594,18 @@ def make_parser() -> argparse.ArgumentParser:
     publish.add_argument("--timeout", type=positive_int, default=60, metavar="SECONDS", help="give up on a request after this long (default: 60)")
     publish.add_argument("--dry-run", action="store_true", help="print the requests (method, URL, triples) on stdout and send nothing")
     publish.set_defaults(func=cmd_publish)
-    from .diff import DIFF_FORMATS
-
     diff = sub.add_parser(
         "diff",
         help="compare two documents or builds: projects continued, new and dropped, and what changed",
         description="Compare two documents or builds (this year's plan against last year's, two places' plans of one year): "
         "the projects of A and B matched one to one by the similarity of their names and what they share, with each match's score; "
         "for each continued project, the changes of its leaders, group, lead and support units, deadline and tier; the projects only B has (new) "
-        "and only A has (dropped). Without --out the report is printed; with --out DIR, " + ", ".join(f for f, _ in DIFF_FORMATS.values()) + " are written there.",
+        "and only A has (dropped). Without --out the report is printed; with --out DIR, " + ", ".join(DIFF_FILES.values()) + " are written there.",
     )
     diff.add_argument("a", metavar="A", help="the first side: a document (.txt .md .html .docx .pdf), a folder of documents, a kg build output folder (graph.trig or graph.ttl) or a graph file")
     diff.add_argument("b", metavar="B", help="the second side, as A: the later year, or the other place")
     diff.add_argument("--out", metavar="DIR", help="write diff.md, diff.json, diff.ttl and diff.html into DIR (which changes in one step) instead of printing")
-    diff.add_argument("--format", choices=list(DIFF_FORMATS), default="markdown", help="what to print without --out: markdown (default), json, turtle or html")
+    diff.add_argument("--format", choices=list(DIFF_FILES), default="markdown", help="what to print without --out: markdown (default), json, turtle or html")
     diff.add_argument("--threshold", type=fraction, metavar="X", help="the least score, from 0 to 1, of a matched pair (default: threshold in kg/exports/diff.toml)")
     diff.add_argument("--no-cache", action="store_true", help="extract the documents again rather than take them from the extraction cache")
     diff.set_defaults(func=cmd_diff)

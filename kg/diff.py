@@ -35,6 +35,7 @@ from typing import Callable
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
+from .catalog import DIFF_FILES
 from .ids import match_statement_iri
 from .network import Projection, Quote
 from .report import markdown_table, md
@@ -581,9 +582,5 @@ def _html_bytes(diff: Diff, words: dict, labels: dict) -> bytes:
 
 # --format name → (the file kg diff --out writes, the writer). ``words``: text.toml; ``labels``:
 # the ontology's labels by local name.
-DIFF_FORMATS: dict[str, tuple[str, Callable[[Diff, dict, dict], bytes]]] = {
-    "markdown": ("diff.md", _markdown_bytes),
-    "json": ("diff.json", _json_bytes),
-    "turtle": ("diff.ttl", _turtle_bytes),
-    "html": ("diff.html", _html_bytes),
-}
+_DIFF_WRITERS: dict[str, Callable[[Diff, dict, dict], bytes]] = {"markdown": _markdown_bytes, "json": _json_bytes, "turtle": _turtle_bytes, "html": _html_bytes}
+DIFF_FORMATS: dict[str, tuple[str, Callable[[Diff, dict, dict], bytes]]] = {name: (path, _DIFF_WRITERS[name]) for name, path in DIFF_FILES.items()}

@@ -23,6 +23,7 @@ from typing import BinaryIO, Callable, Iterable, Union
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph
 
 from . import writers
+from .catalog import EXPORT_FORMATS
 from .describe import describe_dataset
 from .errors import UsageError
 from .exportsource import ExportSource
@@ -138,22 +139,26 @@ class Exporter:
     apart: bool = False  # it reads the graph's lines and the ontology only (see stage_apart)
 
 
-EXPORTERS: dict[str, Exporter] = {
-    "ttl": Exporter("graph.ttl", lambda source: partial(write_turtle, source), "Turtle: every triple, the named graphs merged", apart=True),
-    "nt": Exporter("graph.nt", lambda source: partial(write_lines, source.triple_lines()), "N-Triples, one triple a line, sorted", apart=True),
-    "nq": Exporter("graph.nq", lambda source: partial(write_lines, source.quad_lines()), "N-Quads: each triple with its named graph (as in TriG), sorted", apart=True),
-    "trig": Exporter("graph.trig", lambda source: partial(write_trig, source), "TriG: a named graph per document, one for inferred facts and one for the ontology", apart=True),
-    "jsonld": Exporter("graph.jsonld", lambda source: partial(write_jsonld, source), "JSON-LD, compacted with the context of context.jsonld (embedded)", apart=True),
-    "context": Exporter("context.jsonld", source_to_context, "the JSON-LD context: prefixes and a term per rkg: property", apart=True),
-    "rdfxml": Exporter("graph.rdf", lambda source: partial(write_rdfxml, source), "RDF/XML, descriptions in subject order", apart=True),
-    "graphml": Exporter("graph.graphml", lambda source: partial(write_graphml, flatten_source(source)), "GraphML for Gephi and yEd: entities, relations, evidence as attributes"),
-    "gexf": Exporter("graph.gexf", lambda source: partial(write_gexf, flatten_source(source)), "GEXF for Gephi: entities, relations, evidence as attributes"),
-    "neo4j": Exporter("neo4j", lambda source: {name: partial(write, flatten_source(source)) for name, write in NEO4J_FILES.items()}, "nodes.csv and relationships.csv for neo4j-admin database import", ("nodes.csv", "relationships.csv")),
-    "ledger-csv": Exporter("ledger.csv", lambda source: ledger_to_csv(source.ledger_rows), "the responsibility ledger, a row per project: CSV, UTF-8 with a byte-order mark for Excel"),
-    "ledger-xlsx": Exporter("ledger.xlsx", lambda source: ledger_to_xlsx(source.ledger_rows), "the responsibility ledger, a row per project: an Excel workbook"),
-    "void": Exporter("void.ttl", source_to_void, "the dataset described in VoID and DCAT: sources, counts, classes, properties, files"),
-    "ontology-html": Exporter("ontology.html", source_to_ontology_page, "the vocabulary as a page: every class and property with labels, comments, domain, range, alignments"),
+# name → (write, the files of a folder's export, apart); the file each writes and its description
+# are in kg.catalog, which the command line reads without importing the writers.
+_WRITERS: dict[str, tuple[Callable[[ExportSource], Content | dict[str, Content]], tuple[str, ...], bool]] = {
+    "ttl": (lambda source: partial(write_turtle, source), (), True),
+    "nt": (lambda source: partial(write_lines, source.triple_lines()), (), True),
+    "nq": (lambda source: partial(write_lines, source.quad_lines()), (), True),
+    "trig": (lambda source: partial(write_trig, source), (), True),
+    "jsonld": (lambda source: partial(write_jsonld, source), (), True),
+    "context": (source_to_context, (), True),
+    "rdfxml": (lambda source: partial(write_rdfxml, source), (), True),
+    "graphml": (lambda source: partial(write_graphml, flatten_source(source)), (), False),
+    "gexf": (lambda source: partial(write_gexf, flatten_source(source)), (), False),
+    "neo4j": (lambda source: {name: partial(write, flatten_source(source)) for name, write in NEO4J_FILES.items()}, ("nodes.csv", "relationships.csv"), False),
+    "ledger-csv": (lambda source: ledger_to_csv(source.ledger_rows), (), False),
+    "ledger-xlsx": (lambda source: ledger_to_xlsx(source.ledger_rows), (), False),
+    "void": (source_to_void, (), False),
+    "ontology-html": (source_to_ontology_page, (), False),
 }
+
+EXPORTERS: dict[str, Exporter] = {name: Exporter(path, _WRITERS[name][0], description, *_WRITERS[name][1:]) for name, (path, description) in EXPORT_FORMATS.items()}
 
 def download_paths(names: Iterable[str] | None = None) -> dict[str, str]:
     """The exports a views landing page lists (kg.render.render_views), name → path under

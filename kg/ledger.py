@@ -123,10 +123,10 @@ def result_to_ledger(result: QueryResult, spec: LedgerSpec) -> list[list[str]]:
     index = {variable: i for i, variable in enumerate(result.variables)}
     return [
         [
-            COMBINERS[column.combine][1](["" if row[index[s]] is None else str(row[index[s]]) for s in column.sources], spec.separator)
+            COMBINERS[column.combine][1](["" if row[index[s]] is None else row[index[s]].value for s in column.sources], spec.separator)
             for column in spec.columns
         ]
-        for row in result.rows
+        for row in result.cells
     ]
 
 

@@ -23,21 +23,21 @@ import csv
 import io
 import json
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
-from xml.sax.saxutils import escape, quoteattr
-
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
-from rdflib.namespace import DCTERMS, PROV, SKOS
-from rdflib.term import Identifier
-from rdflib.util import guess_format
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from .errors import GraphError, QueryError, UsageError
-from .vocab import RKG
+
+# rdflib is imported where it is used: the Oxigraph engine runs a query and writes its results
+# without it, so that `kg query` starts in a fraction of the time (benchmarks/query_startup.py).
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
+    from rdflib.graph import ConjunctiveGraph
+    from rdflib.term import Identifier
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -69,13 +69,51 @@ class NamedQuery:
     form: str  # "SELECT" | "CONSTRUCT" | "ASK" | "DESCRIBE"
 
 
-@dataclass(frozen=True)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING, XSD_INTEGER = _XSD + "string", _XSD + "integer"
+
+
+class Cell(NamedTuple):
+    """A value of a result as the result formats write it, made by either engine without rdflib."""
+
+    kind: str  # "uri" | "bnode" | "literal"
+    value: str  # the IRI, the blank node's id, or the literal's lexical form (as rdflib gives it)
+    language: str | None = None
+    datatype: str | None = None  # None for a plain literal (xsd:string) and a tagged one
+
+
 class QueryResult:
-    form: str
-    variables: tuple[str, ...]
-    rows: tuple[tuple[object, ...], ...]  # rdflib terms or None, for SELECT
-    boolean: bool | None  # for ASK
-    graph: Graph | None  # for CONSTRUCT / DESCRIBE
+    """What a query gave: ``rows`` of rdflib terms (or None) for SELECT, the same values as
+    ``cells`` (what the result formats write), ``boolean`` for ASK, ``graph`` for CONSTRUCT and
+    DESCRIBE. An engine gives rows or cells and the other is made when first asked for: writing
+    Oxigraph's results this way needs no rdflib."""
+
+    def __init__(self, form: str, variables: tuple[str, ...], rows=(), boolean: bool | None = None, graph: Graph | None = None, *, cells=None):
+        self.form, self.variables, self.boolean, self.graph = form, variables, boolean, graph
+        self._rows, self._cells = (None, cells) if cells is not None else (rows, None)
+
+    @property
+    def rows(self) -> tuple[tuple[object, ...], ...]:
+        if self._rows is None:
+            convert = lru_cache(maxsize=None)(_cell_term)  # a result repeats its values
+            self._rows = tuple(tuple(convert(cell) for cell in row) for row in self._cells)
+        return self._rows
+
+    @property
+    def cells(self) -> tuple[tuple[Cell | None, ...], ...]:
+        if self._cells is None:
+            self._cells = tuple(tuple(_rdflib_cell(term) for term in row) for row in self._rows)
+        return self._cells
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, QueryResult):
+            return NotImplemented
+        return (self.form, self.variables, self.rows, self.boolean, self.graph) == (other.form, other.variables, other.rows, other.boolean, other.graph)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"QueryResult({self.form!r}, {self.variables!r}, {self.rows!r}, {self.boolean!r}, {self.graph!r})"
 
 
 # --- reading queries -------------------------------------------------------------------------
@@ -199,32 +237,52 @@ def _read_text(path: Path) -> str:
 # --- binding parameters ----------------------------------------------------------------------
 
 
-def text_to_term(value: str) -> Identifier:
-    """``<https://…>`` → an IRI; anything else → a plain literal (queries compare labels by
-    ``STR``, so a plain value matches a label tagged ``@zh`` as well)."""
+def _text_iri(value: str) -> str | None:
+    """``<https://…>`` → the IRI; anything else → None (a plain literal)."""
     if value.startswith("<") and value.endswith(">"):
         iri = value[1:-1]
         if not _IRI.fullmatch(iri):
             raise QueryError(f"{value!r} is not an IRI (a scheme such as https:, and no spaces or <>\"{{}}|^`\\)")
-        return URIRef(iri)
-    return Literal(value)
+        return iri
+    return None
 
 
-def bind_parameters(query: NamedQuery, bindings: dict[str, object] | None) -> dict[str, Identifier]:
-    """Check the given values against the query's declared parameters and make them RDF terms."""
+def text_to_term(value: str) -> Identifier:
+    """``<https://…>`` → an IRI; anything else → a plain literal (queries compare labels by
+    ``STR``, so a plain value matches a label tagged ``@zh`` as well)."""
+    from rdflib import Literal, URIRef
+
+    iri = _text_iri(value)
+    return Literal(value) if iri is None else URIRef(iri)
+
+
+def _is_rdflib(value, *names: str) -> bool:
+    """Whether ``value`` is one of rdflib's ``names`` classes; never so while rdflib is not loaded."""
+    rdflib = sys.modules.get("rdflib")
+    return rdflib is not None and isinstance(value, tuple(getattr(rdflib, name) for name in names))
+
+
+def _given_values(query: NamedQuery, bindings: dict[str, object] | None) -> dict[str, object]:
+    """The given values by the query's parameter names, each name checked against its header."""
     declared = dict(query.params)
-    terms: dict[str, Identifier] = {}
+    values: dict[str, object] = {}
     for given, value in (bindings or {}).items():
         name = given.lstrip("?$")
         if name not in declared:
             takes = ", ".join(declared) or "no parameters"
             raise QueryError(f"query {query.name} has no parameter {name!r}; it takes: {takes}")
-        terms[name] = value if isinstance(value, (URIRef, Literal)) else text_to_term(str(value))
-    missing = [name for name in declared if name not in terms]
+        values[name] = value
+    missing = [name for name in declared if name not in values]
     if missing:
         name = missing[0]
         raise QueryError(f"query {query.name} needs a value for parameter {name!r} ({declared[name]})")
-    return terms
+    return values
+
+
+def bind_parameters(query: NamedQuery, bindings: dict[str, object] | None) -> dict[str, Identifier]:
+    """Check the given values against the query's declared parameters and make them RDF terms."""
+    values = _given_values(query, bindings)
+    return {name: value if _is_rdflib(value, "URIRef", "Literal") else text_to_term(str(value)) for name, value in values.items()}
 
 
 _WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -272,6 +330,8 @@ def _language(tag: str) -> str:
 def _normal_term(term):
     """One form per term, whichever engine made it: ``"x"^^xsd:string`` is the plain ``"x"`` (RDF 1.1
     says they are one literal; pyoxigraph writes the datatype, rdflib leaves it out)."""
+    from rdflib import XSD, Literal
+
     if isinstance(term, Literal):
         if term.language:
             return Literal(str(term), lang=_language(term.language))
@@ -280,13 +340,16 @@ def _normal_term(term):
     return term
 
 
-# Prefixes a result graph is written with, besides those its query declares.
-GRAPH_PREFIXES = {"rkg": str(RKG._NS), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "skos": str(SKOS), "prov": str(PROV), "dcterms": str(DCTERMS)}
-
-
 def _normal_graph(triples, prefixes: dict[str, str]) -> Graph:
+    from rdflib import RDF, RDFS, XSD, Graph
+    from rdflib.namespace import DCTERMS, PROV, SKOS
+
+    from .vocab import RKG
+
+    # Prefixes a result graph is written with, besides those its query declares.
+    known = {"rkg": str(RKG._NS), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "skos": str(SKOS), "prov": str(PROV), "dcterms": str(DCTERMS)}
     graph = Graph(bind_namespaces="none")
-    for prefix, iri in sorted({**GRAPH_PREFIXES, **prefixes}.items()):
+    for prefix, iri in sorted({**known, **prefixes}.items()):
         graph.bind(prefix, iri)
     # Sorted insertion: the serialisers follow the store's order, and the output must not vary.
     for triple in sorted(tuple(_normal_term(t) for t in triple) for triple in triples):
@@ -310,10 +373,12 @@ class QueryEngine:
         """``query`` is a NamedQuery or the text of one (its header, if any, declares its parameters)."""
         if isinstance(query, str):
             query = parse_query(query, Path("<query>"), strict=False)
-        terms = bind_parameters(query, bindings)
-        return self._execute(query, terms)
+        return self._execute(query, self._bind(query, bindings))
 
-    def _execute(self, query: NamedQuery, terms: dict[str, Identifier]) -> QueryResult:
+    def _bind(self, query: NamedQuery, bindings: dict[str, object] | None) -> dict:
+        return bind_parameters(query, bindings)
+
+    def _execute(self, query: NamedQuery, terms: dict) -> QueryResult:
         raise NotImplementedError
 
 
@@ -345,32 +410,47 @@ class OxigraphEngine(QueryEngine):
     def __init__(self, store):
         self.store = store
 
-    def _execute(self, query: NamedQuery, terms: dict[str, Identifier]) -> QueryResult:
+    def _bind(self, query: NamedQuery, bindings: dict[str, object] | None) -> dict:
+        """Pyoxigraph terms by parameter name: text is bound without making rdflib terms."""
         import pyoxigraph as ox
 
-        substitutions = {ox.Variable(name): _to_oxigraph(term) for name, term in terms.items()}
-        # A result repeats its values (a document's name on each of its rows): each is made an
-        # rdflib term once, which is most of the time a large result takes here.
-        convert = lru_cache(maxsize=None)(_from_oxigraph)
+        terms = {}
+        for name, value in _given_values(query, bindings).items():
+            if _is_rdflib(value, "URIRef", "Literal"):
+                terms[name] = _to_oxigraph(value)
+            else:
+                iri = _text_iri(str(value))
+                terms[name] = ox.Literal(str(value)) if iri is None else ox.NamedNode(iri)
+        return terms
+
+    def _execute(self, query: NamedQuery, terms: dict) -> QueryResult:
+        import pyoxigraph as ox
+
+        substitutions = {ox.Variable(name): term for name, term in terms.items()}
         try:
             result = self.store.query(query.text, substitutions=substitutions or None)
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ASK", (), (), bool(result), None)
             if isinstance(result, ox.QueryTriples):
+                # A result repeats its values (a document's name on each of its rows): each is
+                # made an rdflib term once, which is most of the time a large result takes here.
+                convert = lru_cache(maxsize=None)(_from_oxigraph)
                 triples = [tuple(convert(t) for t in (x.subject, x.predicate, x.object)) for x in result]
                 return QueryResult(query.form, (), (), None, _normal_graph(triples, _prefixes(query.text)))
+            cell = lru_cache(maxsize=None)(_oxigraph_cell)
             variables = tuple(v.value for v in result.variables)
-            rows = tuple(tuple(convert(solution[v]) for v in variables) for solution in result)
+            cells = tuple(tuple(cell(solution[v]) for v in variables) for solution in result)
         except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
             message = str(exc)
             if "projection" in message:  # pyoxigraph binds only variables the result could show
                 message += " (a parameter must be projected by the SELECT, or by a sub-select in CONSTRUCT and ASK)"
             raise QueryError(f"{query.name}: {message}") from None
-        return QueryResult("SELECT", variables, rows, None, None)
+        return QueryResult("SELECT", variables, cells=cells)
 
 
 def _to_oxigraph(term: Identifier):
     import pyoxigraph as ox
+    from rdflib import BNode, URIRef
 
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -383,26 +463,74 @@ def _to_oxigraph(term: Identifier):
     return ox.Literal(str(term))
 
 
-_XSD_STRING = str(XSD.string)
-
-
 def _from_oxigraph(term):
+    """A pyoxigraph term as an rdflib term, a literal in its normal form (as _normal_term leaves it)."""
+    return _cell_term(_oxigraph_cell(term))
+
+
+def _oxigraph_cell(term) -> Cell | None:
+    """A pyoxigraph term as the Cell of the rdflib term ``_from_oxigraph`` makes of it."""
     import pyoxigraph as ox
 
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return Cell("uri", term.value)
     if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
+        return Cell("bnode", term.value)
     if isinstance(term, ox.Literal):
-        # Made in their normal form at once (as _normal_term would leave them): a large result is
-        # mostly literals, and each rdflib Literal built costs microseconds.
         if term.language:
-            return Literal(term.value, lang=_language(term.language))
+            return Cell("literal", term.value, _language(term.language))
         datatype = term.datatype.value
-        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+        return Cell("literal", term.value) if datatype == XSD_STRING else Cell("literal", _lexical(term.value, datatype), None, datatype)
     raise QueryError(f"a result holds an RDF-star triple term, which reform-kg does not show: {term}")
+
+
+# Lexical forms rdflib keeps as they are, by datatype: its Literal writes others in a normal form
+# of its own ("01"^^xsd:integer as "1", "1"^^xsd:boolean as "true"), which rdflib alone knows.
+_KEPT_AS_WRITTEN = {
+    XSD_INTEGER: re.compile(r"-?(?:0|[1-9][0-9]*)"),
+    _XSD + "boolean": re.compile(r"true|false"),
+    _XSD + "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+}
+
+
+@lru_cache(maxsize=4096)
+def _lexical(value: str, datatype: str) -> str:
+    """A typed literal's text as rdflib gives it, so that both engines write the same bytes."""
+    kept = _KEPT_AS_WRITTEN.get(datatype)
+    if kept is not None and kept.fullmatch(value):
+        return value
+    from rdflib import Literal, URIRef
+
+    return str(Literal(value, datatype=URIRef(datatype)))
+
+
+def _rdflib_cell(term) -> Cell | None:
+    from rdflib import BNode, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return Cell("uri", str(term))
+    if isinstance(term, BNode):
+        return Cell("bnode", str(term))
+    return Cell("literal", str(term), term.language or None, None if term.datatype is None else str(term.datatype))
+
+
+def _cell_term(cell: Cell | None):
+    """The rdflib term of a Cell (as ``_from_oxigraph`` makes it)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if cell is None:
+        return None
+    if cell.kind == "uri":
+        return URIRef(cell.value)
+    if cell.kind == "bnode":
+        return BNode(cell.value)
+    if cell.language:
+        return Literal(cell.value, lang=cell.language)
+    return Literal(cell.value) if cell.datatype is None else Literal(cell.value, datatype=URIRef(cell.datatype))
 
 
 # Formats that hold named graphs: read into an rdflib Dataset so that GRAPH ?g reaches them. A
@@ -411,6 +539,9 @@ DATASET_FORMATS = ("trig", "nquads", "trix", "json-ld")
 
 
 def _load_rdflib(path: Path) -> Graph:
+    from rdflib import Dataset, Graph
+    from rdflib.util import guess_format
+
     fmt = guess_format(str(path)) or "turtle"
     graph = Dataset(default_union=True) if fmt in DATASET_FORMATS else Graph()
     return graph.parse(str(path), format=fmt)
@@ -418,6 +549,9 @@ def _load_rdflib(path: Path) -> Graph:
 
 def _copy_into_rdflib(source: ConjunctiveGraph) -> Dataset:
     """A fresh union dataset holding ``source``'s quads: the caller's dataset is left as it was."""
+    from rdflib import Dataset, Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
     dataset = Dataset(default_union=True)
     default = dataset.graph(DATASET_DEFAULT_GRAPH_ID)
     for prefix, iri in source.namespaces():
@@ -462,6 +596,8 @@ def _load_oxigraph(path: Path):
 def _rdflib_to_oxigraph(graph: Graph) -> list:
     """An rdflib Graph's triples, or a Dataset's quads, as pyoxigraph quads."""
     import pyoxigraph as ox
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
 
     if not isinstance(graph, ConjunctiveGraph):
         return [ox.Quad(*(_to_oxigraph(t) for t in triple)) for triple in graph]
@@ -474,14 +610,14 @@ def _rdflib_to_oxigraph(graph: Graph) -> list:
 
 
 def _open_rdflib(source) -> QueryEngine:
-    if isinstance(source, ConjunctiveGraph):  # a Dataset too: keep its named graphs
+    if _is_rdflib(source, "ConjunctiveGraph"):  # a Dataset too: keep its named graphs
         return RdflibEngine(_copy_into_rdflib(source))
     # A Graph is queried as it is: a query cannot change it.
-    return RdflibEngine(source if isinstance(source, Graph) else _load_rdflib(source))
+    return RdflibEngine(source if _is_rdflib(source, "Graph") else _load_rdflib(source))
 
 
 def _open_oxigraph(source) -> QueryEngine:
-    if isinstance(source, Graph):
+    if _is_rdflib(source, "Graph"):
         return OxigraphEngine(_oxigraph_store(_rdflib_to_oxigraph(source)))
     return OxigraphEngine(_load_oxigraph(source))
 
@@ -494,7 +630,7 @@ def open_engine(path_or_dataset, engine: str = "oxigraph") -> QueryEngine:
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     source = path_or_dataset
-    if not isinstance(source, Graph):
+    if not _is_rdflib(source, "Graph"):
         source = Path(source)
         if not source.is_file():
             raise UsageError("no such graph file", str(source))
@@ -511,13 +647,13 @@ def open_engine(path_or_dataset, engine: str = "oxigraph") -> QueryEngine:
 # --- result formats --------------------------------------------------------------------------
 
 
-def _plain(term) -> str:
-    """A term as CSV and the table show it: an IRI or a literal's text, ``_:id`` for a blank node."""
-    if term is None:
+def _plain(cell: Cell | None) -> str:
+    """A value as CSV and the table show it: an IRI or a literal's text, ``_:id`` for a blank node."""
+    if cell is None:
         return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    if cell.kind == "bnode":
+        return f"_:{cell.value}"
+    return cell.value
 
 
 def display_width(text: str) -> int:
@@ -530,16 +666,16 @@ def display_width(text: str) -> int:
     return width
 
 
-def _table_cell(term) -> str:
+def _table_cell(cell: Cell | None) -> str:
     # One row per line: line breaks and tabs inside a quote would break the columns.
-    return re.sub(r"[\t\r\n\v\f]+", " ", _plain(term))
+    return re.sub(r"[\t\r\n\v\f]+", " ", _plain(cell))
 
 
 def result_to_table(result: QueryResult) -> bytes:
     if result.form == "ASK":
         return ("true\n" if result.boolean else "false\n").encode("utf-8")
     header = list(result.variables)
-    body = [[_table_cell(term) for term in row] for row in result.rows]
+    body = [[_table_cell(cell) for cell in row] for row in result.cells]
     widths = [max([display_width(h)] + [display_width(r[i]) for r in body]) for i, h in enumerate(header)]
 
     def line(cells: list[str]) -> str:
@@ -558,7 +694,7 @@ def result_to_csv(result: QueryResult) -> bytes:
         writer.writerows([["boolean"], ["true" if result.boolean else "false"]])
     else:
         writer.writerow(result.variables)
-        writer.writerows([_plain(term) for term in row] for row in result.rows)
+        writer.writerows([_plain(cell) for cell in row] for row in result.cells)
     return out.getvalue().encode("utf-8")
 
 
@@ -567,21 +703,21 @@ def _turtle_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _tsv_term(term) -> str:
-    """A term in Turtle syntax, as SPARQL 1.1 TSV wants; integers in their short form."""
-    if term is None:
+def _tsv_term(cell: Cell | None) -> str:
+    """A value in Turtle syntax, as SPARQL 1.1 TSV wants; integers in their short form."""
+    if cell is None:
         return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if term.language:
-        return f"{_turtle_string(str(term))}@{term.language}"
-    if term.datatype == XSD.integer and re.fullmatch(r"[+-]?\d+", str(term)):
-        return str(term)
-    if term.datatype is not None:
-        return f"{_turtle_string(str(term))}^^<{term.datatype}>"
-    return _turtle_string(str(term))
+    if cell.kind == "uri":
+        return f"<{cell.value}>"
+    if cell.kind == "bnode":
+        return f"_:{cell.value}"
+    if cell.language:
+        return f"{_turtle_string(cell.value)}@{cell.language}"
+    if cell.datatype == XSD_INTEGER and re.fullmatch(r"[+-]?\d+", cell.value):
+        return cell.value
+    if cell.datatype is not None:
+        return f"{_turtle_string(cell.value)}^^<{cell.datatype}>"
+    return _turtle_string(cell.value)
 
 
 def result_to_tsv(result: QueryResult) -> bytes:
@@ -589,7 +725,7 @@ def result_to_tsv(result: QueryResult) -> bytes:
         lines = ["?boolean", "true" if result.boolean else "false"]
     else:
         lines = ["\t".join(f"?{v}" for v in result.variables)]
-        lines += ["\t".join(_tsv_term(term) for term in row) for row in result.rows]
+        lines += ["\t".join(_tsv_term(cell) for cell in row) for row in result.cells]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -611,20 +747,16 @@ def result_to_plain(result: QueryResult) -> bytes:
     if result.form == "ASK":
         rows = [["boolean"], ["true" if result.boolean else "false"]]
     else:
-        rows = [list(result.variables), *([re.sub(r"[\t\r\n]+", " ", _plain(term)) for term in row] for row in result.rows)]
+        rows = [list(result.variables), *([re.sub(r"[\t\r\n]+", " ", _plain(cell)) for cell in row] for row in result.cells)]
     return "".join("\t".join(text_cell(cell) for cell in row) + "\n" for row in rows).encode("utf-8")
 
 
-def _json_term(term) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    value = {"type": "literal", "value": str(term)}
-    if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype is not None:
-        value["datatype"] = str(term.datatype)
+def _json_term(cell: Cell) -> dict[str, str]:
+    value = {"type": cell.kind, "value": cell.value}
+    if cell.language:
+        value["xml:lang"] = cell.language
+    elif cell.datatype is not None:
+        value["datatype"] = cell.datatype
     return value
 
 
@@ -633,7 +765,7 @@ def result_to_json(result: QueryResult) -> bytes:
     if result.form == "ASK":
         document: dict = {"head": {}, "boolean": bool(result.boolean)}
     else:
-        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+        bindings = [{v: _json_term(c) for v, c in zip(result.variables, row) if c is not None} for row in result.cells]
         document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
     return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
@@ -643,25 +775,29 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _xml_text(text: str) -> str:
+    from xml.sax.saxutils import escape  # it imports urllib: loaded for this format only
+
     return escape(_NOT_XML.sub("\ufffd", text))
 
 
-def _xml_term(term) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{_xml_text(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{_xml_text(str(term))}</bnode>"
-    if term.language:
-        attribute = f" xml:lang={quoteattr(term.language)}"
-    elif term.datatype is not None:
-        attribute = f" datatype={quoteattr(str(term.datatype))}"
+def _xml_term(cell: Cell) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    if cell.kind != "literal":
+        return f"<{cell.kind}>{_xml_text(cell.value)}</{cell.kind}>"
+    if cell.language:
+        attribute = f" xml:lang={quoteattr(cell.language)}"
+    elif cell.datatype is not None:
+        attribute = f" datatype={quoteattr(cell.datatype)}"
     else:
         attribute = ""
-    return f"<literal{attribute}>{_xml_text(str(term))}</literal>"
+    return f"<literal{attribute}>{_xml_text(cell.value)}</literal>"
 
 
 def result_to_xml(result: QueryResult) -> bytes:
     """SPARQL Query Results XML Format (second edition)."""
+    from xml.sax.saxutils import quoteattr
+
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if result.form == "ASK":
         lines += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>"]
@@ -669,9 +805,9 @@ def result_to_xml(result: QueryResult) -> bytes:
         lines.append("  <head>")
         lines += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
         lines += ["  </head>", "  <results>"]
-        for row in result.rows:
+        for row in result.cells:
             lines.append("    <result>")
-            lines += [f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(result.variables, row) if t is not None]
+            lines += [f"      <binding name={quoteattr(v)}>{_xml_term(c)}</binding>" for v, c in zip(result.variables, row) if c is not None]
             lines.append("    </result>")
         lines.append("  </results>")
     lines.append("</sparql>")

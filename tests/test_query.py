@@ -598,3 +598,44 @@ def test_every_parameter_gives_an_example():
     assert example_bindings(QUERIES["projects-by-leader"]) == {"leader": "吕玉印"}
     assert all(example_bindings(q) for q in QUERIES.values() if q.params)
     assert example_bindings(QUERIES["responsibility-matrix"]) == {}
+
+
+# Literals whose text rdflib writes in a form of its own ("01"^^xsd:integer is "1"), and others.
+ODD_LITERALS = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/s> <https://example.org/p> "01"^^xsd:integer, "-0"^^xsd:integer, "+7"^^xsd:integer, "42"^^xsd:integer,
+    "1"^^xsd:boolean, "true"^^xsd:boolean, "1e0"^^xsd:double, "1.50"^^xsd:decimal, "01.5"^^xsd:decimal,
+    "2025-12-31"^^xsd:date, "2025-02-30"^^xsd:date, "2025-12-31Z"^^xsd:date, "2025"^^xsd:gYear, "abc"^^xsd:integer,
+    "x"^^<https://example.org/type>, "text", "文字"@zh-hans, "a\\tb\\nc"@EN-gb, "=1+1", _:b1, <https://example.org/o> .
+"""
+
+
+@pytest.mark.parametrize("query", ["SELECT ?o WHERE { ?s ?p ?o } ORDER BY STR(?o)", "SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?o ORDER BY STR(?o)"])
+def test_oxigraph_results_are_written_as_from_rdflib_terms(tmp_path, query):
+    """Oxigraph's results are written from Cells, without rdflib: the same bytes in every format
+    as from the rdflib terms of the same rows (the way they were written before), odd literals too."""
+    path = tmp_path / "odd.ttl"
+    path.write_text(ODD_LITERALS, encoding="utf-8")
+    result = open_engine(path, "oxigraph").run(query)
+    from_terms = QueryResult(result.form, result.variables, result.rows)
+    assert len(result.rows) >= 19
+    for name, (_, forms) in FORMATS.items():
+        if "SELECT" in forms:
+            assert format_result(result, name) == format_result(from_terms, name), name
+    assert from_terms.cells == result.cells
+    assert Literal("01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")) in {row[0] for row in result.rows}
+
+
+def test_kg_query_imports_neither_rdflib_nor_the_build_libraries(tmp_path):
+    """`kg query` on Oxigraph loads only what it runs: not jieba, networkx, pyvis, rdflib or the
+    exports, which took most of its start-up before (benchmarks/query_startup.py measures it)."""
+    heavy = ("rdflib", "jieba", "networkx", "pyvis", "kg.export", "kg.render")
+    wrapper = "import runpy, sys; sys.argv = ['kg', *sys.argv[1:]]\ntry:\n    runpy.run_module('kg', run_name='__main__')\nexcept SystemExit as exit:\n    print(sorted(m for m in sys.modules if m in %r), exit.code, file=sys.stderr)\n" % (heavy,)
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "graph.trig").write_bytes(PINGSHAN.read_bytes())  # Turtle is TriG
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for args in (["person-workload"], ["projects-by-leader", "--param", "leader=吕玉印", "--format", "json"], ["--list"]):
+        proc = subprocess.run([sys.executable, "-c", wrapper, "query", *args], capture_output=True, text=True, cwd=tmp_path, env=env)
+        assert proc.stderr.splitlines()[-1] == "[] 0", (args, proc.stderr)
+        assert proc.stdout
+    turtle = subprocess.run([sys.executable, "-c", wrapper, "query", "project-subgraph", "--param", "project=深化基层治理体制改革"], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert turtle.stderr.splitlines()[-1] == "['rdflib'] 0" and "@prefix rkg:" in turtle.stdout  # a graph is written by rdflib
