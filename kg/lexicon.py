@@ -109,6 +109,11 @@ class Lexicon:
         return self._levels_by_label.get(label)
 
     @cached_property
+    def unit_ends(self) -> tuple[str, ...]:
+        """What ends the name of a unit or a group ("局", "委员会", "领导小组"), longest first."""
+        return tuple(sorted({*self.unit_suffixes, *self.group_suffixes}, key=lambda w: (-len(w), w)))
+
+    @cached_property
     def _levels_by_label(self) -> dict[str, Level]:
         by_label: dict[str, Level] = {}
         for lv in self.levels:

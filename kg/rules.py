@@ -261,7 +261,7 @@ def _placeholders(data: dict, lexicon: Lexicon) -> dict[str, str]:
     return {
         **{k: str(v) for k, v in data.get("placeholders", {}).items()},
         "group_suffix": "(?:" + "|".join(map(re.escape, lexicon.group_suffixes)) + ")",
-        "unit_end": "(?:" + _alternation({*lexicon.unit_suffixes, *lexicon.group_suffixes}) + ")",
+        "unit_end": "(?:" + _alternation(lexicon.unit_ends) + ")",
     }
 
 
@@ -315,7 +315,7 @@ def _bracket_rules(words: dict, lexicon: Lexicon) -> BracketRules:
         support_verbs=longest_first("support_verbs"),
         adverbs=longest_first("adverbs"),
         catch_alls=longest_first("catch_alls"),
-        unit_ends=tuple(sorted({*lexicon.unit_suffixes, *lexicon.group_suffixes}, key=lambda w: (-len(w), w))),
+        unit_ends=lexicon.unit_ends,
         not_units=re.compile(_alternation(not_units)),
         when=re.compile(f"(?:[0-9]+|{_alternation(longest_first('when_words'))})+(?:{_alternation(longest_first('done_verbs'))})?"),
     )
