@@ -14,6 +14,7 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -64,6 +65,11 @@ class PlaceWords:
     common_shorts: frozenset[str]  # short names that are ordinary words too: 新建, 市中
     opening_chars: int
     closing_chars: int
+    townships: tuple[str, ...]  # a township or street after the name is its own: 定海区岑港街道
+    township_chars: int
+    township_words: tuple[str, ...]  # words that end like one: 城镇, 城乡
+    breadcrumb_marks: tuple[str, ...]  # a line of page furniture has two: 首页 > 浙江省 > 正文
+    signature_date: re.Pattern | None  # the date line under a signature: 2025年4月14日
     own_level: dict[str, tuple[str, ...]]  # level word → the name endings of what it may be
     own_tiers: dict[str, tuple[str, ...]]  # level word → the tiers of what it may be
     below_levels: frozenset[str]
@@ -76,6 +82,16 @@ class PlaceWords:
     collective_prefix: str
     collective_tiers: dict[str, str]
     collective_not_before: str  # characters that make 各区 something else: 各区直单位, 各市场主体
+
+
+def _pattern(source: object, key: str, path: Path) -> re.Pattern | None:
+    """A regular expression of the place words, compiled; None where the key is not given."""
+    if source is None:
+        return None
+    try:
+        return re.compile(str(source))
+    except re.error as exc:
+        raise RuleFileError(f"{key} is not a regular expression: {exc}", str(path)) from None
 
 
 def load_place_words(path: Path = WORDS_FILE) -> PlaceWords:
@@ -106,6 +122,11 @@ def load_place_words(path: Path = WORDS_FILE) -> PlaceWords:
         common_shorts=frozenset(data["short_names"].get("common", ())),
         opening_chars=int(issuer.get("opening_chars", 160)),
         closing_chars=int(issuer.get("closing_chars", 160)),
+        townships=tuple(issuer.get("townships", ())),
+        township_chars=int(issuer.get("township_chars", 4)),
+        township_words=tuple(issuer.get("township_words", ())),
+        breadcrumb_marks=tuple(issuer.get("breadcrumb_marks", ())),
+        signature_date=_pattern(issuer.get("signature_date"), "issuer.signature_date", path),
         own_level={k: tuple(v) for k, v in own.get("endings", {}).items()},
         own_tiers=own_tiers,
         below_levels=frozenset(own.get("below", {}).get("levels", ())),

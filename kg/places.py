@@ -70,12 +70,13 @@ def blank_cited_titles(text: str, keep: int = 0, cues: tuple[str, ...] = ()) -> 
     return "".join([*parts, text[last:]])
 
 
-def find_division_names(text: str, divisions: DivisionList, owners: tuple[str, ...] = ()) -> list[NameMatch]:
+def find_division_names(text: str, divisions: DivisionList, owners: tuple[str, ...] = (), organs: tuple[str, ...] = ()) -> list[NameMatch]:
     """Every division name the text writes, longest at each place it ends: "深圳市坪山区" is
     深圳市 and 坪山区. Names that are ordinary words too (城区) count only right after their
     prefecture's name; a name of two characters (沁县, 成县) only where it starts a word — not
     after another character ("完成县级") — unless its parent's name or an organ (``owners``:
-    "中共沁县县委") is next to it."""
+    "中共沁县县委") is next to it, and its level word does not head that organ itself (an
+    organ of ``organs`` after it: "召开县政府会议" is no 开县's)."""
     forms, longest = divisions.forms, divisions.longest_form
     ends = {form[-1] for form in forms}
     found: list[NameMatch] = []
@@ -86,7 +87,9 @@ def find_division_names(text: str, divisions: DivisionList, owners: tuple[str, .
         for length in range(min(longest, i + 1), 1, -1):
             start = i + 1 - length
             form = text[start : i + 1]
-            if start > taken - 1 and form in forms:
+            # a longer name from the same start is that name in full: 内蒙古, then 内蒙古自治区
+            longer = bool(found) and found[-1].start == start
+            if (start > taken - 1 or longer) and form in forms:
                 if form in divisions.words.common_names and not _after_parent(found, start, forms[form]):
                     break
                 if (
@@ -94,12 +97,14 @@ def find_division_names(text: str, divisions: DivisionList, owners: tuple[str, .
                     and start > 0
                     and HAN_CHAR.match(text[start - 1])
                     and not _after_parent(found, start, forms[form])
-                    and not text.startswith(owners, i + 1)
+                    and not (text.startswith(owners, i + 1) and not text.startswith(tuple(char + organ for organ in organs), i))
                 ):
                     break
                 # a longer name ending here that starts inside an earlier one is cut short by it
-                if found and start < found[-1].end:
+                if found and start < found[-1].end and not longer:
                     break
+                if longer:
+                    found.pop()
                 found.append(NameMatch(start, form, forms[form]))
                 taken = i + 1
                 break
@@ -252,11 +257,6 @@ def ground_document(
     titles = find_cited_titles(text, words.opening_chars, words.citing)
     full = text
     text = blank_cited_titles(text, words.opening_chars, words.citing)
-    level = find_unit_level(units, words) or find_speaking_level(text, words)
-    if level == words.national:
-        return None
-    trusted = level is not None  # read from 我市/全县 or the units; kg.resolve's reading of organs may err
-    level = level or find_own_level(text, lexicon)
     when = _list_year_for(year, divisions)
     owners = (*words.issuer_organs, *lexicon.organs)
     # what each name may mean at the document's time; a document that addresses 各区县 is above them
@@ -266,10 +266,18 @@ def ground_document(
         kept = tuple(d for d in match.divisions if _years_apart(d, when) <= words.max_years_apart and RANK[d.tier] < above)
         return dataclasses.replace(match, divisions=kept) if kept else None
 
-    matches = [m for m in map(in_time, find_division_names(text, divisions, owners)) if m is not None]
+    matches = [m for m in map(in_time, find_division_names(text, divisions, owners, lexicon.organs)) if m is not None]
+    head = _title_head(text, matches, words)
+    level = find_unit_level(units, words) or find_speaking_level(text, words)
+    if level == words.national:
+        # a title that opens with a division's name is that division's, whatever its 全国文明城市
+        if head is None:
+            return None
+        level = None
+    trusted = level is not None  # read from 我市/全县 or the units; kg.resolve's reading of organs may err
+    level = level or find_own_level(text, lexicon)
     opening, closing = words.opening_chars, len(text) - words.closing_chars
     below = level in words.below_levels
-    head = _title_head(text, matches)
 
     def fits(d: Division) -> bool:
         return d.tier == TIERS[-1] if below else _fits_level(d, level, words)
@@ -278,15 +286,16 @@ def ground_document(
     # there, owner anywhere, how often, the first match, owner in the signature or title]
     scores: dict[str, list] = {}
     for match in matches:
-        owner = text.startswith(owners, match.end) or match is head
+        signs = _signs(text, match, owners, divisions, lexicon.unit_suffixes)
+        owner = text.startswith(owners, match.end) or match is head or signs or _owns_township(text, match, words)
         # a signature owns an organ ("某某区人民政府办公室"); a name merely near the end is not one
-        edge = match.start < opening or (match.start >= closing and owner) or match is head
+        edge = match.start < opening or (match.start >= closing and owner) or match is head or signs
         score = scores.setdefault(match.form, [any(map(fits, match.divisions)), 0, 0, 0, 0, match, 0])
         score[1] += owner and edge
         score[2] += edge
         score[3] += owner
         score[4] += 1
-        score[6] += owner and (match is head or _signs(text, match, owners, divisions))
+        score[6] += match is head or signs
     # kg.resolve.detect_place counts a name written without its suffix too ("湖州" for 湖州市)
     if detected in scores:
         scores[detected][4] = max(scores[detected][4], MIN_MENTIONS)
@@ -306,7 +315,7 @@ def ground_document(
     if not candidates and level is not None and not below and not zone:
         # a parent named in a title the document cites still says where it is ("《…湖北省政务公开
         # 工作要点》… 荆州经开区、荆州高新区")
-        named = [m for m in map(in_time, find_division_names(full, divisions, owners)) if m is not None]
+        named = [m for m in map(in_time, find_division_names(full, divisions, owners, lexicon.organs)) if m is not None]
         found = _short_name_under(text, matches, named, fits, divisions, when) or _cited_title_head(full, titles, fits, in_time, divisions, owners)
         if found is not None:
             form, found_divisions, evidence = found
@@ -316,6 +325,12 @@ def ground_document(
         # its figures by 全省平均水平); a name owning an organ in the opening may be one of many
         # at a meeting ("黄山市政府…参加会议")
         candidates = {form: sc for form, sc in scores.items() if sc[6]}
+    if not candidates and len(scores) == 1 and not zone:
+        # the only division the text writes, where it can be what the document speaks as, or
+        # owns something there ("汶上县白石镇") where the document says no level
+        (form, score), = scores.items()
+        if (level is not None and score[0]) or (level is None and score[3]):
+            candidates = scores
     if not candidates:
         if zone or (below and detected):
             return _unresolved_below(text, matches, divisions, zone or detected, year, "zone" if zone else "below")
@@ -329,13 +344,23 @@ def ground_document(
     return _resolve(form, found, text, divisions, year, Span(evidence.start, evidence.end, form), detected if below and detected else "")
 
 
-def _signs(text: str, match: NameMatch, owners: tuple[str, ...], divisions: DivisionList) -> bool:
+def _signs(text: str, match: NameMatch, owners: tuple[str, ...], divisions: DivisionList, units: tuple[str, ...] = ()) -> bool:
     """Whether the name signs the document: a line of its own, the name (after its parent's,
-    "德阳市旌阳区人民政府") and an organ, and nothing else."""
+    "德阳市旌阳区人民政府") and an organ, and nothing else; or the name and a unit of it ("贵州省
+    河湖长制办公室": a name ending as a unit's, ``units``) over a line that dates it."""
     start = text.rfind("\n", 0, match.start) + 1
     end = text.find("\n", match.end)
-    before, after = text[start : match.start].strip(), text[match.end : end if end >= 0 else len(text)].strip()
-    return (not before or before in divisions.forms) and after in owners
+    end = end if end >= 0 else len(text)
+    before, after = text[start : match.start].strip(), text[match.end : end].strip()
+    if before and before not in divisions.forms:
+        return False
+    if after in owners:
+        return True
+    date = divisions.words.signature_date
+    if not (date and after.endswith(units) and all(HAN_CHAR.match(char) for char in after)):
+        return False
+    following = next((line for line in text[end:].split("\n") if line.strip()), "")
+    return bool(date.match(following))
 
 
 def _short_name_under(
@@ -399,14 +424,37 @@ def _cited_title_head(
     return first.form, found, Span(first.start, first.end, first.form)
 
 
-def _title_head(text: str, matches: list[NameMatch]) -> NameMatch | None:
+def _title_head(text: str, matches: list[NameMatch], words: PlaceWords) -> NameMatch | None:
     """The name a document's first line opens with ("黑龙江省促进…", "江苏省政府办公厅关于…"),
-    which is its own."""
-    if not matches:
+    which is its own. Before it may stand one line of anything (a site's menu), breadcrumbs
+    ("首页 > 浙江省 > 定海区 > 正文") and, on its line, a running head's page number written in
+    no Chinese ("Page 22 - 内蒙古自治区…")."""
+    first = next((m for m in matches if not _is_breadcrumb(_line_at(text, m.start), words)), None)
+    if first is None:
         return None
-    first = matches[0]
     line_start = text.rfind("\n", 0, first.start) + 1
-    return first if "\n" not in text[: first.start].strip() and not text[line_start : first.start].strip() else None
+    before = [line for line in text[:line_start].split("\n") if line.strip() and not _is_breadcrumb(line, words)]
+    return first if len(before) <= 1 and not HAN_CHAR.search(text, line_start, first.start) else None
+
+
+def _is_breadcrumb(line: str, words: PlaceWords) -> bool:
+    """Whether a line is a breadcrumb: two of its marks at least."""
+    return sum(line.count(mark) for mark in words.breadcrumb_marks) >= 2
+
+
+def _line_at(text: str, at: int) -> str:
+    end = text.find("\n", at)
+    return text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(text)]
+
+
+def _owns_township(text: str, match: NameMatch, words: PlaceWords) -> bool:
+    """Whether a township or a street is written right after the name ("定海区岑港街道")."""
+    after = text[match.end : match.end + words.township_chars + max(map(len, words.townships), default=0)]
+    for end in range(2, len(after) + 1):
+        name = after[:end]
+        if name.endswith(words.townships):
+            return not name.endswith(words.township_words) and all(HAN_CHAR.match(char) for char in name)
+    return False
 
 
 def _zone_name(detected: str | None, divisions: DivisionList) -> str:

@@ -233,6 +233,46 @@ def test_a_development_zone_is_not_guessed(toolkit, divisions):
     assert pudong.chain[0].code == "310115"
 
 
+def test_a_township_or_street_written_after_a_county_is_the_countys(toolkit, divisions):
+    text = "6件实事全面完成\n某网讯 10月12日，润州区官塘桥街道召开议政代表大会，推进民生实事项目建设。"
+    assert ground_text(text, toolkit, divisions, year=2024).chain[0].code == "321111"
+    # 城镇 and 城乡 end like a township and are none: 浙江省 owns nothing here
+    assert ground_text("二季度执行情况\n成功创建首批浙江省美丽城镇。推进城乡一体。", toolkit, divisions, year=2024) is None
+
+
+def test_a_level_word_heading_an_organ_ends_no_name(toolkit, divisions):
+    # 开县 (a county of 重庆 until 2016) is not read in 召开县政府会议; 中共沁县县委 is 沁县
+    text = "5月30日晚，县长某某主持召开县政府2021年第6次县长办公会议。会议听取了太白县养鸡产业发展的汇报。"
+    assert [m.form for m in find_division_names(text, divisions, ("政府", "县委"), ("政府", "委"))] == ["太白县"]
+    assert [m.form for m in find_division_names("中共沁县县委", divisions, ("县委",), ("委",))] == ["沁县"]
+
+
+def test_an_autonomous_county_by_the_name_texts_write(toolkit, divisions):
+    text = "各乡镇人民政府：经县政府研究，决定成立民和县项目要素保障工作专班。全县各单位要抓好落实。"
+    units = ["县发展和改革局", "县自然资源局"]
+    assert ground_text(text, toolkit, divisions, year=2023, units=units).chain[0].code == "630222"  # 民和回族土族自治县
+
+
+def test_a_unit_of_a_division_signs_over_its_date(toolkit, divisions):
+    text = "各市（州）河长制办公室：\n现将《工作要点》印发给你们，请抓好落实。\n贵州省河湖长制办公室\n2025年4月14日\n一、完善组织体系"
+    assert ground_text(text, toolkit, divisions, year=2025).chain[0].code == "520000"
+    # not without its date
+    assert ground_text(text.replace("2025年4月14日", "附件"), toolkit, divisions, year=2025) is None
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        # a breadcrumb before the title, and 全国文明城市 twice: still the district's
+        ("当前位置:主页 > 各省市政策 > 浙江省 > 舟山市 > 定海区 > 正文\n\n定海区岑港街道创建全国文明城市考核办法\n对标全国文明城市测评标准。", "330902"),
+        # a running head with its page number, and the full name read past its short form 内蒙古
+        ("Page 22 - 内蒙古自治区人民政府办公厅关于印发老旧小区改造实施方案的通知\nP. 22\n各盟行政公署、市人民政府要加强指导。", "150000"),
+    ],
+)
+def test_the_title_heads_past_page_furniture(toolkit, divisions, text, code):
+    assert ground_text(text, toolkit, divisions, year=2020).chain[0].code == code
+
+
 def test_a_national_document_has_no_place(toolkit, divisions):
     text = "国务院关于2020年重点工作的通知\n全国各地要推进改革，我国经济向好，全国一盘棋。北京市、上海市要带头。"
     assert ground_text(text, toolkit, divisions, year=2020) is None
