@@ -101,8 +101,9 @@ def facts_of():
 @_pytest.fixture(scope="session")
 def assert_evidence_quotes():
     """``assert_evidence_quotes(graph, text)``: the graph has evidence, and every rkg:Evidence node's
-    rkg:quote is ``text[rkg:start:rkg:end]`` — offsets are the truth, in the graph too."""
-    from rdflib import RDF
+    rkg:quote is ``text[rkg:start:rkg:end]`` — offsets are the truth, in the graph too — as a
+    plain string, with no language tag or datatype to keep it from comparing equal to the text."""
+    from rdflib import RDF, Literal
 
     from kg.vocab import RKG
 
@@ -111,6 +112,6 @@ def assert_evidence_quotes():
         assert evidence, "the graph has no evidence"
         for node in evidence:
             start, end = int(graph.value(node, RKG.start)), int(graph.value(node, RKG.end))
-            assert text[start:end] == str(graph.value(node, RKG.quote)), node
+            assert graph.value(node, RKG.quote) == Literal(text[start:end]), node
 
     return check
