@@ -156,16 +156,20 @@ def script_restorer(original: str, simplified: str) -> Callable[[str], str]:
 
 
 def restore_script(resolved: Resolved, document: SourceDocument) -> Resolved:
-    """What the rules found in ``simplify_document(document)``, given back ``document``'s text.
+    """What the rules found in ``simplify_document(document)`` (and a copy of it whose layout
+    changed), given back ``document``'s text.
 
-    Every span quotes the original at the same offsets; every label is restored to the
-    document's script, its simplified form kept as ``alt_label`` where the two differ; keys
+    Every span quotes the original at the same offsets; every label of a traditional document
+    is restored to its script, its simplified form kept as ``alt_label`` where the two differ; keys
     stay simplified, so one post or person has the same key in either script. The order
     resolve gave is kept: it rests on kinds, keys and offsets, which do not change here (only
     two literal values of one subject and predicate could sort otherwise, and no output depends
     on that order). Warnings keep the copy's simplified words: they are messages, not data.
     """
-    restore = script_restorer(document.text, resolved.document.text)
+    # A simplified document read through a copy whose layout changed takes its white space
+    # back, and its labels stay as found: restoring a character the document never writes
+    # would give OpenCC's traditional form ("发改委" expanded to 委員會).
+    restore = script_restorer(document.text, resolved.document.text) if document.script == "traditional" else str
     language = LANGUAGE_TAGS[document.script]
     entities: dict[Entity, Entity] = {}
 

@@ -273,6 +273,16 @@ def test_traditional_deadline_is_written_as_in_the_document(toolkit):
     assert deadlines == [Value("2018年6月底前啓動", language="zh-Hant")]
 
 
+def test_a_simplified_document_whose_layout_was_reflowed_keeps_its_labels_simplified(toolkit):
+    # A cell wrapped a character a line is joined in a copy of the layout; 发改委 expands to a
+    # name with characters the document never writes (员, 会): they stay simplified.
+    text = "\n".join(["牵头单位", "| 目标任务", "| 责任单位", "|", "市", "发", "改", "委", "| 地区生产总值增长13%", "| 市统计局", "|", "市财政局", "| 财政收入增长", "| 市统计局", "|"])
+    resolved = process_document(SourceDocument("s", "s.txt", "s.txt", text), toolkit, "tasks")
+    units = {e.label: e.alt_label for e in resolved.entities if e.kind == "organization"}
+    assert units.get("市发展和改革委员会") == ""
+    assert not any("員" in label or "會" in label for label in units)
+
+
 # --- end to end through kg build ------------------------------------------------------------
 
 
