@@ -341,6 +341,45 @@ def _named_first(span: Span, found: list[_Official], lexicon: Lexicon) -> list[_
     return officials
 
 
+def _group_roles(c: _Collector, sentence: Span, project: Entity | None) -> None:
+    """Who a sentence makes a group's head or deputy ("由市安监局局长某某任组长", "某某、某某任副
+    组长"): each name written before 任, after the previous role, holds the role; the head of
+    the group an item names (``project``) leads the item, with the posts written with the name."""
+    officials = None
+    last = sentence.start
+    for pattern in c.rules.patterns["group_role"]:
+        for match in pattern.finditer(sentence.text):
+            if officials is None:
+                officials = [o for o in find_officials(sentence, c.lexicon) if o.person is not None]
+            at = sentence.start + match.start()
+            named = [o for o in officials if last <= o.person.start and o.person.end <= at]
+            if not named:
+                named = [_Official((), person) for person in _names_before(sentence, at, c.lexicon)]
+            role = Span(sentence.start + match.start("role"), sentence.start + match.end("role"), match.group("role"))
+            head = project if match.group("deputy") is None else None
+            for official in named:
+                _add_official(c, _Official((*official.posts, role) if head else (role,), official.person), sentence, "group-role", head)
+            last = sentence.start + match.end()
+
+
+def _names_before(span: Span, at: int, lexicon: Lexicon) -> list[Span]:
+    """The names written right before ``at``, one or a list of them ("甲某、乙某"), as the tagger
+    reads them (nr, two or three characters)."""
+    names: list[Span] = []
+    end = at
+    while True:
+        before = span.text[max(0, end - span.start - NAME_WINDOW) : end - span.start]
+        tokens = list(lexicon.tokenizer.cut(before)) if before else []
+        if not tokens or not tokens[-1].flag.startswith("nr") or not 2 <= len(tokens[-1].word) <= 3:
+            break
+        names.insert(0, Span(end - len(tokens[-1].word), end, tokens[-1].word))
+        end -= len(tokens[-1].word)
+        if span.text[end - span.start - 1 : end - span.start] != "、":
+            break
+        end -= 1
+    return names
+
+
 def _add_official(c: _Collector, official: _Official, sentence: Span | tuple[Span, ...], rule: str, project: Entity | None = None) -> None:
     where = _first(sentence)
     # "张 三": spaces that pad a name in a table are not part of it.
@@ -910,8 +949,9 @@ def find_measures(clauses: list[Span], lexicon: Lexicon, exclude: set[str]) -> l
 
 def _balance_quotes(name: Span, within: Span) -> Span:
     """Take back a quote mark that trimming cut off, at either end: "“某某+”工作机制", not
-    "某某+”工作机制"; "存在“信息壁垒”", not "存在“信息壁垒"."""
-    pairs = {"”": "“", "」": "「", "』": "『", "’": "‘"}
+    "某某+”工作机制"; "存在“信息壁垒”", not "存在“信息壁垒"; "修订出台《某某规定》", not
+    "修订出台《某某规定"."""
+    pairs = {"”": "“", "」": "「", "』": "『", "’": "‘", "》": "《"}
     opening = {v: k for k, v in pairs.items()}
     marks = [ch for ch in name.text if ch in pairs or ch in opening]
     if marks and marks[0] in pairs and name.start > within.start:
@@ -1206,6 +1246,7 @@ def _extract_item(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | N
         part = _outside(sentence, skip)
         if part is None:
             continue
+        _group_roles(c, part, project)
         _find_deadlines(c, project, part, name)
         # The name's own sentence is the name: what follows it describes the project.
         if part.end <= name.end:
@@ -1335,6 +1376,7 @@ def _extract_prose_sentence(c: _Collector, sentence: Span, known_tiers: dict[str
             c.fact(tier, "carriedOutBy", group, sentence, "tier-groups")
     _extract_figures(c, sentence, known_tiers)
 
+    _group_roles(c, sentence, bound)
     clauses = split_clauses(sentence, c.rules)
     project, named = bound, 0
     # "某某负责人介绍，也会探索建立…模式": a clause that only says who speaks does not count as

@@ -61,6 +61,7 @@ PATTERN_NAMES = (
     "point",
     "point_unit",
     "led_task",
+    "group_role",
 )
 SINGLE_PATTERNS = {"level_collective": "(?!)", "level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")

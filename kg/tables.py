@@ -1,11 +1,13 @@
 """Find tables in a document's lines and turn them into rows of typed cells, keeping offsets.
 
-Tables reach us in four shapes, each with its own reader (``TABLE_READERS``):
+Tables reach us in five shapes, each with its own reader (``TABLE_READERS``):
 
 - ``box``: box-drawing tables ("│工作任务│分管领导│…"), where a cell runs over several lines and
   a cell of one column (a leader) may span several rows of another;
 - ``cell_lines``: tables flattened to one cell per line, each ending in "|" (text copied from a
   web page: "序号 |", "重点工作 |", …);
+- ``leading_pipes``: the same with each cell's pipe before it ("| 目标任务"), a lone pipe closing
+  each row;
 - ``pipe_rows``: one row per line, cells separated by "|" (how ``kg.load`` writes HTML and Word
   tables);
 - ``spaced``: a header line of column names separated by spaces, then rows that start with
@@ -585,6 +587,74 @@ def _merged_rows(body: list[list[Span | None]], roles: list[str], rules: TableRu
     return Table(at, stop, tuple(rows)) if any(not r.heading for r in rows) else None
 
 
+# --- a cell per line, its pipe before it --------------------------------------------------
+
+
+def read_leading_pipes(lines: list[Span], at: int, rules: TableRules) -> Table | None:
+    """A table copied from a web page with each cell's pipe before it: a row's first cell on
+    lines of their own ("市政" / "府办" / "公厅", one name wrapped), then a line for each further
+    cell ("| 目标任务"), and a lone pipe that closes the row; lone pipes before that one are
+    empty cells ("| 雁塔区" / "|" / "|": an empty 备注). The header is the first row. A row short
+    of cells leaves out its first columns, whose cells of a row above span it (a 牵头单位 over
+    several tasks), or, a row of one cell, all but its task; the last row of a copy cut short
+    has its first cells only."""
+    rows: list[list[Span | None]] = []
+    more: dict[int, list[Span]] = {}
+    k, cut = at, False
+    while k < len(lines):
+        first = k
+        while k < len(lines) and k - first < MAX_CELL_RUN and PIPE_CHARACTER.search(lines[k].text) is None:
+            k += 1
+        if k == first or k >= len(lines) or not (_opens_cell(lines[k]) or (rows and _PIPES_ONLY.match(lines[k].text))):
+            k = first
+            break
+        row: list[Span | None] = [lines[first]]
+        if k - first > 1:
+            more[lines[first].start] = lines[first + 1 : k]
+        while k < len(lines) and _opens_cell(lines[k]):
+            row.append(_strip(Span(lines[k].start + 1, lines[k].end, lines[k].text[1:])))
+            k += 1
+        closing = 0
+        while k < len(lines) and _PIPES_ONLY.match(lines[k].text):
+            closing += 1
+            k += 1
+        rows.append(row + [None] * max(closing - 1, 0))
+        if not closing:
+            cut = True  # the copy ends inside the row, or the table does
+            break
+    if len(rows) < 3:
+        return None
+    header = [c for c in rows[0] if c is not None]
+    roles = _task_column([column_role(c.text, rules) for c in header])
+    if len(header) < 2 or len(header) != len(rows[0]) or not _known(roles):
+        return None
+    body: list[list[Span | None]] = []
+    for n, row in enumerate(rows[1:], 1):
+        missing = len(header) - len(row)
+        if missing > 0 and body and not (cut and n == len(rows) - 1):
+            task = roles.index("project")
+            row = body[-1][:task] + row + body[-1][task + 1 :] if len(row) == 1 else body[-1][:missing] + row
+        body.append(row)
+    return _joined(_merged_rows(body, roles, rules, at, k, cut=cut), more)
+
+
+def _opens_cell(line: Span) -> bool:
+    """ "| 目标任务": a cell after its pipe, and no other pipe."""
+    return line.text[:1] in PIPE and len(line.text) > 1 and not _PIPES_ONLY.match(line.text) and PIPE_CHARACTER.search(line.text, 1) is None
+
+
+def _joined(table: Table | None, more: dict[int, list[Span]]) -> Table | None:
+    """The table with each cell that wraps over several lines given its further lines: one
+    text, whatever the column ("市政" / "府办" / "公厅" is 市政府办公厅)."""
+    if table is None or not more:
+        return table
+    rows = []
+    for row in table.rows:
+        cells = tuple(Cell(c.role, (*c.pieces, *more.get(c.pieces[0].start, ()))) if c.pieces else c for c in row.cells)
+        rows.append(Row(row.span, cells, row.heading))
+    return Table(table.first, table.stop, tuple(rows))
+
+
 # --- one cell per line, no marks ----------------------------------------------------------
 
 # A header cell: a short line with no sentence end.
@@ -1051,6 +1121,7 @@ def _box_rows(roles: list[str], closed: list[list[_Open]], bullets: str) -> list
 TABLE_READERS: dict[str, Callable[[list[Span], int, TableRules], Table | None]] = {
     "box": read_box,
     "cell_lines": read_cell_lines,
+    "leading_pipes": read_leading_pipes,
     "bare_cells": read_bare_cells,
     "pipe_rows": read_pipe_rows,
     "spaced": read_spaced,

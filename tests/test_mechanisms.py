@@ -1398,3 +1398,70 @@ def test_a_spaced_table_whose_header_runs_on_after_its_title_and_rows_short_of_c
     assert ("ordinal", "一般公共预算收入增长8%以上", "2") in facts
     assert ("leadUnit", "全社会固定资产投资额550亿元", "经信委") in facts
     assert ("tier", "全社会固定资产投资额550亿元", "经济社会发展主要预期目标分解(11项)") in facts
+
+
+def test_a_table_copied_with_each_cells_pipe_before_it(toolkit):
+    # 长沙's and 西安's tables: a row's first cell on lines of its own (a name wrapped a few
+    # characters a line), "| cell" lines, a lone pipe closing the row; a row short of cells
+    # leaves out the columns a cell of the row above spans.
+    text = "\n".join(
+        [
+            "牵头单位", "| 目标任务", "| 责任单位", "|",
+            "市政", "府办", "公厅", "| 强化行政监督,自觉接受人大监督", "| 市直各单位、各区县市", "|",
+            "推进国家安全工作发展", "| 市直各单位", "|",
+            "市", "发", "改", "委", "| 地区生产总值增长13%", "| 统计局、各园区", "|",
+            "固定资产投资增长20%", "|",
+        ]
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert {
+        ("leadUnit", "强化行政监督,自觉接受人大监督", "市政府办公厅"),
+        ("leadUnit", "推进国家安全工作发展", "市政府办公厅"),
+        ("supportUnit", "推进国家安全工作发展", "市直各单位"),
+        ("leadUnit", "地区生产总值增长13%", "市发展和改革委员会"),
+        # a row of its task alone takes the other columns of the row above
+        ("leadUnit", "固定资产投资增长20%", "市发展和改革委员会"),
+        ("supportUnit", "固定资产投资增长20%", "各园区"),
+    } <= facts
+    # an empty cell before the row's closing pipe (an empty 备注) is a cell, not a row
+    text = "\n".join(["分 组", "| 督查组牵头单位", "| 督查单位", "| 备 注", "|"] + [line for k, unit in ((1, "市甲局"), (2, "市乙局"), (3, "市丙局")) for line in (f"第{'一二三'[k - 1]}组", f"| {unit}", "| 某某区", "|", "|")])
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "第一组", "市甲局"), ("leadUnit", "第三组", "市丙局")} <= facts
+    assert not any(o == "某某区" for p, _, o in facts if p in ("leadUnit", "supportUnit"))
+
+
+def test_who_a_sentence_makes_a_groups_head_or_deputy(toolkit):
+    text = (
+        "一、加强领导、严密组织\n"
+        "1、煤矿安全督查组，由市甲局局长张国华任组长，成员由市甲局、市乙局、市丙局、市丁局、市戊局有关业务科室负责人员组成。\n"
+        "2、道路交通安全督查组，由市丙局孙建伟任组长，成员由市丙局、市丁局、市戊局、市己局、市庚局有关业务科室负责人员组成。\n"
+    )
+    facts = facts_of(text, toolkit, "dutylist")
+    assert {("leadPerson", "煤矿安全督查组", "张国华"), ("leadPost", "煤矿安全督查组", "组长"), ("leadPost", "煤矿安全督查组", "市甲局局长"), ("holdsPost", "张国华", "组长")} <= facts
+    assert {("leadPerson", "道路交通安全督查组", "孙建伟"), ("holdsPost", "孙建伟", "组长")} <= facts
+    # in prose: every name before 任, after the previous role, holds it; deputies lead nothing
+    text = "省全面深化改革领导小组日前成立。省委书记、省人大常委会主任王建国任领导小组组长，省委副书记、省长李明华，省政协主席陈志刚任副组长。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert {("holdsPost", "王建国", "领导小组组长"), ("holdsPost", "李明华", "副组长"), ("holdsPost", "陈志刚", "副组长"), ("holdsPost", "李明华", "省长")} <= facts
+    assert not any(p == "leadPerson" and o in ("李明华", "陈志刚") for p, _, o in facts)
+
+
+def test_a_task_named_for_a_title_keeps_its_closing_mark(toolkit):
+    text = "一、完善法律法规\n7.推进修订《某某专利条例》。(国防科工局负责)\n8.修订出台《商业秘密保护规定》。(市场监管总局负责)\n"
+    facts = facts_of(text, toolkit, "keypoints")
+    assert {("leadUnit", "推进修订《某某专利条例》", "国防科工局"), ("leadUnit", "修订出台《商业秘密保护规定》", "市场监管总局")} <= facts
+
+
+def test_a_list_of_units_as_the_subject_of_a_task(toolkit):
+    text = (
+        "根据《分工方案》，发展改革委、工业和信息化部、交通运输部将负责支持建设某某都市经济圈，积极推进新区发展。\n"
+        "《意见》明确，国家卫生健康委、财政部、教育部等分工负责深化公立医院综合改革。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    assert {("leadUnit", "支持建设某某都市经济圈", "交通运输部"), ("leadUnit", "支持建设某某都市经济圈", "发展和改革委员会"), ("leadUnit", "深化公立医院综合改革", "教育部")} <= facts
+
+
+def test_a_report_heard_without_its_particle(toolkit):
+    text = "会议听取了县自然资源局关于松材线虫病防控工作情况汇报。会议要求，要加强防控。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert ("leadUnit", "松材线虫病防控", "县自然资源局") in facts
