@@ -20,6 +20,7 @@ from functools import lru_cache
 OPEN = "（("
 CLOSE = "）)"
 CLAUSE_SEPARATORS = "，,；;。"
+SENTENCE_END = "。"
 LIST_SEPARATORS = "、，,及和"
 
 
@@ -33,6 +34,7 @@ class BracketRules:
     unit_ends: tuple[str, ...]  # what ends a unit's name: 局, 委员会, 人民政府 …
     not_units: re.Pattern  # a bracket holding one of these is no bracket of units: 简称, 试行 …
     when: re.Pattern  # a clause that says when, not who: "年内持续推进", "6月底完成"
+    notes: re.Pattern  # a sentence in a bracket holding one of these is a note: 下同, 不再列出 …
 
     @property
     def verb(self) -> re.Pattern:
@@ -131,6 +133,14 @@ def parse_bracket(inside: str, rules: BracketRules, first_leads: bool = False) -
     and nothing more. Clauses that name no unit (a deadline, "年底前完成") are passed over; a
     bracket needs at least one clause with a verb, or else to be units and nothing more.
     """
+    # "（甲、乙负责。列第一位者为牵头部门，下同）": a sentence holding a note's words ends the
+    # bracket; "（甲牵头。乙配合）" is two clauses.
+    kept: list[str] = []
+    for sentence in inside.split(SENTENCE_END):
+        if kept and rules.notes.search(sentence):
+            break
+        kept.append(sentence)
+    inside = SENTENCE_END.join(kept)
     if rules.not_units.search(inside):
         return None
     clauses: list[tuple[str | None, int, str]] = []  # (verb kind or None, start, units)

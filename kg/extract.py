@@ -2147,6 +2147,24 @@ def find_work_groups(c: _Collector, paragraph: Span) -> None:
         _add_levels(c, project, work, standalone=False)  # "深化乡镇改革": the levels it names
 
 
+def find_group_purposes(c: _Collector, paragraph: Span) -> None:
+    """A group set up for a work the sentence names first: "为加快推进甲建设，…，成立乙指挥部",
+    "强力推进丙建设，决定成立丁工作专班" → the project 甲建设, 乙指挥部's. A group already given
+    its work by its name (``find_work_groups``) takes no other."""
+    grouped = {f.object.key for f in c.facts if f.predicate == "responsibleGroup"}
+    for pattern in c.rules.patterns["group_purpose"]:
+        for match in pattern.finditer(paragraph.text):
+            group_span, work = (sub_span(paragraph, paragraph.start + match.start(g), paragraph.start + match.end(g)) for g in ("group", "work"))
+            group = c.entity("group", group_span.text)
+            if group.key in grouped:
+                continue
+            sentence = next((s for s in split_sentences(paragraph, c.rules) if s.start <= work.start < s.end), paragraph)
+            c.mention(group, sentence, group_span)
+            project = c.mention(c.entity("project", work.text, project_key(work.text, c.lexicon)), sentence, work)
+            c.fact(project, "responsibleGroup", group, sentence, "group-purpose")
+            _add_levels(c, project, work, standalone=False)
+
+
 def _convened_works(c: _Collector, listed: set[str]) -> None:
     """Where a report is of one group's meeting, inspection or visit ("某某专项领导小组全体会议在某地
     举行"), the works it names in prose are that group's, unless a group of their own is named."""
@@ -2273,6 +2291,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
         # A report's list of reforms names the sentence's projects; its officials are read still.
         reported = find_work_lists(c, segment.span) + find_agenda(c, segment.span)
         find_work_groups(c, segment.span)
+        find_group_purposes(c, segment.span)
         lists = find_project_lists(c, segment.span) + find_prose_tasks(c, segment.span)
         lists += find_unit_tasks(c, segment.span) + find_duty_lists(c, segment.span, heading) + find_body_duties(c, segment.span, shorts)
         lists += find_points(c, segment.span) + find_led_tasks(c, segment.span)

@@ -62,11 +62,12 @@ PATTERN_NAMES = (
     "point_unit",
     "led_task",
     "group_role",
+    "group_purpose",
 )
 SINGLE_PATTERNS = {"level_collective": "(?!)", "level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")
 # The words of the bracket grammar ([brackets]; see kg.brackets).
-BRACKET_KEYS = ("lead_verbs", "plain_verbs", "support_verbs", "adverbs", "catch_alls", "not_units", "when_words", "done_verbs")
+BRACKET_KEYS = ("lead_verbs", "plain_verbs", "support_verbs", "adverbs", "catch_alls", "not_units", "when_words", "done_verbs", "note_words")
 # The parts of the label grammar ([labels]): role words, level words, the heads of unit and of
 # person labels, and what may stand between a label and its colon.
 LABEL_KEYS = ("subjects", "roles", "levels", "unit_heads", "person_heads", "qualifier")
@@ -319,6 +320,7 @@ def _bracket_rules(words: dict, lexicon: Lexicon) -> BracketRules:
         unit_ends=lexicon.unit_ends,
         not_units=re.compile(_alternation(not_units)),
         when=re.compile(f"(?:[0-9]+|{_alternation(longest_first('when_words'))})+(?:{_alternation(longest_first('done_verbs'))})?"),
+        notes=re.compile(_alternation(words.get("note_words", ()))),
     )
 
 

@@ -1465,3 +1465,29 @@ def test_a_report_heard_without_its_particle(toolkit):
     text = "会议听取了县自然资源局关于松材线虫病防控工作情况汇报。会议要求，要加强防控。\n"
     facts = facts_of(text, toolkit, "meeting")
     assert ("leadUnit", "松材线虫病防控", "县自然资源局") in facts
+
+
+def test_a_note_after_a_sentence_end_inside_a_bracket(toolkit):
+    text = (
+        "1.全面建成中医医疗服务网络。（中医药局、发展改革委、卫生计生委负责。列第一位者为牵头部门或单位，其他有关部门和单位按职责分工负责，下同）\n"
+        "2.完善中医药服务体系。（卫生计生委牵头，财政部参与。明确牵头部门的，有关部门配合，不逐一列出，下同）\n"
+        "3.推进甲示范区建设（省甲厅牵头。省戊局配合）。\n"
+    )
+    facts = facts_of(text, toolkit, "opinions")
+    assert {("leadUnit", "全面建成中医医疗服务网络", "中医药局"), ("supportUnit", "全面建成中医医疗服务网络", "卫生计生委")} <= facts
+    assert {("leadUnit", "完善中医药服务体系", "卫生计生委"), ("supportUnit", "完善中医药服务体系", "财政部")} <= facts
+    assert not any("列第一位" in o or "列出" in o for _, _, o in facts)
+    # a sentence with no note's words goes on with the bracket
+    assert ("supportUnit", "推进甲示范区建设", "省戊局") in facts
+
+
+def test_a_group_set_up_for_the_work_its_notice_names_first(toolkit):
+    text = (
+        "各有关单位：\n"
+        "为加快推进“十四五”时期我区电网重点项目建设，全力服务保障高质量发展，按照市人民政府调整成立市电网重点项目协调指挥部工作部署，"
+        "经区人民政府研究决定，成立某某区电网重点项目协调指挥部，全面负责辖区内电网重点项目协调推动工作。\n"
+    )
+    facts = facts_of(text, toolkit, "dutylist")
+    assert ("responsibleGroup", "“十四五”时期我区电网重点项目建设", "某某区电网重点项目协调指挥部") in facts
+    # the group the notice only mentions (按照…成立市…指挥部) is not the one set up
+    assert not any(p == "responsibleGroup" and o == "市电网重点项目协调指挥部" for p, _, o in facts)
