@@ -494,6 +494,12 @@ def find_responsibility_clauses(c: _Collector, sentence: Span) -> tuple[Span, li
     clauses = split_span(sentence, c.rules.clause_seps)
     for k, clause in enumerate(clauses):
         text = clause.text.rstrip(c.rules.clause_seps)
+        # "上述项目由区商务委牵头负责", "该项工作由甲局负责": who answers comes after 由.
+        by = text.find("由")
+        if k == 0 and by > 0 and not c.rules.brackets.is_unit(text[:by]):
+            clause = sub_span(clause, clause.start + by, clause.end)
+            clauses = [clause, *clauses[1:]]
+            text = text[by:]
         if k and not text.startswith("由"):
             continue
         together = TOGETHER.match(text)

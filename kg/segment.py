@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .brackets import LIST_SEPARATORS, parse_bracket
 from .lexicon import Lexicon
 from .model import Segment, SourceDocument, Span
 from .rules import Rules
@@ -24,6 +25,13 @@ class _Line:
     ordinal: int | None
     content_start: int  # where the text after the number starts
     heads_only: bool = False  # numbered as points of an argument (Numbering.heads_only)
+
+
+@lru_cache(maxsize=4)
+def _collective_pattern(lexicon: Lexicon) -> re.Pattern:
+    """A collective of a level's units: "各街道", "各乡镇", "各县区"."""
+    levels = sorted((level.label for level in lexicon.levels), key=lambda w: (-len(w), w))
+    return re.compile(f"(?:{'|'.join(map(re.escape, lexicon.collectives))})(?:{'|'.join(map(re.escape, levels))})+")
 
 
 def _lines(text: str, numbering: tuple = ()) -> list[Span]:
@@ -345,7 +353,17 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
     def depth_of(text: str) -> int | None:
         return next((n.depth for n in rules.numbering if n.pattern.match(text)), None)
 
-    table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start, depth_of, rules.brackets.is_unit)
+    collective = _collective_pattern(lexicon)
+
+    def says_who(text: str) -> bool:
+        """Units, with or without a verb ("市甲局牵头落实"), or units and collectives of a level
+        ("区甲局、区乙管委会、各街道")."""
+        if parse_bracket(text, rules.brackets):
+            return True
+        pieces = [p for p in re.split(f"[{re.escape(LIST_SEPARATORS)}]", text) if p]
+        return bool(pieces) and all(rules.brackets.is_unit(p) or collective.fullmatch(p) for p in pieces)
+
+    table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start, depth_of, rules.brackets.is_unit, says_who)
     tables = {t.first: t for t in find_tables(spans, document.text, table_rules)}
     lines = _points_as_paragraphs([_classify(line, rules, lexicon) for line in spans])
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}

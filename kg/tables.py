@@ -72,6 +72,8 @@ class TableRules:
     depth_of: Callable[[str], int | None] | None = None
     # Whether a name is a unit's ("区发改局"): the genre's bracket grammar says.
     is_unit: Callable[[str], bool] | None = None
+    # Whether a text says who does a task, as a bracket's inside does ("市甲局牵头落实", "甲局、乙局").
+    says_who: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -742,6 +744,65 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
 
 # A heading between a header and its first row is at most this long.
 HEADING_CHARS = 40
+# A row of a table with no number column has at most this many lines before its units.
+MAX_LINES_BEFORE_UNITS = 3
+
+
+def read_unnumbered_cells(lines: list[Span], at: int, rules: TableRules) -> Table | None:
+    """A table copied a cell per line with no marks and no number column: a header of column
+    names ("项目名称", "项目内容", "责任单位", "进展情况"), then each row found by its cell of who
+    does the work ("区发改局、各街道", "市财政局牵头落实"): one line before that cell, the row's
+    task, and the lines after it as many as the header has columns after it. A cell a row above
+    spans is written once, as a numbered heading over the rows ("（一）" / "经济社会发展主要预期
+    目标", "一、…"), which heads the rows below it."""
+    if rules.says_who is None or column_role(lines[at].text, rules) == "ordinal":
+        return None
+    stop = at
+    while (
+        stop < len(lines)
+        and stop - at < 8
+        and len(lines[stop].text) <= HEADER_CELL_CHARS
+        and _HEADER_CELL.match(lines[stop].text)
+        and not (rules.heading and rules.heading.match(lines[stop].text))
+    ):
+        stop += 1
+    roles = _wrapped_header([line.text for line in lines[at:stop]], rules)
+    who = [k for k, role in enumerate(roles) if role in RESPONSIBILITY_ROLES]
+    if len(roles) < 3 or len(who) != 1 or who[0] == 0 or "ordinal" in roles:
+        return None
+    after = len(roles) - 1 - who[0]
+    rows: list[Row] = []
+    current: list[Span] = []
+    end = stop  # the line after the last row read
+    while stop < len(lines):
+        line = lines[stop]
+        heading = rules.heading.match(line.text) if rules.heading else None
+        if heading is not None and not current and len(line.text) <= HEADING_CHARS:
+            if not line.text[heading.end() :].strip() and stop + 1 < len(lines):
+                stop += 1  # "（一）" on a line of its own, its title on the next: one heading
+                line = Span(line.start, lines[stop].end, f"{line.text}{lines[stop].text}")
+            rows.append(Row(line, (), heading=True))
+        elif current and rules.says_who(line.text):
+            if len(current) > 1:
+                # several cells before the units (a name, a target, a figure): another layout
+                return None if not rows else Table(at, end, tuple(rows)) if any(not r.heading for r in rows) else None
+            trailing = lines[stop + 1 : stop + 1 + after]
+            cells = [_cell("project", [current[-1]]), _cell(roles[who[0]], [line])]
+            cells += [_cell(role if role not in RESPONSIBILITY_ROLES else "other", [cell]) for role, cell in zip(roles[who[0] + 1 :], trailing)]
+            rows.append(_row(cells))
+            stop += len(trailing)
+            current = []
+            end = stop + 1
+        elif len(current) < MAX_LINES_BEFORE_UNITS and not rules.says_who(line.text):
+            current.append(line)
+        else:
+            break
+        stop += 1
+    while rows and rows[-1].heading:  # a heading after the last row heads what follows the table
+        rows.pop()
+    if sum(1 for row in rows if not row.heading) < MIN_GRID_ROWS:
+        return None
+    return Table(at, end, tuple(rows))
 
 
 # The first part of a column's name wrapped over two cells is this short: "市政府" / "分管领导".
@@ -1123,6 +1184,7 @@ TABLE_READERS: dict[str, Callable[[list[Span], int, TableRules], Table | None]] 
     "cell_lines": read_cell_lines,
     "leading_pipes": read_leading_pipes,
     "bare_cells": read_bare_cells,
+    "unnumbered_cells": read_unnumbered_cells,
     "pipe_rows": read_pipe_rows,
     "spaced": read_spaced,
 }

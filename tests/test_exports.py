@@ -76,6 +76,24 @@ def test_the_dataset_exports_hold_a_graph_per_document_the_inferred_graph_and_th
     assert isomorphic(graphs[ONTOLOGY_GRAPH], Graph().parse(ROOT / "ontology.ttl"))
 
 
+def test_a_quote_is_stated_once_and_its_web_annotation_form_is_inferred(out):
+    """The document's graph states each span in the contract's terms only (rkg:quote, rkg:start,
+    rkg:end); the inferred graph holds the same span as oa:exact, oa:start and oa:end."""
+    oa = Namespace("http://www.w3.org/ns/oa#")
+    dataset = Dataset()
+    dataset.parse(out / "graph.trig", format="trig")
+    graphs = {str(g.identifier): g for g in dataset.graphs() if len(g)}
+    inferred = graphs.pop("https://w3id.org/reform-kg/id/graph/inferred")
+    graphs.pop(ONTOLOGY_GRAPH)
+    (document,) = graphs.values()
+    spans = list(document.subject_objects(RKG.quote))
+    assert spans and not list(document.triples((None, oa.exact, None))) and not list(document.triples((None, oa.start, None)))
+    for evidence, quote in spans:
+        assert inferred.value(evidence, oa.exact) == quote
+        assert inferred.value(evidence, oa.start) == document.value(evidence, RKG.start)
+        assert not list(inferred.triples((evidence, RKG.quote, None)))
+
+
 def test_jsonld_is_compact_under_the_published_context_and_expands_with_pyld(out, turtle):
     from pyld import jsonld
 

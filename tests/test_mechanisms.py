@@ -1491,3 +1491,34 @@ def test_a_group_set_up_for_the_work_its_notice_names_first(toolkit):
     assert ("responsibleGroup", "“十四五”时期我区电网重点项目建设", "某某区电网重点项目协调指挥部") in facts
     # the group the notice only mentions (按照…成立市…指挥部) is not the one set up
     assert not any(p == "responsibleGroup" and o == "市电网重点项目协调指挥部" for p, _, o in facts)
+
+
+def test_a_table_a_cell_a_line_with_no_number_column(toolkit):
+    # 潍坊's and 拱墅's tables: column names, then rows found by their cell of units; a cell that
+    # spans rows is written once as a numbered heading over them.
+    text = "\n".join(
+        [
+            "项目名称", "项目内容", "责任单位", "进展情况",
+            "(一)", "经济社会发展主要预期目标",
+            "地区生产总值增长6.5%以上", "区发改局、区科技园管委会、各街道", "正常进行中",
+            "财政收入与经济增长基本同步", "区财政局牵头落实", "正常进行中",
+            "(二)", "全面推进城市建设",
+            "完成老旧小区改造10个", "区住建局", "已完成",
+        ]
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert {
+        ("leadUnit", "地区生产总值增长6.5%以上", "区发展和改革局"),
+        ("leadUnit", "地区生产总值增长6.5%以上", "各街道"),
+        ("leadUnit", "财政收入与经济增长基本同步", "区财政局"),
+        ("tier", "财政收入与经济增长基本同步", "经济社会发展主要预期目标"),
+        ("tier", "完成老旧小区改造10个", "全面推进城市建设"),
+    } <= facts
+    assert not any(s == "正常进行中" for _, s, _ in facts)
+
+
+def test_who_answers_after_by_in_a_sentence_of_its_own(toolkit):
+    text = "五、加强社区公共服务设施建设。改建标准化菜市场4家。\n上述项目由区商务委牵头负责。\n"
+    facts = facts_of(text, toolkit, "plan")
+    assert ("leadUnit", "加强社区公共服务设施建设", "区商务委") in facts
+    assert not any("上述" in o for p, _, o in facts if p == "leadUnit")
