@@ -1522,3 +1522,9 @@ def test_who_answers_after_by_in_a_sentence_of_its_own(toolkit):
     facts = facts_of(text, toolkit, "plan")
     assert ("leadUnit", "加强社区公共服务设施建设", "区商务委") in facts
     assert not any("上述" in o for p, _, o in facts if p == "leadUnit")
+
+
+def test_a_ministrys_department_is_a_unit(toolkit):
+    text = "一、加强重点信息公开\n（一）环境质量信息\n实时发布环境空气质量数据，及时公布空气质量预报信息。（监测司、大气司）\n（二）许可信息\n更新发布行政许可事项目录。（法规与标准司）\n"
+    facts = facts_of(text, toolkit, "keypoints")
+    assert {("leadUnit", "环境质量信息", "监测司"), ("leadUnit", "环境质量信息", "大气司"), ("leadUnit", "许可信息", "法规与标准司")} <= facts
