@@ -720,13 +720,9 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
             fields.append(field)
         elif rules.section and rules.section.match(line.text) and len(current) >= len(roles):
             break  # "二、…": a new section, which may start a table of its own
-        elif rules.heading and rules.heading.match(line.text) and len(line.text) <= 40 and (not current or len(current) >= len(roles)):
+        elif (heading := _heading_at(lines, stop, rules)) is not None and (not current or len(current) >= len(roles)):
             close()
-            numbering = rules.heading.match(line.text)
-            if not line.text[numbering.end() :].strip() and stop + 1 < len(lines) and not _ROW_NUMBER.match(lines[stop + 1].text):
-                # "（一）" on a line of its own, its title on the next: one heading.
-                stop += 1
-                line = Span(line.start, lines[stop].end, f"{line.text}{lines[stop].text}")
+            line, stop = heading
             rows.append(Row(line, (), heading=True))
         elif not current and not rows and len(line.text) <= HEADING_CHARS:
             rows.append(Row(line, (), heading=True))  # a title over the rows, before the first
@@ -744,15 +740,25 @@ def read_bare_cells(lines: list[Span], at: int, rules: TableRules) -> Table | No
 
 # A heading between a header and its first row is at most this long.
 HEADING_CHARS = 40
-# A row of a table with no number column has at most this many lines before its units.
-MAX_LINES_BEFORE_UNITS = 3
+def _heading_at(lines: list[Span], at: int, rules: TableRules) -> tuple[Span, int] | None:
+    """A numbered heading between a table's rows ("一、…", "（一）…"), with the index of its last
+    line: "（一）" on a line of its own takes its title from the next line, unless that is a row's
+    number."""
+    line = lines[at]
+    numbering = rules.heading.match(line.text) if rules.heading else None
+    if numbering is None or len(line.text) > HEADING_CHARS:
+        return None
+    if not line.text[numbering.end() :].strip() and at + 1 < len(lines) and not _ROW_NUMBER.match(lines[at + 1].text):
+        return Span(line.start, lines[at + 1].end, f"{line.text}{lines[at + 1].text}"), at + 1
+    return line, at
 
 
 def read_unnumbered_cells(lines: list[Span], at: int, rules: TableRules) -> Table | None:
     """A table copied a cell per line with no marks and no number column: a header of column
     names ("项目名称", "项目内容", "责任单位", "进展情况"), then each row found by its cell of who
     does the work ("区发改局、各街道", "市财政局牵头落实"): one line before that cell, the row's
-    task, and the lines after it as many as the header has columns after it. A cell a row above
+    task, and the lines after it as many as the header has columns after it; a second line before
+    the units (a target, a figure) is another layout, and ends the table. A cell a row above
     spans is written once, as a numbered heading over the rows ("（一）" / "经济社会发展主要预期
     目标", "一、…"), which heads the rows below it."""
     if rules.says_who is None or column_role(lines[at].text, rules) == "ordinal":
@@ -772,31 +778,25 @@ def read_unnumbered_cells(lines: list[Span], at: int, rules: TableRules) -> Tabl
         return None
     after = len(roles) - 1 - who[0]
     rows: list[Row] = []
-    current: list[Span] = []
+    task: Span | None = None  # the row's task, read, its units not yet
     end = stop  # the line after the last row read
     while stop < len(lines):
         line = lines[stop]
-        heading = rules.heading.match(line.text) if rules.heading else None
-        if heading is not None and not current and len(line.text) <= HEADING_CHARS:
-            if not line.text[heading.end() :].strip() and stop + 1 < len(lines):
-                stop += 1  # "（一）" on a line of its own, its title on the next: one heading
-                line = Span(line.start, lines[stop].end, f"{line.text}{lines[stop].text}")
+        if task is None and (heading := _heading_at(lines, stop, rules)) is not None:
+            line, stop = heading
             rows.append(Row(line, (), heading=True))
-        elif current and rules.says_who(line.text):
-            if len(current) > 1:
-                # several cells before the units (a name, a target, a figure): another layout
-                return None if not rows else Table(at, end, tuple(rows)) if any(not r.heading for r in rows) else None
+        elif task is not None and rules.says_who(line.text):
             trailing = lines[stop + 1 : stop + 1 + after]
-            cells = [_cell("project", [current[-1]]), _cell(roles[who[0]], [line])]
+            cells = [_cell("project", [task]), _cell(roles[who[0]], [line])]
             cells += [_cell(role if role not in RESPONSIBILITY_ROLES else "other", [cell]) for role, cell in zip(roles[who[0] + 1 :], trailing)]
             rows.append(_row(cells))
             stop += len(trailing)
-            current = []
+            task = None
             end = stop + 1
-        elif len(current) < MAX_LINES_BEFORE_UNITS and not rules.says_who(line.text):
-            current.append(line)
+        elif task is None and not rules.says_who(line.text):
+            task = line
         else:
-            break
+            break  # a second cell before the units (a target, a figure): another layout, or the end
         stop += 1
     while rows and rows[-1].heading:  # a heading after the last row heads what follows the table
         rows.pop()
