@@ -1351,6 +1351,12 @@ def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | No
                 role = role if role != "unit" else ("supportUnit" if has_lead_unit else "leadUnit")
                 _apply_fields(c, project, [(role, _cell_span(cell))], row)
         _add_tier(c, project, tier, row)
+        # A table with no column of deadlines may date the steps of its plan in another
+        # column ("1.4月底前…主体完工。2.8月底前…竣工交付。").
+        for cell in [] if "deadline" in by_role else by_role.get("other", []):
+            with c.cell(cell):
+                for sentence in split_sentences(_cell_span(cell), c.rules):
+                    _find_deadlines(c, project, sentence, sentence)
         if task is not None:
             exclude = {project.key}
             for sentence in split_sentences(task, c.rules):

@@ -1528,3 +1528,17 @@ def test_a_ministrys_department_is_a_unit(toolkit):
     text = "一、加强重点信息公开\n（一）环境质量信息\n实时发布环境空气质量数据，及时公布空气质量预报信息。（监测司、大气司）\n（二）许可信息\n更新发布行政许可事项目录。（法规与标准司）\n"
     facts = facts_of(text, toolkit, "keypoints")
     assert {("leadUnit", "环境质量信息", "监测司"), ("leadUnit", "环境质量信息", "大气司"), ("leadUnit", "许可信息", "法规与标准司")} <= facts
+
+
+def test_a_table_with_no_deadline_column_dates_the_steps_of_its_plan(toolkit):
+    """A column of the plan's steps gives their deadlines where no column holds them (临安, 泰顺);
+    a column of deadlines is read on its own and the other columns are not searched."""
+    text = (
+        "序号 | 实事项目 | 工作举措及实施计划 | 责任单位 |\n"
+        "1 | 新建甲学校3所。 | 1.4月底前主体完工。2.8月底前竣工交付。 | 教育局 |\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("deadline", "新建甲学校3所", "4月底前"), ("deadline", "新建甲学校3所", "8月底前")} <= facts
+    dated = "序号 | 实事项目 | 实施计划 | 完成时限 | 责任单位 |\n1 | 新建甲学校3所。 | 4月底前主体完工。 | 年底 | 教育局 |\n"
+    deadlines = {f[2] for f in facts_of(dated, toolkit, "tasks") if f[0] == "deadline"}
+    assert deadlines == {"年底"}
