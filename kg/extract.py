@@ -193,6 +193,9 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     tokens = list(lexicon.tokenizer.cut(rest))
     if tokens[0].word in lexicon.name_stopwords:
         return None
+    long_name = _four_character_name(rest, tokens, lexicon)
+    if long_name:
+        return Span(at, at + len(long_name), long_name)
     first = tokens[0]
     # jieba tags some names as places or other proper nouns ("区委书记沈东主持": 沈东 ns); right
     # after a post, a proper noun of two or three characters is a name unless it ends like a
@@ -227,6 +230,26 @@ def _person_after(span: Span, at: int, lexicon: Lexicon) -> Span | None:
     if not 2 <= len(name) <= 4 or not all(HAN.fullmatch(c) for c in name):
         return None
     return Span(at, at + len(name), name)
+
+
+def _four_character_name(rest: str, tokens: list, lexicon: Lexicon) -> str | None:
+    """A name of four characters, as Tibetan and Mongolian names are written in Chinese
+    ("县委书记格桑多吉主持", "常务副县长扎西闹吾、副县长…"): it runs up to a word no name holds, or
+    to the "、" before the next post, and the tagger reads a name in it, or a proper noun first."""
+    name, after = rest[:4], rest[4:]
+    if len(name) < 4 or not all(HAN.fullmatch(ch) for ch in name) or any(w in name for w in lexicon.name_stopwords):
+        return None
+    stops = after.startswith(tuple(w for w in lexicon.name_stopwords if len(w) > 1))
+    listed = after.startswith("、") and lexicon.post_pattern.match(after, 1) is not None
+    if not (stops or listed):
+        return None
+    at, named = 0, False
+    for token in tokens:
+        if at >= len(name):
+            break
+        named = named or token.flag.startswith("nr") or (at == 0 and token.flag in PROPER_NOUN_FLAGS)
+        at += len(token.word)
+    return name if named and at == len(name) else None
 
 
 def _surnamed(rest: str, at: int, lexicon: Lexicon) -> Span | None:

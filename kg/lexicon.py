@@ -168,18 +168,20 @@ class Lexicon:
         level, organ, title = self._post_level, alt(self.organs), alt(self.titles)
         unit = alt((*self.unit_suffixes, *self.group_suffixes))
         han = HAN_CLASS
+        quoted = f"“{han}{{1,10}}”"
         body = "|".join(
             (
                 f"{level}{organ}+{title}",
                 # "县政府常务副县长": a complete post after its government.
                 f"{level}{organ}+{alt(self.full_posts)}",
                 # "省生态环境厅党组成员", "市科技局党组书记": an organ of the unit before the title.
-                f"{level}{han}{{0,14}}?{unit}{organ}?{title}",
+                # "区“双创”工作领导小组组长": a group's name may quote its work.
+                f"{level}(?:{han}|{quoted}){{0,20}}?{unit}{organ}?{title}",
                 f"{organ}{title}",
                 alt(self.full_posts),
                 # In a chain, after "、", a unit's post needs no level word:
                 # "党工委副书记、全面深化改革小组办公室主任". find_officials checks the chain.
-                f"(?<=、)(?P<chained>{han}{{1,14}}?{unit}{title})",
+                f"(?<=、)(?P<chained>(?:{han}|{quoted}){{1,14}}?{unit}{title})",
                 # "省生态环境厅党组成员、副厅长": a bare title continues a chain.
                 f"(?<=、)(?P<bare>{title})",
             )

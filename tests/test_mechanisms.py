@@ -448,6 +448,14 @@ def test_pinyin_readings_of_a_mirror_page_are_read_around(toolkit):
         # reads the place itself as a word.
         ("8月17日，山西省长治市委副书记、市长卢甲到市供销社调研。", "卢甲", "市委副书记"),
         ("日前，辽宁省葫芦岛市政府副市长柴乙听取了汇报。", "柴乙", "市政府副市长"),
+        # A group's post whose name quotes its work (海南 琼山, 青海 囊谦), however long the name.
+        ("区委副书记、区“双创”工作领导小组组长田甲主持召开会议。", "田甲", "区“双创”工作领导小组组长"),
+        ("区委副书记、区“双创”工作领导小组组长田甲主持召开会议。", "田甲", "区委副书记"),
+        ("会议由县“大棚房”问题专项清理整治协调领导小组办公室主任王乙主持。", "王乙", "县“大棚房”问题专项清理整治协调领导小组办公室主任"),
+        # A Tibetan name of four characters, up to a verb or to the next post of a list (西藏, 青海).
+        ("县委书记白玛旺堆主持会议。", "白玛旺堆", "县委书记"),
+        ("县政府常务副县长扎西闹吾、副县长次仁多吉出席会议。", "扎西闹吾", "县政府常务副县长"),
+        ("县政府常务副县长扎西闹吾、副县长次仁多吉出席会议。", "次仁多吉", "副县长"),
     ],
 )
 def test_posts_of_bodies_and_members(text, person, post, toolkit):
