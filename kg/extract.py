@@ -1793,6 +1793,7 @@ def find_member_lists(c: _Collector) -> None:
         own = [label] if label is not None and re.sub(r"\s+", "", label.text) != MEMBER_LABEL else []
         name = sub_span(line, line.start + match.start("name"), line.start + match.end("name"))
         members.append((_Official(tuple(posts), name), own, line))
+    members.extend(_member_runs(c))
     if len(members) < MIN_MEMBER_LINES:
         return
     for official, own, line in members:
@@ -1801,6 +1802,83 @@ def find_member_lists(c: _Collector) -> None:
         for post_span in own:
             post = c.mention(c.entity("post", re.sub(r"\s+", "", post_span.text)), line, post_span)
             c.fact(person, "holdsPost", post, line, "member-list")
+
+
+def _member_label_pattern(lexicon: Lexicon) -> re.Pattern:
+    labels = sorted({*lexicon.titles, MEMBER_LABEL}, key=lambda w: (-len(w), w))
+    return re.compile(f"(?P<label>{'|'.join(map(re.escape, labels))})[ \u3000]*[:：]")
+
+
+def _member_runs(c: _Collector) -> list[tuple[_Official, list[Span], Span]]:
+    """A member list run on in one line, as a page copied without its line breaks writes it
+    ("组长:某某某副县长副组长:某某某县政府办公室副主任某某县科技局局长成员:…", 广西 蒙山, 北海):
+    after each label, names each followed by the posts they hold, with or without a space between.
+    A line holds at least two labels."""
+    labels = _member_label_pattern(c.lexicon)
+    members = []
+    for line in split_span(Span(0, len(c.document.text), c.document.text), "\n", keep_separator=False):
+        found = list(labels.finditer(line.text))
+        if len(found) < 2 or MEMBER_LINE.match(line.text):
+            continue
+        for match, following in zip(found, [*found[1:], None]):
+            label = sub_span(line, line.start + match.start("label"), line.start + match.end("label"))
+            own = [label] if label.text != MEMBER_LABEL else []
+            end = following.start() if following else len(line.text)
+            run = sub_span(line, line.start + match.end(), line.start + end)
+            members.extend((official, own, line) for official in _officials_run_on(run, c.lexicon))
+    return members
+
+
+def _officials_run_on(run: Span, lexicon: Lexicon) -> list[_Official]:
+    """Names each followed by their posts: "某某某县政府办公室副主任某某某县科技局局长、…"."""
+    officials = []
+    at = 0
+    text = run.text
+    while at < len(text):
+        while at < len(text) and text[at] in " \u3000、，,":
+            at += 1
+        best = None
+        for size in NAME_SIZES:
+            name = text[at : at + size]
+            if len(name) < size or not all(HAN.fullmatch(ch) for ch in name) or name[0] not in lexicon.surnames:
+                continue
+            posts = _posts_from(text, at + size, lexicon)
+            if posts and (best is None or posts[0] < best[2][0]):
+                best = (at, size, posts)
+        if best is None:
+            break
+        start, size, (_, spans) = best
+        person = sub_span(run, run.start + start, run.start + start + size)
+        officials.append(_Official(tuple(sub_span(run, run.start + a, run.start + b) for a, b in spans), person))
+        at = spans[-1][1]
+        while at < len(text) and text[at] in "(（兼)）":
+            at += 1
+    return officials
+
+
+# The length of a name in a run-on member list, in the order tried: three characters, then two.
+NAME_SIZES = (3, 2, 4)
+
+
+def _posts_from(text: str, at: int, lexicon: Lexicon) -> tuple[int, list[tuple[int, int]]] | None:
+    """The posts that start at ``at`` and follow each other after "、", with how sure the reading
+    is (0: a level word or a complete post opens it; 1: a place does), or None."""
+    spans, rank = [], 0
+    while at < len(text):
+        rest = text[at:]
+        match = lexicon.post_pattern.match(rest)
+        sure = 0
+        if match is None or match.group("chained") or match.group("bare"):
+            match, sure = lexicon.placed_post_pattern.match(rest) or lexicon.town_post_pattern.match(rest), 1
+        if match is None:
+            break
+        rank = max(rank, sure) if spans else sure
+        spans.append((at, at + match.end()))
+        at += match.end()
+        if not text.startswith("、", at):
+            break
+        at += 1
+    return (rank, spans) if spans else None
 
 
 def find_prose_tasks(c: _Collector, paragraph: Span) -> list[Span]:

@@ -197,6 +197,12 @@ class Lexicon:
         return re.compile(f"(?<={HAN_CLASS})(?P<post>{'|'.join(map(re.escape, words))})")
 
     @cached_property
+    def town_post_pattern(self) -> re.Pattern:
+        """A complete post after the small place it serves: "某某镇副镇长" (the whole is the post)."""
+        words = sorted(self.full_posts, key=lambda w: (-len(w), w))
+        return re.compile(f"{HAN_CLASS}{{1,3}}?{self._post_level}(?:{'|'.join(map(re.escape, words))})")
+
+    @cached_property
     def placed_post_pattern(self) -> re.Pattern:
         """A post headed by a level word with a place name before it: "岳阳市委书记", "坪山区委
         书记" (``place`` and ``post``). Whether ``place`` is a place is for the tagger to say."""

@@ -864,6 +864,24 @@ def test_a_groups_member_list_gives_each_member_the_posts_written_after_the_name
     assert {("holdsPost", "竞戊戊", "市科技局局长"), ("holdsPost", "竞戊戊", "副主任")} <= facts
 
 
+def test_a_member_list_run_on_in_one_line(toolkit):
+    """A page copied without its line breaks (广西 蒙山, 北海): names each followed by their posts,
+    with or without a space between, after each label."""
+    text = (
+        "关于成立甲园区管理工作专班的通知\n"
+        "一、工作专班及职责组长:蓝甲甲副县长副组长:刘乙乙县政府办公室副主任秦丙丙县工业和信息化局局长、"
+        "县工业集中区管委会主任(兼)成员:潘丁丁某某镇副镇长\n"
+        "二、工作机构 主任: 孙戊戊常务副市长 副主任: 冯己己市政府副秘书长 陈庚庚市统计局局长\n"
+    )
+    facts = facts_of(text, toolkit, "dutylist")
+    assert {("holdsPost", "蓝甲甲", "副县长"), ("holdsPost", "蓝甲甲", "组长")} <= facts
+    assert {("holdsPost", "秦丙丙", "县工业和信息化局局长"), ("holdsPost", "秦丙丙", "县工业集中区管委会主任")} <= facts
+    assert ("holdsPost", "秦丙丙", "副组长") in facts
+    assert ("holdsPost", "潘丁丁", "某某镇副镇长") in facts and ("holdsPost", "潘丁丁", "成员") not in facts
+    assert {("holdsPost", "陈庚庚", "市统计局局长"), ("holdsPost", "陈庚庚", "副主任")} <= facts
+    assert ("holdsPost", "孙戊戊", "主任") in facts
+
+
 def test_an_officials_line_heads_the_duties_below_it(toolkit):
     """A page of leaders' divisions of work (上海): each leader on a line of their own, the name
     padded to three characters, then the duties; an area named with a bracket is one area, and
