@@ -849,6 +849,16 @@ def test_what_a_meeting_reviewed_and_the_reports_it_heard_are_its_projects(toolk
     assert ("leadUnit", "政府物业统筹机制改革", "区物业中心") in facts
 
 
+def test_what_a_meeting_adopted_is_its_project_and_what_it_discussed_is_not(toolkit):
+    text = (
+        "5日，省长王某主持召开省政府常务会议。会议通过《某省甲污染治理攻坚行动实施方案》《关于深化乙管理体制改革实施方案》。\n"
+        "会议审议并原则通过了《某省丙条例（送审稿）》。会议还讨论了《某市丁工作要点》。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    projects = {s for p, s, o in facts if p == "a" and o == "project"}
+    assert projects == {"某省甲污染治理攻坚行动实施方案", "关于深化乙管理体制改革实施方案", "某省丙条例"}  # the draft note dropped
+
+
 def test_a_groups_member_list_gives_each_member_the_posts_written_after_the_name(toolkit):
     text = (
         "关于成立甲运河项目建设工作领导小组的通知\n二、组成人员\n"
