@@ -93,7 +93,7 @@ def test_each_document_that_names_its_place_gets_its_code(groundings, row):
     assert (grounding.chain[0].code, grounding.chain[0].name) == (row["code"], row["name"])
 
 
-@pytest.mark.parametrize("row", [r for r in EXPECTED if r["kind"] == "unread"], ids=lambda r: r["case"])
+@pytest.mark.parametrize("row", [r for r in EXPECTED if r["kind"] in ("unread", "misread")], ids=lambda r: r["case"])
 @pytest.mark.xfail(strict=True, reason="a known miss, in tests/places/expected.tsv and docs/places.md")
 def test_known_misses(groundings, row):
     grounding = groundings[row["case"]]
@@ -185,8 +185,9 @@ def test_a_township_whose_county_is_not_named_stays_unresolved(groundings, row):
 
 
 def test_no_other_document_gets_a_place(groundings):
-    """Every place the corpus gets is in the hand-checked table: none is claimed unchecked."""
-    listed = {r["case"] for r in EXPECTED if r["kind"] in ("issuer", "subject", "unresolved")}
+    """Every place the corpus gets is in the hand-checked table: none is claimed unchecked (a
+    known wrong one included)."""
+    listed = {r["case"] for r in EXPECTED if r["kind"] in ("issuer", "subject", "unresolved", "misread")}
     placed = {case for case, g in groundings.items() if g is not None}
     assert placed == listed, (sorted(placed - listed), sorted(listed - placed))
 
