@@ -2001,15 +2001,17 @@ def find_led_tasks(c: _Collector, paragraph: Span) -> list[Span]:
     it: "由县甲局牵头，县乙局配合，在9月底前完成丙工作；由丁街道牵头，…" or "甲整治由王某牵头，乙镇
     落实；…". The clause of who answers is read by the bracket grammar; a name that is no unit's
     is a leader's. Returns the sentences read."""
-    found: list[tuple[Span, Span, Span, list[tuple[str, Span]]]] = []  # sentence, name, said, fields
+    found: list[tuple[Span, list[Span], Span, list[tuple[str, Span]]]] = []  # sentence, names, said, fields
     for sentence in split_sentences(paragraph, c.rules):
         body = trim_span(sentence, "。；;，, ")
         # The first clause that opens with 由, or with its task and then 由.
+        previous = None
         for clause in split_span(body, "，,：:"):
             clause = trim_span(clause, "，,：: ")
             before = _first_match(c.rules.patterns["led_task"], clause.text)
             if before or clause.text.startswith("由"):
                 break
+            previous = clause
         else:
             continue
         start = clause.start + (before.end("task") if before else 0)
@@ -2017,21 +2019,39 @@ def find_led_tasks(c: _Collector, paragraph: Span) -> list[Span]:
         if clauses is None:
             continue
         run, pairs = clauses
+        names = None
         if before:
             said = _group(clause, before, "task")
         else:
             said = trim_span(sub_span(body, run.end, body.end), "。；;，, ")
+            if not said.text and previous is not None:
+                # "完善甲机制，由甲局、乙局等分工负责": the task is what comes before; "关于甲的建议、
+                # 关于乙的建议，由副省长某某领办": a list of titles before is a work each.
+                titled = _first_match(c.rules.patterns["title_opening"], previous.text) is not None
+                said = previous if titled else trim_span(sub_span(body, body.start, previous.end), "，, ")
+                names = _listed_works(said, c) if titled else None
         if len(said.text) < MIN_ITEM_NAME_CHARS:
             continue
         fields = [("lead" if field == "leadUnit" and _bare_name(value.text, c.lexicon) else field, value) for field, value in pairs]
-        found.append((sentence, _name_of(c, said), said, fields))
+        names = [n for n in names if len(n.text) >= MIN_ITEM_NAME_CHARS] if names else [_name_of(c, said)]
+        found.append((sentence, names, said, fields))
     if len(found) < MIN_LED_TASKS:
         return []
-    for sentence, name, said, fields in found:
-        project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
-        _apply_fields(c, project, fields, sentence)
-        _find_deadlines(c, project, said, name)
+    for sentence, names, said, fields in found:
+        for name in names:
+            project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), sentence, name)
+            _apply_fields(c, project, fields, sentence)
+            _find_deadlines(c, project, said, name)
     return [sentence for sentence, _, _, _ in found]
+
+
+def _listed_works(said: Span, c: _Collector) -> list[Span]:
+    """The titles a list names ("关于甲和乙的建议、关于丙的建议和关于丁的建议"), each whole, though
+    a "、" or a conjunction stands inside one."""
+    joints = [m for pattern in c.rules.patterns["title_joint"] for m in pattern.finditer(said.text)]
+    starts = [0, *(m.end() for m in joints)]
+    ends = [*(m.start() for m in joints), len(said.text)]
+    return [sub_span(said, said.start + a, said.start + b) for a, b in zip(starts, ends)]
 
 
 # An official on a line of its own ("张小宏 副市长", "吴   伟 常务副市长") is at most this long,

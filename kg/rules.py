@@ -63,6 +63,8 @@ PATTERN_NAMES = (
     "led_task",
     "group_role",
     "group_purpose",
+    "title_opening",
+    "title_joint",
 )
 SINGLE_PATTERNS = {"level_collective": "(?!)", "level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")

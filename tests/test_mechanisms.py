@@ -1226,6 +1226,22 @@ def test_tasks_told_a_sentence_each_with_who_answers_for_them(toolkit):
     assert not any(p == "leadUnit" for p, _, _ in facts_of(one, toolkit, "meeting"))
 
 
+def test_works_before_a_clause_of_who_answers_for_them(toolkit):
+    """National news of a division of work and a province's list of proposals (国务院, 山西): the
+    task is the clauses before "由…负责"; a list of titles is a work each."""
+    text = (
+        "完善甲药品采购和使用机制，由国家甲局、乙部、丙委等分工负责。加强丁病防治，实施戊行动，由乙部负责。\n"
+        "这5件建议中，关于治理甲污染和雾霾的建议、关于防治乙的建议，由省委常委、常务副省长高某某领办；"
+        "关于完善丙机制、更好保护丁的建议和关于控制戊的建议，由副省长付某某领办。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    assert {("leadUnit", "完善甲药品采购和使用机制", "丙委"), ("leadUnit", "加强丁病防治，实施戊行动", "乙部")} <= facts
+    assert ("leadPerson", "关于治理甲污染和雾霾的建议", "高某某") in facts
+    assert ("leadPost", "关于防治乙的建议", "常务副省长") in facts
+    assert {("leadPerson", "关于完善丙机制、更好保护丁的建议", "付某某"), ("leadPerson", "关于控制戊的建议", "付某某")} <= facts
+    assert ("a", "使用机制", "project") not in facts
+
+
 def test_a_units_requirement_without_a_deadline_and_an_event_day_are_no_tasks(toolkit):
     text = "会议强调，各专项工作组要发挥好统筹协调作用，明确责任。自治区党委7月28日在某地召开推动某某发展工作会议。\n"
     facts = facts_of(text, toolkit, "meeting")
