@@ -1785,12 +1785,18 @@ def find_member_lists(c: _Collector) -> None:
             label = sub_span(line, line.start + match.start("label"), line.start + match.end("label"))
             if re.sub(r"\s+", "", label.text) not in c.lexicon.titles:
                 label = None
+        own = [label] if label is not None and re.sub(r"\s+", "", label.text) != MEMBER_LABEL else []
+        if group == "spaced":
+            # "总河长：甲某 省委书记 乙某 省委副书记、省长": several members on the label's line.
+            several = _officials_run_on(sub_span(line, line.start + match.start("name"), line.end), c.lexicon)
+            if len(several) > 1 and several[-1].posts[-1].end == line.end:
+                members.extend((official, own, line) for official in several)
+                continue
         written = match.group(group)
         at = line.start + match.start(group)
         posts = [p for p in split_span(Span(at, at + len(written), written), "、", keep_separator=False) if p.text.endswith(titles)]
         if not posts:
             continue
-        own = [label] if label is not None and re.sub(r"\s+", "", label.text) != MEMBER_LABEL else []
         name = sub_span(line, line.start + match.start("name"), line.start + match.end("name"))
         members.append((_Official(tuple(posts), name), own, line))
     members.extend(_member_runs(c))
@@ -1830,7 +1836,8 @@ def _member_runs(c: _Collector) -> list[tuple[_Official, list[Span], Span]]:
 
 
 def _officials_run_on(run: Span, lexicon: Lexicon) -> list[_Official]:
-    """Names each followed by their posts: "某某某县政府办公室副主任某某某县科技局局长、…"."""
+    """Names each followed by their posts: "某某某县政府办公室副主任某某某县科技局局长、…", or with
+    spaces between ("某某某 省委书记 某某某 省委副书记、省长")."""
     officials = []
     at = 0
     text = run.text
@@ -1842,7 +1849,8 @@ def _officials_run_on(run: Span, lexicon: Lexicon) -> list[_Official]:
             name = text[at : at + size]
             if len(name) < size or not all(HAN.fullmatch(ch) for ch in name) or name[0] not in lexicon.surnames:
                 continue
-            posts = _posts_from(text, at + size, lexicon)
+            gap = len(text[at + size :]) - len(text[at + size :].lstrip(" \u3000"))
+            posts = _posts_from(text, at + size + gap, lexicon)
             if posts and (best is None or posts[0] < best[2][0]):
                 best = (at, size, posts)
         if best is None:

@@ -890,6 +890,11 @@ def test_a_member_list_run_on_in_one_line(toolkit):
     assert ("holdsPost", "潘丁丁", "某某镇副镇长") in facts and ("holdsPost", "潘丁丁", "成员") not in facts
     assert {("holdsPost", "陈庚庚", "市统计局局长"), ("holdsPost", "陈庚庚", "副主任")} <= facts
     assert ("holdsPost", "孙戊戊", "主任") in facts
+    # Several members on one label's line, a space between each name and its posts (安徽).
+    spaced = "一、省级总河长、副总河长\n总河长:郑甲甲 省委书记 王乙乙 省委副书记、省长\n副总河长:刘丙丙 省委常委、常务副省长 张丁丁 省政府副省长\n"
+    facts = facts_of(spaced, toolkit, "dutylist")
+    assert {("holdsPost", "郑甲甲", "省委书记"), ("holdsPost", "王乙乙", "省长"), ("holdsPost", "张丁丁", "省政府副省长")} <= facts
+    assert not any(p == "holdsPost" and "王乙乙" in o for p, _, o in facts)
 
 
 def test_an_officials_line_heads_the_duties_below_it(toolkit):
