@@ -1889,6 +1889,47 @@ def _posts_from(text: str, at: int, lexicon: Lexicon) -> tuple[int, list[tuple[i
     return (rank, spans) if spans else None
 
 
+def _groups_of_headings(c: _Collector, items: list[tuple[Segment, Entity]]) -> None:
+    """A task named as a group ("（一）综合协调组。负责…") is that group's, and so is each task under
+    a heading that names one ("（一）监督工作组" over its duties 1. 2. …). Who a group's task names
+    its head ("（组长：某某，成员：…）") holds that post and leads the task."""
+    def group_of(entity: Entity) -> Entity | None:
+        if _first_match(c.rules.patterns["group_heading"], entity.label) is None:
+            return None
+        return c.entity("group", entity.label)
+
+    answered = {f.subject.key for f in c.facts if f.predicate == "responsibleGroup"}
+    first = {}
+    for mention in c.mentions:
+        first.setdefault((mention.entity.kind, mention.entity.key), mention)
+    for fact in list(c.facts):
+        if fact.predicate != "tier" or fact.subject.key in answered or not isinstance(fact.object, Entity):
+            continue
+        group = group_of(fact.object)
+        heading = first.get(("tier", fact.object.key))
+        if group is not None and heading is not None:
+            c.mention(group, heading.span, heading.exact)
+            c.fact(fact.subject, "responsibleGroup", group, fact.evidence, "group-heading")
+            answered.add(fact.subject.key)
+    named = set()
+    for (kind, key), mention in first.items():
+        group = group_of(mention.entity) if kind == "project" and key not in answered else None
+        if group is not None:
+            c.mention(group, mention.span, mention.exact)
+            c.fact(mention.entity, "responsibleGroup", group, mention.span, "group-heading")
+            named.add(key)
+    for segment, project in items:
+        if project.key not in named:
+            continue
+        for pattern in c.rules.patterns["group_head"]:
+            for match in pattern.finditer(segment.span.text):
+                role, name = _group(segment.span, match, "role"), _group(segment.span, match, "name")
+                if name.text[0] not in c.lexicon.surnames or name.text in c.lexicon.name_stopwords:
+                    continue
+                official = _Official((role,), name)
+                _add_official(c, official, segment.span, "group-head", None if match.group("deputy") else project)
+
+
 def find_prose_tasks(c: _Collector, paragraph: Span) -> list[Span]:
     """ "第1项任务“甲”，牵头领导是常务副市长某某，主责单位是市发展改革委、各区政府。" → the project 甲
     with its number and fields. Returns the sentences read."""
@@ -2451,6 +2492,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
             if named[k] is False and named[k - 1] and named[k + 1]:
                 _project_in_a_run(c, sentences[k])
     _convened_works(c, {project.key for project, _ in listed})
+    _groups_of_headings(c, items)
     return Extraction(
         document=document,
         genre=genre or rules.name,

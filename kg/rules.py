@@ -65,6 +65,8 @@ PATTERN_NAMES = (
     "group_purpose",
     "title_opening",
     "title_joint",
+    "group_heading",
+    "group_head",
 )
 SINGLE_PATTERNS = {"level_collective": "(?!)", "level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")

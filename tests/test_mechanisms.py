@@ -1247,6 +1247,30 @@ def test_works_before_a_clause_of_who_answers_for_them(toolkit):
     assert ("a", "使用机制", "project") not in facts
 
 
+def test_a_task_or_a_heading_named_as_a_group_is_that_groups(toolkit):
+    """A township's epidemic groups and a town's 创文 groups (连平): a task named as a group is the
+    group's, led by the head its bracket names; so is each duty under a heading naming one."""
+    text = (
+        "办公室下设综合协调、疫情防控两个工作小组。\n"
+        "(一)综合协调组。负责常态化防控工作的统筹协调。(组长:郭甲甲,成员:全体党政领导、各村支部书记)\n"
+        "(二)疫情防控组。负责组织落实全乡疫情监测。(副组长:李丙丙,组长:张乙乙,成员:各村卫生所所长)\n"
+    )
+    facts = facts_of(text, toolkit, "dutylist")
+    assert {("responsibleGroup", "综合协调组", "综合协调组"), ("a", "综合协调组", "group")} <= facts
+    assert {("leadPerson", "综合协调组", "郭甲甲"), ("leadPost", "综合协调组", "组长"), ("holdsPost", "郭甲甲", "组长")} <= facts
+    assert ("leadPerson", "疫情防控组", "张乙乙") in facts and ("leadPerson", "疫情防控组", "李丙丙") not in facts
+    assert ("holdsPost", "李丙丙", "副组长") in facts
+    headed = (
+        "二、工作机构\n(一)监督工作组\n工作职责:\n1.对甲工作进行督促。\n2.对不履行职责的单位进行问责。\n"
+        "(二)宣传工作组\n工作职责:\n1.做好乙宣传。\n2.组织丙活动。\n"
+    )
+    facts = facts_of(headed, toolkit, "dutylist")
+    assert {("responsibleGroup", "对甲工作进行督促", "监督工作组"), ("responsibleGroup", "组织丙活动", "宣传工作组")} <= facts
+    # Setting a group up is no group's task.
+    one = "一、成立甲专项改革领导小组\n1.由县长任组长。\n2.制定甲方案。\n"
+    assert not any(p == "responsibleGroup" for p, _, _ in facts_of(one, toolkit, "meeting"))
+
+
 def test_a_units_requirement_without_a_deadline_and_an_event_day_are_no_tasks(toolkit):
     text = "会议强调，各专项工作组要发挥好统筹协调作用，明确责任。自治区党委7月28日在某地召开推动某某发展工作会议。\n"
     facts = facts_of(text, toolkit, "meeting")
