@@ -872,6 +872,10 @@ def test_a_groups_member_list_gives_each_member_the_posts_written_after_the_name
     assert {("holdsPost", "潘丁", "自治区发展改革委党组书记"), ("holdsPost", "潘丁", "副主任")} <= facts
     assert ("holdsPost", "潘丁", "副组长") not in facts and ("holdsPost", "潘丁", "成员") not in facts
     assert {("holdsPost", "竞戊戊", "市科技局局长"), ("holdsPost", "竞戊戊", "副主任")} <= facts
+    # A joint meeting's convenors (黑龙江, 陕西, 萍乡, 天津): 召集人 is a group's post as 组长 is.
+    convened = "二、组成人员\n总召集人：赵甲甲 省委常委、常务副省长\n召集人：马乙乙 省委常委、省委宣传部部长\n副召集人：李丙丙 省政府副秘书长\n"
+    facts = facts_of(convened, toolkit, "dutylist")
+    assert {("holdsPost", "赵甲甲", "总召集人"), ("holdsPost", "马乙乙", "召集人"), ("holdsPost", "李丙丙", "副召集人")} <= facts
 
 
 def test_a_member_list_run_on_in_one_line(toolkit):
