@@ -553,6 +553,9 @@ def test_works_given_to_a_unit_a_place_or_a_group_in_prose(toolkit):
     }
     # "会议要求…": no one is given the works, so they are no projects of this list.
     assert ("a", "甲", "project") not in facts
+    # "由甲委负责…": 由 marks who answers and is no part of its name (福建).
+    given = facts_of("由省戊委负责实施北山商贸城、东河防洪工程2个重点项目。", toolkit, "meeting")
+    assert ("leadUnit", "东河防洪工程", "省戊委") in given
 
 
 def test_named_projects_a_report_visits_or_counts(toolkit):
