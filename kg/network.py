@@ -260,9 +260,37 @@ class Projection:
         return found if key is None else found.get(key, default)
 
 
-def _node_data(record: tuple) -> dict:
-    cls, label, quotes, attrs, documents = record
-    return {"cls": cls, "label": label, "quotes": list(quotes), "attrs": {name: list(values) for name, values in attrs}, "documents": list(documents)}
+NODE_FIELDS = ("cls", "label", "quotes", "attrs", "documents")
+
+
+class _NodeData(Mapping):
+    """A node's data as networkx gives it, each field read when it is asked for: a level or a
+    problem that thousands of documents state has as many quotes and documents, and the pages
+    that draw it read them without a copy (its quotes and documents are tuples, not lists)."""
+
+    __slots__ = ("_record",)
+
+    def __init__(self, record: tuple):
+        self._record = record
+
+    def __getitem__(self, key: str):
+        try:
+            at = NODE_FIELDS.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+        value = self._record[at]
+        # Quotes and documents as kept, a tuple each: read, never copied.
+        return {name: list(values) for name, values in value} if key == "attrs" else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(NODE_FIELDS)
+
+    def __len__(self) -> int:
+        return len(NODE_FIELDS)
+
+
+def _node_data(record: tuple) -> Mapping:
+    return _NodeData(record)
 
 
 def _edge_data(edge: tuple) -> dict:
@@ -294,7 +322,7 @@ class _NodeView(Mapping):
             return iter(self._nodes)
         if data is True:
             return ((node, _node_data(record)) for node, record in self._nodes.items())
-        return ((node, _node_data(record).get(data)) for node, record in self._nodes.items())
+        return ((node, _NodeData(record).get(data)) for node, record in self._nodes.items())
 
 
 class _Successors(Mapping):

@@ -138,7 +138,7 @@ def test_literals_are_attributes_not_nodes(network):
     assert network.nodes[project]["attrs"]["ordinal"] == ["1"]
     document = node_labelled(network, "pingshan-2017-reform-plan.txt", "SourceDocument")
     assert network.nodes[document]["attrs"]["place"] == ["坪山区"] and network.nodes[document]["attrs"]["genre"] == ["plan"]
-    assert network.nodes[project]["documents"] == [document]
+    assert list(network.nodes[project]["documents"]) == [document]
 
 
 # --- the pages ------------------------------------------------------------------------------------
