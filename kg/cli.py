@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a data problem (a document failed, validation failed), 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import shutil
@@ -155,7 +156,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         source.formats = tuple(formats)
         apart = [name for name in formats if EXPORTERS[name].apart]
         files = export_files(source, [name for name in formats if name not in apart], lazy=True)
-        views = render_views(source.summary, source.network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows, downloads=download_paths(formats))
+        network = source.network
+        # What the build holds now (the projection above all) lives until its end: the collector
+        # need not walk it again at each collection while the pages are made.
+        gc.freeze()
+        views = render_views(source.summary, network, load_ontology(), triples=triples, lazy=True, ledger=source.ledger_rows, downloads=download_paths(formats))
         files.update({f"{VIEWS_DIR}/{name}": data for name, data in views.items()})
         outcome: dict = {}
 
