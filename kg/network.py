@@ -289,10 +289,6 @@ class _NodeData(Mapping):
         return len(NODE_FIELDS)
 
 
-def _node_data(record: tuple) -> Mapping:
-    return _NodeData(record)
-
-
 def _edge_data(edge: tuple) -> dict:
     predicate, quotes, rule = edge
     return {"predicate": predicate, "quotes": list(quotes), "inferred": rule is not None, "rule": rule or ""}
@@ -306,7 +302,7 @@ class _NodeView(Mapping):
         self._nodes = nodes
 
     def __getitem__(self, node: str) -> dict:
-        return _node_data(self._nodes[node])
+        return _NodeData(self._nodes[node])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._nodes)
@@ -321,7 +317,7 @@ class _NodeView(Mapping):
         if data is False:
             return iter(self._nodes)
         if data is True:
-            return ((node, _node_data(record)) for node, record in self._nodes.items())
+            return ((node, _NodeData(record)) for node, record in self._nodes.items())
         return ((node, _NodeData(record).get(data)) for node, record in self._nodes.items())
 
 
