@@ -1641,12 +1641,17 @@ def find_work_lists(c: _Collector, paragraph: Span) -> list[Span]:
             items = sub_span(paragraph, paragraph.start + match.start(group), paragraph.start + match.end(group))
             names = []
             counted = bool(match.groupdict().get("count"))
-            for item in _split_conjoined_names(split_span(items, "、", keep_separator=False), c.lexicon):
+            listed: list[Span] = []
+            for item in split_span(items, "、", keep_separator=False):
+                # An item a counted list opens with a verb is one work ("探索甲与乙联动机制等14个项目").
+                whole = counted and item.text.startswith(c.lexicon.lead_verbs)
+                listed += [item] if whole else _split_conjoined_names([item], c.lexicon)
+            for item in listed:
                 # A counted list names its items as written ("深化全面从严治党等六项重点改革").
                 lead = () if counted else (*c.lexicon.adverbs, *c.lexicon.lead_verbs)
                 name = _balance_quotes(trim_span(_strip_leading(trim_span(item, QUOTES), lead), QUOTES), item)
                 if WORK_NAME_CHARS[0] <= len(name.text.strip(QUOTES)) <= PROJECT_NAME_CHARS[1]:
-                    names.append(trim_span(name, QUOTES))
+                    names.append(_balance_quotes(trim_span(name, QUOTES), item))
             if len(names) < (2 if group == "items" else 1):
                 continue
             if match.groupdict().get("reforms") is not None and sum(name.text.endswith(heads) for name in names) < 2:

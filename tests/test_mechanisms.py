@@ -858,6 +858,21 @@ def test_what_a_meeting_reviewed_and_the_reports_it_heard_are_its_projects(toolk
     assert ("leadUnit", "政府物业统筹机制改革", "区物业中心") in facts
 
 
+def test_the_works_a_meeting_heard_reports_on_are_its_projects(toolkit):
+    """A list of works heard with no unit before them (陕西 太白, 湖北): each item a project; an item
+    a counted list opens with a verb is one work, its 与 or 和 no joint."""
+    text = (
+        "5月30日，县长甲某主持召开县长办公会议。会议听取了甲县养鸡产业发展、二季度经济运行情况分析、乙镇农村户厕改造的汇报。\n"
+        "会议听取了制定《某省全面深化改革促进条例》、探索财税政策与金融政策联动机制等14个重大改革项目进展情况汇报。\n"
+        "会议随机听取了我县承担的8项国家级、1项省级改革试点情况汇报，听取了各县区、功能园区近期工作开展情况的汇报。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    projects = {s for p, s, o in facts if p == "a" and o == "project"}
+    assert {"甲县养鸡产业发展", "二季度经济运行情况分析", "乙镇农村户厕改造"} <= projects
+    assert {"制定《某省全面深化改革促进条例》", "探索财税政策与金融政策联动机制"} <= projects
+    assert not projects & {"金融政策联动机制", "8项国家级", "1项省级改革试点", "各县区", "功能园区近期工作开展"}
+
+
 def test_what_a_meeting_adopted_is_its_project_and_what_it_discussed_is_not(toolkit):
     text = (
         "5日，省长王某主持召开省政府常务会议。会议通过《某省甲污染治理攻坚行动实施方案》《关于深化乙管理体制改革实施方案》。\n"
