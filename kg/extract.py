@@ -780,7 +780,9 @@ def _split_conjoined(units: list[Span], lexicon: Lexicon) -> list[Span]:
                     joins = at >= 2 and len(tail) >= 2 and tail.endswith(lexicon.collective_heads)
                 else:
                     joins = at >= 2 and len(tail) >= 2 and tail.endswith(ends) and head.endswith(ends)
-                if joins:
+                if joins and word in closing and tail in lexicon.collective_heads:
+                    split.append(Span(piece.start, piece.start + at, head))  # "甲局等部门": the list's end, no unit
+                elif joins:
                     split += [Span(piece.start, piece.start + at, head), Span(piece.start + at + len(word), piece.end, tail)]
                 else:
                     split.append(piece)

@@ -67,6 +67,7 @@ PATTERN_NAMES = (
     "title_joint",
     "group_heading",
     "group_head",
+    "glued_row",
 )
 SINGLE_PATTERNS = {"level_collective": "(?!)", "level_chain_sep": "-", "level_grade": "(?!)", "tier_lead_cue": "(?!)", "level_compound_next": "(?!)", "prose_field_link": "(?!)"}
 TOP_KEYS = ("name", "title", "extends", "detect", "segment", "fields", "labels", "brackets", "columns", "placeholders", "patterns", "options")

@@ -363,7 +363,8 @@ def segment_document(document: SourceDocument, rules: Rules, lexicon: Lexicon) -
         pieces = [p for p in re.split(f"[{re.escape(LIST_SEPARATORS)}]", text) if p]
         return bool(pieces) and all(rules.brackets.is_unit(p) or collective.fullmatch(p) for p in pieces)
 
-    table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start, depth_of, rules.brackets.is_unit, says_who)
+    glued_row = next(iter(rules.patterns.get("glued_row", ())), None)
+    table_rules = TableRules(rules.columns, rules.bullets, section, rules.field_of, rules.item_start, depth_of, rules.brackets.is_unit, says_who, glued_row)
     tables = {t.first: t for t in find_tables(spans, document.text, table_rules)}
     lines = _points_as_paragraphs([_classify(line, rules, lexicon) for line in spans])
     in_table = {i for t in tables.values() for i in range(t.first, t.stop)}

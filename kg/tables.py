@@ -1,6 +1,6 @@
 """Find tables in a document's lines and turn them into rows of typed cells, keeping offsets.
 
-Tables reach us in five shapes, each with its own reader (``TABLE_READERS``):
+Tables reach us in several shapes, each with its own reader (``TABLE_READERS``):
 
 - ``box``: box-drawing tables ("│工作任务│分管领导│…"), where a cell runs over several lines and
   a cell of one column (a leader) may span several rows of another;
@@ -11,7 +11,11 @@ Tables reach us in five shapes, each with its own reader (``TABLE_READERS``):
 - ``pipe_rows``: one row per line, cells separated by "|" (how ``kg.load`` writes HTML and Word
   tables);
 - ``spaced``: a header line of column names separated by spaces, then rows that start with
-  their number ("1 行政确认 某某证核发").
+  their number ("1 行政确认 某某证核发");
+- ``glued``: a copy that glued the cells together with nothing between them, the header's names
+  ("序号工作内容责任单位") and each row after its number ("1将甲…。市甲局、市乙局2完善…");
+  ``bare_cells`` and ``unnumbered_cells``, a cell a line with no marks, are described at their
+  readers.
 
 A column's role comes from its header through the genre's ``[columns]`` table: the longest
 cue contained in the header wins ("分 管 县领导" → lead). A cell is the stretches of text it is
@@ -74,6 +78,8 @@ class TableRules:
     is_unit: Callable[[str], bool] | None = None
     # Whether a text says who does a task, as a bracket's inside does ("市甲局牵头落实", "甲局、乙局").
     says_who: Callable[[str], bool] | None = None
+    # A row's number in a glued table (``read_glued``): "1将…", not "2月" or "3个".
+    glued_row: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -1179,6 +1185,235 @@ def _box_rows(roles: list[str], closed: list[list[_Open]], bullets: str) -> list
     return rows
 
 
+# --- cells glued together ---------------------------------------------------------------
+
+# A glued header's column name is at most this long ("陕西省《工作要点》部署任务").
+MAX_GLUED_NAME = 16
+# A glued table names at least this many columns and holds at least this many rows.
+MIN_GLUED_COLUMNS = 3
+MIN_GLUED_ROWS = 2
+# A unit's name, or several glued together ("市甲局市乙局"), is at most this long.
+MAX_UNIT_CHARS = 20
+# A person's name in a glued cell of who leads: three characters, else two ("何某某区甲局").
+GLUED_NAME_SIZES = (3, 2)
+# What a glued unit cell that closes the cells of who does the work runs on with, as part of it
+# ("…市丙局等部门,各区(市)县政府"): a text with no sentence in it, this short or opening with a
+# list's mark.
+MAX_UNIT_TAIL = 30
+# A site's page mark that opens a line of a glued table: "2、" in "市商务局,市" / "2、住建局".
+_PAGE_MARK = re.compile(r"^[0-9]{1,3}、")
+_SENTENCE_END = re.compile("[。；;]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# The characters one unit's name may hold: no figure, no mark that ends a list or a sentence, no
+# bracket (one after the name is read apart).
+_UNIT_NAME = re.compile(r"[^\s0-9、，,。；;：:（）()]+")
+_TEXT_END = re.compile("。")
+_OPENING = "（("
+_CLOSING = "）)"
+_LIST_SEPARATORS = "、，,"
+
+
+@lru_cache(maxsize=8)
+def _column_name(cues: tuple[str, ...]) -> re.Pattern:
+    """A column's name in a glued header: no figure first, then at most MAX_GLUED_NAME characters
+    up to a known cue it ends with ("重点督办内容", "区政府分管领导")."""
+    ends = "|".join(map(re.escape, sorted(cues, key=lambda c: (-len(c), c))))
+    return re.compile(rf"(?:{ends})|[^\s0-9|｜。，,；;：:、][^\s|｜。，,；;：:、]{{0,{MAX_GLUED_NAME - 2}}}?(?:{ends})")
+
+
+def _glued_header(line: Span, rules: TableRules) -> tuple[int, list[tuple[str, Span]]] | None:
+    """A header whose column names a copy glued together ("类别序号重点督办内容牵头单位全年完成
+    情况"), anywhere in ``line`` (after a table's title): its end offset and its columns with their
+    roles. It has an ordinal column, at most one named column before it, at least
+    MIN_GLUED_COLUMNS columns, a task's among those known (``_known``), one of who does the work,
+    and a row number, a space (a line's end, joined) or the line's end right after it."""
+    name = _column_name(tuple(rules.columns))
+    text = line.text
+    for cue in (c for c, role in rules.columns.items() if role == "ordinal"):
+        at = text.find(cue)
+        if at < 0:
+            continue
+        columns: list[Span] = []
+        # one named column before the number's: "类别序号…"
+        for size in range(2, min(at, MAX_GLUED_NAME) + 1):
+            before = name.fullmatch(text, at - size, at)
+            if before and column_role(before.group(), rules) != "other":
+                columns.append(Span(line.start + at - size, line.start + at, before.group()))
+                break
+        end = at
+        while (match := name.match(text, end)) is not None:
+            columns.append(Span(line.start + match.start(), line.start + match.end(), match.group()))
+            end = match.end()
+        roles = _task_column([column_role(c.text, rules) for c in columns])
+        rest = text[end:].strip()
+        if (
+            len(columns) >= MIN_GLUED_COLUMNS
+            and _known(roles)
+            and "ordinal" in roles
+            and any(r in RESPONSIBILITY_ROLES for r in roles)
+            and (not rest or rest[0].isdecimal() or text[end : end + 1].isspace())
+        ):
+            return line.start + end, list(zip(roles, columns))
+    return None
+
+
+def _glued_rows(lines: list[Span], at: int, start: int, pattern: re.Pattern, leading: bool) -> tuple[list[tuple[Span, list[Span]]], int]:
+    """The rows of a glued table from offset ``start`` of line ``at``: where each row's number
+    stands (counting up from 1, found by ``pattern``), and the pieces of text after it up to the
+    next number, over the lines below (less a site's page marks), as long as each line holds the
+    next number or opens with a page mark. Returns (number, pieces) per row and the index after
+    the last line read. Where the header has columns before the number's (``leading``), a row
+    that opens its line has the text before its number as its first piece; else that text goes
+    on with the row before."""
+    rows: list[tuple[Span, list[Span]]] = []
+    k, stop = at, at
+    while k < len(lines):
+        line = lines[k]
+        offset = start - line.start if k == at else 0
+        if k > at:
+            mark = _PAGE_MARK.match(line.text)
+            offset = mark.end() if mark else 0
+        numbers = [m for m in pattern.finditer(line.text, offset) if m.group("num")]
+        found = []
+        for match in numbers:
+            if int(match.group("num")) == len(rows) + len(found) + 1:
+                found.append(match)
+        if k > at and not found and not _PAGE_MARK.match(line.text):
+            break
+        begin = offset
+        for match in found:
+            piece = Span(line.start + begin, line.start + match.start(), line.text[begin : match.start()])
+            opens = leading and (begin == 0 or not rows) and match.start() > begin
+            if rows and not opens:
+                rows[-1][1].append(piece)
+            lead = [piece] if opens else []
+            number = Span(line.start + match.start("num"), line.start + match.end("num"), match.group("num"))
+            rows.append((number, lead))
+            begin = match.end()
+        if rows:
+            rows[-1][1].append(Span(line.start + begin, line.end, line.text[begin:]))
+        k += 1
+        stop = k
+    return rows, stop
+
+
+def _cut(pieces: list[Span], start: int, end: int) -> list[Span]:
+    """The parts of ``pieces`` between two offsets of their joined text."""
+    out, at = [], 0
+    for piece in pieces:
+        lo, hi = max(start - at, 0), min(end - at, len(piece.text))
+        if lo < hi:
+            out.append(Span(piece.start + lo, piece.start + hi, piece.text[lo:hi]))
+        at += len(piece.text)
+    return out
+
+
+def _unit_end(text: str, at: int, rules: TableRules) -> int:
+    """Where the unit that begins at ``at`` ends (with a bracket after it): its longest name;
+    ``at`` where none begins."""
+    says = rules.says_who or (lambda t: False)
+    name = _UNIT_NAME.match(text, at, min(len(text), at + MAX_UNIT_CHARS))
+    end = next((q for q in range(name.end(), at + 1, -1) if says(text[at:q])), at) if name else at
+    if end > at and end < len(text) and text[end] in _OPENING:
+        close = next((q for q in range(end, min(len(text), end + MAX_UNIT_CHARS)) if text[q] in _CLOSING), -1)
+        end = close + 1 if close > 0 else end
+    return end
+
+
+def _unit_run(text: str, at: int, rules: TableRules) -> int:
+    """Where a list of units that begins at ``at`` ends ("甲局、乙委（丙办）,丁局"); ``at`` where
+    no unit begins there."""
+    end = _unit_end(text, at, rules)
+    while end > at and end < len(text) - 1 and text[end] in _LIST_SEPARATORS and (more := _unit_end(text, end + 1, rules)) > end + 1:
+        end = more
+    return end
+
+
+def _glued_cells(pieces: list[Span], roles: list[str], rules: TableRules) -> list[Cell] | None:
+    """A glued row's cells after its number, by the text each column holds: the cells of who does
+    the work (a leader's name, units: ``roles`` in a run) start after the first sentence that ends
+    before a unit, or a name and a unit; the text cells before them take what is before (the
+    first its first sentence, where two are), one text cell after them what is after. None where
+    the columns of who does the work are not one run, or the row names no one."""
+    typed = [k for k, role in enumerate(roles) if role in RESPONSIBILITY_ROLES]
+    if not typed or typed != list(range(typed[0], typed[-1] + 1)):
+        return None
+    text = "".join(p.text for p in pieces)
+    first = roles[typed[0]]
+
+    def opens(at: int) -> int | None:
+        """Where the first cell of who does the work ends, if it begins at ``at``."""
+        if first != "lead":
+            end = _unit_run(text, at, rules) if typed[0] == typed[-1] else _unit_end(text, at, rules)
+            return end if end > at else None
+        for size in GLUED_NAME_SIZES:
+            name = text[at : at + size]
+            if len(name) == size and all(_HAN.match(ch) for ch in name) and _unit_end(text, at + size, rules) > at + size:
+                return at + size
+        return None
+
+    starts = [m.end() for m in _SENTENCE_END.finditer(text)]
+    found = next(((at, end) for at in starts if (end := opens(at)) is not None), None)
+    if found is None:
+        return None
+    begin, end = found
+    bounds = [(begin, end)]
+    for k in typed[1:]:
+        at = bounds[-1][1]
+        stop = _unit_run(text, at, rules) if k == typed[-1] else _unit_end(text, at, rules)
+        bounds.append((at, max(stop, at)))
+    tail = text[bounds[-1][1] :]
+    after = roles[typed[-1] + 1 :]
+    listed = tail[:1] in _LIST_SEPARATORS or len(tail.strip()) <= MAX_UNIT_TAIL
+    if (not after or (listed and not _TEXT_END.search(tail))) and roles[typed[-1]] != "lead":
+        bounds[-1] = (bounds[-1][0], len(text))  # "市丙局等部门,各区(市)县政府": the units' cell still
+    cells: list[Cell] = []
+    before = roles[: typed[0]]
+    split = next((m.end() for m in _TEXT_END.finditer(text, 0, begin) if m.end() < begin), begin) if len(before) > 1 else begin
+    for k, role in enumerate(before):
+        span = (0, split) if k == 0 else ((split, begin) if k == 1 else (begin, begin))
+        cells.append(_cell(role, [p for p in (_strip(s) for s in _cut(pieces, *span)) if p]))
+    for k, (lo, hi) in zip(typed, bounds):
+        cells.append(_cell(roles[k], [p for p in (_strip(s) for s in _cut(pieces, lo, hi)) if p]))
+    for k, role in enumerate(after):
+        span = (bounds[-1][1], len(text)) if k == 0 else (len(text), len(text))
+        cells.append(_cell(role, [p for p in (_strip(s) for s in _cut(pieces, *span)) if p]))
+    return cells
+
+
+def read_glued(lines: list[Span], at: int, rules: TableRules) -> Table | None:
+    """A table whose cells a copy glued together with nothing between them: the header's names
+    run on ("序号工作内容目标任务责任单位备注"), and so does each row ("1将甲作为…。2021年2月底前,
+    …。市委宣传部、市城管委,…2完善…"), a row a line or all in one. The header is read by the
+    known column names it is made of (``_glued_header``), the rows by their numbers counting up
+    (the genre's ``glued_row`` pattern: no figure of a quantity or a date, "2月", "3个"), the cells
+    by the text each column holds (``_glued_cells``)."""
+    if rules.glued_row is None or not any(cue in lines[at].text for cue, role in rules.columns.items() if role == "ordinal"):
+        return None
+    header = _glued_header(lines[at], rules)
+    if header is None:
+        return None
+    end, columns = header
+    roles = [role for role, _ in columns]
+    number = roles.index("ordinal")
+    found, stop = _glued_rows(lines, at, end, rules.glued_row, number > 0)
+    rows = []
+    for ordinal, pieces in found:
+        leading = pieces[0] if number and pieces and pieces[0].end <= ordinal.start else None
+        body = pieces[1:] if leading is not None else pieces
+        cells = _glued_cells(body, roles[number + 1 :], rules)
+        if cells is None:
+            continue
+        lead = _strip(leading) if leading is not None else None
+        before = [_cell(roles[k], [lead] if lead and k == number - 1 else []) for k in range(number)]
+        row = _row([*before, Cell("ordinal", (ordinal,)), *cells])
+        if row:
+            rows.append(row)
+    if len(rows) < MIN_GLUED_ROWS:
+        return None
+    return Table(at, stop, tuple(rows))
+
+
 TABLE_READERS: dict[str, Callable[[list[Span], int, TableRules], Table | None]] = {
     "box": read_box,
     "cell_lines": read_cell_lines,
@@ -1187,6 +1422,7 @@ TABLE_READERS: dict[str, Callable[[list[Span], int, TableRules], Table | None]] 
     "unnumbered_cells": read_unnumbered_cells,
     "pipe_rows": read_pipe_rows,
     "spaced": read_spaced,
+    "glued": read_glued,
 }
 
 

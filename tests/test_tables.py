@@ -1,7 +1,9 @@
-"""kg.tables: the four table shapes → rows of typed cells, with true offsets; and what the
+"""kg.tables: the table shapes → rows of typed cells, with true offsets; and what the
 extractor makes of a row (leaders, units, deadlines), through process_document."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -373,3 +375,70 @@ def test_split_pipes_cells_and_offsets():
         Span(19, 19, ""),
     ]
     assert _split_pipes(Span(5, 8, " 丙 ")) == [Span(6, 7, "丙")]  # a line without pipes is one cell
+
+
+# A table whose cells a mirror glued together (成都, 西城): the header's names run on, each row
+# runs on after its number, a site's page mark ("2、") breaks a unit's name over two lines.
+GLUED_RUN_ON = (
+    "贯彻落实甲制度重点任务责任分工表.docx\n"
+    "1、贯彻落实甲制度重点任务责任分工表序号工作内容目标任务责任单位备注"
+    "1将甲分类投放作为精神文明建设的重要内容,加强宣传发动;广泛开展志愿活动。2021年2月底前,群众知晓率达90%以上。"
+    "市委宣传部(市文明办)、市城管委,市住建局、团市委、市文广旅局等部门,各区(市)县政府(管委会)"
+    "2完善回收利用体系,优化社区回收设施布局。2021年2月底前,基本建成回收利用体系。市商务局,市\n"
+    "2、住建局、市发改委,各区(市)县政府(管委会)3加强家庭源危险废物处置的规范化管理。2021年2月底前,制定12个指导意见。"
+    "市生态环境局\n"
+)
+GLUED_LINES = (
+    "某区政府2020年重点工作任务目标全年完成情况\n"
+    "类别序号重点督办内容牵头单位全年完成情况\n"
+    "经济社会发展主要预期目标1地区生产总值增长6%左右。区发展改革委某区地区生产总值增速调整为正增长。\n"
+    "经济社会发展主要预期目标2区级一般公共预算收入增长2%左右。区财政局某区一般公共预算收入完成413.84亿元。\n"
+)
+
+
+def test_glued_table_rows_and_cells(table_rules):
+    """Rows by their numbers counting up (not 2021年2月, 90%, 12个 or a page mark), cells by what
+    each column holds, every piece at its true offsets."""
+    rules = TableRules(table_rules.columns, table_rules.bullets, table_rules.section, says_who=_says_who(), glued_row=_glued_row())
+    rows = read_rows(GLUED_RUN_ON, rules)
+    assert [dict(row)["ordinal"] for row in rows] == ["1", "2", "3"]
+    first = rows[0]
+    assert first[1] == ("project", "将甲分类投放作为精神文明建设的重要内容,加强宣传发动;广泛开展志愿活动。")
+    assert first[2] == ("other", "2021年2月底前,群众知晓率达90%以上。")  # a row's first task cell names it
+    assert first[3] == ("unit", "市委宣传部(市文明办)、市城管委,市住建局、团市委、市文广旅局等部门,各区(市)县政府(管委会)")
+    assert rows[1][3] == ("unit", "市商务局,市住建局、市发改委,各区(市)县政府(管委会)")  # over the page mark
+    assert rows[2][3] == ("unit", "市生态环境局")
+    by_line = read_rows(GLUED_LINES, rules)
+    assert by_line[0] == [
+        ("category", "经济社会发展主要预期目标"),
+        ("ordinal", "1"),
+        ("project", "地区生产总值增长6%左右。"),
+        ("leadUnit", "区发展改革委"),
+        ("other", "某区地区生产总值增速调整为正增长。"),  # not a unit: no list goes on after 区发展改革委
+    ]
+    assert by_line[1][3] == ("leadUnit", "区财政局")
+
+
+def test_glued_table_facts(toolkit):
+    _, facts = facts_of(GLUED_RUN_ON, toolkit, "tasks")
+    task = "将甲分类投放作为精神文明建设的重要内容,加强宣传发动"
+    assert {(task, "ordinal", "1"), (task, "deadline", "2021年2月底前"), (task, "leadUnit", "市委宣传部(市文明办)"), (task, "leadUnit", "市城管委")} <= facts
+    assert (task, "leadUnit", "部门") not in facts  # "市文广旅局等部门": the list's end
+    assert ("完善回收利用体系,优化社区回收设施布局", "leadUnit", "市住房和城乡建设局") in facts  # 市住建局 over the page mark
+    _, facts = facts_of(GLUED_LINES, toolkit, "tasks")
+    assert {
+        ("地区生产总值增长6%左右", "leadUnit", "区发展和改革委员会"),
+        ("地区生产总值增长6%左右", "tier", "经济社会发展主要预期目标"),
+        ("区级一般公共预算收入增长2%左右", "ordinal", "2"),
+    } <= facts
+    assert not any(obj == "某区地区生产总值增速调整为正增长" for _, _, obj in facts)
+
+
+def _says_who():
+    """Units, or collectives, in a list: as kg.segment reads a cell of who does the work."""
+    brackets = load_toolkit().genres["tasks"].brackets
+    return lambda text: all(brackets.is_unit(p) or p.startswith("各") for p in re.split("[、，,]", text) if p)
+
+
+def _glued_row():
+    return load_toolkit().genres["tasks"].patterns["glued_row"][0]
