@@ -2027,12 +2027,14 @@ def find_points(c: _Collector, paragraph: Span) -> list[Span]:
     for k, mark in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(paragraph.text)
         point = trim_span(sub_span(paragraph, paragraph.start + mark.end(), paragraph.start + end), "。；;，, \n")
-        name = _name_of(c, point)
+        match = _first_match(c.rules.patterns["point_unit"], point.text)
+        # "由甲牵头，乙配合，充分考虑…": the task follows the clause of who does it
+        task = sub_span(point, point.start + match.start("task"), point.end) if match and match.groupdict().get("task") else point
+        name = _name_of(c, task)
         if len(name.text) < MIN_ITEM_NAME_CHARS:
             continue
         project = c.mention(c.entity("project", name.text, project_key(name.text, c.lexicon)), point, name)
         c.fact(project, "ordinal", Value(str(k + 1), "integer"), point, "point-number")
-        match = _first_match(c.rules.patterns["point_unit"], point.text)
         if match:
             _apply_fields(c, project, _unit_pairs(point, match), point)
         _find_deadlines(c, project, point, name)

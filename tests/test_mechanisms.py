@@ -1214,6 +1214,23 @@ def test_a_meetings_points_in_prose_are_its_tasks(toolkit):
     } <= facts
 
 
+def test_points_after_a_comma_and_a_point_that_opens_with_who_leads(toolkit):
+    """ "会议要求,一是…。二是…" (大足, 内蒙古): points after a comma too; "由甲牵头，乙配合，…" opens a
+    point with who does it, and the task is what follows."""
+    text = (
+        "3月9日上午，区长某某主持召开区政府常务会议。会议审议并原则同意《甲园区行动计划》。会议要求,一是加强规划统筹衔接,优化土地利用结构。"
+        "二是由甲新城管委会牵头,区规划和自然资源局配合,加快完善中心城区控制性规划。三是围绕工艺方向,加大招商引资力度。\n"
+    )
+    facts = facts_of(text, toolkit, "meeting")
+    assert ("ordinal", "加强规划统筹衔接,优化土地利用结构", "1") in facts
+    assert {
+        ("ordinal", "加快完善中心城区控制性规划", "2"),
+        ("leadUnit", "加快完善中心城区控制性规划", "甲新城管委会"),
+        ("supportUnit", "加快完善中心城区控制性规划", "区规划和自然资源局"),
+    } <= facts
+    assert ("ordinal", "围绕工艺方向,加大招商引资力度", "3") in facts
+
+
 def test_two_points_or_points_of_a_plan_are_no_tasks(toolkit):
     two = "8月10日，区长某某主持召开会议。某某强调：一是请区甲局抓紧下发稳增长工作方案；二是请区乙局全力抓好固定资产投资工作。\n"
     assert not any(p == "ordinal" for p, _, _ in facts_of(two, toolkit, "meeting"))
