@@ -24,7 +24,7 @@ from .model import Cell, Cue, Entity, Extraction, Fact, Mention, Segment, Source
 from .brackets import parse_bracket
 from .rules import Rules
 from .segment import split_clauses, split_sentences, split_span, sub_span
-from .tables import LEAD_MARKS
+from .tables import LEAD_MARKS, PIPE
 
 # White space next to a Chinese character inside a name: a line end the layout copy joined.
 CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -1150,7 +1150,8 @@ def _name_of(c: _Collector, span: Span) -> Span:
     """An item's name from the text before its fields: its first sentence ("全面实施某某管理。依据…"
     → "全面实施某某管理"), or the first clause of a long one; unframed ("关于某某问题" → "某某")."""
     sentences = split_sentences(span, c.rules)
-    name = trim_span(sentences[0], QUOTES + "。.；;：:， ") if sentences else span
+    # "2.乐业路 |": a table's pipe after a name copied a cell a line is no part of it
+    name = trim_span(sentences[0], QUOTES + "。.；;：:， " + PIPE) if sentences else span
     # "某某产业园项目：该项目位于…": a title before a colon names the item, what follows says more.
     titled = re.match(f"([^：:，,]{{{MIN_ITEM_NAME_CHARS},{c.rules.name_max_chars}}}?)(?:{CODE_IN_BRACKETS})?[：:]", name.text)
     if titled:

@@ -442,3 +442,11 @@ def _says_who():
 
 def _glued_row():
     return load_toolkit().genres["tasks"].patterns["glued_row"][0]
+
+
+def test_an_items_name_keeps_no_pipe_of_a_table_it_could_not_read(toolkit):
+    """A numbered cell of a table read as an item ("1.甲路 |", 新建): its name stops before the pipe."""
+    text = "2024年民生实事项目进度表\n序号 |\n项目名称 |\n业主单位 |\n||\n一 |\n区住建局 |\n区政府民生实事项目(1个) |\n1.文化中心北路 |\n区城投 |\n已完工 |\n2.乐业路 |\n区城管局 |\n"
+    _, facts = facts_of(text, toolkit, "tasks")
+    names = {subject for subject, _, _ in facts}
+    assert "乐业路" in names and not any(name.endswith("|") for name in names)
