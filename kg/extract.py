@@ -667,7 +667,7 @@ def _unit_list(c: _Collector, value: Span) -> list[Span]:
     after a unit ("市卫生健康委（除标注…外，列第一位为牵头单位，下同）") dropped."""
     units = []
     posts = (*c.lexicon.titles, *c.lexicon.full_posts)
-    pieces = [part for piece in split_list(value, c.rules.list_seps) for part in _split_spaced_units(piece, c)]
+    pieces = [part for piece in split_list(value, c.rules.list_seps) for spaced in _split_spaced_units(piece, c) for part in _split_glued_units(spaced, c)]
     for unit in _split_conjoined(_join_collectives(value, pieces, c.lexicon), c.lexicon):
         unit = _close_brackets(_drop_note(trim_span(unit, QUOTES + c.lexicon.trailing)))
         # "（分管副省长、协管副秘书长负责，省科技厅牵头）": a post is no unit, nor a deadline
@@ -696,6 +696,21 @@ def _split_spaced_units(piece: Span, c: _Collector) -> list[Span]:
 
 # A unit named a space apart from the next is at least this long ("区水务局"; "市 财政局" is one).
 MIN_SPACED_UNIT_CHARS = 3
+
+
+def _split_glued_units(piece: Span, c: _Collector) -> list[Span]:
+    """Units a copy glued together with no mark between them, "市行政审批局市司法局" (西安),
+    "区发改局区统计局" (旌阳): split before a level's one-character word ("市", "区") where a unit's
+    ending stands before it and both sides are units of at least MIN_SPACED_UNIT_CHARS; "团市委"
+    and "省市场监管局" stay whole."""
+    text = piece.text
+    starts = {lv.label for lv in c.lexicon.levels if len(lv.label) == 1}
+    for at in range(MIN_SPACED_UNIT_CHARS, len(text) - MIN_SPACED_UNIT_CHARS + 1):
+        head, tail = text[:at], text[at:]
+        if tail[0] in starts and head.endswith(c.lexicon.unit_suffixes) and c.rules.brackets.is_unit(head) and c.rules.brackets.is_unit(tail):
+            first = Span(piece.start, piece.start + at, head)
+            return [first, *_split_glued_units(Span(piece.start + at, piece.end, tail), c)]
+    return [piece]
 
 
 def _drop_note(unit: Span) -> Span:

@@ -181,6 +181,15 @@ def test_units_joined_by_words_are_split(toolkit):
     assert supports == {"省甲厅", "省乙厅", "省直有关部门", "各市人民政府"}
 
 
+def test_units_glued_together_are_split(toolkit):
+    """ "市行政审批局市司法局" (西安), "区发改局区统计局" (旌阳): two units with no mark between."""
+    text = "1.推进甲改革。\n牵头单位：市行政审批局市司法局\n2.推进乙改革。\n责任单位：区发改局区统计局、团市委、省市场监管局\n"
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "推进甲改革", "市行政审批局"), ("leadUnit", "推进甲改革", "市司法局")} <= facts
+    assert {("leadUnit", "推进乙改革", "区发展和改革局"), ("leadUnit", "推进乙改革", "区统计局")} <= facts
+    assert {("leadUnit", "推进乙改革", "团市委"), ("leadUnit", "推进乙改革", "省市场监督管理局")} <= facts  # whole
+
+
 def test_unit_names_with_a_conjunction_stay_whole(toolkit):
     text = "1.推进甲改革。（工业和信息化部、区发展和改革局负责）\n"
     facts = facts_of(text, toolkit, "opinions")
