@@ -267,6 +267,16 @@ def ground_document(
         return dataclasses.replace(match, divisions=kept) if kept else None
 
     matches = [m for m in map(in_time, find_division_names(text, divisions, owners, lexicon.organs)) if m is not None]
+    # a division the document gives tasks to, as one of its units ("金水区", "鄞州区政府" in a
+    # table's column of who does the work), is below it, unless its opening or signature names it
+    named_units = set(units)
+    matches = [
+        m
+        for m in matches
+        if not (m.form in named_units or any(u.startswith(m.form) and u[len(m.form) :] in owners for u in named_units))
+        or m.start < words.opening_chars
+        or m.start >= len(text) - words.closing_chars
+    ]
     head = _title_head(text, matches, words)
     level = find_unit_level(units, words) or find_speaking_level(text, words)
     if level == words.national:

@@ -245,7 +245,7 @@ def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int], rules
 
 # The label of a part of a form: a line's text up to its colon, or all of it, at most this long.
 FORM_LABEL_CHARS = 8
-_FORM_LABEL = re.compile(r"^([^：:，,。；;]{1,%d})(?:[：:]|$)" % FORM_LABEL_CHARS)
+_FORM_LABEL = re.compile(r"^([^：:，,。；;]{1,%d})(?:[：:。]|$)" % FORM_LABEL_CHARS)
 
 
 def _form_parts(lines: list[_Line], skip: set[int]) -> set[int]:

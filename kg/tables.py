@@ -1107,7 +1107,10 @@ def read_box(lines: list[Span], at: int, rules: TableRules) -> Table | None:
         pieces = _box_pieces(lines[index])
         if not pieces:
             continue
-        if all(_is_border(p) for p in pieces):
+        # The rule under the header may leave a column that spans the rows open ("│ ├──┼──┤":
+        # a category written a character a line down the table's first column).
+        ruled = any(_is_border(p) for p in pieces) and all(_is_border(p) or not p.text.strip() for p in pieces)
+        if all(_is_border(p) for p in pieces) or (roles is None and header and ruled):
             if roles is None and header:
                 # The first full rule under the header: the columns are named.
                 roles = _task_column([column_role("".join(p.text for p in col), rules) for col in header])

@@ -954,6 +954,19 @@ def test_an_officials_line_heads_the_duties_below_it(toolkit):
     assert not any(f[0] == "leadPerson" and f[1].startswith("市发展和改革委员会") for f in facts)
 
 
+def test_a_forms_parts_labelled_before_a_full_stop(toolkit):
+    """ "1.目标任务。…" / "2.进度安排。…(牵头单位:…)" under each "(一)某某项目" (张家口): the same form,
+    its labels closed by a full stop; the item is the project, its part's bracket its lead."""
+    text = (
+        "目标任务及牵头单位\n(一)主城区停车场建设管理项目\n1.目标任务。新建三个停车设施,在2021年底建设完成。\n"
+        "2.进度安排。建设阶段(3月1日至10月31日),完成工程招投标工作。(牵头单位:市城市管理综合行政执法局)\n"
+        "(二)发展普惠制幼儿园项目\n1.目标任务。全市新建公办幼儿园8所。\n2.进度安排。2021年2月底前,各县(区)制定工作方案。(牵头单位:市教育局)\n"
+    )
+    facts = facts_of(text, toolkit, "plan")
+    assert {("leadUnit", "主城区停车场建设管理项目", "市城市管理综合行政执法局"), ("leadUnit", "发展普惠制幼儿园项目", "市教育局")} <= facts
+    assert not any(f[1] in ("目标任务", "进度安排") for f in facts)
+
+
 def test_the_parts_of_a_form_repeated_under_each_item_are_that_items(toolkit):
     """"（一）责任领导：…" / "（二）年度目标：…" under each "一、关于…进展情况" (松阳), "1、任务" /
     "2、项目攻坚领导小组" under each "（一）某某项目" (佳县): labels repeated in the same order under

@@ -254,6 +254,16 @@ def test_an_autonomous_county_by_the_name_texts_write(toolkit, divisions):
     assert ground_text(text, toolkit, divisions, year=2023, units=units).chain[0].code == "630222"  # 民和回族土族自治县
 
 
+def test_a_division_the_document_gives_tasks_to_is_not_its_place(toolkit, divisions):
+    """A city's table whose only division is one of its units (郑州's 金水区, 宁波's 鄞州区政府):
+    no place; the same division in the opening is the document's own."""
+    said = "区政府督查室要加强督查，确保按期完成年度绿化任务。" * 8  # past the opening and the signature
+    text = f"绿化工作目标表\n{said}\n│ 1 │ 金水区 │新建绿地50公顷│\n│ 2 │ 市园林局 │新建公园3个│\n{said}\n"
+    assert ground_text(text, toolkit, divisions, year=2006, units=["金水区", "市园林局"]) is None
+    own = "金水区人民政府关于印发绿化工作方案的通知\n" + text
+    assert ground_text(own, toolkit, divisions, year=2006, units=["金水区", "区园林局"]).chain[0].code == "410105"
+
+
 def test_a_unit_of_a_division_signs_over_its_date(toolkit, divisions):
     text = "各市（州）河长制办公室：\n现将《工作要点》印发给你们，请抓好落实。\n贵州省河湖长制办公室\n2025年4月14日\n一、完善组织体系"
     assert ground_text(text, toolkit, divisions, year=2025).chain[0].code == "520000"

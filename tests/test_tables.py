@@ -450,3 +450,22 @@ def test_an_items_name_keeps_no_pipe_of_a_table_it_could_not_read(toolkit):
     _, facts = facts_of(text, toolkit, "tasks")
     names = {subject for subject, _, _ in facts}
     assert "乐业路" in names and not any(name.endswith("|") for name in names)
+
+
+def test_a_box_table_whose_first_column_spans_the_rows(table_rules):
+    """A category written a character a line down the first column (宁波): the rule under the
+    header leaves that column open, and the header is read."""
+    text = (
+        "┌─┬──┬─────┬─────┬─────┐\n"
+        "│技│序号│ 项目 │ 责任单位 │ 配合单位 │\n"
+        "│ ├──┼─────┼─────┼─────┤\n"
+        "│术│ 9 │工业用水重│ 市经委 │ 市城管局 │\n"
+        "│ │ │复利用率 │ │ 市水利局 │\n"
+        "│考├──┼─────┼─────┼─────┤\n"
+        "│核│ 10 │城市供水管│ 市城管局 │鄞州区政府│\n"
+        "│ │ │网漏损率 │ │ │\n"
+        "└─┴──┴─────┴─────┴─────┘\n"
+    )
+    rows = read_rows(text, table_rules)
+    assert [dict(row).get("project") for row in rows] == ["工业用水重复利用率", "城市供水管网漏损率"]
+    assert dict(rows[1])["supportUnit"] == "鄞州区政府"
