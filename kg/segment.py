@@ -243,7 +243,8 @@ def _item_depth(lines: list[_Line], with_fields: set[int], skip: set[int], rules
     return max(candidates, key=lambda d: (counts[d], d))
 
 
-# The label of a part of a form: a line's text up to its colon, or all of it, at most this long.
+# The label of a part of a form: a line's text up to its colon or full stop, or all of it, at most
+# this long ("责任领导：某某", "目标任务。…").
 FORM_LABEL_CHARS = 8
 _FORM_LABEL = re.compile(r"^([^：:，,。；;]{1,%d})(?:[：:。]|$)" % FORM_LABEL_CHARS)
 
