@@ -11,7 +11,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from datetime import date
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1346,15 +1346,18 @@ def _cell_span(cell: Cell) -> Span:
     return cell.pieces[0] if len(cell.pieces) == 1 else Span(0, len(cell.text), cell.text)
 
 
-def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | None) -> list[Entity]:
+def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | None, spanned: bool = False) -> list[Entity]:
     """A table row: a task per bullet of its project cell, with the row's leaders, units,
-    deadline, ordinal and category."""
+    deadline, ordinal and category. A task numbered in its cell ("2.新建游园5个。") has that
+    number for its ordinal where the row has no number of its own, or where the row's number
+    spans several rows (``spanned``: a unit's number over each of its tasks, 郑州)."""
     row = segment.span
     by_role: dict[str, list[Cell]] = {}
     for cell in segment.cells:
         if cell.pieces:
             by_role.setdefault(cell.role, []).append(cell)
     projects = []
+    numbered_tasks: dict[str, bool] = {}  # project key → numbered in its cell
     for cell in by_role.get("project", []):
         with c.cell(cell):
             for task in split_span(_cell_span(cell), c.rules.bullets, keep_separator=False) if c.rules.bullets else [_cell_span(cell)]:
@@ -1369,14 +1372,15 @@ def _extract_row(c: _Collector, segment: Segment, tier: tuple[Entity, Span] | No
                     continue
                 label = re.sub(r"\s+", "", name.text)
                 project = c.mention(c.entity("project", label, project_key(label, c.lexicon)), row, name)
-                if number and "ordinal" not in by_role:
+                if number and ("ordinal" not in by_role or spanned):
                     c.fact(project, "ordinal", Value(str(int(number)), "integer"), name, "item-number")
                 # Sentences of a cell that runs over lines have no span of their own to cite.
                 projects.append((project, task if len(cell.pieces) == 1 else None))
+                numbered_tasks[project.key] = bool(number)
     pairs = [(cell.role, cell) for role in FIELD_ROLES for cell in by_role.get(role, [])]
     has_lead_unit = "leadUnit" in by_role
     for project, task in projects:
-        for cell in by_role.get("ordinal", []):
+        for cell in by_role.get("ordinal", []) if not (spanned and numbered_tasks.get(project.key)) else []:
             number = re.match(r"\s*([0-9]+)\*?\s*$", cell.text)  # "12", "1*"
             if number:
                 c.fact(project, "ordinal", Value(str(int(number.group(1))), "integer"), row, "row-number")
@@ -2445,6 +2449,12 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
     listed: list[tuple[Entity, Span]] = []
     failed_items: list[Segment] = []
     shorts = short_names(c)
+    # How many rows share each row number written once over them (a box table's spanning cell).
+    numbers = Counter(piece for segment in segments if segment.kind == "row" for cell in segment.cells if cell.role == "ordinal" for piece in cell.pieces)
+
+    def spanning_numbers(row: Segment) -> int:
+        return max((numbers[piece] for cell in row.cells if cell.role == "ordinal" for piece in cell.pieces), default=0)
+
     for segment in segments:
         if segment.kind == "item" and segment.ordinal is None:
             owner, duties, pairs = _duty_runs(c, segment, shorts)
@@ -2480,7 +2490,7 @@ def extract_records(document: SourceDocument, segments: tuple[Segment, ...], rul
                 items.append((segment, project))
                 listed.append((project, segment.title or segment.span))
         elif segment.kind == "row":
-            for project in _extract_row(c, segment, _heading_tier(c, segments, segment)):
+            for project in _extract_row(c, segment, _heading_tier(c, segments, segment), spanning_numbers(segment) > 1):
                 _apply_heading_leads(c, project, _heading_leads(c, segments, segment))
                 listed.append((project, segment.span))
     _list_owner(c, listed)

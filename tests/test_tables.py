@@ -469,3 +469,22 @@ def test_a_box_table_whose_first_column_spans_the_rows(table_rules):
     rows = read_rows(text, table_rules)
     assert [dict(row).get("project") for row in rows] == ["工业用水重复利用率", "城市供水管网漏损率"]
     assert dict(rows[1])["supportUnit"] == "鄞州区政府"
+
+
+def test_a_row_number_over_several_rows_gives_way_to_the_tasks_own(toolkit):
+    """A unit's number spans its tasks, each numbered in its cell (郑州): each task's ordinal is its
+    own number; a row number of one row stays the row's."""
+    text = (
+        "┌──┬────┬──────────────┬─────┐\n"
+        "│序号│责任单位│ 任务目标 │ 完成时间 │\n"
+        "├──┼────┼──────────────┼─────┤\n"
+        "│ 1 │ 甲区 │1.新建绿地50万平方米。 │2006.11.30│\n"
+        "│ │ ├──────────────┼─────┤\n"
+        "│ │ │2.新建游园5个。 │2006.11.30│\n"
+        "├──┼────┼──────────────┼─────┤\n"
+        "│ 2 │ 乙区 │1.新植乔木2万株。 │2006.04.30│\n"
+        "└──┴────┴──────────────┴─────┘\n"
+    )
+    _, facts = facts_of(text, toolkit, "tasks")
+    assert {("新建绿地50万平方米", "ordinal", "1"), ("新建游园5个", "ordinal", "2"), ("新植乔木2万株", "ordinal", "2")} <= facts
+    assert ("新建游园5个", "ordinal", "1") not in facts and ("新植乔木2万株", "ordinal", "1") not in facts
