@@ -306,7 +306,11 @@ def _post_matches(text: str, lexicon: Lexicon) -> list[re.Match]:
         # After a place the tagger reads ("山西省"), the next name before a level is a place too,
         # though the tagger reads it as a word ("长治").
         higher = placed.start("place") > placed.start() and words[0].flag == "ns" and len(words[0].word) < end
-        if words and (words[-1].flag == "ns" or higher):
+        # A place written whole before a post ("某某镇镇长") says what it is by its level word;
+        # "各区区长" is every district's head, a collective.
+        place = placed.group("place")
+        whole = place.endswith(lexicon.level_ends) and not place.startswith(lexicon.collectives) and text.startswith(lexicon.full_posts, placed.start("post"))
+        if words and (words[-1].flag == "ns" or higher or whole):
             matches.append(placed)
     return sorted(matches, key=lambda m: m.start())
 

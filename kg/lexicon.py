@@ -217,10 +217,18 @@ class Lexicon:
         # Higher places may be named first: "辽宁省葫芦岛市政府副市长", "广东省深圳市坪山区委书记".
         higher = alt(lv.label for lv in self.levels if lv.rank in HIGHER_PLACE_RANKS)
         before = f"(?:{han}{{2,3}}?{higher}){{0,2}}"
+        # A place written whole, its level word and all, before the post it serves: "某某镇镇长"
+        # (a 黑龙江 county's meeting), "怀化市副市长" (湖南 中方), "天津市常务副市长" (天津).
+        town = f"(?<=[{''.join(self.level_ends)}]){alt(self.full_posts)}"
         return re.compile(
-            f"{start}{before}(?P<place>{han}{{2,3}}?|{han}{{2,5}}?(?={autonomous}))"
-            f"(?P<post>{level}{organ}+{title}|{level}{organ}+{alt(self.full_posts)}|{level}{han}{{1,14}}?{unit}{organ}?{title}|{alt(w for w in self.full_posts if w.startswith(self.post_levels))})"
+            f"{start}{before}(?P<place>{han}{{2,3}}?|{han}{{2,5}}?(?={autonomous})|{han}{{2,4}}?[{''.join(self.level_ends)}](?={alt(self.full_posts)}))"
+            f"(?P<post>{level}{organ}+{title}|{level}{organ}+{alt(self.full_posts)}|{level}{han}{{1,14}}?{unit}{organ}?{title}|{alt(w for w in self.full_posts if w.startswith(self.post_levels))}|{town})"
         )
+
+    @cached_property
+    def level_ends(self) -> tuple[str, ...]:
+        """The one-character level words a place's name ends with (市, 县, 镇, 乡 …)."""
+        return tuple(sorted(lv.label for lv in self.levels if len(lv.label) == 1))
 
     @cached_property
     def project_head_words(self) -> tuple[str, ...]:

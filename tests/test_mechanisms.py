@@ -954,6 +954,17 @@ def test_an_officials_line_heads_the_duties_below_it(toolkit):
     assert not any(f[0] == "leadPerson" and f[1].startswith("市发展和改革委员会") for f in facts)
 
 
+def test_a_post_after_the_whole_name_of_its_place(toolkit):
+    """ "大贵镇镇长许某某", "怀化市副市长张某" (黑龙江, 中方, 天津): the place with its level word
+    before a complete post; "各区区长" is every district's, and a name before it keeps its field."""
+    text = "首先请县政府副县长毕某与大贵镇镇长许世某签订责任状。下面请磙子营乡乡长王文某讲话。怀化市副市长张某出席。\n"
+    facts = facts_of(text, toolkit, "meeting")
+    assert {("holdsPost", "许世某", "镇长"), ("holdsPost", "王文某", "乡长"), ("holdsPost", "张某", "副市长")} <= facts
+    assert not any(s == "大贵镇" for _, s, _ in facts)
+    field = "1.新投放公共自行车3000辆。\n牵头领导:王某洲 项目责任人:劳某军,各区区长,相关管委会主任\n"
+    assert ("leadPerson", "新投放公共自行车3000辆", "劳某军") in facts_of(field, toolkit, "tasks")
+
+
 def test_a_forms_parts_labelled_before_a_full_stop(toolkit):
     """ "1.目标任务。…" / "2.进度安排。…(牵头单位:…)" under each "(一)某某项目" (张家口): the same form,
     its labels closed by a full stop; the item is the project, its part's bracket its lead."""
