@@ -178,6 +178,9 @@ class Lexicon:
                 # "区“双创”工作领导小组组长": a group's name may quote its work.
                 f"{level}(?:{han}|{quoted}){{0,20}}?{unit}{organ}?{title}",
                 f"{organ}{title}",
+                # "政府副县长某某", "政府县长某某" (河北 魏县, 黑龙江 嫩江): a complete post after its
+                # organ, the level left out.
+                f"{organ}{alt(self.full_posts)}",
                 alt(self.full_posts),
                 # In a chain, after "、", a unit's post needs no level word:
                 # "党工委副书记、全面深化改革小组办公室主任". find_officials checks the chain.

@@ -961,6 +961,8 @@ def test_a_post_after_the_whole_name_of_its_place(toolkit):
     facts = facts_of(text, toolkit, "meeting")
     assert {("holdsPost", "许世某", "镇长"), ("holdsPost", "王文某", "乡长"), ("holdsPost", "张某", "副市长")} <= facts
     assert not any(s == "大贵镇" for _, s, _ in facts)
+    organ = "3月31日下午,政府副县长苏某艳召开推进会。会议由政府县长王某东主持。\n"  # 魏县, 嫩江
+    assert {("holdsPost", "苏某艳", "政府副县长"), ("holdsPost", "王某东", "政府县长")} <= facts_of(organ, toolkit, "meeting")
     field = "1.新投放公共自行车3000辆。\n牵头领导:王某洲 项目责任人:劳某军,各区区长,相关管委会主任\n"
     assert ("leadPerson", "新投放公共自行车3000辆", "劳某军") in facts_of(field, toolkit, "tasks")
 
