@@ -1568,15 +1568,21 @@ def _apply_heading_leads(c: _Collector, project: Entity, leads: list[tuple[list[
         _apply_fields(c, project, pairs, heading, has_lead_unit="leadUnit" in own or field != "unit")
 
 
+# What opens a heading that numbers nothing: "——推进教育高质量发展".
+DASH_HEADING = ("——", "－－")
+
+
 def _heading_tier(c: _Collector, segments: tuple[Segment, ...], segment: Segment) -> tuple[Entity, Span] | None:
     """The category a heading gives the items right under it, where the genre says headings
     are tiers: "（一）产业提升人才行动计划。围绕…" → 产业提升人才行动计划."""
     if not c.rules.options["headings_are_tiers"] or segment.parent < 0:
         return None
     heading = segments[segment.parent]
-    if heading.ordinal is None:  # a title over a table, not a numbered section
+    # a title over a table, not a numbered section; but a dash opens a section as a number does
+    # ("——推进教育高质量发展" over items 204.–208., 武汉; `——在…方面`)
+    if heading.ordinal is None and not heading.span.text.lstrip().startswith(DASH_HEADING):
         return None
-    title = heading.title or heading.span
+    title = trim_span(heading.title or heading.span, "".join(DASH_HEADING))
     regions = find_field_regions(title, c.rules, c.first_leads)
     if regions and regions[0][0].start > title.start:  # "六项保障措施（牵头领导：甲）" → 六项保障措施
         title = sub_span(title, title.start, regions[0][0].start)

@@ -226,6 +226,10 @@ def test_every_task_under_a_heading_gets_its_tier(toolkit):
     text = "一、深化甲改革\n（一）推进乙。（乙局负责）\n（二）推进丙。（丙局负责）\n（三）推进丁。（丁局负责）\n"
     facts = facts_of(text, toolkit, "meeting")  # headings are tiers in every genre
     assert {("tier", name, "深化甲改革") for name in ("推进乙", "推进丙", "推进丁")} <= facts
+    # a dash opens a section as a number does (武汉's division: "——推进教育高质量发展" over 204.–208.)
+    dashed = "——推进教育高质量发展\n204.推进学前教育普惠发展。(责任单位:市教育局)\n205.推进普通高中多样化发展。(责任单位:市教育局)\n"
+    facts = facts_of(dashed, toolkit, "tasks")
+    assert {("tier", "推进学前教育普惠发展", "推进教育高质量发展"), ("tier", "推进普通高中多样化发展", "推进教育高质量发展")} <= facts
 
 
 # --- layouts -------------------------------------------------------------------------------
