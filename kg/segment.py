@@ -318,11 +318,17 @@ def _is_field_line(line: _Line, rules: Rules) -> bool:
 
 def _continues_item(line: _Line, item_depth: int, rules: Rules, starts_subitem: bool) -> bool:
     """A line after an item's first line still belongs to it: unnumbered text that is not a
-    heading, a field line ("牵头单位:区发改局", a bracket on its own line), or a numbered line
+    heading, a field line ("牵头单位:区发改局", a bracket on its own line), a line of a label no
+    rule reads ("协调人:某某市长助理", between "责任人:" and "责任单位:", 抚顺), or a numbered line
     deeper than the items — unless that line names fields of its own, when it is a sub-item."""
     if line.depth is not None:
         return line.depth > item_depth and not starts_subitem
-    return not _is_heading(line, rules) or _is_field_line(line, rules)
+    label = _LABEL_LINE.match(line.span.text)
+    return not _is_heading(line, rules) or _is_field_line(line, rules) or bool(label and label.group(1).endswith(rules.label_heads))
+
+
+# A line that opens with a label and its colon: "协调人:…".
+_LABEL_LINE = re.compile(r"^\s*([\u3400-\u9fff]{2,8})\s*[:：]")
 
 
 def _heading_lead(text: str, rules: Rules) -> re.Match | None:

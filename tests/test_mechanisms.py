@@ -958,6 +958,17 @@ def test_an_officials_line_heads_the_duties_below_it(toolkit):
     assert not any(f[0] == "leadPerson" and f[1].startswith("市发展和改革委员会") for f in facts)
 
 
+def test_a_label_no_rule_reads_keeps_the_item_open(toolkit):
+    """ "协调人:…" between "责任人:" and "责任单位:" (抚顺): the item goes on, and its units are read."""
+    text = (
+        "1. 坚持科学规划城市。以新一轮规划修编为契机。\n责任人:奚某路副市长\n协调人:朱某市长助理、王某副秘书长\n"
+        "责任单位:市规划局。\n2. 加快轨道交通建设。\n责任人:张某副市长\n责任单位:市建委。\n"
+    )
+    facts = facts_of(text, toolkit, "tasks")
+    assert {("leadUnit", "坚持科学规划城市", "市规划局"), ("leadPerson", "坚持科学规划城市", "奚某路")} <= facts
+    assert not any(s.startswith("协调人") or s.startswith("责任单位") for _, s, _ in facts)
+
+
 def test_a_post_after_the_whole_name_of_its_place(toolkit):
     """ "大贵镇镇长许某某", "怀化市副市长张某" (黑龙江, 中方, 天津): the place with its level word
     before a complete post; "各区区长" is every district's, and a name before it keeps its field."""
