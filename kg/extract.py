@@ -708,10 +708,9 @@ def _split_glued_units(piece: Span, c: _Collector) -> list[Span]:
     ending stands before it and both sides are units of at least MIN_SPACED_UNIT_CHARS; "团市委"
     and "省市场监管局" stay whole."""
     text = piece.text
-    starts = {lv.label for lv in c.lexicon.levels if len(lv.label) == 1}
     for at in range(MIN_SPACED_UNIT_CHARS, len(text) - MIN_SPACED_UNIT_CHARS + 1):
         head, tail = text[:at], text[at:]
-        if tail[0] in starts and head.endswith(c.lexicon.unit_suffixes) and c.rules.brackets.is_unit(head) and c.rules.brackets.is_unit(tail):
+        if tail.startswith(c.lexicon.level_ends) and head.endswith(c.lexicon.unit_suffixes) and c.rules.brackets.is_unit(head) and c.rules.brackets.is_unit(tail):
             first = Span(piece.start, piece.start + at, head)
             return [first, *_split_glued_units(Span(piece.start + at, piece.end, tail), c)]
     return [piece]

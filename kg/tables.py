@@ -32,6 +32,7 @@ from itertools import combinations
 from typing import Callable, Mapping
 
 from .model import Cell, Span
+from .script import HAN_CLASS
 
 # Box-drawing characters: vertical ones separate cells; a piece made only of horizontal ones
 # is a border that closes the cell above it.
@@ -1206,7 +1207,7 @@ MAX_UNIT_TAIL = 30
 # A site's page mark that opens a line of a glued table: "2、" in "市商务局,市" / "2、住建局".
 _PAGE_MARK = re.compile(r"^[0-9]{1,3}、")
 _SENTENCE_END = re.compile("[。；;]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(HAN_CLASS)
 # The characters one unit's name may hold: no figure, no mark that ends a list or a sentence, no
 # bracket (one after the name is read apart).
 _UNIT_NAME = re.compile(r"[^\s0-9、，,。；;：:（）()]+")
@@ -1269,7 +1270,7 @@ def _glued_rows(lines: list[Span], at: int, start: int, pattern: re.Pattern, lea
     that opens its line has the text before its number as its first piece; else that text goes
     on with the row before."""
     rows: list[tuple[Span, list[Span]]] = []
-    k, stop = at, at
+    k = at
     while k < len(lines):
         line = lines[k]
         offset = start - line.start if k == at else 0
@@ -1296,8 +1297,7 @@ def _glued_rows(lines: list[Span], at: int, start: int, pattern: re.Pattern, lea
         if rows:
             rows[-1][1].append(Span(line.start + begin, line.end, line.text[begin:]))
         k += 1
-        stop = k
-    return rows, stop
+    return rows, k
 
 
 def _cut(pieces: list[Span], start: int, end: int) -> list[Span]:
